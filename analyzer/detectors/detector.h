@@ -1,0 +1,22 @@
+// A detector reads the model and appends findings of its kind family.
+// One detector per file in this folder; all_detectors() lists them.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "finding.h"
+
+namespace rmacheck {
+
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  virtual const char* name() const = 0;
+  virtual void run(const Model& model, std::vector<Finding>& out) = 0;
+};
+
+std::vector<std::unique_ptr<Detector>> all_detectors();
+std::vector<Finding> run_detectors(const Model& model);
+
+}  // namespace rmacheck

@@ -1,0 +1,58 @@
+#include "dump.h"
+
+#include <nlohmann/json.hpp>
+
+#include "location.h"
+
+namespace rmacheck {
+
+namespace {
+const char* field_name(int f) {
+  static const char* const names[] = {
+#define RMACHECK_FIELD(id, name) name,
+#include "log_fields.def"
+#undef RMACHECK_FIELD
+  };
+  return f >= 0 && f < kFieldCount ? names[f] : "?";
+}
+}  // namespace
+
+void dump_events(const Model& model, std::ostream& out) {
+  LocationResolver where(model);
+  for (const RankLog& log : model.logs) {
+    for (const auto& [id, t] : log.types) {
+      nlohmann::json blocks = nlohmann::json::array();
+      for (const auto& b : t.blocks) blocks.push_back({b.offset, b.length, b.basic});
+      out << nlohmann::json{{"rank", log.rank}, {"typedef", id}, {"size", t.size}, {"lb", t.lb}, {"extent", t.extent},
+                            {"truncated", t.truncated}, {"blocks", blocks}}.dump()
+          << "\n";
+    }
+    for (uint32_t i = 0; i < log.events.size(); ++i) {
+      const Event& e = log.events[i];
+      nlohmann::json j = {{"rank", log.rank}, {"seq", e.seq}, {"thread", e.thread}, {"call", e.name()},
+                          {"t_enter", e.t_enter}, {"returned", e.returned}};
+      if (e.returned) j["t_exit"] = e.t_exit, j["rc"] = e.rc;
+      nlohmann::json fields = nlohmann::json::object();
+      auto add = [&](uint32_t begin, uint32_t count) {
+        for (uint32_t k = begin; k < begin + count; ++k) {
+          const Field& f = log.pool.fields[k];
+          if (f.key == kF_pcs || f.key == kF_py_file || f.key == kF_py_func || f.key == kF_py_line) continue;
+          if (f.is_array)
+            fields[field_name(f.key)] = std::vector<int64_t>(log.pool.array_values.begin() + f.value,
+                                                             log.pool.array_values.begin() + f.value + f.length);
+          else
+            fields[field_name(f.key)] = f.value;
+        }
+      };
+      add(e.entry_begin, e.entry_count);
+      add(e.exit_begin, e.exit_count);
+      j["fields"] = fields;
+      Frame loc = where.location({log.rank, i});
+      j["location"] = loc.file.empty() ? nlohmann::json(nullptr)
+                                       : nlohmann::json{{"file", loc.file}, {"line", loc.line}, {"function", loc.function}};
+      out << j.dump() << "\n";
+    }
+  }
+}
+
+}  // namespace rmacheck

@@ -1,0 +1,51 @@
+// What detectors produce: kinds, severities, and findings that point at
+// events. Turning events into file:line and text/JSON/SARIF is the report's
+// job; detectors never print.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model.h"
+
+namespace rmacheck {
+
+enum Severity { kError, kWarning };
+
+enum FindingKind : int {
+#define RMACHECK_KIND(id, name, sev, meaning) kKind_##id,
+#include "finding_kinds.def"
+#undef RMACHECK_KIND
+  kKindCount
+};
+
+struct KindInfo {
+  const char* name;
+  Severity severity;
+  const char* meaning;
+};
+const KindInfo& kind_info(FindingKind k);
+
+// One side of a finding: an MPI call on some rank, and what it did.
+struct Access {
+  EventRef event;
+  std::string access;     // "read", "write", "atomic", "blocked", "call", ... ("" when not about memory)
+  int target_rank = -1;   // world rank whose memory is accessed, -1 if none
+  int64_t lo = -1, hi = -1;  // bytes [lo, hi) of the target window (or of the buffer)
+  std::string note;       // extra words for the text report
+};
+
+struct Finding {
+  FindingKind kind = kKindCount;
+  std::string message;
+  std::string window;     // window name, "" if not about a window
+  std::vector<Access> accesses;
+  std::optional<EventRef> where;  // the finding's own location when it has no accesses
+  nlohmann::json details = nlohmann::json::object();
+  int count = 1;          // occurrences merged into this finding
+  std::vector<int> ranks; // ranks involved (filled in when merging)
+};
+
+}  // namespace rmacheck

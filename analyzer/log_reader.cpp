@@ -1,0 +1,261 @@
+#include "log_reader.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+namespace rmacheck {
+
+const Field* EventView::find(FieldId f) const {
+  for (uint32_t i = 0; i < e_.entry_count; ++i)
+    if (pool_.fields[e_.entry_begin + i].key == f) return &pool_.fields[e_.entry_begin + i];
+  for (uint32_t i = 0; i < e_.exit_count; ++i)
+    if (pool_.fields[e_.exit_begin + i].key == f) return &pool_.fields[e_.exit_begin + i];
+  return nullptr;
+}
+
+std::optional<int64_t> EventView::get(FieldId f) const {
+  const Field* x = find(f);
+  if (!x) return std::nullopt;
+  if (x->is_array) return x->length ? std::optional<int64_t>(pool_.array_values[x->value]) : std::nullopt;
+  return x->value;
+}
+
+Values EventView::array(FieldId f) const {
+  const Field* x = find(f);
+  if (!x) return {};
+  if (!x->is_array) return {&x->value, 1};
+  return {pool_.array_values.data() + x->value, x->length};
+}
+
+bool EventView::has(FieldId f) const { return find(f) != nullptr; }
+
+std::string LogError::str() const {
+  std::ostringstream s;
+  s << file << ": offset " << offset << ": " << message;
+  return s.str();
+}
+
+std::string RankLog::string(int64_t id) const {
+  auto it = strings.find(id);
+  return it == strings.end() ? std::string("?") : it->second;
+}
+
+namespace {
+
+// Memory-maps a file read-only for the duration of the parse.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) { error_ = std::strerror(errno); return; }
+    struct stat st;
+    if (fstat(fd, &st) != 0) { error_ = std::strerror(errno); ::close(fd); return; }
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ > 0) {
+      void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (m == MAP_FAILED) error_ = std::strerror(errno);
+      else data_ = static_cast<const uint8_t*>(m);
+    }
+    ::close(fd);
+  }
+  ~MappedFile() { if (data_) ::munmap(const_cast<uint8_t*>(data_), size_); }
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  std::string error_;
+};
+
+class Parser {
+ public:
+  Parser(RankLog& log) : log_(log) {}
+
+  bool parse_header(const uint8_t* data, size_t size) {
+    std::string text(reinterpret_cast<const char*>(data), std::min(size, kHeaderSize));
+    std::istringstream in(text);
+    std::string magic;
+    int version = -1;
+    in >> magic >> version;
+    if (magic != kLogMagic) return fail(0, "not an rmacheck log (bad magic)");
+    if (version != kLogFormatVersion)
+      return fail(0, "log format version " + std::to_string(version) + " is not supported (this rmacheck reads version " +
+                         std::to_string(kLogFormatVersion) + ")");
+    if (size < kHeaderSize) return fail(size, "truncated header");
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line) && !line.empty()) {
+      auto eq = line.find('=');
+      if (eq != std::string::npos) log_.header[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    log_.rank = std::atoi(log_.header["rank"].c_str());
+    log_.world_size = std::atoi(log_.header["size"].c_str());
+    return true;
+  }
+
+  void parse_records(const uint8_t* data, size_t size) {
+    size_t pos = kHeaderSize;
+    while (pos + 4 <= size) {
+      uint32_t rec_size;
+      std::memcpy(&rec_size, data + pos, 4);
+      if (rec_size == 0) {
+        // End of what was written. Zeros after it are the unwritten tail of a
+        // rank that died; anything else means the file was damaged.
+        for (size_t i = pos; i < size; ++i)
+          if (data[i]) { fail(i, "data after the end of the records (corrupt log)"); break; }
+        return;
+      }
+      if (rec_size < kRecordPrefix + 1) { fail(pos, "corrupt record (size " + std::to_string(rec_size) + ")"); return; }
+      if (pos + rec_size > size) { fail(pos, "truncated record (log cut short)"); return; }
+      uint32_t sum;
+      std::memcpy(&sum, data + pos + 4, 4);
+      const uint8_t* payload = data + pos + kRecordPrefix;
+      const size_t n = rec_size - kRecordPrefix;
+      if (payload_checksum(payload, n) != sum) { fail(pos, "corrupt record (checksum mismatch)"); return; }
+      if (!parse_record(payload, payload + n, pos)) { fail(pos, "corrupt record (bad encoding)"); return; }
+      pos += record_stride(rec_size);
+    }
+    if (pos < size) fail(pos, "truncated record (log cut short)");
+  }
+
+  bool fail(uint64_t offset, const std::string& msg) {
+    log_.errors.push_back({log_.path, offset, msg});
+    return false;
+  }
+
+ private:
+  bool parse_fields(const uint8_t*& p, const uint8_t* end, uint32_t& begin, uint32_t& count) {
+    begin = static_cast<uint32_t>(log_.pool.fields.size());
+    count = 0;
+    while (p < end) {
+      uint8_t key = *p++;
+      Field f{static_cast<uint8_t>(key & ~kArrayBit), (key & kArrayBit) != 0, 0, 0};
+      if (f.key >= kFieldCount) return false;
+      if (f.is_array) {
+        int64_t n;
+        if (!get_varint(p, end, n) || n < 0 || n > end - p) return false;
+        f.value = static_cast<int64_t>(log_.pool.array_values.size());
+        f.length = static_cast<uint32_t>(n);
+        for (int64_t i = 0; i < n; ++i) {
+          int64_t v;
+          if (!get_varint(p, end, v)) return false;
+          log_.pool.array_values.push_back(v);
+        }
+      } else if (!get_varint(p, end, f.value)) {
+        return false;
+      }
+      log_.pool.fields.push_back(f);
+      ++count;
+    }
+    return true;
+  }
+
+  bool parse_record(const uint8_t* p, const uint8_t* end, size_t offset) {
+    const uint8_t type = *p++;
+    int64_t a, b, c, d;
+    switch (type) {
+      case kRecEnter: {
+        Event e;
+        if (!get_varint(p, end, a) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
+            !get_varint(p, end, e.t_enter))
+          return false;
+        if (a < 0 || a >= kCallCount) return false;
+        e.call = static_cast<CallId>(a);
+        e.rank = log_.rank;
+        e.offset = offset;
+        if (!parse_fields(p, end, e.entry_begin, e.entry_count)) return false;
+        open_[e.seq] = log_.events.size();
+        log_.events.push_back(e);
+        return true;
+      }
+      case kRecExit: {
+        int64_t thread, seq, t, rc;
+        if (!get_varint(p, end, thread) || !get_varint(p, end, seq) || !get_varint(p, end, t) || !get_varint(p, end, rc))
+          return false;
+        auto it = open_.find(seq);
+        if (it == open_.end()) return false;  // an exit without its entry
+        Event& e = log_.events[it->second];
+        open_.erase(it);
+        e.t_exit = t;
+        e.rc = rc;
+        e.returned = true;
+        return parse_fields(p, end, e.exit_begin, e.exit_count);
+      }
+      case kRecString: {
+        if (!get_varint(p, end, a) || !get_varint(p, end, b) || b < 0 || b > end - p) return false;
+        log_.strings[a] = std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(b));
+        return true;
+      }
+      case kRecModules: {
+        if (!get_varint(p, end, a)) return false;
+        std::vector<ModuleMapping> mods;
+        for (int64_t i = 0; i < a; ++i) {
+          int64_t len;
+          ModuleMapping m;
+          if (!get_varint(p, end, b) || !get_varint(p, end, c) || !get_varint(p, end, d) || !get_varint(p, end, len) ||
+              len < 0 || len > end - p)
+            return false;
+          m.start = static_cast<uint64_t>(b);
+          m.end = static_cast<uint64_t>(c);
+          m.load_bias = static_cast<uint64_t>(d);
+          m.path.assign(reinterpret_cast<const char*>(p), static_cast<size_t>(len));
+          p += len;
+          mods.push_back(std::move(m));
+        }
+        log_.modules = std::move(mods);  // a later map (after dlopen) is a superset
+        return true;
+      }
+      case kRecTypedef: {
+        TypeLayout t;
+        int64_t basic, trunc, nblocks;
+        if (!get_varint(p, end, t.id) || !get_varint(p, end, basic) || !get_varint(p, end, t.size) ||
+            !get_varint(p, end, t.lb) || !get_varint(p, end, t.extent) || !get_varint(p, end, t.true_lb) ||
+            !get_varint(p, end, t.true_extent) || !get_varint(p, end, trunc) || !get_varint(p, end, nblocks) ||
+            nblocks < 0 || nblocks > end - p)
+          return false;
+        t.basic = static_cast<int32_t>(basic);
+        t.truncated = trunc != 0;
+        t.blocks.reserve(static_cast<size_t>(nblocks));
+        for (int64_t i = 0; i < nblocks; ++i) {
+          TypeBlockRec blk;
+          if (!get_varint(p, end, blk.offset) || !get_varint(p, end, blk.length) || !get_varint(p, end, basic)) return false;
+          blk.basic = static_cast<int32_t>(basic);
+          t.blocks.push_back(blk);
+        }
+        log_.types[t.id] = std::move(t);
+        return true;
+      }
+      case kRecEnd:
+        log_.finished = true;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  RankLog& log_;
+  std::unordered_map<int64_t, size_t> open_;  // seq -> event index, for calls not yet returned
+};
+
+}  // namespace
+
+bool read_rank_log(const std::string& path, RankLog& out) {
+  out.path = path;
+  MappedFile file(path);
+  Parser parser(out);
+  if (!file.error().empty()) return parser.fail(0, "cannot read: " + file.error());
+  if (file.size() == 0) return parser.fail(0, "empty log (the rank never reached MPI_Init's logging)");
+  if (!parser.parse_header(file.data(), file.size())) return false;
+  parser.parse_records(file.data(), file.size());
+  return true;
+}
+
+}  // namespace rmacheck

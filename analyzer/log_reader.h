@@ -1,0 +1,53 @@
+// Reads one rank's log into events, strings, module map and datatype
+// layouts. Damage (bad header, unknown version, torn or corrupt records,
+// truncation) is reported as one-line errors naming file and offset; what
+// was read before the damage is kept.
+#pragma once
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "event.h"
+#include "symbolizer.h"
+
+namespace rmacheck {
+
+struct TypeBlockRec { int64_t offset, length; int32_t basic; };
+struct TypeLayout {
+  int64_t id = 0;
+  int32_t basic = -1;  // basic code when the type is predefined
+  int64_t size = 0, lb = 0, extent = 0, true_lb = 0, true_extent = 0;
+  bool truncated = false;
+  std::vector<TypeBlockRec> blocks;
+};
+
+struct LogError {
+  std::string file;
+  uint64_t offset = 0;
+  std::string message;
+  std::string str() const;  // "file: offset N: message"
+};
+
+struct RankLog {
+  std::string path;
+  int rank = -1;
+  int world_size = 0;
+  std::map<std::string, std::string> header;
+  std::vector<Event> events;  // in entry order
+  FieldPool pool;
+  std::unordered_map<int64_t, std::string> strings;
+  std::vector<ModuleMapping> modules;
+  std::unordered_map<int64_t, TypeLayout> types;
+  bool finished = false;  // an END record: the rank left MPI_Finalize
+  std::vector<LogError> errors;
+
+  EventView view(const Event& e) const { return EventView(e, pool); }
+  std::string string(int64_t id) const;
+};
+
+// Returns false (with an error in `out.errors`) only when nothing usable could be read.
+bool read_rank_log(const std::string& path, RankLog& out);
+
+}  // namespace rmacheck

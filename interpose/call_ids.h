@@ -1,0 +1,28 @@
+// Ids of the wrapped MPI calls, one per entry of mpi_calls.def. Shared with
+// the analyzer, which only needs the names (the .def's argument lists are
+// never expanded there).
+#pragma once
+
+namespace rmacheck {
+
+enum CallId : int {
+#define RMACHECK_WRAP(name, ...) kCall_##name,
+#define RMACHECK_MANUAL(name) kCall_##name,
+#include "mpi_calls.def"
+#undef RMACHECK_WRAP
+#undef RMACHECK_MANUAL
+  kCallCount
+};
+
+inline const char* call_name(int id) {
+  static const char* const names[] = {
+#define RMACHECK_WRAP(name, ...) "MPI_" #name,
+#define RMACHECK_MANUAL(name) "MPI_" #name,
+#include "mpi_calls.def"
+#undef RMACHECK_WRAP
+#undef RMACHECK_MANUAL
+  };
+  return id >= 0 && id < kCallCount ? names[id] : "MPI_?";
+}
+
+}  // namespace rmacheck

@@ -1,0 +1,253 @@
+#include "callsite.h"
+
+#include <dlfcn.h>
+#include <execinfo.h>
+#include <link.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime.h"
+#include "system_modules.h"
+
+namespace rmacheck {
+
+namespace {
+
+struct Range {
+  uintptr_t start, end;
+  bool system;  // MPI, mpi4py, Python or rmacheck itself: not the user's code
+};
+
+// Immutable once published; replaced (and the old one leaked) when a pc falls
+// outside every known module, i.e. after a dlopen. Rare, and lock-free to read.
+std::atomic<const std::vector<Range>*> g_ranges{nullptr};
+std::mutex g_mu;  // guards rescans, the string table and the code cache
+
+struct ScanState {
+  std::vector<Range>* ranges;
+  RecordBuffer* rec;
+  size_t count;
+};
+
+int scan_module(dl_phdr_info* info, size_t, void* data) {
+  auto* st = static_cast<ScanState*>(data);
+  uintptr_t lo = UINTPTR_MAX, hi = 0;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const auto& ph = info->dlpi_phdr[i];
+    if (ph.p_type != PT_LOAD) continue;
+    lo = std::min<uintptr_t>(lo, info->dlpi_addr + ph.p_vaddr);
+    hi = std::max<uintptr_t>(hi, info->dlpi_addr + ph.p_vaddr + ph.p_memsz);
+  }
+  if (lo >= hi) return 0;
+  std::string path = info->dlpi_name ? info->dlpi_name : "";
+  if (path.empty()) {  // the main program
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    path = n > 0 ? std::string(exe, static_cast<size_t>(n)) : "";
+  }
+  if (path.empty() || path.find("linux-vdso") != std::string::npos) return 0;
+  st->ranges->push_back({lo, hi, is_system_module(path)});
+  st->rec->varint(static_cast<int64_t>(lo));
+  st->rec->varint(static_cast<int64_t>(hi));
+  st->rec->varint(static_cast<int64_t>(info->dlpi_addr));
+  st->rec->varint(static_cast<int64_t>(path.size()));
+  st->rec->raw(path.data(), path.size());
+  ++st->count;
+  return 0;
+}
+
+// Logs the current module map and publishes its ranges. Caller holds g_mu.
+void rescan_modules() {
+  auto* ranges = new std::vector<Range>;
+  RecordBuffer body;
+  body.reset(kRecModules);
+  ScanState st{ranges, &body, 0};
+  dl_iterate_phdr(scan_module, &st);
+  RecordBuffer rec;
+  rec.reset(kRecModules);
+  rec.varint(static_cast<int64_t>(st.count));
+  rec.raw(body.data() + 1, body.size() - 1);
+  runtime().log.append(rec.data(), rec.size());
+  std::sort(ranges->begin(), ranges->end(), [](const Range& a, const Range& b) { return a.start < b.start; });
+  g_ranges.store(ranges, std::memory_order_release);
+}
+
+const Range* find_range(uintptr_t pc) {
+  const auto* ranges = g_ranges.load(std::memory_order_acquire);
+  if (!ranges) return nullptr;
+  auto it = std::upper_bound(ranges->begin(), ranges->end(), pc, [](uintptr_t v, const Range& r) { return v < r.start; });
+  if (it == ranges->begin()) return nullptr;
+  --it;
+  return pc < it->end ? &*it : nullptr;
+}
+
+std::unordered_map<std::string, int64_t> g_strings;
+
+int64_t intern_locked(const char* s) {
+  auto it = g_strings.find(s);
+  if (it != g_strings.end()) return it->second;
+  int64_t id = static_cast<int64_t>(g_strings.size()) + 1;
+  g_strings.emplace(s, id);
+  RecordBuffer rec;
+  rec.reset(kRecString);
+  rec.varint(id);
+  size_t n = std::strlen(s);
+  rec.varint(static_cast<int64_t>(n));
+  rec.raw(s, n);
+  runtime().log.append(rec.data(), rec.size());
+  return id;
+}
+
+// ---- CPython, reached through dlsym (the interpreter may not be there at all) ----
+struct PyApi {
+  int (*is_initialized)() = nullptr;
+  int (*is_finalizing)() = nullptr;
+  int (*gil_ensure)() = nullptr;
+  void (*gil_release)(int) = nullptr;
+  void* (*get_frame)() = nullptr;
+  int (*frame_line)(void*) = nullptr;
+  void* (*frame_code)(void*) = nullptr;
+  void* (*frame_back)(void*) = nullptr;
+  void* (*get_attr)(void*, const char*) = nullptr;
+  const char* (*as_utf8)(void*) = nullptr;
+  void (*dec_ref)(void*) = nullptr;
+  void (*err_clear)() = nullptr;
+  bool usable = false;
+} g_py;
+
+template <class F>
+void lookup(F& fn, const char* name) {
+  fn = reinterpret_cast<F>(dlsym(RTLD_DEFAULT, name));
+}
+
+void find_python() {
+  lookup(g_py.is_initialized, "Py_IsInitialized");
+  lookup(g_py.is_finalizing, "_Py_IsFinalizing");
+  if (!g_py.is_finalizing) lookup(g_py.is_finalizing, "Py_IsFinalizing");
+  lookup(g_py.gil_ensure, "PyGILState_Ensure");
+  lookup(g_py.gil_release, "PyGILState_Release");
+  lookup(g_py.get_frame, "PyEval_GetFrame");
+  lookup(g_py.frame_line, "PyFrame_GetLineNumber");
+  lookup(g_py.frame_code, "PyFrame_GetCode");
+  lookup(g_py.frame_back, "PyFrame_GetBack");
+  lookup(g_py.get_attr, "PyObject_GetAttrString");
+  lookup(g_py.as_utf8, "PyUnicode_AsUTF8");
+  lookup(g_py.dec_ref, "Py_DecRef");
+  lookup(g_py.err_clear, "PyErr_Clear");
+  g_py.usable = g_py.is_initialized && g_py.gil_ensure && g_py.gil_release && g_py.get_frame && g_py.frame_line &&
+                g_py.frame_code && g_py.frame_back && g_py.get_attr && g_py.as_utf8 && g_py.dec_ref && g_py.err_clear;
+}
+
+struct CodeInfo {
+  int64_t file = 0, func = 0;
+  bool skip = false;  // code inside mpi4py's own Python modules
+};
+std::unordered_map<void*, CodeInfo> g_code_cache;  // keyed by code object; code objects of live frames stay alive
+
+std::string attr_string(void* obj, const char* name) {
+  void* v = g_py.get_attr(obj, name);
+  if (!v) {
+    g_py.err_clear();
+    return "?";
+  }
+  const char* s = g_py.as_utf8(v);
+  std::string out = s ? s : "?";
+  if (!s) g_py.err_clear();
+  g_py.dec_ref(v);
+  return out;
+}
+
+// Innermost frame outside mpi4py. Needs the GIL: mpi4py released it around
+// the MPI call, and PyGILState_Ensure takes it back for this thread.
+bool record_python_frame(RecordBuffer& rec) {
+  if (!g_py.is_initialized() || (g_py.is_finalizing && g_py.is_finalizing())) return false;
+  int gil = g_py.gil_ensure();
+  bool found = false;
+  void* frame = g_py.get_frame();  // borrowed
+  void* owned = nullptr;           // frames from PyFrame_GetBack are new references
+  for (int depth = 0; frame && depth < 64 && !found; ++depth) {
+    void* code = g_py.frame_code(frame);
+    CodeInfo info;
+    {
+      std::lock_guard<std::mutex> lock(g_mu);
+      auto it = g_code_cache.find(code);
+      if (it == g_code_cache.end()) {
+        std::string file = attr_string(code, "co_filename");
+        info.skip = file.find("/mpi4py/") != std::string::npos;
+        info.file = intern_locked(file.c_str());
+        info.func = intern_locked(attr_string(code, "co_name").c_str());
+        g_code_cache.emplace(code, info);
+      } else {
+        info = it->second;
+      }
+    }
+    g_py.dec_ref(code);
+    if (!info.skip) {
+      rec.field(kF_py_file, info.file);
+      rec.field(kF_py_line, g_py.frame_line(frame));
+      rec.field(kF_py_func, info.func);
+      found = true;
+    } else {
+      void* back = g_py.frame_back(frame);
+      if (owned) g_py.dec_ref(owned);
+      owned = frame = back;
+    }
+  }
+  if (owned) g_py.dec_ref(owned);
+  g_py.gil_release(gil);
+  return found;
+}
+
+}  // namespace
+
+void callsite_init() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  rescan_modules();
+  if (runtime().flags.python) find_python();
+}
+
+int64_t intern_string(const char* s) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return intern_locked(s);
+}
+
+void record_callsite(RecordBuffer& rec, void* ret_addr) {
+  const auto pc = reinterpret_cast<uintptr_t>(ret_addr);
+  const Range* range = find_range(pc);
+  if (!range) {  // code loaded after the last scan (dlopen): log the new map first
+    std::lock_guard<std::mutex> lock(g_mu);
+    if (!find_range(pc)) rescan_modules();
+    range = find_range(pc);
+  }
+  const int depth = runtime().flags.stack_depth;
+  if (range && range->system && g_py.usable && record_python_frame(rec)) {
+    rec.array(kF_pcs, &pc, 1);
+    return;
+  }
+  if (depth > 0 || (range && range->system)) {
+    // The caller is a binding layer (C++/Fortran) or the user asked for stacks:
+    // walk further, starting at the wrapper's own return address.
+    void* frames[80];
+    int n = backtrace(frames, 80);
+    int first = 0;
+    while (first < n && reinterpret_cast<uintptr_t>(frames[first]) != pc) ++first;
+    if (first == n) first = 0;
+    int keep = std::min(n - first, depth > 0 ? depth : 16);
+    if (keep > 0) {
+      uintptr_t pcs[80];
+      for (int i = 0; i < keep; ++i) pcs[i] = reinterpret_cast<uintptr_t>(frames[first + i]);
+      rec.array(kF_pcs, pcs, static_cast<size_t>(keep));
+      return;
+    }
+  }
+  rec.array(kF_pcs, &pc, 1);
+}
+
+}  // namespace rmacheck

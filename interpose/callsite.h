@@ -1,0 +1,21 @@
+// Where in the user's program an MPI call was made.
+//
+// C, C++ and Fortran: the wrapper's return address, and a short backtrace
+// when that address lies inside MPI's own libraries (C++/Fortran bindings),
+// symbolized offline against the module map logged here. Python (mpi4py):
+// the innermost Python frame outside mpi4py, read through the CPython API of
+// the running interpreter, found with dlsym so nothing links against Python.
+#pragma once
+
+#include "record_buffer.h"
+
+namespace rmacheck {
+
+// After the log is open: classify loaded modules, find the Python API, log the module map.
+void callsite_init();
+// Adds the pcs / py_file / py_line / py_func fields for a call whose wrapper returns to ret_addr.
+void record_callsite(RecordBuffer& rec, void* ret_addr);
+// Id of a string, logging a STRING record the first time it is seen.
+int64_t intern_string(const char* s);
+
+}  // namespace rmacheck

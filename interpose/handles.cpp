@@ -1,0 +1,263 @@
+#include "handles.h"
+
+#include <mutex>
+#include <unordered_map>
+
+#include "datatype_flatten.h"
+#include "log_format.h"
+#include "record_buffer.h"
+#include "runtime.h"
+
+namespace rmacheck {
+
+namespace {
+
+// A handle -> value map shared by all threads (MPI_THREAD_MULTIPLE).
+template <class Handle, class Value>
+class Registry {
+ public:
+  bool find(Handle h, Value& out) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(h);
+    if (it == map_.end()) return false;
+    out = it->second;
+    return true;
+  }
+  void put(Handle h, Value v) {
+    std::lock_guard<std::mutex> lock(mu_);
+    map_[h] = std::move(v);
+  }
+  bool erase(Handle h) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return map_.erase(h) > 0;
+  }
+  template <class F>
+  auto locked(F&& f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return f(map_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<Handle, Value> map_;
+};
+
+uint64_t mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+  return h * 0xff51afd7ed558ccdull;
+}
+
+MPI_Group world_group() {
+  static MPI_Group g = [] {
+    MPI_Group wg;
+    PMPI_Comm_group(MPI_COMM_WORLD, &wg);
+    return wg;
+  }();
+  return g;
+}
+
+Registry<MPI_Comm, CommRef> g_comms;
+Registry<uint64_t, int64_t> g_comm_ordinals;  // member-list hash -> communicators made with it so far
+Registry<MPI_Win, WinRef> g_wins;
+Registry<MPI_Request, RequestInfo> g_requests;
+Registry<MPI_Datatype, int64_t> g_types;
+Registry<MPI_Op, int64_t> g_ops;
+Registry<MPI_Group, int64_t> g_groups;
+Registry<MPI_Message, CommRef> g_messages;
+std::atomic<int64_t> g_next_request{1}, g_next_type{kDerivedTypeBase}, g_next_op{kUserOpBase}, g_next_group{1},
+    g_windows_made{0};
+
+void emit_typedef(int64_t id, MPI_Datatype t) {
+  FlatType ft = flatten_datatype(t);
+  RecordBuffer rec;
+  rec.reset(kRecTypedef);
+  rec.varint(id);
+  rec.varint(basic_type_code(t));
+  rec.varint(ft.size);
+  rec.varint(ft.lb);
+  rec.varint(ft.extent);
+  rec.varint(ft.true_lb);
+  rec.varint(ft.true_extent);
+  rec.varint(ft.truncated ? 1 : 0);
+  rec.varint(static_cast<int64_t>(ft.blocks.size()));
+  for (const auto& b : ft.blocks) {
+    rec.varint(b.offset);
+    rec.varint(b.length);
+    rec.varint(b.basic);
+  }
+  runtime().log.append(rec.data(), rec.size());
+}
+
+}  // namespace
+
+std::vector<int> group_world_ranks(MPI_Group g) {
+  int n = 0;
+  if (g == MPI_GROUP_NULL || PMPI_Group_size(g, &n) != MPI_SUCCESS || n <= 0) return {};
+  std::vector<int> local(static_cast<size_t>(n)), world(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) local[static_cast<size_t>(i)] = i;
+  PMPI_Group_translate_ranks(g, n, local.data(), world_group(), world.data());
+  return world;
+}
+
+int CommInfo::world_rank_of(int rank) const {
+  if (rank == MPI_ANY_SOURCE) return static_cast<int>(kRankAny);
+  if (rank == MPI_PROC_NULL) return static_cast<int>(kRankProcNull);
+  if (rank < 0 || static_cast<size_t>(rank) >= remote.size()) return rank;  // invalid: keep it for the analyzer to flag
+  return remote[static_cast<size_t>(rank)];
+}
+
+CommRef register_comm(MPI_Comm c, bool created) {
+  auto info = std::make_shared<CommInfo>();
+  MPI_Group g;
+  PMPI_Comm_group(c, &g);
+  info->members = group_world_ranks(g);
+  PMPI_Group_free(&g);
+  int inter = 0;
+  PMPI_Comm_test_inter(c, &inter);
+  if (inter) {
+    PMPI_Comm_remote_group(c, &g);
+    info->remote = group_world_ranks(g);
+    PMPI_Group_free(&g);
+  } else {
+    info->remote = info->members;
+  }
+  uint64_t h = inter ? 0x1717 : 0;
+  for (int m : info->members) h = mix(h, static_cast<uint64_t>(m));
+  for (int m : info->remote) h = mix(h, static_cast<uint64_t>(m) + 0x100000000ull);
+  // Only communicators made by wrapped creation calls are counted: those calls are
+  // collective, so every member counts them in the same order. A handle first seen
+  // in some other call (made by an unwrapped call) gets ordinal -1.
+  int64_t ordinal = created ? g_comm_ordinals.locked([&](auto& map) { return map[h]++; }) : -1;
+  // World is id 1 on every rank; others keep 62 bits of the mixed hash, never 0 or 1.
+  info->id = (c == MPI_COMM_WORLD) ? 1 : static_cast<int64_t>((mix(h, static_cast<uint64_t>(ordinal)) >> 2) | 2);
+  CommRef ref = info;
+  g_comms.put(c, ref);
+  return ref;
+}
+
+CommRef comm_info(MPI_Comm c) {
+  CommRef ref;
+  if (g_comms.find(c, ref)) return ref;
+  if (c == MPI_COMM_NULL) return nullptr;
+  return register_comm(c, /*created=*/false);
+}
+
+void forget_comm(MPI_Comm c) { g_comms.erase(c); }
+
+WinRef win_info(MPI_Win w) {
+  WinRef ref;
+  g_wins.find(w, ref);
+  return ref;
+}
+
+WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size, int disp_unit, WinGeometry& out) {
+  CommRef ci = comm_info(comm);
+  const int64_t made = g_windows_made.fetch_add(1);
+  int64_t mine[4] = {static_cast<int64_t>(reinterpret_cast<uintptr_t>(base)), static_cast<int64_t>(size), disp_unit,
+                     (int64_t{runtime().world_rank} << 32) | (made + 1)};  // never 0: 0 means "unknown window"
+  int n = 0;
+  PMPI_Comm_size(comm, &n);
+  std::vector<int64_t> all(static_cast<size_t>(n) * 4);
+  PMPI_Allgather(mine, 4, MPI_INT64_T, all.data(), 4, MPI_INT64_T, comm);
+  auto info = std::make_shared<WinInfo>();
+  info->id = all[3];  // the first member's proposal: every member picks the same one
+  info->members = ci ? ci->members : std::vector<int>{};
+  out.bases.resize(static_cast<size_t>(n));
+  out.sizes.resize(static_cast<size_t>(n));
+  out.units.resize(static_cast<size_t>(n));
+  for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
+    out.bases[i] = all[i * 4];
+    out.sizes[i] = all[i * 4 + 1];
+    out.units[i] = all[i * 4 + 2];
+  }
+  WinRef ref = info;
+  g_wins.put(w, ref);
+  return ref;
+}
+
+void forget_window(MPI_Win w) { g_wins.erase(w); }
+
+int64_t register_request(MPI_Request r, bool persistent, CommRef comm) {
+  RequestInfo info;
+  info.id = g_next_request.fetch_add(1);
+  info.persistent = persistent;
+  info.comm = std::move(comm);
+  g_requests.put(r, info);
+  return info.id;
+}
+
+bool request_info(MPI_Request r, RequestInfo& out) { return r != MPI_REQUEST_NULL && g_requests.find(r, out); }
+void forget_request(MPI_Request r) { g_requests.erase(r); }
+
+int64_t datatype_id(MPI_Datatype t) {
+  if (t == MPI_DATATYPE_NULL) return -1;
+  int64_t id;
+  if (g_types.find(t, id)) return id;
+  int32_t basic = basic_type_code(t);
+  id = basic >= 0 ? basic : g_next_type.fetch_add(1);
+  g_types.put(t, id);
+  emit_typedef(id, t);
+  return id;
+}
+
+int64_t register_datatype(MPI_Datatype t) {
+  int64_t id = g_next_type.fetch_add(1);
+  g_types.put(t, id);
+  return id;
+}
+
+void log_datatype_layout(MPI_Datatype t) {
+  int64_t id;
+  if (!g_types.find(t, id)) id = register_datatype(t);
+  emit_typedef(id, t);
+}
+
+void forget_datatype(MPI_Datatype t) {
+  if (basic_type_code(t) < 0) g_types.erase(t);
+}
+
+int64_t op_id(MPI_Op op) {
+  static const MPI_Op predefined[] = {
+#define RMACHECK_OP_HANDLE(name) name,
+      RMACHECK_OPS(RMACHECK_OP_HANDLE)
+#undef RMACHECK_OP_HANDLE
+  };
+  for (int i = 0; i < kOpCount; ++i)
+    if (predefined[i] == op) return i;
+  int64_t id;
+  if (g_ops.find(op, id)) return id;
+  return register_op(op);
+}
+
+int64_t register_op(MPI_Op op) {
+  int64_t id = g_next_op.fetch_add(1);
+  g_ops.put(op, id);
+  return id;
+}
+
+void forget_op(MPI_Op op) { g_ops.erase(op); }
+
+int64_t register_group(MPI_Group g, std::vector<int>& world_members) {
+  world_members = group_world_ranks(g);
+  int64_t id = g_next_group.fetch_add(1);
+  g_groups.put(g, id);
+  return id;
+}
+
+int64_t group_id(MPI_Group g) {
+  int64_t id = 0;
+  g_groups.find(g, id);
+  return id;
+}
+
+void forget_group(MPI_Group g) { g_groups.erase(g); }
+
+void register_message(MPI_Message m, CommRef comm) { g_messages.put(m, std::move(comm)); }
+
+CommRef take_message(MPI_Message m) {
+  CommRef c;
+  if (g_messages.find(m, c)) g_messages.erase(m);
+  return c;
+}
+
+}  // namespace rmacheck

@@ -1,0 +1,74 @@
+// Maps the MPI library's handles to the ids the log uses.
+//
+// Communicator and window ids must be the same on every member, so that the
+// analyzer can line up the ranks' logs; they are derived without extra
+// communication for communicators (hash of the member list plus how many
+// communicators with that member list this process made before: MPI orders
+// collective creation calls, so every member counts the same) and agreed on
+// during the Allgather that records window geometry for windows. Requests,
+// datatypes, groups and ops are local objects and get per-rank ids.
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace rmacheck {
+
+struct CommInfo {
+  int64_t id = 0;
+  std::vector<int> members;  // world rank of each comm rank (local group)
+  std::vector<int> remote;   // world rank of each rank peers are named in (remote group of an intercomm)
+  int world_rank_of(int rank) const;  // also maps MPI_ANY_SOURCE / MPI_PROC_NULL
+};
+using CommRef = std::shared_ptr<const CommInfo>;
+
+struct WinInfo {
+  int64_t id = 0;
+  std::vector<int> members;
+};
+using WinRef = std::shared_ptr<const WinInfo>;
+
+enum RequestKind : int { kReqNonblocking = 0, kReqPersistent = 1 };
+struct RequestInfo {
+  int64_t id = 0;
+  bool persistent = false;
+  CommRef comm;  // to translate the status source at completion (may be null for RMA requests)
+};
+
+// Communicators. Unknown handles (made by calls rmacheck does not wrap) are registered on first sight.
+CommRef comm_info(MPI_Comm c);
+CommRef register_comm(MPI_Comm c, bool created = true);
+void forget_comm(MPI_Comm c);
+
+WinRef win_info(MPI_Win w);
+// Records a new window: collective over comm, gathers every member's geometry.
+struct WinGeometry { std::vector<int64_t> bases, sizes, units; };
+WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size, int disp_unit, WinGeometry& out);
+void forget_window(MPI_Win w);
+
+int64_t register_request(MPI_Request r, bool persistent, CommRef comm);
+bool request_info(MPI_Request r, RequestInfo& out);
+void forget_request(MPI_Request r);
+
+// Datatype id; the first time a type is seen (or when it is committed) its flattened layout is logged.
+int64_t datatype_id(MPI_Datatype t);
+int64_t register_datatype(MPI_Datatype t);  // a new derived type (id only; layout at commit or first use)
+void log_datatype_layout(MPI_Datatype t);   // at commit
+void forget_datatype(MPI_Datatype t);
+
+int64_t op_id(MPI_Op op);
+int64_t register_op(MPI_Op op);
+void forget_op(MPI_Op op);
+
+int64_t register_group(MPI_Group g, std::vector<int>& world_members);
+int64_t group_id(MPI_Group g);
+void forget_group(MPI_Group g);
+std::vector<int> group_world_ranks(MPI_Group g);
+
+void register_message(MPI_Message m, CommRef comm);
+CommRef take_message(MPI_Message m);
+
+}  // namespace rmacheck

@@ -1,0 +1,112 @@
+// On-disk format of the per-rank event logs. Shared by the interposer, which
+// writes it, and the analyzer, which reads it; nothing here depends on MPI.
+//
+// A log file is a text header followed by records:
+//   header:  "RMACHECK-LOG <version>\n" then "key=value\n" lines, then "\n",
+//            padded with '\n' to kHeaderSize bytes.
+//   record:  u32 size (whole record, little endian; 0 = no more records);
+//            the next record starts at the next multiple of 4
+//            u32 checksum of the payload
+//            payload: u8 record type, then varints (see below).
+// The writer fills a record's payload before it stores the size, so a
+// process killed mid-write leaves a zero size, never a half record. A log
+// whose records end in zeros without an END record belongs to a rank that
+// did not finish (crash, kill, abort, hang).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace rmacheck {
+
+constexpr int kLogFormatVersion = 1;
+constexpr size_t kHeaderSize = 4096;
+constexpr size_t kRecordPrefix = 8;  // size + checksum
+constexpr char kLogMagic[] = "RMACHECK-LOG";
+// Records start on 4-byte boundaries so the size word can be stored atomically.
+constexpr size_t record_stride(size_t record_size) { return (record_size + 3) & ~size_t{3}; }
+
+enum RecordType : uint8_t {
+  kRecEnter = 1,    // call entry: call, thread, seq, time_ns, then fields
+  kRecExit = 2,     // call exit: thread, seq, time_ns, return code, then fields
+  kRecString = 3,   // id, length, bytes
+  kRecModules = 4,  // count, then per module: start, end, load_bias, path length, path bytes
+  kRecTypedef = 5,  // id, basic code, size, lb, extent, true_lb, true_extent, truncated, nblocks, then (offset, length, basic)*
+  kRecEnd = 6,      // time_ns: the rank left MPI_Finalize normally
+};
+
+enum FieldId : uint8_t {
+#define RMACHECK_FIELD(id, name) kF_##id,
+#include "log_fields.def"
+#undef RMACHECK_FIELD
+  kFieldCount
+};
+// A field key with this bit set carries an array: varint count, then values.
+constexpr uint8_t kArrayBit = 0x80;
+
+constexpr int64_t kRankAny = -1;       // MPI_ANY_SOURCE
+constexpr int64_t kRankProcNull = -2;  // MPI_PROC_NULL
+constexpr int64_t kTagAny = -1;        // MPI_ANY_TAG (stored as -1 whatever the MPI value)
+
+enum WindowFlavor : int { kWinCreate = 1, kWinAllocate = 2, kWinShared = 3, kWinDynamic = 4 };
+enum LockType : int { kLockExclusive = 1, kLockShared = 2 };
+// MPI_MODE_* assertion bits as stored in the log (translated from the MPI library's values).
+enum AssertBits : int { kModeNoCheck = 1, kModeNoStore = 2, kModeNoPut = 4, kModeNoPrecede = 8, kModeNoSucceed = 16 };
+
+// Predefined reduction ops, by code. User ops get ids from kUserOpBase up.
+#define RMACHECK_OPS(X) X(MPI_OP_NULL) X(MPI_MAX) X(MPI_MIN) X(MPI_SUM) X(MPI_PROD) X(MPI_LAND) \
+  X(MPI_BAND) X(MPI_LOR) X(MPI_BOR) X(MPI_LXOR) X(MPI_BXOR) X(MPI_MAXLOC) X(MPI_MINLOC)    \
+  X(MPI_REPLACE) X(MPI_NO_OP)
+enum OpCode : int {
+#define RMACHECK_OP_ENUM(name) kOp_##name,
+  RMACHECK_OPS(RMACHECK_OP_ENUM)
+#undef RMACHECK_OP_ENUM
+  kOpCount
+};
+constexpr int64_t kUserOpBase = 1000;
+// Datatype ids: predefined types use their basic code (basic_types.def); derived types count up from here.
+constexpr int64_t kDerivedTypeBase = 1000;
+
+// ---- varint coding (LEB128 of the zigzag value) ----
+inline uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
+inline int64_t unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
+
+inline uint8_t* put_varint(uint8_t* p, int64_t value) {
+  uint64_t v = zigzag(value);
+  while (v >= 0x80) { *p++ = static_cast<uint8_t>(v | 0x80); v >>= 7; }
+  *p++ = static_cast<uint8_t>(v);
+  return p;
+}
+constexpr size_t kMaxVarint = 10;
+
+// Returns false on a varint running past end or longer than 10 bytes.
+inline bool get_varint(const uint8_t*& p, const uint8_t* end, int64_t& out) {
+  uint64_t v = 0;
+  for (int shift = 0; shift < 70 && p < end; shift += 7) {
+    uint8_t b = *p++;
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) { out = unzigzag(v); return true; }
+  }
+  return false;
+}
+
+// Cheap 32-bit checksum of a payload: catches torn or overwritten records,
+// not adversaries. Word-at-a-time so it costs a few ns per record.
+inline uint32_t payload_checksum(const uint8_t* p, size_t n) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  uint64_t tail = 0;
+  std::memcpy(&tail, p + i, n - i);
+  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 29;
+  return static_cast<uint32_t>(h ^ (h >> 32));
+}
+
+}  // namespace rmacheck

@@ -1,0 +1,71 @@
+#include "log_writer.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "log_format.h"
+
+namespace rmacheck {
+
+namespace {
+constexpr size_t kChunk = size_t{8} << 20;  // file growth step; bounds the zero tail of a dead rank
+}
+
+bool LogWriter::open(const std::string& path, const std::string& header_lines) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ < 0) return false;
+  std::string header = std::string(kLogMagic) + " " + std::to_string(kLogFormatVersion) + "\n" + header_lines + "\n";
+  if (header.size() > kHeaderSize) header.resize(kHeaderSize - 1), header += "\n";
+  header.resize(kHeaderSize, '\n');
+  if (::pwrite(fd_, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
+    ::close(fd_);
+    fd_ = -1;
+    return false;
+  }
+  pos_ = kHeaderSize;
+  return true;
+}
+
+void LogWriter::remap(size_t need) {
+  if (map_) ::munmap(map_, map_len_);
+  map_ = nullptr;
+  size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  map_off_ = pos_ & ~(page - 1);
+  map_len_ = ((pos_ - map_off_ + need + kChunk - 1) / kChunk) * kChunk;
+  if (::ftruncate(fd_, static_cast<off_t>(map_off_ + map_len_)) != 0) return;
+  void* m = ::mmap(nullptr, map_len_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, static_cast<off_t>(map_off_));
+  if (m != MAP_FAILED) map_ = static_cast<uint8_t*>(m);
+}
+
+void LogWriter::append(const uint8_t* payload, size_t n) {
+  const size_t total = kRecordPrefix + n;
+  const size_t step = record_stride(total);
+  const uint32_t sum = payload_checksum(payload, n);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (fd_ < 0) return;
+  // Keep 4 zero bytes after every record: they are the end marker a reader sees if we die now.
+  if (!map_ || pos_ + step + 4 > map_off_ + map_len_) remap(step + 4);
+  if (!map_) return;  // disk full or mapping refused: stop logging rather than crash the program
+  uint8_t* rec = map_ + (pos_ - map_off_);
+  std::memcpy(rec + 4, &sum, 4);
+  std::memcpy(rec + kRecordPrefix, payload, n);
+  // The size goes last: a reader never sees a size whose payload is not there.
+  __atomic_store_n(reinterpret_cast<uint32_t*>(rec), static_cast<uint32_t>(total), __ATOMIC_RELEASE);
+  pos_ += step;
+}
+
+void LogWriter::close() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (fd_ < 0) return;
+  if (map_) ::munmap(map_, map_len_);
+  map_ = nullptr;
+  if (::ftruncate(fd_, static_cast<off_t>(pos_)) != 0) { /* the zero tail is harmless */ }
+  ::close(fd_);
+  fd_ = -1;
+}
+
+}  // namespace rmacheck

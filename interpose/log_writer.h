@@ -1,0 +1,37 @@
+// Appends records to this rank's log file through a shared memory mapping.
+//
+// Why a mapping: a store into a MAP_SHARED page is in the kernel's page
+// cache the moment it is made, so it survives SIGKILL, a crash or
+// MPI_Abort without an fsync or a write() per event. The file grows in
+// chunks; a rank that dies leaves zeros after its last record.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace rmacheck {
+
+class LogWriter {
+ public:
+  // Creates (truncates) path and writes the header text (key=value lines).
+  // Returns false and leaves the writer closed when the file cannot be made.
+  bool open(const std::string& path, const std::string& header_lines);
+  bool is_open() const { return fd_ >= 0; }
+  // Appends one record (payload starts with the record type). Thread safe.
+  void append(const uint8_t* payload, size_t n);
+  // Trims the file to the bytes written; the log stays readable without it.
+  void close();
+
+ private:
+  void remap(size_t need);  // called with mu_ held
+
+  std::mutex mu_;
+  int fd_ = -1;
+  uint8_t* map_ = nullptr;  // mapping of [map_off_, map_off_ + map_len_)
+  size_t map_off_ = 0, map_len_ = 0;
+  size_t pos_ = 0;  // file offset of the next record
+};
+
+}  // namespace rmacheck

@@ -1,0 +1,233 @@
+#include "recorder.h"
+
+#include "callsite.h"
+#include "runtime.h"
+
+namespace rmacheck {
+
+struct WatchedRequest {
+  MPI_Request handle;
+  RequestInfo info;
+  bool known;
+};
+
+// One set of buffers per thread: wrappers do not nest (t_in_wrapper), so a
+// thread never needs two at once, and nothing is allocated per call once warm.
+struct Scratch {
+  RecordBuffer rec;
+  std::vector<WatchedRequest> watched;
+  std::vector<int64_t> ids, done, srcs, tags;
+  std::vector<MPI_Status> statuses;
+};
+namespace {
+thread_local Scratch t_scratch;
+
+int translate_assert(int a) {
+  int bits = 0;
+  if (a & MPI_MODE_NOCHECK) bits |= kModeNoCheck;
+  if (a & MPI_MODE_NOSTORE) bits |= kModeNoStore;
+  if (a & MPI_MODE_NOPUT) bits |= kModeNoPut;
+  if (a & MPI_MODE_NOPRECEDE) bits |= kModeNoPrecede;
+  if (a & MPI_MODE_NOSUCCEED) bits |= kModeNoSucceed;
+  return bits;
+}
+}  // namespace
+
+Recorder::Recorder(CallId call, void* return_address)
+    : s_(t_scratch), rec_(t_scratch.rec), seq_(runtime().next_seq.fetch_add(1, std::memory_order_relaxed)) {
+  t_in_wrapper = true;
+  s_.watched.clear();
+  s_.rec.reset(kRecEnter);
+  s_.rec.varint(call);
+  s_.rec.varint(thread_id());
+  s_.rec.varint(seq_);
+  s_.rec.varint(monotonic_ns());
+  record_callsite(s_.rec, return_address);
+}
+
+Recorder::~Recorder() { t_in_wrapper = false; }
+
+void Recorder::enter() { runtime().log.append(s_.rec.data(), s_.rec.size()); }
+
+void Recorder::exit(int rc) {
+  s_.rec.reset(kRecExit);
+  s_.rec.varint(thread_id());
+  s_.rec.varint(seq_);
+  s_.rec.varint(monotonic_ns());
+  s_.rec.varint(rc);
+}
+
+void Recorder::finish() { runtime().log.append(s_.rec.data(), s_.rec.size()); }
+
+void Recorder::comm(MPI_Comm c) {
+  comm_ = comm_info(c);
+  if (comm_) s_.rec.field(kF_comm, comm_->id);
+}
+
+void Recorder::assertion(int a) { s_.rec.field(kF_assert, translate_assert(a)); }
+
+void Recorder::win(MPI_Win w) {
+  win_ = win_info(w);
+  s_.rec.field(kF_win, win_ ? win_->id : 0);
+}
+
+void Recorder::target(int rank) {
+  int64_t world = rank;
+  if (rank == MPI_PROC_NULL) world = kRankProcNull;
+  else if (win_ && rank >= 0 && static_cast<size_t>(rank) < win_->members.size()) world = win_->members[static_cast<size_t>(rank)];
+  else world = -1000 - rank;  // invalid target rank: kept recognisable for the analyzer
+  s_.rec.field(kF_target, world);
+}
+
+void Recorder::rma(MPI_Win w, int rank, MPI_Aint disp, int count, MPI_Datatype type) {
+  win(w);
+  target(rank);
+  s_.rec.field(kF_disp, disp);
+  s_.rec.field(kF_target_count, count);
+  dtype(kF_target_type, type);
+}
+
+void Recorder::origin(const void* a, int count, MPI_Datatype type) {
+  addr(kF_origin_addr, a);
+  s_.rec.field(kF_origin_count, count);
+  dtype(kF_origin_type, type);
+}
+
+void Recorder::result(const void* a, int count, MPI_Datatype type) {
+  addr(kF_result_addr, a);
+  s_.rec.field(kF_result_count, count);
+  dtype(kF_result_type, type);
+}
+
+void Recorder::send(const void* buf, int count, MPI_Datatype type, int dest, int t, MPI_Comm c) {
+  comm(c);
+  addr(kF_buf, buf);
+  s_.rec.field(kF_count, count);
+  dtype(kF_type, type);
+  s_.rec.field(kF_peer, comm_ ? comm_->world_rank_of(dest) : dest);
+  tag(kF_tag, t);
+}
+
+void Recorder::recv(void* buf, int count, MPI_Datatype type, int source, int t, MPI_Comm c) {
+  comm(c);
+  addr(kF_recv_buf, buf);
+  s_.rec.field(kF_recv_count, count);
+  dtype(kF_recv_type, type);
+  s_.rec.field(kF_recv_peer, comm_ ? comm_->world_rank_of(source) : source);
+  tag(kF_recv_tag, t);
+}
+
+MPI_Status* Recorder::status_out(MPI_Status* user) { return user == MPI_STATUS_IGNORE ? &one_status_ : user; }
+
+MPI_Status* Recorder::statuses_out(MPI_Status* user, int count) {
+  if (user != MPI_STATUSES_IGNORE) return user;
+  if (s_.statuses.size() < static_cast<size_t>(count)) s_.statuses.resize(static_cast<size_t>(count));
+  return s_.statuses.data();
+}
+
+void Recorder::status(MPI_Status* st) {
+  int64_t src = comm_ ? comm_->world_rank_of(st->MPI_SOURCE) : st->MPI_SOURCE;
+  s_.rec.field(kF_status_src, src);
+  s_.rec.field(kF_status_tag, st->MPI_TAG == MPI_ANY_TAG ? kTagAny : st->MPI_TAG);
+}
+
+void Recorder::new_request(MPI_Request* r, bool persistent) {
+  if (!r || *r == MPI_REQUEST_NULL) return;
+  s_.rec.field(kF_new_req, register_request(*r, persistent, comm_));
+}
+
+void Recorder::watch(int count, MPI_Request* reqs) {
+  s_.watched.clear();
+  s_.ids.clear();
+  for (int i = 0; i < count; ++i) {
+    WatchedRequest w{reqs[i], {}, false};
+    w.known = request_info(reqs[i], w.info);
+    s_.ids.push_back(w.known ? w.info.id : 0);
+    s_.watched.push_back(std::move(w));
+  }
+  s_.rec.array(count == 1 ? kF_req : kF_reqs, s_.ids.data(), s_.ids.size());
+}
+
+void Recorder::complete_slot(size_t slot, MPI_Status* st) {
+  if (slot >= s_.watched.size()) return;
+  WatchedRequest& w = s_.watched[slot];
+  if (!w.known) return;
+  s_.done.push_back(w.info.id);
+  int64_t src = kRankProcNull, t = kTagAny;
+  if (st) {
+    src = w.info.comm ? w.info.comm->world_rank_of(st->MPI_SOURCE) : st->MPI_SOURCE;
+    t = st->MPI_TAG == MPI_ANY_TAG ? kTagAny : st->MPI_TAG;
+  }
+  s_.srcs.push_back(src);
+  s_.tags.push_back(t);
+  // A completed nonblocking request is gone (MPI set the handle to MPI_REQUEST_NULL);
+  // a persistent one stays allocated and inactive.
+  if (!w.info.persistent) forget_request(w.handle);
+}
+
+void Recorder::completed_all(MPI_Status* statuses) {
+  s_.done.clear(), s_.srcs.clear(), s_.tags.clear();
+  for (size_t i = 0; i < s_.watched.size(); ++i) complete_slot(i, statuses ? &statuses[i] : nullptr);
+  s_.rec.array(kF_done, s_.done.data(), s_.done.size());
+  s_.rec.array(kF_status_src, s_.srcs.data(), s_.srcs.size());
+  s_.rec.array(kF_status_tag, s_.tags.data(), s_.tags.size());
+}
+
+void Recorder::completed_index(int index, MPI_Status* st) {
+  s_.done.clear(), s_.srcs.clear(), s_.tags.clear();
+  s_.rec.field(kF_index, index);
+  if (index != MPI_UNDEFINED && index >= 0) complete_slot(static_cast<size_t>(index), st);
+  s_.rec.array(kF_done, s_.done.data(), s_.done.size());
+  s_.rec.array(kF_status_src, s_.srcs.data(), s_.srcs.size());
+  s_.rec.array(kF_status_tag, s_.tags.data(), s_.tags.size());
+}
+
+void Recorder::completed_some(int outcount, const int* indices, MPI_Status* statuses) {
+  s_.done.clear(), s_.srcs.clear(), s_.tags.clear();
+  for (int k = 0; k < outcount && outcount != MPI_UNDEFINED; ++k)
+    complete_slot(static_cast<size_t>(indices[k]), statuses ? &statuses[k] : nullptr);
+  s_.rec.array(kF_done, s_.done.data(), s_.done.size());
+  s_.rec.array(kF_status_src, s_.srcs.data(), s_.srcs.size());
+  s_.rec.array(kF_status_tag, s_.tags.data(), s_.tags.size());
+}
+
+void Recorder::freed_watched() {
+  for (auto& w : s_.watched)
+    if (w.known) forget_request(w.handle);
+}
+
+void Recorder::new_message(MPI_Message* m) {
+  if (m && *m != MPI_MESSAGE_NULL && *m != MPI_MESSAGE_NO_PROC) register_message(*m, comm_);
+}
+
+void Recorder::message(MPI_Message* m) {
+  comm_ = m ? take_message(*m) : nullptr;
+  if (comm_) s_.rec.field(kF_comm, comm_->id);
+}
+
+void Recorder::new_comm(MPI_Comm c) {
+  if (c == MPI_COMM_NULL) return;
+  CommRef info = register_comm(c);
+  s_.rec.field(kF_new_comm, info->id);
+  ranks(kF_members, info->members);
+}
+
+void Recorder::new_window(MPI_Win w, MPI_Comm c, const void* base, MPI_Aint size, int disp_unit, int flavor) {
+  WinGeometry geo;
+  WinRef info = register_window(w, c, base, size, disp_unit, geo);
+  s_.rec.field(kF_new_win, info->id);
+  s_.rec.field(kF_win_flavor, flavor);
+  ranks(kF_members, info->members);
+  s_.rec.array(kF_win_bases, geo.bases.data(), geo.bases.size());
+  s_.rec.array(kF_win_sizes, geo.sizes.data(), geo.sizes.size());
+  s_.rec.array(kF_win_units, geo.units.data(), geo.units.size());
+}
+
+void Recorder::new_group(MPI_Group g) {
+  if (g == MPI_GROUP_NULL || g == MPI_GROUP_EMPTY) return;
+  std::vector<int> members;
+  s_.rec.field(kF_new_group, register_group(g, members));
+  ranks(kF_members, members);
+}
+
+}  // namespace rmacheck

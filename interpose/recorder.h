@@ -1,0 +1,88 @@
+// Builds the entry and exit records of one intercepted MPI call.
+//
+// A wrapper (generated from mpi_calls.def) makes a Recorder, adds the
+// call's input fields, calls enter() (the entry record is in the log before
+// MPI runs, so a call that never returns - a hang, an abort inside MPI - is
+// still seen), calls PMPI, then exit(rc), adds outputs and finish()es.
+// The helpers below are the vocabulary of the call table: they translate
+// handles to ids and ranks to world ranks, and nothing more.
+#pragma once
+
+#include <mpi.h>
+
+#include <vector>
+
+#include "call_ids.h"
+#include "handles.h"
+#include "record_buffer.h"
+
+namespace rmacheck {
+
+struct Scratch;
+
+class Recorder {
+ public:
+  Recorder(CallId call, void* return_address);
+  ~Recorder();
+  Recorder(const Recorder&) = delete;
+  Recorder& operator=(const Recorder&) = delete;
+
+  void i(FieldId f, int64_t v) { rec_.field(f, v); }
+  void addr(FieldId f, const void* p) { rec_.field(f, static_cast<int64_t>(reinterpret_cast<uintptr_t>(p))); }
+  void ranks(FieldId f, const std::vector<int>& r) { rec_.array(f, r.data(), r.size()); }
+  void comm(MPI_Comm c);
+  void tag(FieldId f, int t) { rec_.field(f, t == MPI_ANY_TAG ? kTagAny : t); }
+  void dtype(FieldId f, MPI_Datatype t) { rec_.field(f, datatype_id(t)); }
+  void op(MPI_Op o) { rec_.field(kF_op, op_id(o)); }
+  void assertion(int a);
+  void lock_type(int t) { rec_.field(kF_lock_type, t == MPI_LOCK_EXCLUSIVE ? kLockExclusive : kLockShared); }
+  void group(MPI_Group g) { ranks(kF_group, group_world_ranks(g)); }
+
+  // RMA: window, target (world rank), and target side.
+  void win(MPI_Win w);
+  void target(int rank);  // after win(): translated through the window's group
+  void rma(MPI_Win w, int rank, MPI_Aint disp, int count, MPI_Datatype type);
+  void origin(const void* a, int count, MPI_Datatype type);
+  void result(const void* a, int count, MPI_Datatype type);
+
+  // Point-to-point and collectives.
+  void send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm c);
+  void recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm c);
+  void root(int r) { rec_.field(kF_root, comm_ ? comm_->world_rank_of(r) : r); }
+  void status(MPI_Status* s);  // after the call: source (world) and tag
+  MPI_Status* status_out(MPI_Status* user);                // substitutes ours for MPI_STATUS_IGNORE
+  MPI_Status* statuses_out(MPI_Status* user, int count);  // and for MPI_STATUSES_IGNORE
+
+  // Requests.
+  void new_request(MPI_Request* r, bool persistent);  // after a call that makes *r
+  void watch(int count, MPI_Request* reqs);           // before a Start/Wait/Test/Free: logs their ids
+  void completed_all(MPI_Status* statuses);            // after Wait/Waitall/Testall(flag)
+  void completed_index(int index, MPI_Status* status); // after Waitany/Testany
+  void completed_some(int outcount, const int* indices, MPI_Status* statuses);
+  void freed_watched();                               // after Request_free
+  void new_message(MPI_Message* m);                   // after Mprobe/Improbe
+  void message(MPI_Message* m);                       // before Mrecv/Imrecv: the probe's communicator
+
+  // Objects.
+  void new_comm(MPI_Comm c);
+  void new_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size, int disp_unit, int flavor);
+  void new_type(MPI_Datatype t) { rec_.field(kF_new_type, register_datatype(t)); }
+  void new_group(MPI_Group g);
+  void new_op(MPI_Op o) { rec_.field(kF_new_op, register_op(o)); }
+
+  void enter();
+  void exit(int rc);
+  void finish();
+
+ private:
+  void complete_slot(size_t slot, MPI_Status* s);
+
+  struct Scratch& s_;  // this thread's reusable buffers
+  RecordBuffer& rec_;  // s_.rec, the record being built
+  int64_t seq_;
+  CommRef comm_;  // communicator of the call, for translating peers and status sources
+  WinRef win_;
+  MPI_Status one_status_;
+};
+
+}  // namespace rmacheck

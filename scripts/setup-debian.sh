@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs every Debian package rmacheck needs to build, test and run its demo.
+# Idempotent: packages already present are skipped by apt.
+set -euo pipefail
+PKGS=(
+  build-essential cmake pkg-config
+  libopenmpi-dev openmpi-bin            # the MPI we interpose on (Open MPI 4.1)
+  python3-mpi4py python3-numpy          # mpi4py samples, for /usr/bin/python3
+  nlohmann-json3-dev                    # report/dump JSON
+  googletest libgtest-dev               # unit tests
+  libdw-dev libelf-dev                  # elfutils: offline DWARF symbolization
+  libclang-14-dev clang-14              # future static checker (issue: lint)
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,263 @@
+#!/usr/bin/python3
+"""Run one sample program under rmacheck and compare the report with the
+expectations written in the sample's header.
+
+usage: check_sample.py --rmacheck PATH/TO/rmacheck --sample-bin DIR SAMPLE_SOURCE
+
+Header lines of a sample (C/C++ `//` or Python `#` comments):
+
+    rmacheck-sample: ranks=N [timeout=SEC] [args="A B ..."] [complete=true|false] [exit=N]
+    rmacheck-expect: none
+    rmacheck-expect: KIND [lines=L1,L2,...] [ranks=R1,R2,...]     (one line per finding)
+
+A finding of the JSON report is reduced to (kind, sorted distinct source lines
+of its accesses, or of its own location when it has no accesses). The
+multiset of those must equal the expected one; `ranks=` additionally pins the
+ranks of the accesses. The exit status of rmacheck must be 1 if an expected
+finding is an error and 0 otherwise. For a sample expected clean, the program
+must have completed with exit status 0 unless `complete=`/`exit=` say otherwise.
+
+Exit status: 0 pass, 1 fail (one `FAIL <sample>: <reason>` line per reason).
+Standard library only; runs under /usr/bin/python3.
+"""
+import argparse
+import collections
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+# Severity of every finding kind (contract.md, "Finding kinds").
+WARNING_KINDS = {"request-free-active", "resource-leak"}
+ERROR_KINDS = {
+    "rma-conflict", "target-local-conflict", "origin-buffer-conflict",
+    "missing-epoch", "unclosed-epoch", "fence-mismatch", "epoch-mismatch",
+    "assert-violation", "invalid-rma-arg", "request-leak", "request-misuse", "hang",
+}
+
+HEADER = re.compile(r"^\s*(?://|#)\s*rmacheck-(sample|expect):\s*(.*?)\s*$")
+
+# kind, lines: sorted tuple of distinct ints, ranks: sorted tuple or None (= any)
+Finding = collections.namedtuple("Finding", "kind lines ranks")
+
+
+class SampleError(Exception):
+    """The sample's header is malformed."""
+
+
+def int_list(value, what, lineno):
+    try:
+        return tuple(sorted({int(v) for v in value.split(",") if v}))
+    except ValueError:
+        raise SampleError(f"line {lineno}: bad {what} list '{value}'") from None
+
+
+def parse_header(path):
+    """Returns (settings dict, list of expected Findings)."""
+    settings = {"ranks": None, "timeout": 60, "args": [], "complete": None, "exit": None}
+    expected, said_none, said_expect = [], False, False
+    with open(path, encoding="utf-8") as f:
+        for lineno, text in enumerate(f, 1):
+            m = HEADER.match(text)
+            if not m:
+                continue
+            key, rest = m.groups()
+            if key == "sample":
+                for token in shlex.split(rest):
+                    name, _, value = token.partition("=")
+                    try:
+                        if name in ("ranks", "timeout", "exit"):
+                            settings[name] = int(value)
+                        elif name == "args":
+                            settings["args"] = shlex.split(value)
+                        elif name == "complete" and value in ("true", "false"):
+                            settings["complete"] = value == "true"
+                        else:
+                            raise ValueError
+                    except ValueError:
+                        raise SampleError(f"line {lineno}: bad setting '{token}'") from None
+                continue
+            said_expect = True
+            if rest == "none":
+                said_none = True
+                continue
+            words = rest.split()
+            kind, lines, ranks = words[0], (), None
+            if kind not in ERROR_KINDS | WARNING_KINDS:
+                raise SampleError(f"line {lineno}: unknown finding kind '{kind}'")
+            for word in words[1:]:
+                name, _, value = word.partition("=")
+                if name == "lines":
+                    lines = int_list(value, "lines", lineno)
+                elif name == "ranks":
+                    ranks = int_list(value, "ranks", lineno)
+                else:
+                    raise SampleError(f"line {lineno}: unknown field '{word}'")
+            expected.append(Finding(kind, lines, ranks))
+    if settings["ranks"] is None:
+        raise SampleError("no 'rmacheck-sample: ranks=N' line")
+    if not said_expect:
+        raise SampleError("no 'rmacheck-expect:' line (write 'rmacheck-expect: none' for a clean sample)")
+    if said_none and expected:
+        raise SampleError("'rmacheck-expect: none' together with expected findings")
+    return settings, expected
+
+
+def reduce_finding(finding):
+    """The comparable form of one finding of the JSON report."""
+    accesses = finding.get("accesses") or []
+    places = [a.get("location") for a in accesses] if accesses else [finding.get("location")]
+    lines = tuple(sorted({p["line"] for p in places if isinstance(p, dict) and isinstance(p.get("line"), int)}))
+    if accesses:
+        ranks = [a.get("rank") for a in accesses]
+    else:
+        ranks = finding.get("ranks") or [finding.get("rank")]
+    ranks = tuple(sorted({r for r in ranks if isinstance(r, int)}))
+    return Finding(finding.get("kind"), lines, ranks)
+
+
+def match(expected, actual):
+    """Returns (missing, extra): the expected findings not reported and the
+    reported ones not expected. Expectations that pin ranks are matched first."""
+    extra = list(actual)
+    missing = []
+    for want in sorted(expected, key=lambda f: f.ranks is None):
+        for i, got in enumerate(extra):
+            if (got.kind, got.lines) == (want.kind, want.lines) and want.ranks in (None, got.ranks):
+                del extra[i]
+                break
+        else:
+            missing.append(want)
+    return missing, extra
+
+
+def find_report(stdout):
+    """The rmacheck JSON document in stdout (the program's own output may surround it)."""
+    decoder = json.JSONDecoder()
+    for m in re.finditer(r"^\{", stdout, re.MULTILINE):
+        try:
+            doc, _ = decoder.raw_decode(stdout, m.start())
+        except ValueError:
+            continue
+        if isinstance(doc, dict) and doc.get("tool") == "rmacheck":
+            return doc
+    return None
+
+
+def run(cmd, timeout, env):
+    """Runs cmd in its own process group; kills the whole group on timeout.
+    Returns (exit status or None on timeout, stdout, stderr)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            errors="replace", env=env, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+        return proc.returncode, out, err
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        return None, out, err
+
+
+def fmt(findings):
+    if not findings:
+        return "    (none)"
+    return "\n".join(f"    {f.kind} lines={','.join(map(str, f.lines))}"
+                     + (f" ranks={','.join(map(str, f.ranks))}" if f.ranks else "")
+                     for f in sorted(findings, key=lambda f: (f.kind, f.lines)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rmacheck", required=True, help="the rmacheck executable")
+    ap.add_argument("--sample-bin", required=True, help="folder of the built C/C++ samples")
+    ap.add_argument("sample", help="the sample's source file")
+    opts = ap.parse_args()
+
+    source = os.path.abspath(opts.sample)
+    name = os.path.basename(source)
+    stem, ext = os.path.splitext(name)
+
+    def fail(*reasons):
+        for reason in reasons:
+            print(f"FAIL {name}: {reason}")
+        sys.exit(1)
+
+    try:
+        settings, expected = parse_header(source)
+    except (OSError, SampleError) as e:
+        fail(f"cannot use the sample header: {e}")
+
+    if ext == ".py":
+        program = ["/usr/bin/python3", "-m", "mpi4py", source]
+    else:
+        program = [os.path.join(opts.sample_bin, stem)]
+        if not os.access(program[0], os.X_OK):
+            fail(f"sample binary {program[0]} not found (build target sample_{stem})")
+
+    # Root needs Open MPI's consent; the CI machine has fewer cores than ranks.
+    env = dict(os.environ)
+    if os.geteuid() == 0:
+        env.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
+        env.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
+    env.setdefault("OMPI_MCA_rmaps_base_oversubscribe", "1")
+
+    timeout = settings["timeout"]
+    logdir = tempfile.mkdtemp(prefix=f"rmacheck-{stem}-")
+    cmd = [opts.rmacheck, "run", "-n", str(settings["ranks"]), "--timeout", str(timeout),
+           "--out", logdir, "--format", "json", "--"] + program + settings["args"]
+    print("running:", " ".join(shlex.quote(c) for c in cmd))
+    status, out, err = run(cmd, timeout + 60, env)
+    if status is None:
+        print(out, err, sep="\n")
+        fail(f"rmacheck did not finish within {timeout + 60} s (logs kept in {logdir})")
+
+    report = find_report(out)
+    if status == 2 or report is None:
+        print("--- stdout ---", out, "--- stderr ---", err, sep="\n")
+        fail(f"rmacheck failed (exit status {status}"
+             + (", no JSON report on stdout" if report is None else "")
+             + f"; logs kept in {logdir})")
+
+    actual = [reduce_finding(f) for f in report.get("findings", [])]
+    missing, extra = match(expected, actual)
+    reasons = []
+    if missing or extra:
+        reasons.append(f"findings differ: {len(missing)} missing, {len(extra)} extra")
+
+    want_status = 1 if any(f.kind in ERROR_KINDS for f in expected) else 0
+    if status != want_status:
+        reasons.append(f"rmacheck exited with {status}, expected {want_status}")
+
+    run_info = report.get("run") or {}
+    want_complete, want_exit = settings["complete"], settings["exit"]
+    if not expected:   # a clean sample must also have run to its normal end
+        want_complete = True if want_complete is None else want_complete
+        want_exit = 0 if want_exit is None else want_exit
+    if want_complete is not None and run_info.get("complete") != want_complete:
+        reasons.append(f"run.complete is {json.dumps(run_info.get('complete'))}, expected {json.dumps(want_complete)}")
+    if want_exit is not None and run_info.get("exit_status") != want_exit:
+        reasons.append(f"run.exit_status is {json.dumps(run_info.get('exit_status'))}, expected {want_exit}")
+
+    if not reasons:
+        shutil.rmtree(logdir, ignore_errors=True)
+        print(f"PASS {name}: {len(actual)} finding(s) as expected")
+        return
+
+    if missing or extra:
+        print("expected findings:", fmt(expected), "reported findings:", fmt(actual),
+              "missing:", fmt(missing), "extra:", fmt(extra), sep="\n")
+    _, text, text_err = run([opts.rmacheck, "analyze", logdir, "--format", "text"], 120, env)
+    print("--- text report (rmacheck analyze) ---", text, text_err, sep="\n")
+    if err.strip():
+        print("--- stderr of rmacheck run ---", err, sep="\n")
+    print(f"logs kept in {logdir}")
+    fail(*reasons)
+
+
+if __name__ == "__main__":
+    main()
