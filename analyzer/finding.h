@@ -48,4 +48,11 @@ struct Finding {
   std::vector<int> ranks; // ranks involved (filled in when merging)
 };
 
+// Everything the detectors say: findings, and notes about what could not be
+// checked (e.g. leak checks skipped because a rank never reached Finalize).
+struct Analysis {
+  std::vector<Finding> findings;
+  std::vector<std::string> notes;
+};
+
 }  // namespace rmacheck

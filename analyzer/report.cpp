@@ -91,7 +91,7 @@ json run_json(const Model& model, LocationResolver& where) {
 
 }  // namespace
 
-json build_report(const Model& model, const std::vector<Finding>& findings) {
+json build_report(const Model& model, const Analysis& analysis) {
   LocationResolver where(model);
   json report;
   report["tool"] = "rmacheck";
@@ -101,7 +101,7 @@ json build_report(const Model& model, const std::vector<Finding>& findings) {
   std::vector<json> merged;
   std::map<std::string, size_t> by_key;
   std::vector<std::set<int>> ranks;
-  for (const Finding& f : findings) {
+  for (const Finding& f : analysis.findings) {
     json j;
     const KindInfo& k = kind_info(f.kind);
     j["kind"] = k.name;
@@ -142,6 +142,7 @@ json build_report(const Model& model, const std::vector<Finding>& findings) {
     out.push_back(merged[i]);
   }
   report["findings"] = out;
+  report["notes"] = analysis.notes;
   report["summary"] = {{"errors", errors}, {"warnings", warnings}};
   return report;
 }

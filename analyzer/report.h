@@ -12,7 +12,7 @@
 
 namespace rmacheck {
 
-nlohmann::json build_report(const Model& model, const std::vector<Finding>& findings);
+nlohmann::json build_report(const Model& model, const Analysis& analysis);
 
 std::string render_text(const nlohmann::json& report);
 std::string render_json(const nlohmann::json& report);

@@ -20,6 +20,10 @@ std::string cwd_prefix() {
 
 std::string where(const json& loc) {
   if (loc.is_null()) return "(unknown location)";
+  if (loc["file"].get<std::string>().empty()) {  // no debug info: say what is known
+    std::string fn = loc.value("function", "");
+    return fn.empty() ? "(unknown location)" : "in " + fn;
+  }
   static const std::string cwd = cwd_prefix();
   std::string file = loc["file"].get<std::string>();
   if (!cwd.empty() && file.compare(0, cwd.size(), cwd) == 0) file = file.substr(cwd.size());
@@ -81,6 +85,7 @@ std::string render_text(const json& report) {
     if (u.contains("location")) out << " at " << where(u["location"]);
     out << "\n";
   }
+  for (const json& n : report.value("notes", json::array())) out << "note: " << n.get<std::string>() << "\n";
   const json& s = report["summary"];
   out << "SUMMARY: rmacheck: " << s["errors"] << (s["errors"] == 1 ? " error, " : " errors, ") << s["warnings"]
       << (s["warnings"] == 1 ? " warning" : " warnings") << "\n";

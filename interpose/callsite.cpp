@@ -180,7 +180,7 @@ bool record_python_frame(RecordBuffer& rec) {
       auto it = g_code_cache.find(code);
       if (it == g_code_cache.end()) {
         std::string file = attr_string(code, "co_filename");
-        info.skip = file.find("/mpi4py/") != std::string::npos;
+        info.skip = is_system_python_file(file);
         info.file = intern_locked(file.c_str());
         info.func = intern_locked(attr_string(code, "co_name").c_str());
         g_code_cache.emplace(code, info);

@@ -13,10 +13,10 @@ class Detector {
  public:
   virtual ~Detector() = default;
   virtual const char* name() const = 0;
-  virtual void run(const Model& model, std::vector<Finding>& out) = 0;
+  virtual void run(const Model& model, Analysis& out) = 0;
 };
 
 std::vector<std::unique_ptr<Detector>> all_detectors();
-std::vector<Finding> run_detectors(const Model& model);
+Analysis run_detectors(const Model& model);
 
 }  // namespace rmacheck

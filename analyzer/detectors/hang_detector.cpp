@@ -13,7 +13,7 @@ class HangDetector : public Detector {
  public:
   const char* name() const override { return "hang"; }
 
-  void run(const Model& model, std::vector<Finding>& out) override {
+  void run(const Model& model, Analysis& out) override {
     if (!model.meta.timed_out) return;
     Finding f;
     f.kind = kKind_hang;
@@ -45,7 +45,7 @@ class HangDetector : public Detector {
     if (!missing.empty()) msg << "; no log from " << list(missing);
     f.message = msg.str();
     f.details = {{"timeout_s", model.meta.timeout_s}, {"blocked", blocked}};
-    out.push_back(std::move(f));
+    out.findings.push_back(std::move(f));
   }
 
  private:

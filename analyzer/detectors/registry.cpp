@@ -10,10 +10,10 @@ std::vector<std::unique_ptr<Detector>> all_detectors() {
   return d;
 }
 
-std::vector<Finding> run_detectors(const Model& model) {
-  std::vector<Finding> findings;
-  for (auto& d : all_detectors()) d->run(model, findings);
-  return findings;
+Analysis run_detectors(const Model& model) {
+  Analysis out;
+  for (auto& d : all_detectors()) d->run(model, out);
+  return out;
 }
 
 }  // namespace rmacheck

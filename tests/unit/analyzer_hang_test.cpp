@@ -1,0 +1,65 @@
+// The hang detector on hand-built logs.
+#include <gtest/gtest.h>
+
+#include "detectors/detector.h"
+#include "log_builder.h"
+#include "report.h"
+
+namespace rmacheck {
+namespace {
+
+TEST(HangDetector, NoFindingWithoutTimeout) {
+  LogBuilder b(2);
+  b.call(0, kCall_Barrier, 5).f(kF_comm, 1).unreturned();
+  Model m = b.build();
+  EXPECT_TRUE(run_detectors(m).findings.empty());
+}
+
+TEST(HangDetector, NamesEachBlockedRankAndItsCall) {
+  LogBuilder b(4);
+  for (int r = 0; r < 4; ++r) b.call(r, kCall_Win_create, 6).f(kF_new_win, 7).a(kF_members, {0, 1, 2, 3});
+  b.call(0, kCall_Win_fence, 8).f(kF_win, 7).unreturned();
+  b.call(1, kCall_Win_fence, 8).f(kF_win, 7).unreturned();
+  b.call(2, kCall_Win_free, 12).f(kF_win, 7).unreturned();
+  b.unfinished(3);  // rank 3 is outside MPI (computing)
+  b.timed_out(10);
+  Model m = b.build();
+  Analysis analysis = run_detectors(m);
+  ASSERT_EQ(analysis.findings.size(), 1u);
+  const Finding& f = analysis.findings[0];
+  EXPECT_EQ(f.kind, kKind_hang);
+  ASSERT_EQ(f.accesses.size(), 3u);
+  EXPECT_EQ(f.accesses[0].event.rank, 0);
+  EXPECT_EQ(m.event(f.accesses[2].event).call, kCall_Win_free);
+  EXPECT_NE(f.message.find("rank 3 not inside an MPI call"), std::string::npos) << f.message;
+
+  nlohmann::json report = build_report(m, analysis);
+  EXPECT_EQ(report["summary"]["errors"], 1);
+  EXPECT_EQ(report["run"]["hang"]["blocked"].size(), 3u);
+  EXPECT_EQ(report["findings"][0]["accesses"][2]["location"]["line"], 12);
+  EXPECT_EQ(report_exit_status(report), 1);
+}
+
+TEST(Report, MergesRepeatedFindingsWithACount) {
+  LogBuilder b(2);
+  b.call(0, kCall_Barrier, 3).f(kF_comm, 1).unreturned();
+  b.call(1, kCall_Barrier, 3).f(kF_comm, 1).unreturned();
+  Model m = b.build();
+  Analysis a;
+  a.findings.resize(2);
+  std::vector<Finding>& fs = a.findings;
+  for (int r = 0; r < 2; ++r) {
+    fs[r].kind = kKind_resource_leak;
+    fs[r].message = "leak";
+    fs[r].where = EventRef{r, 0};
+  }
+  nlohmann::json report = build_report(m, a);
+  ASSERT_EQ(report["findings"].size(), 1u);
+  EXPECT_EQ(report["findings"][0]["count"], 2);
+  EXPECT_EQ(report["findings"][0]["ranks"], nlohmann::json({0, 1}));
+  EXPECT_EQ(report["summary"]["warnings"], 1);
+  EXPECT_EQ(report_exit_status(report), 0);  // warnings alone pass
+}
+
+}  // namespace
+}  // namespace rmacheck

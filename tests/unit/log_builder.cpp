@@ -1,0 +1,97 @@
+#include "log_builder.h"
+
+namespace rmacheck {
+
+namespace {
+constexpr int64_t kFileId = 1, kFuncId = 2;
+}
+
+LogBuilder::LogBuilder(int world_size) : logs_(static_cast<size_t>(world_size)) {
+  for (int r = 0; r < world_size; ++r) {
+    RankLog& log = logs_[static_cast<size_t>(r)];
+    log.rank = r;
+    log.world_size = world_size;
+    log.path = "rank-" + std::to_string(r) + ".log";
+    log.strings[kFileId] = "test.py";
+    log.strings[kFuncId] = "<module>";
+    log.finished = true;
+  }
+  meta_.ranks = world_size;
+}
+
+EventBuilder LogBuilder::call(int rank, CallId call, int line) {
+  RankLog& log = logs_.at(static_cast<size_t>(rank));
+  Event e;
+  e.rank = rank;
+  e.call = call;
+  e.seq = static_cast<int64_t>(log.events.size()) + 1;
+  e.t_enter = clock_++;
+  e.t_exit = clock_++;
+  e.returned = true;
+  e.entry_begin = static_cast<uint32_t>(log.pool.fields.size());
+  log.pool.fields.push_back({kF_py_file, false, kFileId, 0});
+  log.pool.fields.push_back({kF_py_line, false, line, 0});
+  log.pool.fields.push_back({kF_py_func, false, kFuncId, 0});
+  e.entry_count = 3;
+  log.events.push_back(e);
+  return EventBuilder(*this, rank, static_cast<uint32_t>(log.events.size() - 1));
+}
+
+// Fields of an event must be contiguous in the pool: tests add them right after call().
+EventBuilder& EventBuilder::f(FieldId f, int64_t v) {
+  RankLog& log = b_.logs_[static_cast<size_t>(rank_)];
+  log.pool.fields.push_back({static_cast<uint8_t>(f), false, v, 0});
+  log.events[index_].entry_count++;
+  return *this;
+}
+
+EventBuilder& EventBuilder::a(FieldId f, std::vector<int64_t> values) {
+  RankLog& log = b_.logs_[static_cast<size_t>(rank_)];
+  log.pool.fields.push_back({static_cast<uint8_t>(f), true, static_cast<int64_t>(log.pool.array_values.size()),
+                             static_cast<uint32_t>(values.size())});
+  log.pool.array_values.insert(log.pool.array_values.end(), values.begin(), values.end());
+  log.events[index_].entry_count++;
+  return *this;
+}
+
+EventBuilder& EventBuilder::unreturned() {
+  RankLog& log = b_.logs_[static_cast<size_t>(rank_)];
+  log.events[index_].returned = false;
+  log.finished = false;
+  return *this;
+}
+
+EventBuilder& EventBuilder::rc(int64_t code) {
+  b_.logs_[static_cast<size_t>(rank_)].events[index_].rc = code;
+  return *this;
+}
+
+void LogBuilder::unfinished(int rank) { logs_.at(static_cast<size_t>(rank)).finished = false; }
+
+void LogBuilder::type(int rank, int64_t id, int64_t size, int64_t extent, std::vector<TypeBlockRec> blocks, int32_t basic) {
+  TypeLayout t;
+  t.id = id;
+  t.basic = basic;
+  t.size = size;
+  t.extent = extent;
+  t.true_extent = extent;
+  t.blocks = std::move(blocks);
+  logs_.at(static_cast<size_t>(rank)).types[id] = std::move(t);
+}
+
+void LogBuilder::timed_out(double seconds) {
+  meta_.present = true;
+  meta_.timed_out = true;
+  meta_.timeout_s = seconds;
+}
+
+Model LogBuilder::build() {
+  Model m;
+  m.meta = meta_;
+  for (RankLog& log : logs_) add_rank_log(m, std::move(log));
+  logs_.clear();
+  m.index_objects();
+  return m;
+}
+
+}  // namespace rmacheck

@@ -1,0 +1,54 @@
+// Builds analyzer models from hand-written event streams, for unit tests of
+// detectors and the model without running MPI.
+//
+//   LogBuilder b(3);                                  // 3 ranks
+//   b.call(0, kCall_Win_create, 10).f(kF_new_win, 1).a(kF_members, {0, 1, 2});
+//   b.call(1, kCall_Win_fence, 12).f(kF_win, 1).unreturned();
+//   Model m = b.build();
+//
+// Every event gets the location test.py:<line> (as a Python call site).
+// Ranks finish (END record) unless unfinished(rank) is called.
+#pragma once
+
+#include <initializer_list>
+#include <vector>
+
+#include "model.h"
+
+namespace rmacheck {
+
+class LogBuilder;
+
+class EventBuilder {
+ public:
+  EventBuilder(LogBuilder& b, int rank, uint32_t index) : b_(b), rank_(rank), index_(index) {}
+  EventBuilder& f(FieldId f, int64_t v);                       // scalar field
+  EventBuilder& a(FieldId f, std::vector<int64_t> values);     // array field
+  EventBuilder& unreturned();                                  // still inside the call at the end of the log
+  EventBuilder& rc(int64_t code);
+  EventRef ref() const { return {rank_, index_}; }
+
+ private:
+  LogBuilder& b_;
+  int rank_;
+  uint32_t index_;
+};
+
+class LogBuilder {
+ public:
+  explicit LogBuilder(int world_size);
+  EventBuilder call(int rank, CallId call, int line);
+  void unfinished(int rank);
+  // A datatype layout on a rank: blocks of (offset, length, basic code).
+  void type(int rank, int64_t id, int64_t size, int64_t extent, std::vector<TypeBlockRec> blocks, int32_t basic = -1);
+  void timed_out(double seconds);
+  Model build();
+
+ private:
+  friend class EventBuilder;
+  std::vector<RankLog> logs_;
+  RunMeta meta_;
+  int64_t clock_ = 1000;
+};
+
+}  // namespace rmacheck
