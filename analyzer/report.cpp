@@ -47,7 +47,11 @@ std::string merge_key(const json& f) {
   auto loc_key = [](const json& loc) {
     return loc.is_null() ? std::string("?") : loc["file"].get<std::string>() + ":" + std::to_string(loc["line"].get<int>());
   };
-  for (const json& a : f["accesses"]) key += "|" + a["call"].get<std::string>() + "@" + loc_key(a["location"]) + a.value("access", "");
+  // Sides in a fixed order: a race found once as (put, get) and once as (get, put) is one bug.
+  std::vector<std::string> sides;
+  for (const json& a : f["accesses"]) sides.push_back(a["call"].get<std::string>() + "@" + loc_key(a["location"]) + a.value("access", ""));
+  std::sort(sides.begin(), sides.end());
+  for (const std::string& s : sides) key += "|" + s;
   if (f.contains("location")) key += "|@" + loc_key(f["location"]);
   return key;
 }

@@ -3,10 +3,12 @@
 namespace rmacheck {
 
 std::unique_ptr<Detector> make_hang_detector();
+std::unique_ptr<Detector> make_race_detector();
 
 std::vector<std::unique_ptr<Detector>> all_detectors() {
   std::vector<std::unique_ptr<Detector>> d;
   d.push_back(make_hang_detector());
+  d.push_back(make_race_detector());
   return d;
 }
 

@@ -1,0 +1,183 @@
+// Data races between MPI operations (rma-semantics.md section 4):
+// rma-conflict, target-local-conflict and origin-buffer-conflict.
+//
+// Accesses are checked in the order they were issued. Each process's
+// memory is an interval map of segments; a segment remembers, per issuing
+// rank and per kind of access, the latest access that touched it (as
+// FastTrack keeps the last write and the reads since). A new access is
+// checked against the remembered ones of every segment it overlaps; a pair
+// races when they overlap, one writes, they are not both element-aligned
+// atomics of one basic type, and the earlier one has not taken effect
+// (its completion node) before the later one was issued, by happens-before.
+// The cost is proportional to accesses x segments touched, not to pairs.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "detector.h"
+#include "happens_before.h"
+#include "memory_accesses.h"
+
+namespace rmacheck {
+
+namespace {
+
+struct Slot {
+  size_t access;
+  int issuer;
+  uint8_t klass;  // at_target * 3 + {read, write, atomic}
+};
+
+struct Segment {
+  int64_t hi;
+  std::vector<Slot> slots;
+};
+
+uint8_t klass(const MemAccess& a) {
+  const uint8_t k = atomic(a.kind) ? 2 : writes(a.kind) ? 1 : 0;
+  return static_cast<uint8_t>((a.at_target ? 3 : 0) + k);
+}
+
+bool atomic_compatible(const MemAccess& a, const MemAccess& b) {
+  if (!atomic(a.kind) || !atomic(b.kind) || !a.at_target || !b.at_target) return false;
+  if (a.basic < 0 || a.basic != b.basic || a.basic_size <= 0) return false;
+  return (a.lo - b.lo) % a.basic_size == 0;  // same element boundaries: no straddling
+}
+
+const char* verb(AccessKind k) {
+  switch (k) {
+    case AccessKind::kRead: return "read";
+    case AccessKind::kWrite: return "write";
+    case AccessKind::kAtomicRead: return "atomic read";
+    default: return "atomic write";
+  }
+}
+
+class RaceDetector : public Detector {
+ public:
+  const char* name() const override { return "race"; }
+
+  void run(const Model& model, Analysis& out) override {
+    HappensBefore hb(model);
+    for (const std::string& w : hb.warnings()) out.notes.push_back("happens-before: " + w);
+    std::vector<MemAccess> acc = collect_accesses(model);
+    std::vector<size_t> order(acc.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+      const MemAccess &a = acc[x], &b = acc[y];
+      return std::tie(a.time, a.issuer, a.event) < std::tie(b.time, b.issuer, b.event);
+    });
+    std::map<int, std::map<int64_t, Segment>> memory;  // process -> lo -> segment
+    std::set<std::pair<size_t, size_t>> reported;
+    for (size_t idx : order) {
+      const MemAccess& b = acc[idx];
+      auto& segs = memory[b.process];
+      split(segs, b.lo);
+      split(segs, b.hi);
+      // Fill holes so every byte of [lo, hi) has a segment.
+      int64_t at = b.lo;
+      for (auto it = segs.lower_bound(b.lo); at < b.hi;) {
+        if (it == segs.end() || it->first > at) {
+          const int64_t end = it == segs.end() ? b.hi : std::min(b.hi, it->first);
+          it = segs.emplace_hint(it, at, Segment{end, {}});
+        }
+        check(model, hb, acc, idx, it->second, reported, out);
+        remember(it->second, acc, idx);
+        at = it->second.hi;
+        ++it;
+      }
+    }
+  }
+
+ private:
+  // Splits the segment containing x so that a segment starts at x.
+  static void split(std::map<int64_t, Segment>& segs, int64_t x) {
+    auto it = segs.upper_bound(x);
+    if (it == segs.begin()) return;
+    --it;
+    if (it->first < x && x < it->second.hi) {
+      Segment right{it->second.hi, it->second.slots};
+      it->second.hi = x;
+      segs.emplace(x, std::move(right));
+    }
+  }
+
+  static void remember(Segment& s, const std::vector<MemAccess>& acc, size_t idx) {
+    const MemAccess& b = acc[idx];
+    const uint8_t k = klass(b);
+    for (Slot& slot : s.slots)
+      if (slot.issuer == b.issuer && slot.klass == k) {
+        slot.access = idx;
+        return;
+      }
+    s.slots.push_back({idx, b.issuer, k});
+  }
+
+  void check(const Model& model, const HappensBefore& hb, const std::vector<MemAccess>& acc, size_t bi, const Segment& seg,
+             std::set<std::pair<size_t, size_t>>& reported, Analysis& out) {
+    const MemAccess& b = acc[bi];
+    for (const Slot& slot : seg.slots) {
+      const MemAccess& a = acc[slot.access];
+      if (a.issuer == b.issuer && a.event == b.event) continue;  // one call (Sendrecv_replace, Get_accumulate)
+      if (!writes(a.kind) && !writes(b.kind)) continue;
+      if (atomic_compatible(a, b)) continue;
+      if (hb.ordered(a.complete, entry_node(b.issuer, b.event))) continue;
+      if (!reported.insert({slot.access, bi}).second) continue;
+      out.findings.push_back(describe(model, a, b));
+    }
+  }
+
+  static Finding describe(const Model& model, const MemAccess& a, const MemAccess& b) {
+    Finding f;
+    f.kind = a.at_target && b.at_target ? kKind_rma_conflict
+             : a.at_target || b.at_target ? kKind_target_local_conflict
+                                          : kKind_origin_buffer_conflict;
+    const int64_t lo = std::max(a.lo, b.lo), hi = std::min(a.hi, b.hi);
+    auto side = [&](const MemAccess& m) {
+      Access s;
+      s.event = {m.issuer, m.event};
+      s.access = verb(m.kind);
+      s.target_rank = m.process;
+      s.lo = lo - m.region;
+      s.hi = hi - m.region;
+      return s;
+    };
+    f.accesses = {side(a), side(b)};
+    const Event& ea = model.event({a.issuer, a.event});
+    const Event& eb = model.event({b.issuer, b.event});
+    const int64_t win = a.at_target ? a.win : b.win;
+    if (win) f.window = model.window_name(win);
+    std::ostringstream m;
+    if (f.kind == kKind_rma_conflict) {
+      m << ea.name() << " from rank " << a.issuer << " and " << eb.name() << " from rank " << b.issuer << " access bytes ["
+        << lo - a.region << "," << hi - a.region << ") of rank " << a.process << "'s window '" << model.window_name(a.win) << "'";
+      if (a.win != b.win) m << " (also bytes of window '" << model.window_name(b.win) << "': the windows overlap)";
+      m << ", and nothing orders them";
+      if (a.issuer == b.issuer) m << " (operations from one origin are unordered until a flush, unlock or fence completes the first)";
+      else if (a.complete.index >= 0 && model.event({a.complete.rank, static_cast<uint32_t>(a.complete.index / 2)}).call == kCall_Win_fence)
+        m << " (same fence epoch)";
+    } else if (f.kind == kKind_target_local_conflict) {
+      const MemAccess& rma = a.at_target ? a : b;
+      const MemAccess& local = a.at_target ? b : a;
+      const Event& er = a.at_target ? ea : eb;
+      const Event& el = a.at_target ? eb : ea;
+      m << el.name() << " on rank " << local.issuer << " " << verb(local.kind) << "s bytes [" << lo - rma.region << "," << hi - rma.region
+        << ") of its window '" << model.window_name(rma.win) << "' while " << er.name() << " from rank " << rma.issuer
+        << " may still access them";
+    } else {
+      const MemAccess& pending = a;  // the earlier one: issued first, not yet complete
+      m << eb.name() << " on rank " << b.issuer << " " << (writes(b.kind) ? "writes" : "reads") << " bytes ["
+        << lo - pending.region << "," << hi - pending.region << ") of the " << (writes(pending.kind) ? "receive/result" : "origin")
+        << " buffer of the pending " << ea.name() << " before it completes";
+    }
+    f.message = m.str();
+    return f;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Detector> make_race_detector() { return std::make_unique<RaceDetector>(); }
+
+}  // namespace rmacheck

@@ -1,0 +1,63 @@
+// The happens-before order over all ranks' events (rma-semantics.md
+// section 3), as vector clocks.
+//
+// Every event has two nodes: its entry (the call was made) and its exit (it
+// returned); node index = 2 * event index (+1 for the exit). Cross-rank
+// edges run from a source node to a destination node: messages (send entry
+// -> receive completion exit), collectives and fences (every participant's
+// entry -> every participant's exit, or rooted), PSCW (post -> start,
+// complete -> wait), and the observed order of mutually exclusive lock
+// epochs (unlock -> next lock). A vector clock is stored only at nodes that
+// receive edges; any other node's clock is its rank's last stored one, so
+// memory follows the amount of synchronization, not of RMA traffic.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model.h"
+
+namespace rmacheck {
+
+struct Node {
+  int rank = -1;
+  int64_t index = -1;  // 2 * event + (exit ? 1 : 0)
+};
+inline Node entry_node(int rank, uint32_t event) { return {rank, 2 * int64_t{event}}; }
+inline Node exit_node(int rank, uint32_t event) { return {rank, 2 * int64_t{event} + 1}; }
+
+class HappensBefore {
+ public:
+  explicit HappensBefore(const Model& model);
+  // a happens before (or is) b.
+  bool ordered(Node a, Node b) const;
+  // Edges that could not be satisfied (inconsistent logs), for the report's notes.
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  size_t sync_count() const { return syncs_.size(); }
+
+  // Builder interface, public for unit tests: every destination node sees every source node.
+  void add_sync(std::vector<Node> sources, std::vector<Node> dests);
+  void compute();
+
+ private:
+  struct Sync {
+    std::vector<Node> sources, dests;
+  };
+  struct ChangePoint {
+    int64_t node;
+    size_t offset;  // into clocks_: world_size entries
+  };
+  // Clock of a processed node: the last change point at or before it, with its own component.
+  int64_t component(int rank, int64_t node, int of_rank) const;
+  void collect_edges();
+
+  const Model& model_;
+  int n_ = 0;
+  std::vector<Sync> syncs_;
+  std::vector<std::vector<ChangePoint>> changes_;  // per world rank
+  std::vector<int64_t> clocks_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace rmacheck

@@ -1,0 +1,241 @@
+#include "memory_accesses.h"
+
+#include <map>
+#include <optional>
+
+#include "request_activations.h"
+
+namespace rmacheck {
+
+namespace {
+
+constexpr int64_t kMinAddress = 4096;   // MPI_BOTTOM, MPI_IN_PLACE and friends are not memory
+constexpr size_t kMaxBlocksPerAccess = 1 << 16;
+
+struct Block { int64_t lo, hi; int32_t basic; };
+
+// Basic element sizes, from the predefined types' layouts the ranks logged.
+int32_t basic_size(const RankLog& log, int32_t basic) {
+  auto it = log.types.find(basic);
+  return it == log.types.end() ? 0 : static_cast<int32_t>(it->second.size);
+}
+
+// The bytes `count` elements of datatype `type` cover at address `base`, as runs of one basic type.
+std::vector<Block> layout(const RankLog& log, int64_t base, int64_t count, int64_t type) {
+  std::vector<Block> out;
+  auto it = log.types.find(type);
+  if (count <= 0 || it == log.types.end()) return out;
+  const TypeLayout& t = it->second;
+  if (t.blocks.empty()) return out;
+  const bool dense = t.blocks.size() == 1 && t.blocks[0].length == t.extent && t.blocks[0].offset == t.lb;
+  if (dense) {
+    out.push_back({base + t.blocks[0].offset, base + t.blocks[0].offset + count * t.extent, t.blocks[0].basic});
+    return out;
+  }
+  if (t.truncated || static_cast<size_t>(count) * t.blocks.size() > kMaxBlocksPerAccess) {
+    out.push_back({base + t.true_lb, base + t.true_lb + (count - 1) * t.extent + t.true_extent, -2});
+    return out;
+  }
+  for (int64_t k = 0; k < count; ++k)
+    for (const TypeBlockRec& b : t.blocks) {
+      const int64_t lo = base + k * t.extent + b.offset;
+      if (!out.empty() && out.back().hi == lo && out.back().basic == b.basic) out.back().hi = lo + b.length;
+      else out.push_back({lo, lo + b.length, b.basic});
+    }
+  return out;
+}
+
+bool is_rma(CallId c) {
+  switch (c) {
+    case kCall_Put: case kCall_Get: case kCall_Accumulate: case kCall_Get_accumulate: case kCall_Fetch_and_op:
+    case kCall_Compare_and_swap: case kCall_Rput: case kCall_Rget: case kCall_Raccumulate: case kCall_Rget_accumulate:
+      return true;
+    default:
+      return false;
+  }
+}
+
+AccessKind target_kind(CallId c, int64_t op) {
+  switch (c) {
+    case kCall_Put: case kCall_Rput: return AccessKind::kWrite;
+    case kCall_Get: case kCall_Rget: return AccessKind::kRead;
+    case kCall_Accumulate: case kCall_Raccumulate: return AccessKind::kAtomicWrite;
+    default: return op == kOp_MPI_NO_OP ? AccessKind::kAtomicRead : AccessKind::kAtomicWrite;  // fetching atomics
+  }
+}
+
+class Collector {
+ public:
+  Collector(const Model& model, std::vector<MemAccess>& out) : model_(model), out_(out) {}
+
+  void rank(const RankLog& log) {
+    const int r = log.rank;
+    pending_.clear();
+    std::map<int64_t, std::vector<size_t>> by_request;  // R* request id -> its origin-side accesses
+    for (uint32_t i = 0; i < log.events.size(); ++i) {
+      const Event& e = log.events[i];
+      EventView v = log.view(e);
+      const int64_t win = v.get_or(kF_win, 0);
+      const int64_t target = v.get_or(kF_target, -1);
+      if (is_rma(e.call)) {
+        const size_t first_origin = rma(log, i, e, v);
+        if (auto req = v.get(kF_new_req))
+          for (size_t a = first_origin; a < out_.size(); ++a) by_request[*req].push_back(a);
+        continue;
+      }
+      switch (e.call) {
+        case kCall_Win_fence: complete(win, -1, entry_node(r, i), true); break;
+        case kCall_Win_complete: complete(win, -1, entry_node(r, i), true); break;
+        case kCall_Win_unlock: complete(win, target, exit_node(r, i), true); break;
+        case kCall_Win_unlock_all: complete(win, -1, exit_node(r, i), true); break;
+        case kCall_Win_flush: complete(win, target, exit_node(r, i), true); break;
+        case kCall_Win_flush_all: complete(win, -1, exit_node(r, i), true); break;
+        case kCall_Win_flush_local: complete(win, target, exit_node(r, i), false); break;
+        case kCall_Win_flush_local_all: complete(win, -1, exit_node(r, i), false); break;
+        case kCall_Win_free: complete(win, -1, entry_node(r, i), true); break;
+        case kCall_Finalize: complete(0, -1, entry_node(r, i), true); break;
+        default: break;
+      }
+      for (int64_t id : v.array(kF_done)) {
+        auto it = by_request.find(id);
+        if (it == by_request.end()) continue;
+        for (size_t a : it->second) finish(a, exit_node(r, i));  // R* requests complete at the origin only
+        by_request.erase(it);
+      }
+      p2p_blocking(log, i, e, v);
+    }
+    for (const Activation& a : request_activations(log)) p2p_pending(log, a);
+  }
+
+ private:
+  struct Pending { int64_t win, target; size_t access; bool at_target; };
+
+  // Adds the accesses of one RMA call; returns the index of its first origin-side access.
+  size_t rma(const RankLog& log, uint32_t i, const Event& e, EventView v) {
+    const int r = log.rank;
+    const int64_t win = v.get_or(kF_win, 0), target = v.get_or(kF_target, -1), op = v.get_or(kF_op, kOp_MPI_OP_NULL);
+    auto w = model_.windows.find(win);
+    if (w != model_.windows.end() && target >= 0) {
+      const WindowModel& wm = w->second;
+      // The target's window rank, for its base and displacement unit.
+      size_t tr = 0;
+      while (tr < wm.members.size() && wm.members[tr] != target) ++tr;
+      if (tr < wm.members.size() && tr < wm.bases.size()) {
+        const bool dynamic = wm.flavor == kWinDynamic;
+        const int64_t base = dynamic ? 0 : wm.bases[tr];
+        const int64_t addr = dynamic ? v.get_or(kF_disp, 0) : base + v.get_or(kF_disp, 0) * wm.units[tr];
+        const AccessKind kind = target_kind(e.call, op);
+        for (const Block& b : layout(log, addr, v.get_or(kF_target_count, 0), v.get_or(kF_target_type, -1)))
+          add({static_cast<int>(target), b.lo, b.hi, kind, b.basic, basic_size(log, b.basic), r, i, {}, e.t_enter, win, true,
+               dynamic ? addr : base},
+              win, target, true);
+      }
+    }
+    const size_t first_origin = out_.size();
+    const AccessKind origin_kind = (e.call == kCall_Get || e.call == kCall_Rget) ? AccessKind::kWrite : AccessKind::kRead;
+    if (!(atomic(target_kind(e.call, op)) && op == kOp_MPI_NO_OP && e.call != kCall_Accumulate && e.call != kCall_Raccumulate))
+      buffer(log, i, e, v.get_or(kF_origin_addr, 0), v.get_or(kF_origin_count, 0), v.get_or(kF_origin_type, -1), origin_kind, win, target);
+    buffer(log, i, e, v.get_or(kF_result_addr, 0), v.get_or(kF_result_count, 0), v.get_or(kF_result_type, -1), AccessKind::kWrite, win, target);
+    return first_origin;
+  }
+
+  void buffer(const RankLog& log, uint32_t i, const Event& e, int64_t addr, int64_t count, int64_t type, AccessKind kind,
+              int64_t win, int64_t target) {
+    if (addr < kMinAddress) return;
+    for (const Block& b : layout(log, addr, count, type))
+      add({log.rank, b.lo, b.hi, kind, b.basic, basic_size(log, b.basic), log.rank, i, {}, e.t_enter, 0, false, addr}, win, target,
+          false);
+  }
+
+  void add(MemAccess a, int64_t win, int64_t target, bool at_target) {
+    a.complete = {a.issuer, -1};
+    pending_.push_back({win, target, out_.size(), at_target});
+    out_.push_back(a);
+  }
+
+  void finish(size_t a, Node n) {
+    if (out_[a].complete.index < 0) out_[a].complete = n;
+  }
+
+  // A synchronization call completes the pending operations it covers
+  // (target -1: every target); at_target false completes origin buffers only.
+  void complete(int64_t win, int64_t target, Node n, bool at_target) {
+    size_t keep = 0;
+    for (const Pending& p : pending_) {
+      const bool covers = (win == 0 || p.win == win) && (target < 0 || p.target == target) && (at_target || !p.at_target);
+      if (covers) finish(p.access, n);
+      else pending_[keep++] = p;
+    }
+    pending_.resize(keep);
+  }
+
+  // Blocking point-to-point and Bcast: buffers in use for the duration of the call.
+  void p2p_blocking(const RankLog& log, uint32_t i, const Event& e, EventView v) {
+    auto use = [&](FieldId buf, FieldId count, FieldId type, AccessKind kind) {
+      const int64_t addr = v.get_or(buf, 0);
+      if (addr < kMinAddress) return;
+      for (const Block& b : layout(log, addr, v.get_or(count, 0), v.get_or(type, -1)))
+        out_.push_back({log.rank, b.lo, b.hi, kind, b.basic, 0, log.rank, i, exit_node(log.rank, i), e.t_enter, 0, false, addr});
+    };
+    switch (e.call) {
+      case kCall_Send: case kCall_Ssend: case kCall_Bsend: case kCall_Rsend:
+        use(kF_buf, kF_count, kF_type, AccessKind::kRead);
+        break;
+      case kCall_Recv: case kCall_Mrecv:
+        use(kF_recv_buf, kF_recv_count, kF_recv_type, AccessKind::kWrite);
+        break;
+      case kCall_Sendrecv: case kCall_Sendrecv_replace:
+        use(kF_buf, kF_count, kF_type, AccessKind::kRead);
+        use(kF_recv_buf, kF_recv_count, kF_recv_type, AccessKind::kWrite);
+        break;
+      case kCall_Bcast:
+        use(kF_buf, kF_count, kF_type, v.get_or(kF_root, -1) == log.rank ? AccessKind::kRead : AccessKind::kWrite);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Nonblocking and persistent point-to-point: buffers in use from the start to the completing Wait/Test.
+  void p2p_pending(const RankLog& log, const Activation& a) {
+    const Event& c = log.events[a.created];
+    EventView v = log.view(c);
+    const Event& s = log.events[a.started];
+    const Node done = a.completed ? exit_node(log.rank, *a.completed) : Node{log.rank, -1};
+    auto use = [&](FieldId buf, FieldId count, FieldId type, AccessKind kind) {
+      const int64_t addr = v.get_or(buf, 0);
+      if (addr < kMinAddress) return;
+      for (const Block& b : layout(log, addr, v.get_or(count, 0), v.get_or(type, -1)))
+        out_.push_back({log.rank, b.lo, b.hi, kind, b.basic, 0, log.rank, a.started, done, s.t_enter, 0, false, addr});
+    };
+    switch (c.call) {
+      case kCall_Isend: case kCall_Issend: case kCall_Ibsend: case kCall_Irsend:
+      case kCall_Send_init: case kCall_Bsend_init: case kCall_Ssend_init: case kCall_Rsend_init:
+        use(kF_buf, kF_count, kF_type, AccessKind::kRead);
+        break;
+      case kCall_Irecv: case kCall_Recv_init: case kCall_Imrecv:
+        use(kF_recv_buf, kF_recv_count, kF_recv_type, AccessKind::kWrite);
+        break;
+      case kCall_Ibcast:
+        use(kF_buf, kF_count, kF_type, v.get_or(kF_root, -1) == log.rank ? AccessKind::kRead : AccessKind::kWrite);
+        break;
+      default:
+        break;
+    }
+  }
+
+  const Model& model_;
+  std::vector<MemAccess>& out_;
+  std::vector<Pending> pending_;
+};
+
+}  // namespace
+
+std::vector<MemAccess> collect_accesses(const Model& model) {
+  std::vector<MemAccess> out;
+  Collector c(model, out);
+  for (const RankLog& log : model.logs) c.rank(log);
+  return out;
+}
+
+}  // namespace rmacheck

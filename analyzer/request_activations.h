@@ -1,0 +1,27 @@
+// Each time a request becomes active (the nonblocking call that creates it,
+// or a Start of a persistent request) and the call that completes it. The
+// happens-before engine needs them for messages and nonblocking
+// collectives, the race detector for the buffers of pending operations.
+#pragma once
+
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "model.h"
+
+namespace rmacheck {
+
+struct Activation {
+  int64_t request = 0;
+  uint32_t created = 0;                 // event that created the request (its arguments: comm, peer, tag, buffer)
+  uint32_t started = 0;                 // event that activated it (== created for nonblocking calls)
+  std::optional<uint32_t> completed;    // Wait/Test event that completed it
+  int64_t status_src = kRankProcNull;   // from the completion (world rank)
+  int64_t status_tag = kTagAny;
+};
+
+// All activations of one rank, in the order they were started.
+std::vector<Activation> request_activations(const RankLog& log);
+
+}  // namespace rmacheck
