@@ -1,0 +1,271 @@
+// The happens-before engine, offline message matching, and the race
+// detector's decisions (overlap, atomicity, completion points), on
+// hand-built event streams.
+#include <gtest/gtest.h>
+
+#include "detectors/detector.h"
+#include "happens_before.h"
+#include "log_builder.h"
+#include "memory_accesses.h"
+
+namespace rmacheck {
+namespace {
+
+constexpr int64_t kInt = 6, kShort = 4, kFloat = 13;  // basic codes (interpose/basic_types.def)
+constexpr int64_t kWin = 5;
+constexpr int64_t kBase = 0x10000;  // every rank's window base, 64 bytes, disp_unit 1
+
+// A builder with `n` ranks that all created window kWin and know int/short/float.
+LogBuilder with_window(int n) {
+  LogBuilder b(n);
+  std::vector<int64_t> members, bases, sizes, units;
+  for (int r = 0; r < n; ++r) members.push_back(r), bases.push_back(kBase), sizes.push_back(64), units.push_back(1);
+  for (int r = 0; r < n; ++r) {
+    b.call(r, kCall_Win_create, 1).f(kF_new_win, kWin).f(kF_win_flavor, kWinAllocate).a(kF_members, members)
+        .a(kF_win_bases, bases).a(kF_win_sizes, sizes).a(kF_win_units, units);
+    b.type(r, kInt, 4, 4, {{0, 4, static_cast<int32_t>(kInt)}}, kInt);
+    b.type(r, kShort, 2, 2, {{0, 2, static_cast<int32_t>(kShort)}}, kShort);
+    b.type(r, kFloat, 4, 4, {{0, 4, static_cast<int32_t>(kFloat)}}, kFloat);
+  }
+  return b;
+}
+
+EventBuilder rma(LogBuilder& b, int rank, CallId call, int line, int target, int64_t disp, int64_t count, int64_t type,
+                 int64_t op = kOp_MPI_OP_NULL) {
+  EventBuilder e = b.call(rank, call, line).f(kF_win, kWin).f(kF_target, target).f(kF_disp, disp)
+                       .f(kF_target_count, count).f(kF_target_type, type).f(kF_origin_addr, 0x900000 + 64 * line)
+                       .f(kF_origin_count, count).f(kF_origin_type, type);
+  if (op != kOp_MPI_OP_NULL) e.f(kF_op, op);
+  return e;
+}
+
+void fence_all(LogBuilder& b, int n, int line) {
+  for (int r = 0; r < n; ++r) b.call(r, kCall_Win_fence, line).f(kF_win, kWin).f(kF_assert, 0);
+}
+
+std::vector<Finding> races(Model& m) {
+  Analysis a = run_detectors(m);
+  std::vector<Finding> out;
+  for (auto& f : a.findings)
+    if (f.kind == kKind_rma_conflict || f.kind == kKind_origin_buffer_conflict || f.kind == kKind_target_local_conflict)
+      out.push_back(f);
+  return out;
+}
+
+// ---- happens-before ----
+
+TEST(HappensBefore, FenceOrdersEveryMemberBeforeEveryMember) {
+  LogBuilder b = with_window(3);
+  b.call(0, kCall_Barrier, 2).f(kF_comm, 99);  // unknown communicator: no edge
+  fence_all(b, 3, 3);
+  Model m = b.build();
+  HappensBefore hb(m);
+  // rank 0's event 1 (Barrier on an unknown comm) happens before rank 2 leaving its fence (event 1).
+  EXPECT_TRUE(hb.ordered(exit_node(0, 1), exit_node(2, 1)));
+  EXPECT_TRUE(hb.ordered(entry_node(1, 1), exit_node(0, 2)));
+  // ...but not before rank 2 entering it.
+  EXPECT_FALSE(hb.ordered(exit_node(0, 1), entry_node(2, 1)));
+  // Nothing after a fence happens before the fence.
+  EXPECT_FALSE(hb.ordered(exit_node(1, 1), exit_node(0, 1)));
+}
+
+TEST(HappensBefore, BcastOrdersRootBeforeOthersOnly) {
+  LogBuilder b(3);
+  for (int r = 0; r < 3; ++r) b.call(r, kCall_Bcast, 4).f(kF_comm, 1).f(kF_root, 1);
+  Model m = b.build();
+  HappensBefore hb(m);
+  EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(0, 0)));
+  EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(2, 0)));
+  EXPECT_FALSE(hb.ordered(entry_node(0, 0), exit_node(1, 0)));
+  EXPECT_FALSE(hb.ordered(entry_node(0, 0), exit_node(2, 0)));
+}
+
+TEST(HappensBefore, ReduceOrdersOthersBeforeRoot) {
+  LogBuilder b(3);
+  for (int r = 0; r < 3; ++r) b.call(r, kCall_Reduce, 4).f(kF_comm, 1).f(kF_root, 0);
+  Model m = b.build();
+  HappensBefore hb(m);
+  EXPECT_TRUE(hb.ordered(entry_node(2, 0), exit_node(0, 0)));
+  EXPECT_FALSE(hb.ordered(entry_node(0, 0), exit_node(2, 0)));
+  EXPECT_FALSE(hb.ordered(entry_node(1, 0), exit_node(2, 0)));
+}
+
+// Wildcard receives are matched by the status each one completed with.
+TEST(MessageMatching, AnySourceFollowsTheStatus) {
+  LogBuilder b(3);
+  b.call(1, kCall_Send, 5).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 7);  // rank 1 event 0
+  b.call(2, kCall_Send, 6).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 7);  // rank 2 event 0
+  // Rank 0 receives from MPI_ANY_SOURCE twice: rank 2's message first.
+  b.call(0, kCall_Recv, 7).f(kF_comm, 1).f(kF_recv_peer, kRankAny).f(kF_recv_tag, kTagAny).f(kF_status_src, 2).f(kF_status_tag, 7);
+  b.call(0, kCall_Recv, 8).f(kF_comm, 1).f(kF_recv_peer, kRankAny).f(kF_recv_tag, kTagAny).f(kF_status_src, 1).f(kF_status_tag, 7);
+  Model m = b.build();
+  HappensBefore hb(m);
+  EXPECT_TRUE(hb.ordered(entry_node(2, 0), exit_node(0, 0)));
+  EXPECT_FALSE(hb.ordered(entry_node(1, 0), exit_node(0, 0)));
+  EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(0, 1)));
+  EXPECT_TRUE(hb.warnings().empty());
+}
+
+// The k-th message from s to d with tag t matches the k-th such receive, not the tag-blind order.
+TEST(MessageMatching, NonOvertakingPerTag) {
+  LogBuilder b(2);
+  b.call(1, kCall_Send, 5).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 1);  // event 0
+  b.call(1, kCall_Barrier, 6).f(kF_comm, 77);                         // event 1 (no edge)
+  b.call(1, kCall_Send, 7).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 2);  // event 2
+  b.call(0, kCall_Recv, 8).f(kF_comm, 1).f(kF_status_src, 1).f(kF_status_tag, 2);  // tag 2 first
+  b.call(0, kCall_Recv, 9).f(kF_comm, 1).f(kF_status_src, 1).f(kF_status_tag, 1);
+  Model m = b.build();
+  HappensBefore hb(m);
+  EXPECT_TRUE(hb.ordered(exit_node(1, 1), exit_node(0, 0)));   // via the tag-2 send (after the barrier)
+  EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(0, 1)));
+}
+
+TEST(MessageMatching, NonblockingReceiveMatchesAtItsCompletion) {
+  LogBuilder b(2);
+  b.call(0, kCall_Irecv, 3).f(kF_comm, 1).f(kF_recv_peer, kRankAny).f(kF_recv_tag, kTagAny).f(kF_new_req, 11);  // event 0
+  b.call(0, kCall_Barrier, 4).f(kF_comm, 55);                                                               // event 1
+  b.call(0, kCall_Wait, 5).f(kF_req, 11).a(kF_done, {11}).a(kF_status_src, {1}).a(kF_status_tag, {3});     // event 2
+  b.call(1, kCall_Isend, 6).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 3).f(kF_new_req, 4);
+  b.call(1, kCall_Wait, 7).f(kF_req, 4).a(kF_done, {4}).a(kF_status_src, {-2}).a(kF_status_tag, {-1});
+  Model m = b.build();
+  HappensBefore hb(m);
+  EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(0, 2)));
+  EXPECT_FALSE(hb.ordered(entry_node(1, 0), exit_node(0, 1)));
+}
+
+TEST(HappensBefore, ExclusiveLocksAreOrderedInAcquisitionOrder) {
+  LogBuilder b = with_window(3);
+  b.call(0, kCall_Win_lock, 2).f(kF_win, kWin).f(kF_target, 2).f(kF_lock_type, kLockExclusive);  // t=7,8 after creates
+  b.call(0, kCall_Win_unlock, 3).f(kF_win, kWin).f(kF_target, 2);
+  b.call(1, kCall_Win_lock, 4).f(kF_win, kWin).f(kF_target, 2).f(kF_lock_type, kLockExclusive);
+  b.call(1, kCall_Win_unlock, 5).f(kF_win, kWin).f(kF_target, 2);
+  Model m = b.build();
+  HappensBefore hb(m);
+  EXPECT_TRUE(hb.ordered(exit_node(0, 2), exit_node(1, 1)));   // rank 0's unlock before rank 1's lock returns
+  EXPECT_FALSE(hb.ordered(exit_node(1, 2), exit_node(0, 1)));
+}
+
+// ---- races ----
+
+TEST(RaceDetector, PutAndGetOfOneTargetInOneFenceEpochRace) {
+  LogBuilder b = with_window(3);
+  fence_all(b, 3, 2);
+  rma(b, 0, kCall_Put, 10, 1, 0, 1, kInt);
+  rma(b, 2, kCall_Get, 11, 1, 0, 1, kInt);
+  fence_all(b, 3, 12);
+  Model m = b.build();
+  auto f = races(m);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].kind, kKind_rma_conflict);
+  EXPECT_EQ(f[0].accesses[0].lo, 0);
+  EXPECT_EQ(f[0].accesses[0].hi, 4);
+}
+
+TEST(RaceDetector, AFenceBetweenOrdersThem) {
+  LogBuilder b = with_window(3);
+  fence_all(b, 3, 2);
+  rma(b, 0, kCall_Put, 10, 1, 0, 1, kInt);
+  fence_all(b, 3, 11);
+  rma(b, 2, kCall_Get, 12, 1, 0, 1, kInt);
+  fence_all(b, 3, 13);
+  Model m = b.build();
+  EXPECT_TRUE(races(m).empty());
+}
+
+TEST(RaceDetector, AdjacentBytesDoNotOverlap) {
+  LogBuilder b = with_window(3);
+  fence_all(b, 3, 2);
+  rma(b, 0, kCall_Put, 10, 1, 0, 2, kInt);   // bytes [0,8)
+  rma(b, 2, kCall_Put, 11, 1, 8, 2, kInt);   // bytes [8,16)
+  fence_all(b, 3, 12);
+  Model m = b.build();
+  EXPECT_TRUE(races(m).empty());
+}
+
+TEST(RaceDetector, AccumulatesOfOneBasicTypeAreAtomic) {
+  LogBuilder b = with_window(3);
+  fence_all(b, 3, 2);
+  rma(b, 0, kCall_Accumulate, 10, 1, 0, 2, kInt, kOp_MPI_SUM);
+  rma(b, 2, kCall_Accumulate, 11, 1, 4, 1, kInt, kOp_MPI_MAX);
+  rma(b, 2, kCall_Fetch_and_op, 12, 1, 0, 1, kInt, kOp_MPI_NO_OP);
+  fence_all(b, 3, 13);
+  Model m = b.build();
+  EXPECT_TRUE(races(m).empty());
+}
+
+TEST(RaceDetector, AccumulatesOfDifferentBasicTypesConflict) {
+  LogBuilder b = with_window(3);
+  fence_all(b, 3, 2);
+  rma(b, 0, kCall_Accumulate, 10, 1, 0, 1, kInt, kOp_MPI_SUM);
+  rma(b, 2, kCall_Accumulate, 11, 1, 0, 1, kFloat, kOp_MPI_SUM);
+  rma(b, 2, kCall_Accumulate, 12, 1, 8, 2, kShort, kOp_MPI_SUM);
+  rma(b, 0, kCall_Accumulate, 13, 1, 8, 1, kInt, kOp_MPI_SUM);
+  fence_all(b, 3, 14);
+  Model m = b.build();
+  auto f = races(m);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].kind, kKind_rma_conflict);
+}
+
+TEST(RaceDetector, StraddlingAccumulatesConflict) {
+  LogBuilder b = with_window(3);
+  fence_all(b, 3, 2);
+  rma(b, 0, kCall_Accumulate, 10, 1, 0, 2, kInt, kOp_MPI_SUM);  // ints at 0 and 4
+  rma(b, 2, kCall_Accumulate, 11, 1, 2, 1, kInt, kOp_MPI_SUM);  // int at 2: straddles both
+  fence_all(b, 3, 12);
+  Model m = b.build();
+  EXPECT_EQ(races(m).size(), 1u);
+}
+
+TEST(RaceDetector, SameOriginNeedsAFlushNotAFlushLocal) {
+  for (CallId between : {kCall_Win_flush_local, kCall_Win_flush}) {
+    LogBuilder b = with_window(2);
+    b.call(0, kCall_Win_lock, 2).f(kF_win, kWin).f(kF_target, 1).f(kF_lock_type, kLockShared);
+    rma(b, 0, kCall_Put, 3, 1, 0, 1, kInt);
+    b.call(0, between, 4).f(kF_win, kWin).f(kF_target, 1);
+    rma(b, 0, kCall_Get, 5, 1, 0, 1, kInt);
+    b.call(0, kCall_Win_unlock, 6).f(kF_win, kWin).f(kF_target, 1);
+    Model m = b.build();
+    EXPECT_EQ(races(m).size(), between == kCall_Win_flush ? 0u : 1u) << call_name(between);
+  }
+}
+
+TEST(RaceDetector, OriginBufferOfAPendingGetSentTooEarly) {
+  LogBuilder b = with_window(2);
+  fence_all(b, 2, 2);
+  rma(b, 0, kCall_Get, 3, 1, 0, 4, kInt);  // origin buffer at 0x900000 + 64*3
+  b.call(0, kCall_Send, 4).f(kF_comm, 1).f(kF_peer, 1).f(kF_tag, 0).f(kF_buf, 0x900000 + 64 * 3 + 4).f(kF_count, 1).f(kF_type, kInt);
+  b.call(1, kCall_Recv, 4).f(kF_comm, 1).f(kF_status_src, 0).f(kF_status_tag, 0);
+  fence_all(b, 2, 5);
+  Model m = b.build();
+  auto f = races(m);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].kind, kKind_origin_buffer_conflict);
+  EXPECT_EQ(f[0].accesses[0].lo, 4);  // bytes [4,8) of the Get's buffer
+  EXPECT_EQ(f[0].accesses[0].hi, 8);
+}
+
+TEST(RaceDetector, OverlappingWindowsCompareAddresses) {
+  LogBuilder b(2);
+  // Two windows over overlapping memory of each rank: win 5 at base, win 6 at base + 8.
+  for (int r = 0; r < 2; ++r) {
+    b.call(r, kCall_Win_create, 1).f(kF_new_win, 5).f(kF_win_flavor, kWinCreate).a(kF_members, {0, 1})
+        .a(kF_win_bases, {kBase, kBase}).a(kF_win_sizes, {16, 16}).a(kF_win_units, {1, 1});
+    b.call(r, kCall_Win_create, 2).f(kF_new_win, 6).f(kF_win_flavor, kWinCreate).a(kF_members, {0, 1})
+        .a(kF_win_bases, {kBase + 8, kBase + 8}).a(kF_win_sizes, {16, 16}).a(kF_win_units, {1, 1});
+    b.type(r, kInt, 4, 4, {{0, 4, static_cast<int32_t>(kInt)}}, kInt);
+  }
+  for (int r = 0; r < 2; ++r) b.call(r, kCall_Win_fence, 3).f(kF_win, 5);
+  for (int r = 0; r < 2; ++r) b.call(r, kCall_Win_fence, 3).f(kF_win, 6);
+  b.call(0, kCall_Put, 4).f(kF_win, 5).f(kF_target, 1).f(kF_disp, 8).f(kF_target_count, 1).f(kF_target_type, kInt);
+  b.call(1, kCall_Put, 5).f(kF_win, 6).f(kF_target, 1).f(kF_disp, 0).f(kF_target_count, 1).f(kF_target_type, kInt);
+  for (int r = 0; r < 2; ++r) b.call(r, kCall_Win_fence, 6).f(kF_win, 5);
+  for (int r = 0; r < 2; ++r) b.call(r, kCall_Win_fence, 6).f(kF_win, 6);
+  Model m = b.build();
+  auto f = races(m);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_NE(f[0].message.find("the windows overlap"), std::string::npos) << f[0].message;
+}
+
+}  // namespace
+}  // namespace rmacheck
