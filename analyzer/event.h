@@ -13,11 +13,12 @@
 namespace rmacheck {
 
 struct Field {
-  uint8_t key;       // FieldId
-  bool is_array;
   int64_t value;     // scalar value, or offset into the pool's array values
   uint32_t length;   // array length
+  uint8_t key;       // FieldId
+  bool is_array;
 };
+static_assert(sizeof(Field) == 16, "a big log holds hundreds of millions of fields");
 
 struct FieldPool {
   std::vector<Field> fields;
@@ -45,6 +46,7 @@ struct Event {
   uint32_t entry_begin = 0, entry_count = 0;  // fields from the entry record
   uint32_t exit_begin = 0, exit_count = 0;    // fields from the exit record
   uint64_t offset = 0;                        // file offset of the entry record
+  uint64_t present = 0;                       // bit f set: field f is logged (most lookups are misses)
 
   const char* name() const { return call_name(call); }
 };

@@ -12,6 +12,7 @@
 namespace rmacheck {
 
 const Field* EventView::find(FieldId f) const {
+  if (!(e_.present & (uint64_t{1} << f))) return nullptr;
   for (uint32_t i = 0; i < e_.entry_count; ++i)
     if (pool_.fields[e_.entry_begin + i].key == f) return &pool_.fields[e_.entry_begin + i];
   for (uint32_t i = 0; i < e_.exit_count; ++i)
@@ -132,13 +133,14 @@ class Parser {
   }
 
  private:
-  bool parse_fields(const uint8_t*& p, const uint8_t* end, uint32_t& begin, uint32_t& count) {
+  bool parse_fields(const uint8_t*& p, const uint8_t* end, uint32_t& begin, uint32_t& count, uint64_t& present) {
     begin = static_cast<uint32_t>(log_.pool.fields.size());
     count = 0;
     while (p < end) {
       uint8_t key = *p++;
-      Field f{static_cast<uint8_t>(key & ~kArrayBit), (key & kArrayBit) != 0, 0, 0};
+      Field f{0, 0, static_cast<uint8_t>(key & ~kArrayBit), (key & kArrayBit) != 0};
       if (f.key >= kFieldCount) return false;
+      present |= uint64_t{1} << f.key;
       if (f.is_array) {
         int64_t n;
         if (!get_varint(p, end, n) || n < 0 || n > end - p) return false;
@@ -171,7 +173,7 @@ class Parser {
         e.call = static_cast<CallId>(a);
         e.rank = log_.rank;
         e.offset = offset;
-        if (!parse_fields(p, end, e.entry_begin, e.entry_count)) return false;
+        if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
         open_[e.seq] = log_.events.size();
         log_.events.push_back(e);
         return true;
@@ -187,7 +189,7 @@ class Parser {
         e.t_exit = t;
         e.rc = rc;
         e.returned = true;
-        return parse_fields(p, end, e.exit_begin, e.exit_count);
+        return parse_fields(p, end, e.exit_begin, e.exit_count, e.present);
       }
       case kRecString: {
         if (!get_varint(p, end, a) || !get_varint(p, end, b) || b < 0 || b > end - p) return false;

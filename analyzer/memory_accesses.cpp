@@ -233,6 +233,9 @@ class Collector {
 
 std::vector<MemAccess> collect_accesses(const Model& model) {
   std::vector<MemAccess> out;
+  size_t events = 0;
+  for (const RankLog& log : model.logs) events += log.events.size();
+  out.reserve(events * 2);  // an RMA call makes two accesses (target and origin); most calls are RMA in big logs
   Collector c(model, out);
   for (const RankLog& log : model.logs) c.rank(log);
   return out;

@@ -42,6 +42,7 @@ enum FieldId : uint8_t {
 #undef RMACHECK_FIELD
   kFieldCount
 };
+static_assert(kFieldCount <= 64, "the analyzer keeps a 64-bit presence mask of fields per event");
 // A field key with this bit set carries an array: varint count, then values.
 constexpr uint8_t kArrayBit = 0x80;
 

@@ -62,17 +62,21 @@ class RaceDetector : public Detector {
     HappensBefore hb(model);
     for (const std::string& w : hb.warnings()) out.notes.push_back("happens-before: " + w);
     std::vector<MemAccess> acc = collect_accesses(model);
-    std::vector<size_t> order(acc.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-      const MemAccess &a = acc[x], &b = acc[y];
-      return std::tie(a.time, a.issuer, a.event) < std::tie(b.time, b.issuer, b.event);
-    });
+    // Issue order: by time, then by position (a rank's accesses were collected in its program order).
+    std::vector<std::pair<int64_t, size_t>> order(acc.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = {acc[i].time, i};
+    std::sort(order.begin(), order.end());
     std::map<int, std::map<int64_t, Segment>> memory;  // process -> lo -> segment
     std::set<std::pair<size_t, size_t>> reported;
-    for (size_t idx : order) {
+    for (const auto& [time, idx] : order) {
       const MemAccess& b = acc[idx];
       auto& segs = memory[b.process];
+      // Fast path: the same bytes as an earlier access (loops over one buffer).
+      if (auto same = segs.find(b.lo); same != segs.end() && same->second.hi == b.hi) {
+        check(model, hb, acc, idx, same->second, reported, out);
+        remember(same->second, acc, idx);
+        continue;
+      }
       split(segs, b.lo);
       split(segs, b.hi);
       // Fill holes so every byte of [lo, hi) has a segment.

@@ -29,10 +29,11 @@ EventBuilder LogBuilder::call(int rank, CallId call, int line) {
   e.t_exit = clock_++;
   e.returned = true;
   e.entry_begin = static_cast<uint32_t>(log.pool.fields.size());
-  log.pool.fields.push_back({kF_py_file, false, kFileId, 0});
-  log.pool.fields.push_back({kF_py_line, false, line, 0});
-  log.pool.fields.push_back({kF_py_func, false, kFuncId, 0});
+  log.pool.fields.push_back({kFileId, 0, kF_py_file, false});
+  log.pool.fields.push_back({line, 0, kF_py_line, false});
+  log.pool.fields.push_back({kFuncId, 0, kF_py_func, false});
   e.entry_count = 3;
+  e.present = (uint64_t{1} << kF_py_file) | (uint64_t{1} << kF_py_line) | (uint64_t{1} << kF_py_func);
   log.events.push_back(e);
   return EventBuilder(*this, rank, static_cast<uint32_t>(log.events.size() - 1));
 }
@@ -40,15 +41,17 @@ EventBuilder LogBuilder::call(int rank, CallId call, int line) {
 // Fields of an event must be contiguous in the pool: tests add them right after call().
 EventBuilder& EventBuilder::f(FieldId f, int64_t v) {
   RankLog& log = b_.logs_[static_cast<size_t>(rank_)];
-  log.pool.fields.push_back({static_cast<uint8_t>(f), false, v, 0});
+  log.pool.fields.push_back({v, 0, static_cast<uint8_t>(f), false});
   log.events[index_].entry_count++;
+  log.events[index_].present |= uint64_t{1} << f;
   return *this;
 }
 
 EventBuilder& EventBuilder::a(FieldId f, std::vector<int64_t> values) {
   RankLog& log = b_.logs_[static_cast<size_t>(rank_)];
-  log.pool.fields.push_back({static_cast<uint8_t>(f), true, static_cast<int64_t>(log.pool.array_values.size()),
-                             static_cast<uint32_t>(values.size())});
+  log.pool.fields.push_back({static_cast<int64_t>(log.pool.array_values.size()), static_cast<uint32_t>(values.size()),
+                             static_cast<uint8_t>(f), true});
+  log.events[index_].present |= uint64_t{1} << f;
   log.pool.array_values.insert(log.pool.array_values.end(), values.begin(), values.end());
   log.events[index_].entry_count++;
   return *this;
