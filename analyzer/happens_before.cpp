@@ -282,6 +282,15 @@ int64_t HappensBefore::component(int rank, int64_t node, int of_rank) const {
   return clocks_[it->offset + static_cast<size_t>(of_rank)];
 }
 
+HappensBefore::Clock HappensBefore::clock(Node b) const {
+  Clock c{b, nullptr};
+  if (b.rank < 0 || b.rank >= n_) return c;
+  const auto& cps = changes_[static_cast<size_t>(b.rank)];
+  auto it = std::upper_bound(cps.begin(), cps.end(), b.index, [](int64_t v, const ChangePoint& cp) { return v < cp.node; });
+  if (it != cps.begin()) c.row = &clocks_[std::prev(it)->offset];
+  return c;
+}
+
 bool HappensBefore::ordered(Node a, Node b) const {
   if (a.index < 0 || b.index < 0) return false;
   if (a.rank == b.rank) return a.index <= b.index;

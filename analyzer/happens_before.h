@@ -32,6 +32,18 @@ class HappensBefore {
   explicit HappensBefore(const Model& model);
   // a happens before (or is) b.
   bool ordered(Node a, Node b) const;
+
+  // b's vector clock, looked up once when b is compared with many nodes.
+  struct Clock {
+    Node node;
+    const int64_t* row = nullptr;  // null: no edge reached b's rank before b
+  };
+  Clock clock(Node b) const;
+  bool ordered(Node a, const Clock& b) const {
+    if (a.index < 0 || b.node.index < 0) return false;
+    if (a.rank == b.node.rank) return a.index <= b.node.index;
+    return b.row && b.row[a.rank] >= a.index;
+  }
   // Edges that could not be satisfied (inconsistent logs), for the report's notes.
   const std::vector<std::string>& warnings() const { return warnings_; }
   size_t sync_count() const { return syncs_.size(); }

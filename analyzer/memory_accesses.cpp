@@ -20,9 +20,11 @@ int32_t basic_size(const RankLog& log, int32_t basic) {
   return it == log.types.end() ? 0 : static_cast<int32_t>(it->second.size);
 }
 
-// The bytes `count` elements of datatype `type` cover at address `base`, as runs of one basic type.
-std::vector<Block> layout(const RankLog& log, int64_t base, int64_t count, int64_t type) {
-  std::vector<Block> out;
+// The bytes `count` elements of datatype `type` cover at address `base`, as
+// runs of one basic type, into `out` (reused across calls: no allocation per access).
+const std::vector<Block>& layout(const RankLog& log, int64_t base, int64_t count, int64_t type) {
+  thread_local std::vector<Block> out;
+  out.clear();
   auto it = log.types.find(type);
   if (count <= 0 || it == log.types.end()) return out;
   const TypeLayout& t = it->second;

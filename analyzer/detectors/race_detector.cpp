@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
 #include "detector.h"
 #include "happens_before.h"
@@ -32,6 +33,21 @@ struct Slot {
 struct Segment {
   int64_t hi;
   std::vector<Slot> slots;
+};
+
+// One process's memory: segments by start address, plus a hash index of the
+// same segments for the common case of an access to exactly the bytes an
+// earlier one touched (a loop over one buffer). Segments are only ever split,
+// never erased, so the stored iterators stay valid.
+struct Memory {
+  using Map = std::map<int64_t, Segment>;
+  Map segs;
+  std::unordered_map<int64_t, Map::iterator> by_lo;
+  Map::iterator insert(Map::iterator hint, int64_t lo, Segment s) {
+    auto it = segs.emplace_hint(hint, lo, std::move(s));
+    by_lo[lo] = it;
+    return it;
+  }
 };
 
 uint8_t klass(const MemAccess& a) {
@@ -66,27 +82,28 @@ class RaceDetector : public Detector {
     std::vector<std::pair<int64_t, size_t>> order(acc.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = {acc[i].time, i};
     std::sort(order.begin(), order.end());
-    std::map<int, std::map<int64_t, Segment>> memory;  // process -> lo -> segment
+    std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
     std::set<std::pair<size_t, size_t>> reported;
     for (const auto& [time, idx] : order) {
       const MemAccess& b = acc[idx];
-      auto& segs = memory[b.process];
-      // Fast path: the same bytes as an earlier access (loops over one buffer).
-      if (auto same = segs.find(b.lo); same != segs.end() && same->second.hi == b.hi) {
-        check(model, hb, acc, idx, same->second, reported, out);
-        remember(same->second, acc, idx);
+      if (b.process < 0 || static_cast<size_t>(b.process) >= memory.size()) continue;
+      Memory& mem = memory[static_cast<size_t>(b.process)];
+      const HappensBefore::Clock issued = hb.clock(entry_node(b.issuer, b.event));
+      if (auto same = mem.by_lo.find(b.lo); same != mem.by_lo.end() && same->second->second.hi == b.hi) {
+        check(model, hb, acc, idx, issued, same->second->second, reported, out);
+        remember(same->second->second, acc, idx);
         continue;
       }
-      split(segs, b.lo);
-      split(segs, b.hi);
+      split(mem, b.lo);
+      split(mem, b.hi);
       // Fill holes so every byte of [lo, hi) has a segment.
       int64_t at = b.lo;
-      for (auto it = segs.lower_bound(b.lo); at < b.hi;) {
-        if (it == segs.end() || it->first > at) {
-          const int64_t end = it == segs.end() ? b.hi : std::min(b.hi, it->first);
-          it = segs.emplace_hint(it, at, Segment{end, {}});
+      for (auto it = mem.segs.lower_bound(b.lo); at < b.hi;) {
+        if (it == mem.segs.end() || it->first > at) {
+          const int64_t end = it == mem.segs.end() ? b.hi : std::min(b.hi, it->first);
+          it = mem.insert(it, at, Segment{end, {}});
         }
-        check(model, hb, acc, idx, it->second, reported, out);
+        check(model, hb, acc, idx, issued, it->second, reported, out);
         remember(it->second, acc, idx);
         at = it->second.hi;
         ++it;
@@ -96,14 +113,14 @@ class RaceDetector : public Detector {
 
  private:
   // Splits the segment containing x so that a segment starts at x.
-  static void split(std::map<int64_t, Segment>& segs, int64_t x) {
-    auto it = segs.upper_bound(x);
-    if (it == segs.begin()) return;
-    --it;
-    if (it->first < x && x < it->second.hi) {
-      Segment right{it->second.hi, it->second.slots};
-      it->second.hi = x;
-      segs.emplace(x, std::move(right));
+  static void split(Memory& mem, int64_t x) {
+    auto it = mem.segs.upper_bound(x);
+    if (it == mem.segs.begin()) return;
+    auto left = std::prev(it);
+    if (left->first < x && x < left->second.hi) {
+      Segment right{left->second.hi, left->second.slots};
+      left->second.hi = x;
+      mem.insert(it, x, std::move(right));
     }
   }
 
@@ -118,15 +135,16 @@ class RaceDetector : public Detector {
     s.slots.push_back({idx, b.issuer, k});
   }
 
-  void check(const Model& model, const HappensBefore& hb, const std::vector<MemAccess>& acc, size_t bi, const Segment& seg,
-             std::set<std::pair<size_t, size_t>>& reported, Analysis& out) {
+  void check(const Model& model, const HappensBefore& hb, const std::vector<MemAccess>& acc, size_t bi,
+             const HappensBefore::Clock& issued, const Segment& seg, std::set<std::pair<size_t, size_t>>& reported,
+             Analysis& out) {
     const MemAccess& b = acc[bi];
     for (const Slot& slot : seg.slots) {
       const MemAccess& a = acc[slot.access];
       if (a.issuer == b.issuer && a.event == b.event) continue;  // one call (Sendrecv_replace, Get_accumulate)
       if (!writes(a.kind) && !writes(b.kind)) continue;
       if (atomic_compatible(a, b)) continue;
-      if (hb.ordered(a.complete, entry_node(b.issuer, b.event))) continue;
+      if (hb.ordered(a.complete, issued)) continue;
       if (!reported.insert({slot.access, bi}).second) continue;
       out.findings.push_back(describe(model, a, b));
     }
