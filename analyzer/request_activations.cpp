@@ -11,9 +11,7 @@ std::vector<Activation> request_activations(const RankLog& log) {
     EventView v = log.view(e);
     if (auto id = v.get(kF_new_req)) {
       created[*id] = i;
-      const bool persistent = e.call == kCall_Send_init || e.call == kCall_Bsend_init || e.call == kCall_Ssend_init ||
-                              e.call == kCall_Rsend_init || e.call == kCall_Recv_init;
-      if (!persistent) {
+      if (!is_persistent_init(e.call)) {
         active[*id] = out.size();
         out.push_back({*id, i, i, std::nullopt, kRankProcNull, kTagAny});
       }

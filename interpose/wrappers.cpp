@@ -22,4 +22,25 @@ using namespace rmacheck;
     return rc;                                                 \
   }
 #define RMACHECK_MANUAL(name)
+
+// MPI-4 persistent collectives exist in Open MPI 4.1 as MPIX_ calls (mpi-ext.h, pcollreq).
+#if defined(OPEN_MPI) && OPEN_MPI
+#include <mpi-ext.h>
+#endif
+#if defined(OMPI_HAVE_MPI_EXT_PCOLLREQ) && OMPI_HAVE_MPI_EXT_PCOLLREQ
+#define RMACHECK_WRAP_MPIX(name, params, args, before, after) \
+  RMACHECK_API int MPIX_##name params {                      \
+    if (!recording()) return PMPIX_##name args;              \
+    Recorder R(kCall_X_##name, __builtin_return_address(0)); \
+    RMACHECK_STATEMENTS before                               \
+    R.enter();                                               \
+    const int rc = PMPIX_##name args;                        \
+    R.exit(rc);                                              \
+    RMACHECK_STATEMENTS after                                \
+    R.finish();                                              \
+    return rc;                                               \
+  }
+#else
+#define RMACHECK_WRAP_MPIX(name, params, args, before, after)
+#endif
 #include "mpi_calls.def"
