@@ -1,7 +1,8 @@
 // Each time a request becomes active (the nonblocking call that creates it,
-// or a Start of a persistent request) and the call that completes it. The
-// happens-before engine needs them for messages and nonblocking
-// collectives, the race detector for the buffers of pending operations.
+// or a Start of a persistent request) and the call that completes it, with
+// the completion's status: the request tracker's active intervals in the
+// shape the happens-before engine (messages, nonblocking collectives) and
+// the race detector (buffers of pending operations) use.
 #pragma once
 
 #include <optional>

@@ -1,0 +1,141 @@
+// `request-leak`, `request-misuse`, `request-free-active`: the life of every
+// request (rma-semantics.md section 6), from the per-rank state machine of
+// request_tracker.h.
+//   - misuse: Start on an active request; Wait/Test of a persistent request
+//     never started (missing start); a use of a freed request; Start or
+//     Request_free of MPI_REQUEST_NULL rejected by MPI; a persistent request
+//     still active at MPI_Finalize (missing wait);
+//   - free-active: Request_free of an active request (legal, warning);
+//   - leak: a persistent request never freed, a nonblocking one never
+//     completed nor freed, by MPI_Finalize.
+// Leaks and missing waits are only decided for ranks that reached
+// MPI_Finalize; the others get a note. One finding per rank and occurrence:
+// the report merges them by source line.
+#include <string>
+
+#include "detector.h"
+#include "request_tracker.h"
+
+namespace rmacheck {
+
+namespace {
+
+// "persistent MPI_Recv_init request", "MPI_Isend request".
+std::string kind_words(const Model& model, const RequestRecord& r) {
+  return std::string(r.persistent() ? "persistent " : "") + model.event(r.created).name() + " request";
+}
+
+// Without the creating call: for findings at calls that handle several requests
+// at once (Startall, a Request_free in a loop), which the report merges.
+std::string generic_words(const RequestRecord* r) {
+  return !r ? "request" : r->persistent() ? "persistent request" : "nonblocking request";
+}
+
+class RequestDetector : public Detector {
+ public:
+  const char* name() const override { return "request"; }
+
+  void run(const Model& model, Analysis& out) override {
+    RequestTracker tracker(model);
+    LeakScope scope = leak_scope(model);
+    Mpi4pyFilter mpi4py(model);
+    for (const RankRequests& rr : tracker.ranks()) {
+      for (const RequestIssue& is : rr.issues) report_issue(model, rr, is, out);
+      if (!scope.reached(rr.rank)) continue;
+      const EventRef fin = scope.finalize.at(rr.rank);
+      for (const auto& [id, r] : rr.requests) {
+        // Restarted while active: the library may have replaced the handle, so
+        // what happened to this request afterwards is unknown (already reported).
+        if (r.lost) continue;
+        if (mpi4py.internal(r.created)) continue;  // made by mpi4py itself, not by the script
+        if (r.persistent() && r.is_active()) {
+          Finding f;
+          f.kind = kKind_request_misuse;
+          f.message = "persistent request started by " + std::string(model.event(r.active.back().start).name()) +
+                      " is never completed (missing MPI_Wait/MPI_Test before MPI_Finalize)";
+          f.accesses.push_back({r.active.back().start, "", -1, -1, -1, "started here"});
+          f.accesses.push_back({fin, "", -1, -1, -1, "still active here"});
+          f.details = {{"request", id}, {"problem", "missing-wait"}, {"created_by", model.event(r.created).name()}};
+          out.findings.push_back(std::move(f));
+        }
+        if (!r.allocated()) continue;
+        Finding f;
+        f.kind = kKind_request_leak;
+        if (r.persistent())
+          f.message = "persistent request created by " + std::string(model.event(r.created).name()) +
+                      " is never freed (missing MPI_Request_free before MPI_Finalize)";
+        else
+          f.message = "request of " + std::string(model.event(r.created).name()) +
+                      " is never completed nor freed (missing MPI_Wait/MPI_Test before MPI_Finalize)";
+        f.where = r.created;  // the creation site; the report merges the ranks
+        f.details = {{"request", id}, {"persistent", r.persistent()}};
+        out.findings.push_back(std::move(f));
+      }
+    }
+    push_leak_note(scope, out.notes);
+  }
+
+ private:
+  static void report_issue(const Model& model, const RankRequests& rr, const RequestIssue& is, Analysis& out) {
+    const RequestRecord* r = rr.find(is.id);
+    const std::string call = model.event(is.at).name();
+    Finding f;
+    f.details = {{"request", is.id}};
+    if (r) f.details["created_by"] = model.event(r->created).name();
+    switch (is.kind) {
+      case RequestIssueKind::kStartActive:
+        f.kind = kKind_request_misuse;
+        if (r && r->persistent())
+          f.message = call + " restarts a persistent request that is still active (started before and not yet "
+                      "completed by MPI_Wait/MPI_Test)";
+        else
+          f.message = call + " on a " + generic_words(r) +
+                      ", which is active until completed and cannot be started (only persistent requests can)";
+        f.accesses.push_back({is.at, "", -1, -1, -1, "starts an active request"});
+        if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "made it active; not completed since"});
+        f.details["problem"] = "start-active";
+        break;
+      case RequestIssueKind::kMissingStart:
+        f.kind = kKind_request_misuse;
+        f.message = call + " completes a " + (r ? kind_words(model, *r) : std::string("persistent request")) +
+                    " that was never started (missing MPI_Start: the wait returns at once and no data moves)";
+        f.accesses.push_back({is.at, "", -1, -1, -1, "waits on an inactive request"});
+        if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "created here, never started"});
+        f.details["problem"] = "missing-start";
+        break;
+      case RequestIssueKind::kUseAfterFree:
+        f.kind = kKind_request_misuse;
+        f.message = call + " uses a " + generic_words(r) + " that was already freed by MPI_Request_free";
+        f.accesses.push_back({is.at, "", -1, -1, -1, "uses the freed request"});
+        if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "freed here"});
+        f.details["problem"] = "use-after-free";
+        break;
+      case RequestIssueKind::kFreeActive:
+        f.kind = kKind_request_free_active;
+        f.message = "MPI_Request_free on an active " + generic_words(r) +
+                    " (legal, but its completion can never be known, so its buffer may never safely be reused; "
+                    "complete it with MPI_Wait/MPI_Test first)";
+        f.accesses.push_back({is.at, "", -1, -1, -1, "frees the active request"});
+        if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "made it active; not completed since"});
+        f.details["problem"] = "free-active";
+        break;
+      case RequestIssueKind::kNullHandle: {
+        const Event& e = model.event(is.at);
+        f.kind = kKind_request_misuse;
+        f.message = call + (e.returned ? " failed (MPI error " + std::to_string(e.rc) + ")" : std::string(" aborted")) +
+                    " on MPI_REQUEST_NULL or an invalid request: the request was probably freed before "
+                    "(MPI_Request_free sets the handle to MPI_REQUEST_NULL) or never created";
+        f.accesses.push_back({is.at, "", -1, -1, -1, "null or invalid request"});
+        f.details["problem"] = "null-request";
+        break;
+      }
+    }
+    out.findings.push_back(std::move(f));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Detector> make_request_detector() { return std::make_unique<RequestDetector>(); }
+
+}  // namespace rmacheck

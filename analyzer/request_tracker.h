@@ -1,0 +1,152 @@
+// The per-rank life of every MPI request, rebuilt from the log: a reusable
+// state machine, independent of findings (the request detectors turn its
+// issues and final states into findings; the race detector asks which
+// requests were active, i.e. whose buffers were in use, when).
+//
+// Persistent requests (Send_init, Bsend_init, Ssend_init, Rsend_init,
+// Recv_init, MPIX_*_init persistent collectives):
+//     created -> (Start/Startall) active -> (Wait/Test listing it in kF_done) inactive -> ... -> Request_free
+// Nonblocking requests (Isend, Irecv, Rput, Ibarrier, ... any other call logging kF_new_req):
+//     created active -> completed (gone), or Request_free (gone; completion never known).
+//
+// Request ids are per rank and never reused, so a later use of a freed id
+// is a use after free. Id 0 in kF_req/kF_reqs means MPI_REQUEST_NULL or a
+// handle the interposer does not know (e.g. after MPI replaced it).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model.h"
+
+namespace rmacheck {
+
+enum class RequestKind { kPersistent, kNonblocking };
+
+// [start, end): the request is active from its start (Start/Startall, or the
+// creating call of a nonblocking request) until the event that completed it.
+// end is absent when no completion was ever logged (still active at the end
+// of the log, or freed while active: its completion can never be known).
+struct ActiveInterval {
+  EventRef start;
+  std::optional<EventRef> end;
+};
+
+struct RequestRecord {
+  int64_t id = 0;
+  int rank = -1;
+  RequestKind kind = RequestKind::kNonblocking;
+  EventRef created;
+  std::vector<EventRef> starts;       // Start/Startall events that (re)started it (persistent only)
+  std::vector<EventRef> completions;  // events whose kF_done listed it
+  std::optional<EventRef> freed;      // the Request_free that released it
+  std::vector<ActiveInterval> active;
+  // Set when the request was restarted while active: the MPI library may have
+  // replaced the handle (Open MPI 4.1's MPI_Start does when the operation is
+  // still incomplete; its MPI_Startall fails with MPI_ERR_REQUEST instead), so
+  // later uses may no longer carry this id. Cleared when a later call names the id.
+  bool lost = false;
+
+  bool persistent() const { return kind == RequestKind::kPersistent; }
+  // Active now (at the end of what was processed), and not freed.
+  bool is_active() const { return !active.empty() && !active.back().end && !freed; }
+  // Still allocated in MPI: persistent and not freed, or nonblocking and neither completed nor freed.
+  bool allocated() const {
+    if (freed) return false;
+    return persistent() || completions.empty();
+  }
+  // Active when `ref` (an event index on this rank) happens: start <= ref < end.
+  bool active_at(uint32_t index) const;
+};
+
+// A transition the state machine refused (an MPI usage error).
+enum class RequestIssueKind {
+  kStartActive,   // Start/Startall on an active request (related: the start/creation that made it active)
+  kMissingStart,  // Wait/Test completed a persistent request that was never started (related: creation)
+  kUseAfterFree,  // Start/Wait/Test/Cancel/Request_free of a freed id (related: the free)
+  kFreeActive,    // Request_free of an active request: legal, its completion is never known (related: start/creation)
+  kNullHandle,    // Start/Startall/Request_free with MPI_REQUEST_NULL (or an invalid handle) that MPI rejected
+};
+
+struct RequestIssue {
+  RequestIssueKind kind;
+  int64_t id = 0;           // 0 for kNullHandle
+  EventRef at;              // the offending call
+  std::optional<EventRef> related;
+};
+
+// Calls that create a persistent request (is_persistent_init of the call table:
+// the point-to-point *_init calls and the MPIX persistent collectives).
+bool creates_persistent_request(CallId call);
+// Calls that complete requests (log kF_done).
+bool is_completion_call(CallId call);
+
+class RankRequests {
+ public:
+  int rank = -1;
+  std::map<int64_t, RequestRecord> requests;  // by id
+  std::vector<RequestIssue> issues;           // in log order
+  std::optional<EventRef> finalize;           // this rank's MPI_Finalize, if logged
+
+  const RequestRecord* find(int64_t id) const;
+  // Requests active at event `index` of this rank (whose buffers MPI may be using).
+  std::vector<const RequestRecord*> active_at(uint32_t index) const;
+
+  // Runs the state machine over one rank's events.
+  void process(const RankLog& log);
+
+ private:
+  void on_event(const RankLog& log, uint32_t index);
+};
+
+class RequestTracker {
+ public:
+  explicit RequestTracker(const Model& model);
+  const RankRequests* rank(int r) const;
+  const std::vector<RankRequests>& ranks() const { return ranks_; }
+
+ private:
+  std::vector<RankRequests> ranks_;
+  std::map<int, size_t> by_rank_;
+};
+
+// The request ids an event names in kF_req / kF_reqs (logged as arrays, or as a scalar).
+std::vector<int64_t> request_ids(const EventView& v);
+
+// Which ranks may get leak findings: only those whose log shows an MPI_Finalize
+// event. For the others, one note (the same text for every leak detector, so
+// the detectors can push it once) says that and why, when known.
+struct LeakScope {
+  std::map<int, EventRef> finalize;  // ranks that reached MPI_Finalize -> the event
+  std::vector<int> skipped;           // ranks without a Finalize event (or without a log)
+  std::string note;                   // "" when no rank was skipped
+  bool reached(int rank) const { return finalize.count(rank) != 0; }
+};
+LeakScope leak_scope(const Model& model);
+// Pushes the note of `scope` unless an identical note is already there.
+void push_leak_note(const LeakScope& scope, std::vector<std::string>& notes);
+
+// Tells objects the user's code made from those mpi4py made by itself, on a
+// Python (mpi4py) rank:
+//   - an event without a Python location was called from inside mpi4py
+//     (module import, interpreter exit), not from the script;
+//   - the communicator mpi4py 3 duplicates for its pickle-based collectives
+//     (comm.allreduce, comm.bcast, ...): an MPI_Comm_dup whose new communicator
+//     the very next call of the same Python statement already uses. mpi4py
+//     caches it on the parent and frees it with the parent (from inside
+//     MPI_Comm_free, where the free is not logged), so it is the parent's
+//     leak, reported at the parent's creation, or no leak at all.
+class Mpi4pyFilter {
+ public:
+  explicit Mpi4pyFilter(const Model& model);
+  bool internal(EventRef ref) const;
+
+ private:
+  const Model& model_;
+  std::map<int, bool> python_;  // rank -> some event has a Python location
+};
+
+}  // namespace rmacheck
