@@ -31,7 +31,8 @@ class HangDetector : public Detector {
         if (e.returned) continue;
         f.accesses.push_back({{r, i}, "blocked", -1, -1, -1, ""});
         blocked.push_back({{"rank", r}, {"call", e.name()}});
-        calls << (inside || f.accesses.size() == 1 ? "" : ", ") << (inside ? "" : "rank " + std::to_string(r) + " in ") << e.name();
+        calls << (inside || f.accesses.size() == 1 ? "" : ", ") << (inside ? "" : "rank " + std::to_string(r) + " in ") << e.name()
+              << on_window(model, *log, i);
         inside = true;
         break;  // one blocking call per rank is what the user needs to see
       }
@@ -49,6 +50,19 @@ class HangDetector : public Detector {
   }
 
  private:
+  // " (its 2nd on win#0)" for a fence, " on win#0" for other calls on a window.
+  static std::string on_window(const Model& model, const RankLog& log, uint32_t index) {
+    const Event& e = log.events[index];
+    auto w = log.view(e).get(kF_win);
+    if (!w || *w == 0 || e.call == kCall_Win_create || e.call == kCall_Win_allocate) return "";
+    if (e.call != kCall_Win_fence) return " on " + model.window_name(*w);
+    int k = 0;
+    for (uint32_t j = 0; j <= index; ++j)
+      if (log.events[j].call == kCall_Win_fence && log.view(log.events[j]).get_or(kF_win, 0) == *w) ++k;
+    const char* suf = (k % 100 >= 11 && k % 100 <= 13) ? "th" : k % 10 == 1 ? "st" : k % 10 == 2 ? "nd" : k % 10 == 3 ? "rd" : "th";
+    return " (its " + std::to_string(k) + suf + " on " + model.window_name(*w) + ")";
+  }
+
   static std::string list(const std::vector<int>& ranks) {
     std::string s = ranks.size() == 1 ? "rank " : "ranks ";
     for (size_t i = 0; i < ranks.size(); ++i) s += (i ? "," : "") + std::to_string(ranks[i]);

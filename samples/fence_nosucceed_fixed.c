@@ -1,0 +1,37 @@
+// rmacheck-sample: ranks=4 timeout=60
+// rmacheck-expect: none
+//
+// Every rank puts a value into its right neighbour, and reads it back with
+// MPI_Get in the next fence epoch; only the last fence asserts
+// MPI_MODE_NOSUCCEED. Fixed twin of fence_nosucceed_bug.c.
+#include <mpi.h>
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int right = (rank + 1) % size;
+
+    int *inbox;
+    MPI_Win win;
+    MPI_Win_allocate(sizeof(int), sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &inbox, &win);
+    *inbox = -1;
+
+    int value = rank + 100, check = -1;
+    MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
+    MPI_Put(&value, 1, MPI_INT, right, 0, 1, MPI_INT, win);
+    MPI_Win_fence(0, win);   // completes the Put, opens the next epoch
+    MPI_Get(&check, 1, MPI_INT, right, 0, 1, MPI_INT, win);
+    MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
+
+    if (check != value)
+        MPI_Abort(MPI_COMM_WORLD, 1);
+    MPI_Win_free(&win);
+    if (rank == 0)
+        printf("fence_nosucceed_fixed: OK\n");
+    MPI_Finalize();
+    return 0;
+}
