@@ -3,12 +3,22 @@
 namespace rmacheck {
 
 std::unique_ptr<Detector> make_hang_detector();
+std::unique_ptr<Detector> make_epoch_detector();
+std::unique_ptr<Detector> make_fence_mismatch_detector();
+std::unique_ptr<Detector> make_rma_argument_detector();
 std::unique_ptr<Detector> make_race_detector();
+std::unique_ptr<Detector> make_request_detector();
+std::unique_ptr<Detector> make_resource_leak_detector();
 
 std::vector<std::unique_ptr<Detector>> all_detectors() {
   std::vector<std::unique_ptr<Detector>> d;
   d.push_back(make_hang_detector());
+  d.push_back(make_epoch_detector());
+  d.push_back(make_fence_mismatch_detector());
+  d.push_back(make_rma_argument_detector());
   d.push_back(make_race_detector());
+  d.push_back(make_request_detector());
+  d.push_back(make_resource_leak_detector());
   return d;
 }
 
