@@ -104,7 +104,7 @@ class Collector {
         for (size_t a : it->second) finish(a, exit_node(r, i));  // R* requests complete at the origin only
         by_request.erase(it);
       }
-      p2p_blocking(log, i, e, v);
+      if (!v.has(kF_new_req)) use_buffers(log, i, i, exit_node(log.rank, i));  // blocking: for the call's duration
     }
     for (const Activation& a : request_activations(log)) p2p_pending(log, a);
   }
@@ -171,59 +171,45 @@ class Collector {
     pending_.resize(keep);
   }
 
-  // Blocking point-to-point and Bcast: buffers in use for the duration of the call.
-  void p2p_blocking(const RankLog& log, uint32_t i, const Event& e, EventView v) {
-    auto use = [&](FieldId buf, FieldId count, FieldId type, AccessKind kind) {
-      const int64_t addr = v.get_or(buf, 0);
-      if (addr < kMinAddress) return;
-      for (const Block& b : layout(log, addr, v.get_or(count, 0), v.get_or(type, -1)))
-        out_.push_back({log.rank, b.lo, b.hi, kind, b.basic, 0, log.rank, i, exit_node(log.rank, i), e.t_enter, 0, false, addr});
-    };
-    switch (e.call) {
+  // The buffers a point-to-point call (or Bcast) uses, and how: the fields
+  // that describe them are logged by the call that made the operation (for a
+  // request, the call that created it).
+  struct BufferUse { FieldId buf, count, type; AccessKind kind; };
+  static std::vector<BufferUse> buffers_of(CallId c, bool root) {
+    const BufferUse send{kF_buf, kF_count, kF_type, AccessKind::kRead};
+    const BufferUse recv{kF_recv_buf, kF_recv_count, kF_recv_type, AccessKind::kWrite};
+    switch (c) {
       case kCall_Send: case kCall_Ssend: case kCall_Bsend: case kCall_Rsend:
-        use(kF_buf, kF_count, kF_type, AccessKind::kRead);
-        break;
-      case kCall_Recv: case kCall_Mrecv:
-        use(kF_recv_buf, kF_recv_count, kF_recv_type, AccessKind::kWrite);
-        break;
+      case kCall_Isend: case kCall_Issend: case kCall_Ibsend: case kCall_Irsend:
+      case kCall_Send_init: case kCall_Bsend_init: case kCall_Ssend_init: case kCall_Rsend_init:
+        return {send};
+      case kCall_Recv: case kCall_Mrecv: case kCall_Irecv: case kCall_Recv_init: case kCall_Imrecv:
+        return {recv};
       case kCall_Sendrecv: case kCall_Sendrecv_replace:
-        use(kF_buf, kF_count, kF_type, AccessKind::kRead);
-        use(kF_recv_buf, kF_recv_count, kF_recv_type, AccessKind::kWrite);
-        break;
-      case kCall_Bcast:
-        use(kF_buf, kF_count, kF_type, v.get_or(kF_root, -1) == log.rank ? AccessKind::kRead : AccessKind::kWrite);
-        break;
+        return {send, recv};
+      case kCall_Bcast: case kCall_Ibcast: case kCall_X_Bcast_init:
+        return {{kF_buf, kF_count, kF_type, root ? AccessKind::kRead : AccessKind::kWrite}};
       default:
-        break;
+        return {};
     }
   }
 
-  // Nonblocking and persistent point-to-point: buffers in use from the start to the completing Wait/Test.
-  void p2p_pending(const RankLog& log, const Activation& a) {
-    const Event& c = log.events[a.created];
-    EventView v = log.view(c);
-    const Event& s = log.events[a.started];
-    const Node done = a.completed ? exit_node(log.rank, *a.completed) : Node{log.rank, -1};
-    auto use = [&](FieldId buf, FieldId count, FieldId type, AccessKind kind) {
-      const int64_t addr = v.get_or(buf, 0);
-      if (addr < kMinAddress) return;
-      for (const Block& b : layout(log, addr, v.get_or(count, 0), v.get_or(type, -1)))
-        out_.push_back({log.rank, b.lo, b.hi, kind, b.basic, 0, log.rank, a.started, done, s.t_enter, 0, false, addr});
-    };
-    switch (c.call) {
-      case kCall_Isend: case kCall_Issend: case kCall_Ibsend: case kCall_Irsend:
-      case kCall_Send_init: case kCall_Bsend_init: case kCall_Ssend_init: case kCall_Rsend_init:
-        use(kF_buf, kF_count, kF_type, AccessKind::kRead);
-        break;
-      case kCall_Irecv: case kCall_Recv_init: case kCall_Imrecv:
-        use(kF_recv_buf, kF_recv_count, kF_recv_type, AccessKind::kWrite);
-        break;
-      case kCall_Ibcast:
-        use(kF_buf, kF_count, kF_type, v.get_or(kF_root, -1) == log.rank ? AccessKind::kRead : AccessKind::kWrite);
-        break;
-      default:
-        break;
+  // Adds the buffer accesses of the operation described by event `made`,
+  // issued by event `issued` and taken effect by node `done`.
+  void use_buffers(const RankLog& log, uint32_t made, uint32_t issued, Node done) {
+    EventView v = log.view(log.events[made]);
+    const int64_t t = log.events[issued].t_enter;
+    for (const BufferUse& u : buffers_of(log.events[made].call, v.get_or(kF_root, -1) == log.rank)) {
+      const int64_t addr = v.get_or(u.buf, 0);
+      if (addr < kMinAddress) continue;
+      for (const Block& b : layout(log, addr, v.get_or(u.count, 0), v.get_or(u.type, -1)))
+        out_.push_back({log.rank, b.lo, b.hi, u.kind, b.basic, 0, log.rank, issued, done, t, 0, false, addr});
     }
+  }
+
+  // Nonblocking and persistent operations: buffers in use from the start to the completing Wait/Test.
+  void p2p_pending(const RankLog& log, const Activation& a) {
+    use_buffers(log, a.created, a.started, a.completed ? exit_node(log.rank, *a.completed) : Node{log.rank, -1});
   }
 
   const Model& model_;

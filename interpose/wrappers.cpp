@@ -9,18 +9,22 @@ using namespace rmacheck;
 // (a; b;) -> a; b;
 #define RMACHECK_STATEMENTS(...) __VA_ARGS__
 
-#define RMACHECK_WRAP(name, params, args, before, after)       \
-  RMACHECK_API int MPI_##name params {                         \
-    if (!recording()) return PMPI_##name args;                 \
-    Recorder R(kCall_##name, __builtin_return_address(0));     \
-    RMACHECK_STATEMENTS before                                 \
-    R.enter();                                                 \
-    const int rc = PMPI_##name args;                           \
-    R.exit(rc);                                                \
-    RMACHECK_STATEMENTS after                                  \
-    R.finish();                                                \
-    return rc;                                                 \
+// One wrapper: record inputs, log the entry, call the PMPI entry point, log outputs.
+#define RMACHECK_DEFINE_WRAPPER(api, pmpi, id, params, args, before, after) \
+  RMACHECK_API int api params {                                               \
+    if (!recording()) return pmpi args;                                       \
+    Recorder R(id, __builtin_return_address(0));                              \
+    RMACHECK_STATEMENTS before                                                \
+    R.enter();                                                                \
+    const int rc = pmpi args;                                                 \
+    R.exit(rc);                                                               \
+    RMACHECK_STATEMENTS after                                                 \
+    R.finish();                                                               \
+    return rc;                                                                \
   }
+
+#define RMACHECK_WRAP(name, params, args, before, after) \
+  RMACHECK_DEFINE_WRAPPER(MPI_##name, PMPI_##name, kCall_##name, params, args, before, after)
 #define RMACHECK_MANUAL(name)
 
 // MPI-4 persistent collectives exist in Open MPI 4.1 as MPIX_ calls (mpi-ext.h, pcollreq).
@@ -29,17 +33,7 @@ using namespace rmacheck;
 #endif
 #if defined(OMPI_HAVE_MPI_EXT_PCOLLREQ) && OMPI_HAVE_MPI_EXT_PCOLLREQ
 #define RMACHECK_WRAP_MPIX(name, params, args, before, after) \
-  RMACHECK_API int MPIX_##name params {                      \
-    if (!recording()) return PMPIX_##name args;              \
-    Recorder R(kCall_X_##name, __builtin_return_address(0)); \
-    RMACHECK_STATEMENTS before                               \
-    R.enter();                                               \
-    const int rc = PMPIX_##name args;                        \
-    R.exit(rc);                                              \
-    RMACHECK_STATEMENTS after                                \
-    R.finish();                                              \
-    return rc;                                               \
-  }
+  RMACHECK_DEFINE_WRAPPER(MPIX_##name, PMPIX_##name, kCall_X_##name, params, args, before, after)
 #else
 #define RMACHECK_WRAP_MPIX(name, params, args, before, after)
 #endif
