@@ -300,28 +300,49 @@ bool HappensBefore::ordered(Node a, Node b) const {
 void HappensBefore::compute() {
   changes_.assign(static_cast<size_t>(n_), {});
   clocks_.clear();
-  std::vector<int64_t> nodes(static_cast<size_t>(n_), 0);  // nodes per rank
+  const size_t n = static_cast<size_t>(n_);
+  std::vector<int64_t> nodes(n, 0);  // nodes per rank
   for (const RankLog& log : model_.logs)
     if (log.rank >= 0 && log.rank < n_) nodes[static_cast<size_t>(log.rank)] = 2 * static_cast<int64_t>(log.events.size());
   // Incoming syncs per destination node, sorted; sources past a log's end never come.
-  std::vector<std::vector<std::pair<int64_t, size_t>>> incoming(static_cast<size_t>(n_));
+  std::vector<std::vector<std::pair<int64_t, size_t>>> incoming(n);
+  std::vector<size_t> dests_left(syncs_.size(), 0);
   for (size_t s = 0; s < syncs_.size(); ++s) {
     auto& src = syncs_[s].sources;
     src.erase(std::remove_if(src.begin(), src.end(), [&](const Node& x) {
                 return x.rank < 0 || x.rank >= n_ || x.index >= nodes[static_cast<size_t>(x.rank)];
               }), src.end());
     for (const Node& d : syncs_[s].dests)
-      if (d.rank >= 0 && d.rank < n_ && d.index < nodes[static_cast<size_t>(d.rank)]) incoming[static_cast<size_t>(d.rank)].push_back({d.index, s});
+      if (d.rank >= 0 && d.rank < n_ && d.index < nodes[static_cast<size_t>(d.rank)]) {
+        incoming[static_cast<size_t>(d.rank)].push_back({d.index, s});
+        ++dests_left[s];
+      }
   }
   for (auto& in : incoming) std::sort(in.begin(), in.end());
 
-  std::vector<int64_t> pos(static_cast<size_t>(n_), 0);
-  std::vector<size_t> in_pos(static_cast<size_t>(n_), 0);
-  std::vector<std::vector<int64_t>> cur(static_cast<size_t>(n_), std::vector<int64_t>(static_cast<size_t>(n_), -1));
+  std::vector<int64_t> pos(n, 0);
+  std::vector<size_t> in_pos(n, 0);
+  std::vector<std::vector<int64_t>> cur(n, std::vector<int64_t>(n, -1));
+  // The join of a sync's sources, computed once from whole clock rows and
+  // dropped when its last destination has taken it.
+  std::vector<std::vector<int64_t>> joined(syncs_.size());
   auto ready = [&](const Sync& s) {
     for (const Node& x : s.sources)
       if (pos[static_cast<size_t>(x.rank)] <= x.index) return false;
     return true;
+  };
+  auto join_of = [&](size_t si) -> const std::vector<int64_t>& {
+    std::vector<int64_t>& j = joined[si];
+    if (!j.empty()) return j;
+    j.assign(n, -1);
+    for (const Node& x : syncs_[si].sources) {
+      if (pos[static_cast<size_t>(x.rank)] <= x.index) continue;  // forced past an inconsistent edge
+      const Clock c = clock(x);
+      if (c.row)
+        for (size_t q = 0; q < n; ++q) j[q] = std::max(j[q], c.row[q]);
+      j[static_cast<size_t>(x.rank)] = std::max(j[static_cast<size_t>(x.rank)], x.index);
+    }
+    return j;
   };
   bool force = false;
   for (;;) {
@@ -337,11 +358,12 @@ void HappensBefore::compute() {
           if (!ready(syncs_[in[k].second]) && !force) { blocked = true; break; }
         if (blocked) break;
         if (k > in_pos[R]) {
-          for (size_t j = in_pos[R]; j < k; ++j)
-            for (const Node& s : syncs_[in[j].second].sources) {
-              if (pos[static_cast<size_t>(s.rank)] <= s.index) continue;  // forced past an inconsistent edge
-              for (int q = 0; q < n_; ++q) cur[R][static_cast<size_t>(q)] = std::max(cur[R][static_cast<size_t>(q)], component(s.rank, s.index, q));
-            }
+          for (size_t j = in_pos[R]; j < k; ++j) {
+            const size_t si = in[j].second;
+            const std::vector<int64_t>& add = join_of(si);
+            for (size_t q = 0; q < n; ++q) cur[R][q] = std::max(cur[R][q], add[q]);
+            if (--dests_left[si] == 0) std::vector<int64_t>().swap(joined[si]);
+          }
           if (force) {
             warnings_.push_back("inconsistent synchronization in the logs near rank " + std::to_string(r) + " event " + std::to_string(x / 2));
             force = false;

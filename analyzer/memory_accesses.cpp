@@ -1,6 +1,9 @@
 #include "memory_accesses.h"
 
+#include <algorithm>
 #include <map>
+#include <queue>
+#include <stdexcept>
 #include <optional>
 
 #include "request_activations.h"
@@ -70,7 +73,8 @@ class Collector {
  public:
   Collector(const Model& model, std::vector<MemAccess>& out) : model_(model), out_(out) {}
 
-  void rank(const RankLog& log) {
+  // Adds one rank's accesses; returns how many precede its request buffers (those are in program order).
+  size_t rank(const RankLog& log) {
     const int r = log.rank;
     pending_.clear();
     std::map<int64_t, std::vector<size_t>> by_request;  // R* request id -> its origin-side accesses
@@ -106,7 +110,9 @@ class Collector {
       }
       if (!v.has(kF_new_req)) use_buffers(log, i, i, exit_node(log.rank, i));  // blocking: for the call's duration
     }
+    const size_t walked = out_.size();
     for (const Activation& a : request_activations(log)) p2p_pending(log, a);
+    return walked;
   }
 
  private:
@@ -128,8 +134,7 @@ class Collector {
         const int64_t addr = dynamic ? v.get_or(kF_disp, 0) : base + v.get_or(kF_disp, 0) * wm.units[tr];
         const AccessKind kind = target_kind(e.call, op);
         for (const Block& b : layout(log, addr, v.get_or(kF_target_count, 0), v.get_or(kF_target_type, -1)))
-          add({static_cast<int>(target), b.lo, b.hi, kind, b.basic, basic_size(log, b.basic), r, i, {}, e.t_enter, win, true,
-               dynamic ? addr : base},
+          add(access(b, e.t_enter, dynamic ? addr : base, static_cast<int>(target), r, i, kind, basic_size(log, b.basic), true),
               win, target, true);
       }
     }
@@ -145,18 +150,34 @@ class Collector {
               int64_t win, int64_t target) {
     if (addr < kMinAddress) return;
     for (const Block& b : layout(log, addr, count, type))
-      add({log.rank, b.lo, b.hi, kind, b.basic, basic_size(log, b.basic), log.rank, i, {}, e.t_enter, 0, false, addr}, win, target,
-          false);
+      add(access(b, e.t_enter, addr, log.rank, log.rank, i, kind, basic_size(log, b.basic), false), win, target, false);
   }
 
-  void add(MemAccess a, int64_t win, int64_t target, bool at_target) {
-    a.complete = {a.issuer, -1};
+  static MemAccess access(const Block& b, int64_t time, int64_t region, int process, int issuer, uint32_t event,
+                          AccessKind kind, int32_t basic_size, bool at_target) {
+    MemAccess a;
+    a.lo = b.lo;
+    a.hi = b.hi;
+    a.time = time;
+    a.region = region;
+    a.complete_rank = issuer;
+    a.process = process;
+    a.issuer = issuer;
+    a.event = event;
+    a.basic = static_cast<int16_t>(b.basic);
+    a.basic_size = static_cast<int16_t>(basic_size);
+    a.kind = kind;
+    a.at_target = at_target;
+    return a;
+  }
+
+  void add(const MemAccess& a, int64_t win, int64_t target, bool at_target) {
     pending_.push_back({win, target, out_.size(), at_target});
     out_.push_back(a);
   }
 
   void finish(size_t a, Node n) {
-    if (out_[a].complete.index < 0) out_[a].complete = n;
+    if (out_[a].complete_at < 0) out_[a].complete_at = n.index, out_[a].complete_rank = n.rank;
   }
 
   // A synchronization call completes the pending operations it covers
@@ -202,8 +223,12 @@ class Collector {
     for (const BufferUse& u : buffers_of(log.events[made].call, v.get_or(kF_root, -1) == log.rank)) {
       const int64_t addr = v.get_or(u.buf, 0);
       if (addr < kMinAddress) continue;
-      for (const Block& b : layout(log, addr, v.get_or(u.count, 0), v.get_or(u.type, -1)))
-        out_.push_back({log.rank, b.lo, b.hi, u.kind, b.basic, 0, log.rank, issued, done, t, 0, false, addr});
+      for (const Block& b : layout(log, addr, v.get_or(u.count, 0), v.get_or(u.type, -1))) {
+        MemAccess a = access(b, t, addr, log.rank, log.rank, issued, u.kind, 0, false);
+        a.complete_at = done.index;
+        a.complete_rank = done.rank;
+        out_.push_back(a);
+      }
     }
   }
 
@@ -219,13 +244,38 @@ class Collector {
 
 }  // namespace
 
-std::vector<MemAccess> collect_accesses(const Model& model) {
-  std::vector<MemAccess> out;
+Accesses collect_accesses(const Model& model) {
   size_t events = 0;
   for (const RankLog& log : model.logs) events += log.events.size();
-  out.reserve(events * 2);  // an RMA call makes two accesses (target and origin); most calls are RMA in big logs
-  Collector c(model, out);
-  for (const RankLog& log : model.logs) c.rank(log);
+  Accesses out;
+  out.all.reserve(events * 2);  // an RMA call makes two accesses (target and origin)
+  // Per rank: accesses in program order, except the request buffers, which
+  // are added after the rank's walk and merged in by time.
+  auto by_time = [](const MemAccess& a, const MemAccess& b) { return a.time < b.time; };
+  std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) of each rank in `all`
+  for (const RankLog& log : model.logs) {
+    const size_t begin = out.all.size();
+    Collector c(model, out.all);
+    const auto walked = static_cast<std::ptrdiff_t>(c.rank(log));
+    std::stable_sort(out.all.begin() + walked, out.all.end(), by_time);
+    std::inplace_merge(out.all.begin() + static_cast<std::ptrdiff_t>(begin), out.all.begin() + walked, out.all.end(), by_time);
+    runs.push_back({begin, out.all.size()});
+  }
+  // Issue order: a k-way merge of the rank runs by time. The records stay
+  // where they are (4 bytes of order per access, not another copy), and the
+  // sweep reads them as a few interleaved sequential streams.
+  if (out.all.size() > UINT32_MAX) throw std::length_error("more than 2^32 memory accesses");
+  out.order.reserve(out.all.size());
+  using Head = std::pair<int64_t, size_t>;  // (time, run)
+  std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
+  for (size_t r = 0; r < runs.size(); ++r)
+    if (runs[r].first < runs[r].second) heads.push({out.all[runs[r].first].time, r});
+  while (!heads.empty()) {
+    const size_t r = heads.top().second;
+    heads.pop();
+    out.order.push_back(static_cast<uint32_t>(runs[r].first++));
+    if (runs[r].first < runs[r].second) heads.push({out.all[runs[r].first].time, r});
+  }
   return out;
 }
 

@@ -21,21 +21,29 @@ enum class AccessKind : uint8_t { kRead, kWrite, kAtomicRead, kAtomicWrite };
 inline bool writes(AccessKind k) { return k == AccessKind::kWrite || k == AccessKind::kAtomicWrite; }
 inline bool atomic(AccessKind k) { return k == AccessKind::kAtomicRead || k == AccessKind::kAtomicWrite; }
 
+// 64 bytes: a big log makes tens of millions of these.
 struct MemAccess {
-  int process = -1;        // whose memory
-  int64_t lo = 0, hi = 0;  // addresses in that process, [lo, hi)
+  int64_t lo = 0, hi = 0;    // addresses in the owning process, [lo, hi)
+  int64_t time = 0;          // t_enter of the call: the order accesses are checked in
+  int64_t region = 0;        // start of the window (target) or of the buffer, for reporting offsets
+  int64_t complete_at = -1;  // taken effect by this node of rank complete_rank (-1: never)
+  int32_t complete_rank = -1;
+  int32_t process = -1;      // whose memory
+  int32_t issuer = -1;       // rank that made the call (the window id, if any, is on that event)
+  uint32_t event = 0;        // the call on the issuer
+  int16_t basic = -1;        // basic type of the elements (atomicity), elements start at lo
+  int16_t basic_size = 0;
   AccessKind kind = AccessKind::kRead;
-  int32_t basic = -1;      // basic type of the elements (atomicity), elements start at lo
-  int32_t basic_size = 0;
-  int issuer = -1;         // rank that made the call
-  uint32_t event = 0;      // the call on the issuer
-  Node complete;           // taken effect by this node (index -1: never)
-  int64_t time = 0;        // t_enter of the call: the order accesses are checked in
-  int64_t win = 0;         // window id of an RMA access (0 for buffers)
-  bool at_target = false;  // an RMA operation's access at its target
-  int64_t region = 0;      // start of the window (target) or of the buffer, for reporting offsets
-};
+  bool at_target = false;    // an RMA operation's access at its target
 
-std::vector<MemAccess> collect_accesses(const Model& model);
+  Node complete() const { return {complete_rank, complete_at}; }
+};
+static_assert(sizeof(MemAccess) == 64, "keep accesses one cache line");
+
+struct Accesses {
+  std::vector<MemAccess> all;   // rank by rank, each rank's in program order
+  std::vector<uint32_t> order;  // indices into `all` in issue order (entry time; ties by rank)
+};
+Accesses collect_accesses(const Model& model);
 
 }  // namespace rmacheck

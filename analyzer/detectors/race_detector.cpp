@@ -77,14 +77,11 @@ class RaceDetector : public Detector {
   void run(const Model& model, Analysis& out) override {
     HappensBefore hb(model);
     for (const std::string& w : hb.warnings()) out.notes.push_back("happens-before: " + w);
-    std::vector<MemAccess> acc = collect_accesses(model);
-    // Issue order: by time, then by position (a rank's accesses were collected in its program order).
-    std::vector<std::pair<int64_t, size_t>> order(acc.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = {acc[i].time, i};
-    std::sort(order.begin(), order.end());
+    const Accesses accesses = collect_accesses(model);
+    const std::vector<MemAccess>& acc = accesses.all;
     std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
     std::set<std::pair<size_t, size_t>> reported;
-    for (const auto& [time, idx] : order) {
+    for (const uint32_t idx : accesses.order) {  // issue order
       const MemAccess& b = acc[idx];
       if (b.process < 0 || static_cast<size_t>(b.process) >= memory.size()) continue;
       Memory& mem = memory[static_cast<size_t>(b.process)];
@@ -144,7 +141,7 @@ class RaceDetector : public Detector {
       if (a.issuer == b.issuer && a.event == b.event) continue;  // one call (Sendrecv_replace, Get_accumulate)
       if (!writes(a.kind) && !writes(b.kind)) continue;
       if (atomic_compatible(a, b)) continue;
-      if (hb.ordered(a.complete, issued)) continue;
+      if (hb.ordered(a.complete(), issued)) continue;
       if (!reported.insert({slot.access, bi}).second) continue;
       out.findings.push_back(describe(model, a, b));
     }
@@ -168,24 +165,27 @@ class RaceDetector : public Detector {
     f.accesses = {side(a), side(b)};
     const Event& ea = model.event({a.issuer, a.event});
     const Event& eb = model.event({b.issuer, b.event});
-    const int64_t win = a.at_target ? a.win : b.win;
-    if (win) f.window = model.window_name(win);
+    // Window ids of the RMA sides, from their calls.
+    const int64_t win_a = a.at_target ? model.view({a.issuer, a.event}).get_or(kF_win, 0) : 0;
+    const int64_t win_b = b.at_target ? model.view({b.issuer, b.event}).get_or(kF_win, 0) : 0;
+    if (win_a || win_b) f.window = model.window_name(win_a ? win_a : win_b);
     std::ostringstream m;
     if (f.kind == kKind_rma_conflict) {
       m << ea.name() << " from rank " << a.issuer << " and " << eb.name() << " from rank " << b.issuer << " access bytes ["
-        << lo - a.region << "," << hi - a.region << ") of rank " << a.process << "'s window '" << model.window_name(a.win) << "'";
-      if (a.win != b.win) m << " (also bytes of window '" << model.window_name(b.win) << "': the windows overlap)";
+        << lo - a.region << "," << hi - a.region << ") of rank " << a.process << "'s window '" << model.window_name(win_a) << "'";
+      if (win_a != win_b) m << " (also bytes of window '" << model.window_name(win_b) << "': the windows overlap)";
       m << ", and nothing orders them";
       if (a.issuer == b.issuer) m << " (operations from one origin are unordered until a flush, unlock or fence completes the first)";
-      else if (a.complete.index >= 0 && model.event({a.complete.rank, static_cast<uint32_t>(a.complete.index / 2)}).call == kCall_Win_fence)
+      else if (a.complete_at >= 0 && model.event({a.complete_rank, static_cast<uint32_t>(a.complete_at / 2)}).call == kCall_Win_fence)
         m << " (same fence epoch)";
     } else if (f.kind == kKind_target_local_conflict) {
       const MemAccess& rma = a.at_target ? a : b;
       const MemAccess& local = a.at_target ? b : a;
       const Event& er = a.at_target ? ea : eb;
       const Event& el = a.at_target ? eb : ea;
+      const int64_t win = a.at_target ? win_a : win_b;
       m << el.name() << " on rank " << local.issuer << " " << verb(local.kind) << "s bytes [" << lo - rma.region << "," << hi - rma.region
-        << ") of its window '" << model.window_name(rma.win) << "' while " << er.name() << " from rank " << rma.issuer
+        << ") of its window '" << model.window_name(win) << "' while " << er.name() << " from rank " << rma.issuer
         << " may still access them";
     } else {
       const MemAccess& pending = a;  // the earlier one: issued first, not yet complete
