@@ -62,8 +62,8 @@ struct Receive {
 
 }  // namespace
 
-HappensBefore::HappensBefore(const Model& model) : model_(model), n_(model.world_size) {
-  collect_edges();
+HappensBefore::HappensBefore(const Model& model, const RequestTracker& requests) : model_(model), n_(model.world_size) {
+  collect_edges(requests);
   compute();
 }
 
@@ -72,7 +72,7 @@ void HappensBefore::add_sync(std::vector<Node> sources, std::vector<Node> dests)
   syncs_.push_back({std::move(sources), std::move(dests)});
 }
 
-void HappensBefore::collect_edges() {
+void HappensBefore::collect_edges(const RequestTracker& requests) {
   std::map<int64_t, std::map<int, std::vector<uint32_t>>> fences;        // window -> rank -> fence events
   std::map<int64_t, std::map<int, std::vector<CollCall>>> collectives;   // comm -> rank -> calls
   std::map<MsgKey, std::vector<Node>> sends;                              // in issue order per sender
@@ -84,7 +84,7 @@ void HappensBefore::collect_edges() {
 
   for (const RankLog& log : model_.logs) {
     const int r = log.rank;
-    const std::vector<Activation> acts = request_activations(log);
+    const std::vector<Activation> acts = request_activations(log, requests.rank(r));
     std::map<uint32_t, const Activation*> act_by_start;
     for (const Activation& a : acts) act_by_start[a.started] = &a;
     std::map<std::pair<int64_t, int64_t>, std::pair<uint32_t, bool>> open_locks;  // (win, target) -> lock event, exclusive

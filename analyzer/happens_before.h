@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "model.h"
+#include "request_tracker.h"
 
 namespace rmacheck {
 
@@ -29,7 +30,7 @@ inline Node exit_node(int rank, uint32_t event) { return {rank, 2 * int64_t{even
 
 class HappensBefore {
  public:
-  explicit HappensBefore(const Model& model);
+  HappensBefore(const Model& model, const RequestTracker& requests);
   // a happens before (or is) b.
   bool ordered(Node a, Node b) const;
 
@@ -62,7 +63,7 @@ class HappensBefore {
   };
   // Clock of a processed node: the last change point at or before it, with its own component.
   int64_t component(int rank, int64_t node, int of_rank) const;
-  void collect_edges();
+  void collect_edges(const RequestTracker& requests);
 
   const Model& model_;
   int n_ = 0;

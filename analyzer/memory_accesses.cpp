@@ -74,7 +74,7 @@ class Collector {
   Collector(const Model& model, std::vector<MemAccess>& out) : model_(model), out_(out) {}
 
   // Adds one rank's accesses; returns how many precede its request buffers (those are in program order).
-  size_t rank(const RankLog& log) {
+  size_t rank(const RankLog& log, const RankRequests* requests) {
     const int r = log.rank;
     pending_.clear();
     std::map<int64_t, std::vector<size_t>> by_request;  // R* request id -> its origin-side accesses
@@ -111,7 +111,7 @@ class Collector {
       if (!v.has(kF_new_req)) use_buffers(log, i, i, exit_node(log.rank, i));  // blocking: for the call's duration
     }
     const size_t walked = out_.size();
-    for (const Activation& a : request_activations(log)) p2p_pending(log, a);
+    for (const Activation& a : request_activations(log, requests)) p2p_pending(log, a);
     return walked;
   }
 
@@ -244,7 +244,7 @@ class Collector {
 
 }  // namespace
 
-Accesses collect_accesses(const Model& model) {
+Accesses collect_accesses(const Model& model, const RequestTracker& requests) {
   size_t events = 0;
   for (const RankLog& log : model.logs) events += log.events.size();
   Accesses out;
@@ -256,7 +256,7 @@ Accesses collect_accesses(const Model& model) {
   for (const RankLog& log : model.logs) {
     const size_t begin = out.all.size();
     Collector c(model, out.all);
-    const auto walked = static_cast<std::ptrdiff_t>(c.rank(log));
+    const auto walked = static_cast<std::ptrdiff_t>(c.rank(log, requests.rank(log.rank)));
     std::stable_sort(out.all.begin() + walked, out.all.end(), by_time);
     std::inplace_merge(out.all.begin() + static_cast<std::ptrdiff_t>(begin), out.all.begin() + walked, out.all.end(), by_time);
     runs.push_back({begin, out.all.size()});

@@ -13,6 +13,7 @@
 
 #include "happens_before.h"
 #include "model.h"
+#include "request_tracker.h"
 
 namespace rmacheck {
 
@@ -44,6 +45,6 @@ struct Accesses {
   std::vector<MemAccess> all;   // rank by rank, each rank's in program order
   std::vector<uint32_t> order;  // indices into `all` in issue order (entry time; ties by rank)
 };
-Accesses collect_accesses(const Model& model);
+Accesses collect_accesses(const Model& model, const RequestTracker& requests);
 
 }  // namespace rmacheck

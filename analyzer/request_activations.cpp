@@ -6,11 +6,10 @@
 
 namespace rmacheck {
 
-std::vector<Activation> request_activations(const RankLog& log) {
-  RankRequests requests;
-  requests.process(log);
+std::vector<Activation> request_activations(const RankLog& log, const RankRequests* requests) {
   std::vector<Activation> out;
-  for (const auto& [id, rec] : requests.requests) {
+  if (!requests) return out;
+  for (const auto& [id, rec] : requests->requests) {
     for (const ActiveInterval& interval : rec.active) {
       Activation a{id, rec.created.index, interval.start.index, std::nullopt, kRankProcNull, kTagAny};
       if (interval.end) {

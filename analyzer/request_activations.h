@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model.h"
+#include "request_tracker.h"
 
 namespace rmacheck {
 
@@ -22,7 +23,7 @@ struct Activation {
   int64_t status_tag = kTagAny;
 };
 
-// All activations of one rank, in the order they were started.
-std::vector<Activation> request_activations(const RankLog& log);
+// All activations of one rank (whose requests the tracker followed), in the order they were started.
+std::vector<Activation> request_activations(const RankLog& log, const RankRequests* requests);
 
 }  // namespace rmacheck

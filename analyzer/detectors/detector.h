@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "analysis_context.h"
 #include "finding.h"
 
 namespace rmacheck {
@@ -13,7 +14,7 @@ class Detector {
  public:
   virtual ~Detector() = default;
   virtual const char* name() const = 0;
-  virtual void run(const Model& model, Analysis& out) = 0;
+  virtual void run(AnalysisContext& ctx, Analysis& out) = 0;
 };
 
 std::vector<std::unique_ptr<Detector>> all_detectors();

@@ -67,8 +67,9 @@ class EpochDetector : public Detector {
  public:
   const char* name() const override { return "epoch"; }
 
-  void run(const Model& model, Analysis& out) override {
-    EpochTracker tr(model);
+  void run(AnalysisContext& ctx, Analysis& out) override {
+    const Model& model = ctx.model();
+    const EpochTracker& tr = ctx.epochs();
     for (const EpochError& e : tr.errors()) out.findings.push_back(e.finding);
     for (const std::string& n : tr.notes()) out.notes.push_back(n);
     for (const auto& [id, wm] : model.windows) {

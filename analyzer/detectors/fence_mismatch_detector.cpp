@@ -42,8 +42,9 @@ class FenceMismatchDetector : public Detector {
  public:
   const char* name() const override { return "fence-mismatch"; }
 
-  void run(const Model& model, Analysis& out) override {
-    EpochTracker tr(model);
+  void run(AnalysisContext& ctx, Analysis& out) override {
+    const Model& model = ctx.model();
+    const EpochTracker& tr = ctx.epochs();
     for (const auto& [id, wm] : model.windows) check(model, tr, wm, out);
   }
 

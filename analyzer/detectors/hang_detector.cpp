@@ -13,7 +13,8 @@ class HangDetector : public Detector {
  public:
   const char* name() const override { return "hang"; }
 
-  void run(const Model& model, Analysis& out) override {
+  void run(AnalysisContext& ctx, Analysis& out) override {
+    const Model& model = ctx.model();
     if (!model.meta.timed_out) return;
     Finding f;
     f.kind = kKind_hang;

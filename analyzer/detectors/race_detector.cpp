@@ -74,10 +74,11 @@ class RaceDetector : public Detector {
  public:
   const char* name() const override { return "race"; }
 
-  void run(const Model& model, Analysis& out) override {
-    HappensBefore hb(model);
+  void run(AnalysisContext& ctx, Analysis& out) override {
+    const Model& model = ctx.model();
+    const HappensBefore& hb = ctx.happens_before();
     for (const std::string& w : hb.warnings()) out.notes.push_back("happens-before: " + w);
-    const Accesses accesses = collect_accesses(model);
+    const Accesses accesses = collect_accesses(model, ctx.requests());
     const std::vector<MemAccess>& acc = accesses.all;
     std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
     std::set<std::pair<size_t, size_t>> reported;

@@ -24,7 +24,8 @@ std::vector<std::unique_ptr<Detector>> all_detectors() {
 
 Analysis run_detectors(const Model& model) {
   Analysis out;
-  for (auto& d : all_detectors()) d->run(model, out);
+  AnalysisContext ctx(model);
+  for (auto& d : all_detectors()) d->run(ctx, out);
   return out;
 }
 

@@ -35,10 +35,11 @@ class RequestDetector : public Detector {
  public:
   const char* name() const override { return "request"; }
 
-  void run(const Model& model, Analysis& out) override {
-    RequestTracker tracker(model);
-    LeakScope scope = leak_scope(model);
-    Mpi4pyFilter mpi4py(model);
+  void run(AnalysisContext& ctx, Analysis& out) override {
+    const Model& model = ctx.model();
+    const RequestTracker& tracker = ctx.requests();
+    const LeakScope& scope = ctx.leak_scope();
+    const Mpi4pyFilter& mpi4py = ctx.mpi4py();
     for (const RankRequests& rr : tracker.ranks()) {
       for (const RequestIssue& is : rr.issues) report_issue(model, rr, is, out);
       if (!scope.reached(rr.rank)) continue;

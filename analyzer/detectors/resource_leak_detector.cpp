@@ -38,9 +38,10 @@ class ResourceLeakDetector : public Detector {
  public:
   const char* name() const override { return "resource-leak"; }
 
-  void run(const Model& model, Analysis& out) override {
-    LeakScope scope = leak_scope(model);
-    Mpi4pyFilter mpi4py(model);
+  void run(AnalysisContext& ctx, Analysis& out) override {
+    const Model& model = ctx.model();
+    const LeakScope& scope = ctx.leak_scope();
+    const Mpi4pyFilter& mpi4py = ctx.mpi4py();
     for (const RankLog& log : model.logs) {
       if (!scope.reached(log.rank)) continue;
       // (kind, id) -> creations not freed yet, oldest first.

@@ -163,7 +163,8 @@ class RmaArgumentDetector : public Detector {
  public:
   const char* name() const override { return "rma-argument"; }
 
-  void run(const Model& model, Analysis& out) override {
+  void run(AnalysisContext& ctx, Analysis& out) override {
+    const Model& model = ctx.model();
     for (const RankLog& log : model.logs) {
       for (uint32_t i = 0; i < log.events.size(); ++i) {
         const Event& e = log.events[i];

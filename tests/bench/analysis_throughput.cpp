@@ -180,11 +180,12 @@ int main(int argc, char** argv) {
   }
   const double t_read = cpu_now() - t0;
   Analysis out;
+  AnalysisContext ctx(model);  // shared analyses are timed with the first detector that needs them
   double t_detect = 0;
   for (auto& d : all_detectors()) {
     if (!a.only.empty() && a.only != d->name()) continue;
     const double t1 = cpu_now();
-    d->run(model, out);
+    d->run(ctx, out);
     const double t = cpu_now() - t1;
     t_detect += t;
     std::printf("  %-16s %7.2f s  %10.0f events/s\n", d->name(), t, total / t);

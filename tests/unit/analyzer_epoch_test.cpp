@@ -93,7 +93,8 @@ std::vector<int> lines(const Model& m, const Finding& f) {
 
 Analysis run_one(std::unique_ptr<Detector> d, const Model& m) {
   Analysis a;
-  d->run(m, a);
+  AnalysisContext ctx(m);
+  d->run(ctx, a);
   return a;
 }
 
@@ -954,7 +955,8 @@ TEST(EpochDetectors, CorrectProgramsGetNoFindings) {
   for (int r = 0; r < 2; ++r) b.call(r, kCall_Finalize, 17);
   Model m = b.build();
   Analysis a;
-  for (auto make : {make_epoch_detector, make_fence_mismatch_detector, make_rma_argument_detector}) make()->run(m, a);
+  AnalysisContext ctx(m);
+  for (auto make : {make_epoch_detector, make_fence_mismatch_detector, make_rma_argument_detector}) make()->run(ctx, a);
   for (const Finding& f : a.findings) ADD_FAILURE() << f.message;
 }
 

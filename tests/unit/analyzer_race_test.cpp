@@ -59,7 +59,8 @@ TEST(HappensBefore, FenceOrdersEveryMemberBeforeEveryMember) {
   b.call(0, kCall_Barrier, 2).f(kF_comm, 99);  // unknown communicator: no edge
   fence_all(b, 3, 3);
   Model m = b.build();
-  HappensBefore hb(m);
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
   // rank 0's event 1 (Barrier on an unknown comm) happens before rank 2 leaving its fence (event 1).
   EXPECT_TRUE(hb.ordered(exit_node(0, 1), exit_node(2, 1)));
   EXPECT_TRUE(hb.ordered(entry_node(1, 1), exit_node(0, 2)));
@@ -73,7 +74,8 @@ TEST(HappensBefore, BcastOrdersRootBeforeOthersOnly) {
   LogBuilder b(3);
   for (int r = 0; r < 3; ++r) b.call(r, kCall_Bcast, 4).f(kF_comm, 1).f(kF_root, 1);
   Model m = b.build();
-  HappensBefore hb(m);
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
   EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(0, 0)));
   EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(2, 0)));
   EXPECT_FALSE(hb.ordered(entry_node(0, 0), exit_node(1, 0)));
@@ -84,7 +86,8 @@ TEST(HappensBefore, ReduceOrdersOthersBeforeRoot) {
   LogBuilder b(3);
   for (int r = 0; r < 3; ++r) b.call(r, kCall_Reduce, 4).f(kF_comm, 1).f(kF_root, 0);
   Model m = b.build();
-  HappensBefore hb(m);
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
   EXPECT_TRUE(hb.ordered(entry_node(2, 0), exit_node(0, 0)));
   EXPECT_FALSE(hb.ordered(entry_node(0, 0), exit_node(2, 0)));
   EXPECT_FALSE(hb.ordered(entry_node(1, 0), exit_node(2, 0)));
@@ -99,7 +102,8 @@ TEST(MessageMatching, AnySourceFollowsTheStatus) {
   b.call(0, kCall_Recv, 7).f(kF_comm, 1).f(kF_recv_peer, kRankAny).f(kF_recv_tag, kTagAny).f(kF_status_src, 2).f(kF_status_tag, 7);
   b.call(0, kCall_Recv, 8).f(kF_comm, 1).f(kF_recv_peer, kRankAny).f(kF_recv_tag, kTagAny).f(kF_status_src, 1).f(kF_status_tag, 7);
   Model m = b.build();
-  HappensBefore hb(m);
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
   EXPECT_TRUE(hb.ordered(entry_node(2, 0), exit_node(0, 0)));
   EXPECT_FALSE(hb.ordered(entry_node(1, 0), exit_node(0, 0)));
   EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(0, 1)));
@@ -115,7 +119,8 @@ TEST(MessageMatching, NonOvertakingPerTag) {
   b.call(0, kCall_Recv, 8).f(kF_comm, 1).f(kF_status_src, 1).f(kF_status_tag, 2);  // tag 2 first
   b.call(0, kCall_Recv, 9).f(kF_comm, 1).f(kF_status_src, 1).f(kF_status_tag, 1);
   Model m = b.build();
-  HappensBefore hb(m);
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
   EXPECT_TRUE(hb.ordered(exit_node(1, 1), exit_node(0, 0)));   // via the tag-2 send (after the barrier)
   EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(0, 1)));
 }
@@ -128,7 +133,8 @@ TEST(MessageMatching, NonblockingReceiveMatchesAtItsCompletion) {
   b.call(1, kCall_Isend, 6).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 3).f(kF_new_req, 4);
   b.call(1, kCall_Wait, 7).f(kF_req, 4).a(kF_done, {4}).a(kF_status_src, {-2}).a(kF_status_tag, {-1});
   Model m = b.build();
-  HappensBefore hb(m);
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
   EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(0, 2)));
   EXPECT_FALSE(hb.ordered(entry_node(1, 0), exit_node(0, 1)));
 }
@@ -140,7 +146,8 @@ TEST(HappensBefore, ExclusiveLocksAreOrderedInAcquisitionOrder) {
   b.call(1, kCall_Win_lock, 4).f(kF_win, kWin).f(kF_target, 2).f(kF_lock_type, kLockExclusive);
   b.call(1, kCall_Win_unlock, 5).f(kF_win, kWin).f(kF_target, 2);
   Model m = b.build();
-  HappensBefore hb(m);
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
   EXPECT_TRUE(hb.ordered(exit_node(0, 2), exit_node(1, 1)));   // rank 0's unlock before rank 1's lock returns
   EXPECT_FALSE(hb.ordered(exit_node(1, 2), exit_node(0, 1)));
 }

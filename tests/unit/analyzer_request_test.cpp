@@ -21,14 +21,16 @@ constexpr int64_t kErrRequest = 7;  // MPI_ERR_REQUEST in Open MPI
 
 Analysis run_request(const Model& m) {
   Analysis a;
-  make_request_detector()->run(m, a);
+  AnalysisContext ctx(m);
+  make_request_detector()->run(ctx, a);
   return a;
 }
 
 Analysis run_leaks(const Model& m) {
   Analysis a;
-  make_request_detector()->run(m, a);
-  make_resource_leak_detector()->run(m, a);
+  AnalysisContext ctx(m);
+  make_request_detector()->run(ctx, a);
+  make_resource_leak_detector()->run(ctx, a);
   return a;
 }
 
