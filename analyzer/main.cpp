@@ -115,6 +115,12 @@ int cmd_run(int argc, char** argv) {
     std::cerr << "rmacheck: " << r.error << "\n";
     return 2;
   }
+  if (access(opts.log_dir.c_str(), F_OK) != 0) {
+    std::cerr << "rmacheck: no rank wrote a log (the program exited with status " << r.exit_status
+              << "): it never reached MPI_Init through the C MPI interface (Open MPI's Fortran bindings bypass it), "
+                 "or the launcher did not pass LD_PRELOAD to the ranks\n";
+    return 2;
+  }
   write_run_meta(opts, r);
   if (r.timed_out) std::cerr << "rmacheck: the job was stopped after " << opts.timeout_s << " s (--timeout); analyzing what was logged\n";
   std::cerr << "rmacheck: logs in " << opts.log_dir << "\n";
