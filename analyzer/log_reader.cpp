@@ -114,6 +114,12 @@ class Parser {
           if (data[i]) { fail(i, "data after the end of the records (corrupt log)"); break; }
         return;
       }
+      if (rec_size & kRecordPending) {
+        // The writer died while copying this record: it is lost, and it was the last one.
+        for (size_t i = pos + record_stride(rec_size & ~kRecordPending); i < size; ++i)
+          if (data[i]) { fail(i, "data after the end of the records (corrupt log)"); break; }
+        return;
+      }
       if (rec_size < kRecordPrefix + 1) { fail(pos, "corrupt record (size " + std::to_string(rec_size) + ")"); return; }
       if (pos + rec_size > size) { fail(pos, "truncated record (log cut short)"); return; }
       uint32_t sum;

@@ -8,10 +8,12 @@
 //            the next record starts at the next multiple of 4
 //            u32 checksum of the payload
 //            payload: u8 record type, then varints (see below).
-// The writer fills a record's payload before it stores the size, so a
-// process killed mid-write leaves a zero size, never a half record. A log
-// whose records end in zeros without an END record belongs to a rank that
-// did not finish (crash, kill, abort, hang).
+// The writer marks the size word kRecordPending, fills the payload, then
+// stores the plain size, so a process killed mid-write leaves either a zero
+// size or a pending mark (the torn record is dropped), never a half record
+// that looks whole. A log whose records end in zeros (or a pending record)
+// without an END record belongs to a rank that did not finish (crash,
+// kill, abort, hang).
 #pragma once
 
 #include <cstddef>
@@ -24,6 +26,8 @@ constexpr int kLogFormatVersion = 1;
 constexpr size_t kHeaderSize = 4096;
 constexpr size_t kRecordPrefix = 8;  // size + checksum
 constexpr char kLogMagic[] = "RMACHECK-LOG";
+// Size-word bit of a record whose payload was still being copied (the writer died there).
+constexpr uint32_t kRecordPending = 0x80000000u;
 // Records start on 4-byte boundaries so the size word can be stored atomically.
 constexpr size_t record_stride(size_t record_size) { return (record_size + 3) & ~size_t{3}; }
 

@@ -51,6 +51,10 @@ void LogWriter::append(const uint8_t* payload, size_t n) {
   if (!map_ || pos_ + step + 4 > map_off_ + map_len_) remap(step + 4);
   if (!map_) return;  // disk full or mapping refused: stop logging rather than crash the program
   uint8_t* rec = map_ + (pos_ - map_off_);
+  // Pending mark first: if we die during the copy, a reader sees a torn record
+  // (dropped silently), not a zero size followed by stray bytes (which is corruption).
+  __atomic_store_n(reinterpret_cast<uint32_t*>(rec), static_cast<uint32_t>(total) | kRecordPending, __ATOMIC_RELAXED);
+  __atomic_signal_fence(__ATOMIC_SEQ_CST);  // keep the copy after the mark (SIGKILL only needs program order)
   std::memcpy(rec + 4, &sum, 4);
   std::memcpy(rec + kRecordPrefix, payload, n);
   // The size goes last: a reader never sees a size whose payload is not there.
