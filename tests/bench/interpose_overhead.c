@@ -1,0 +1,111 @@
+/* Cost of rmacheck's interposition on the hottest MPI calls, on 2 ranks.
+ *
+ *   interpose_overhead put      ITERS REPS  MPI_Put + MPI_Win_flush to the other
+ *                                           rank, inside one lock_all epoch
+ *   interpose_overhead start    ITERS REPS  MPI_Start + MPI_Wait on a persistent
+ *                                           receive and a persistent send, each
+ *                                           rank with itself (no cross-rank wait:
+ *                                           stable numbers)
+ *   interpose_overhead pingpong ITERS REPS  MPI_Start + MPI_Wait on persistent
+ *                                           send/recv pairs between the 2 ranks
+ *                                           (latency bound: noisier)
+ *
+ * Each repetition times ITERS iterations after a barrier; the slowest rank's
+ * time counts. Prints "calls_per_iter K" (MPI calls per iteration per rank),
+ * one line per repetition, "rep R ns_per_iter X", then
+ * "calls_logged_per_rank N" (every MPI call the program made, for
+ * bytes-per-event). Run it with and without LD_PRELOAD=librmacheck.so: see
+ * run_interpose_overhead.sh. Not a test: nothing is asserted. */
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  int rank, size;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  const char* mode = argc > 1 ? argv[1] : "";
+  const int put_mode = strcmp(mode, "put") == 0, self_mode = strcmp(mode, "start") == 0,
+            pingpong = strcmp(mode, "pingpong") == 0;
+  if (argc < 4 || size != 2 || !(put_mode || self_mode || pingpong)) {
+    if (rank == 0) fprintf(stderr, "usage: mpirun -n 2 %s put|start|pingpong ITERS REPS\n", argv[0]);
+    MPI_Finalize();
+    return 2;
+  }
+  const long iters = atol(argv[2]);
+  const int reps = atoi(argv[3]);
+  const int other = 1 - rank;
+  const int calls_per_iter = put_mode ? 2 : 4;
+  long calls = 3; /* Init, Finalize, and the Barrier below */
+
+  MPI_Win win = MPI_WIN_NULL;
+  MPI_Request sreq = MPI_REQUEST_NULL, rreq = MPI_REQUEST_NULL;
+  int* base = NULL;
+  int value = rank, slot = 0;
+  if (put_mode) {
+    MPI_Win_allocate(64 * sizeof(int), sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &base, &win);
+    MPI_Win_lock_all(0, win);
+    calls += 2;
+  } else {
+    const int peer = self_mode ? rank : other;
+    MPI_Send_init(&value, 1, MPI_INT, peer, 5, MPI_COMM_WORLD, &sreq);
+    MPI_Recv_init(&slot, 1, MPI_INT, peer, 5, MPI_COMM_WORLD, &rreq);
+    calls += 2;
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  if (rank == 0) printf("calls_per_iter %d\n", calls_per_iter);
+
+  for (int r = -1; r < reps; ++r) { /* r = -1: warm-up, not printed */
+    const long n = r < 0 ? iters / 10 : iters;
+    MPI_Barrier(MPI_COMM_WORLD);
+    const double t0 = now_ns();
+    if (put_mode) {
+      for (long i = 0; i < n; ++i) {
+        MPI_Put(&value, 1, MPI_INT, other, (int)(i & 63), 1, MPI_INT, win);
+        MPI_Win_flush(other, win);
+      }
+    } else if (self_mode || rank == 1) {
+      /* self: receive posted first, then the send it matches; pingpong rank 1: receive, then answer */
+      for (long i = 0; i < n; ++i) {
+        MPI_Start(&rreq);
+        if (self_mode) MPI_Start(&sreq);
+        MPI_Wait(&rreq, MPI_STATUS_IGNORE);
+        if (!self_mode) MPI_Start(&sreq);
+        MPI_Wait(&sreq, MPI_STATUS_IGNORE);
+      }
+    } else {
+      for (long i = 0; i < n; ++i) {
+        MPI_Start(&sreq);
+        MPI_Wait(&sreq, MPI_STATUS_IGNORE);
+        MPI_Start(&rreq);
+        MPI_Wait(&rreq, MPI_STATUS_IGNORE);
+      }
+    }
+    double mine = (now_ns() - t0) / (double)n, slowest = 0;
+    MPI_Reduce(&mine, &slowest, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+    calls += calls_per_iter * n + 2; /* the loop, the Barrier and the Reduce */
+    if (rank == 0 && r >= 0) printf("rep %d ns_per_iter %.1f\n", r, slowest);
+  }
+
+  if (put_mode) {
+    MPI_Win_unlock_all(win);
+    MPI_Win_free(&win);
+  } else {
+    MPI_Request_free(&sreq);
+    MPI_Request_free(&rreq);
+  }
+  calls += 2;
+  if (rank == 0) printf("calls_logged_per_rank %ld\n", calls);
+  fflush(stdout);
+  MPI_Finalize();
+  return 0;
+}

@@ -1,0 +1,774 @@
+// The log reader on real logs: written by the interposer's own LogWriter and
+// RecordBuffer (no MPI needed), then read back with read_rank_log /
+// load_model, intact and damaged in every way a run can leave them.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "detectors/detector.h"
+#include "log_reader.h"
+#include "log_writer.h"
+#include "model.h"
+#include "record_buffer.h"
+#include "report.h"
+
+namespace rmacheck {
+namespace {
+
+// A fresh temporary directory, removed with its files at the end of the test.
+class TempDir {
+ public:
+  TempDir() {
+    char tmpl[] = "/tmp/rmacheck-log-reader-XXXXXX";
+    path_ = mkdtemp(tmpl);
+  }
+  ~TempDir() {
+    for (const std::string& f : files_) ::unlink(f.c_str());
+    ::rmdir(path_.c_str());
+  }
+  std::string file(const std::string& name) {
+    files_.push_back(path_ + "/" + name);
+    return files_.back();
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> files_;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// Writes records through the real LogWriter, the way the interposer does.
+class Writer {
+ public:
+  Writer(const std::string& path, int rank, int size) {
+    ok_ = log_.open(path, "rank=" + std::to_string(rank) + "\nsize=" + std::to_string(size) + "\npid=4242\n");
+  }
+  bool ok() const { return ok_; }
+
+  // Entry record: call, thread, seq, time, then whatever fields `fill` adds.
+  template <class F>
+  void enter(CallId call, int64_t seq, int64_t t, F fill, int64_t thread = 0) {
+    rec_.reset(kRecEnter);
+    rec_.varint(call);
+    rec_.varint(thread);
+    rec_.varint(seq);
+    rec_.varint(t);
+    fill(rec_);
+    flush();
+  }
+  void enter(CallId call, int64_t seq, int64_t t) {
+    enter(call, seq, t, [](RecordBuffer&) {});
+  }
+  template <class F>
+  void exit(int64_t seq, int64_t t, int64_t rc, F fill, int64_t thread = 0) {
+    rec_.reset(kRecExit);
+    rec_.varint(thread);
+    rec_.varint(seq);
+    rec_.varint(t);
+    rec_.varint(rc);
+    fill(rec_);
+    flush();
+  }
+  void exit(int64_t seq, int64_t t) {
+    exit(seq, t, 0, [](RecordBuffer&) {});
+  }
+  // A call that returned, with no fields.
+  void call(CallId call, int64_t seq) {
+    enter(call, seq, seq * 100);
+    exit(seq, seq * 100 + 50);
+  }
+  void string(int64_t id, const std::string& s) {
+    rec_.reset(kRecString);
+    rec_.varint(id);
+    rec_.varint(static_cast<int64_t>(s.size()));
+    rec_.raw(s.data(), s.size());
+    flush();
+  }
+  void modules(const std::vector<ModuleMapping>& mods) {
+    rec_.reset(kRecModules);
+    rec_.varint(static_cast<int64_t>(mods.size()));
+    for (const auto& m : mods) {
+      rec_.varint(static_cast<int64_t>(m.start));
+      rec_.varint(static_cast<int64_t>(m.end));
+      rec_.varint(static_cast<int64_t>(m.load_bias));
+      rec_.varint(static_cast<int64_t>(m.path.size()));
+      rec_.raw(m.path.data(), m.path.size());
+    }
+    flush();
+  }
+  void type(const TypeLayout& t) {
+    rec_.reset(kRecTypedef);
+    for (int64_t v : {t.id, int64_t{t.basic}, t.size, t.lb, t.extent, t.true_lb, t.true_extent, int64_t{t.truncated},
+                      static_cast<int64_t>(t.blocks.size())})
+      rec_.varint(v);
+    for (const auto& b : t.blocks) {
+      rec_.varint(b.offset);
+      rec_.varint(b.length);
+      rec_.varint(b.basic);
+    }
+    flush();
+  }
+  void end(int64_t t) {
+    rec_.reset(kRecEnd);
+    rec_.varint(t);
+    flush();
+  }
+  void close() { log_.close(); }
+  // File offset of every record appended so far (the layout log_format.h describes).
+  const std::vector<uint64_t>& offsets() const { return offsets_; }
+
+ private:
+  void flush() {
+    offsets_.push_back(next_);
+    next_ += record_stride(kRecordPrefix + rec_.size());
+    log_.append(rec_.data(), rec_.size());
+  }
+  std::vector<uint64_t> offsets_;
+  uint64_t next_ = kHeaderSize;
+  LogWriter log_;
+  RecordBuffer rec_;
+  bool ok_ = false;
+};
+
+// A small finished run of one rank: Init, Barrier, Put, Finalize.
+void write_good_log(const std::string& path, int rank, int size) {
+  Writer w(path, rank, size);
+  ASSERT_TRUE(w.ok());
+  w.call(kCall_Init, 1);
+  w.enter(kCall_Barrier, 2, 200, [](RecordBuffer& r) { r.field(kF_comm, 1); });
+  w.exit(2, 250);
+  w.enter(kCall_Put, 3, 300, [&](RecordBuffer& r) {
+    r.field(kF_win, 5);
+    r.field(kF_target, (rank + 1) % size);
+    r.field(kF_disp, 8);
+  });
+  w.exit(3, 350);
+  w.call(kCall_Finalize, 4);
+  w.end(999);
+  w.close();
+}
+
+int64_t field(const RankLog& log, const Event& e, FieldId f) { return log.view(e).get_or(f, -12345); }
+
+// ---------------------------------------------------------------- round trip
+
+TEST(LogReader, RoundTripOfEveryRecordAndFieldKind) {
+  TempDir dir;
+  const std::string path = dir.file("rank-3.log");
+  const int64_t high_addr = static_cast<int64_t>(0x7ffd12345678ull);
+  const int64_t kernel_like = static_cast<int64_t>(0xffff800000001000ull);  // negative as int64
+  const int64_t int64_min = INT64_MIN, int64_max = INT64_MAX;
+  {
+    Writer w(path, 3, 8);
+    ASSERT_TRUE(w.ok());
+    w.string(1, "prog.py");
+    w.string(2, "");  // an empty string is a valid string
+    w.string(3, std::string("with\nnewline and \xc3\xa9", 20));
+    w.modules({{"/usr/bin/app", 0x555555554000ull, 0x555555554000ull, 0x555555570000ull},
+               {"/usr/lib/x86_64-linux-gnu/libmpi.so.40", 0x7f0000000000ull, 0x7f0000100000ull, 0x7f0000300000ull},
+               {"", 0, 0x7ffff7fc1000ull, 0x7ffff7fc3000ull}});
+    TypeLayout vec;
+    vec.id = 1000;
+    vec.basic = -1;
+    vec.size = 24;
+    vec.lb = -8;
+    vec.extent = 56;
+    vec.true_lb = -8;
+    vec.true_extent = 48;
+    vec.truncated = true;
+    vec.blocks = {{-8, 8, 12}, {16, 8, 12}, {40, 8, 12}};
+    w.type(vec);
+    TypeLayout basic;
+    basic.id = 7;
+    basic.basic = 7;
+    basic.size = basic.extent = basic.true_extent = 4;
+    basic.blocks = {{0, 4, 7}};
+    w.type(basic);
+    w.enter(kCall_Put, 17, 123456789012345, [&](RecordBuffer& r) {
+      r.field(kF_win, 0x3000000001);
+      r.field(kF_target, -1003);  // an invalid target rank 3, as the interposer logs it
+      r.field(kF_disp, -16);
+      r.field(kF_origin_addr, high_addr);
+      r.field(kF_result_addr, kernel_like);
+      r.field(kF_size, int64_max);
+      r.field(kF_color, int64_min);
+      r.field(kF_tag, kTagAny);
+      const int64_t pcs[] = {high_addr, kernel_like, 0, -1};
+      r.array(kF_pcs, pcs, 4);
+      r.array(kF_members, static_cast<const int*>(nullptr), 0);  // an empty array
+      r.field(kF_py_file, 1);
+      r.field(kF_py_line, 42);
+    }, /*thread=*/2);
+    w.exit(17, 123456789099999, -5, [](RecordBuffer& r) {
+      const int done[] = {4, 0, 9};
+      r.array(kF_done, done, 3);
+      r.field(kF_flag, 1);
+    }, /*thread=*/2);
+    w.end(123456789100000);
+    w.close();
+  }
+  // close() trims the zero tail: header + records, nothing else.
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  EXPECT_GT(static_cast<size_t>(st.st_size), kHeaderSize);
+  EXPECT_EQ(static_cast<size_t>(st.st_size) % 4, 0u);
+  EXPECT_LT(static_cast<size_t>(st.st_size), kHeaderSize + 1024);
+
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  EXPECT_EQ(log.path, path);
+  EXPECT_EQ(log.rank, 3);
+  EXPECT_EQ(log.world_size, 8);
+  EXPECT_EQ(log.header["pid"], "4242");
+  EXPECT_TRUE(log.finished);
+
+  EXPECT_EQ(log.string(1), "prog.py");
+  EXPECT_EQ(log.string(2), "");
+  EXPECT_EQ(log.string(3), std::string("with\nnewline and \xc3\xa9", 20));
+  EXPECT_EQ(log.string(99), "?");
+
+  ASSERT_EQ(log.modules.size(), 3u);
+  EXPECT_EQ(log.modules[0].path, "/usr/bin/app");
+  EXPECT_EQ(log.modules[0].load_bias, 0x555555554000ull);
+  EXPECT_EQ(log.modules[1].start, 0x7f0000100000ull);
+  EXPECT_EQ(log.modules[1].end, 0x7f0000300000ull);
+  EXPECT_EQ(log.modules[2].path, "");
+
+  ASSERT_EQ(log.types.count(1000), 1u);
+  const TypeLayout& t = log.types.at(1000);
+  EXPECT_EQ(t.basic, -1);
+  EXPECT_EQ(t.size, 24);
+  EXPECT_EQ(t.lb, -8);
+  EXPECT_EQ(t.extent, 56);
+  EXPECT_EQ(t.true_lb, -8);
+  EXPECT_EQ(t.true_extent, 48);
+  EXPECT_TRUE(t.truncated);
+  ASSERT_EQ(t.blocks.size(), 3u);
+  EXPECT_EQ(t.blocks[0].offset, -8);
+  EXPECT_EQ(t.blocks[2].offset, 40);
+  EXPECT_EQ(t.blocks[2].length, 8);
+  EXPECT_EQ(t.blocks[2].basic, 12);
+  ASSERT_EQ(log.types.count(7), 1u);
+  EXPECT_FALSE(log.types.at(7).truncated);
+  EXPECT_EQ(log.types.at(7).blocks.size(), 1u);
+
+  ASSERT_EQ(log.events.size(), 1u);
+  const Event& e = log.events[0];
+  EXPECT_EQ(e.call, kCall_Put);
+  EXPECT_STREQ(e.name(), "MPI_Put");
+  EXPECT_EQ(e.rank, 3);
+  EXPECT_EQ(e.thread, 2);
+  EXPECT_EQ(e.seq, 17);
+  EXPECT_EQ(e.t_enter, 123456789012345);
+  EXPECT_EQ(e.t_exit, 123456789099999);
+  EXPECT_EQ(e.rc, -5);
+  EXPECT_TRUE(e.returned);
+  EXPECT_EQ(e.offset % 4, 0u);
+  EXPECT_GT(e.offset, kHeaderSize);  // after the string, module and type records
+  EXPECT_EQ(field(log, e, kF_win), 0x3000000001);
+  EXPECT_EQ(field(log, e, kF_target), -1003);
+  EXPECT_EQ(field(log, e, kF_disp), -16);
+  EXPECT_EQ(field(log, e, kF_origin_addr), high_addr);
+  EXPECT_EQ(field(log, e, kF_result_addr), kernel_like);
+  EXPECT_EQ(field(log, e, kF_size), int64_max);
+  EXPECT_EQ(field(log, e, kF_color), int64_min);
+  EXPECT_EQ(field(log, e, kF_tag), kTagAny);
+  EXPECT_EQ(field(log, e, kF_py_line), 42);
+  EXPECT_EQ(field(log, e, kF_flag), 1);  // an exit field
+  EXPECT_FALSE(log.view(e).has(kF_op));
+  Values pcs = log.view(e).array(kF_pcs);
+  ASSERT_EQ(pcs.size, 4u);
+  EXPECT_EQ(pcs[0], high_addr);
+  EXPECT_EQ(pcs[1], kernel_like);
+  EXPECT_EQ(pcs[2], 0);
+  EXPECT_EQ(pcs[3], -1);
+  EXPECT_TRUE(log.view(e).has(kF_members));
+  EXPECT_TRUE(log.view(e).array(kF_members).empty());
+  EXPECT_FALSE(log.view(e).get(kF_members).has_value());  // get() of an empty array
+  Values done = log.view(e).array(kF_done);
+  ASSERT_EQ(done.size, 3u);
+  EXPECT_EQ(done[0], 4);
+  EXPECT_EQ(done[1], 0);
+  EXPECT_EQ(done[2], 9);
+  EXPECT_EQ(log.view(e).get_or(kF_done, -1), 4);  // get() of an array: its first value
+  EXPECT_EQ(e.entry_count, 12u);
+  EXPECT_EQ(e.exit_count, 2u);
+}
+
+TEST(LogReader, EventsKeepEntryOrderAcrossThreadsAndInterleavedExits) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  {
+    Writer w(path, 0, 1);
+    w.enter(kCall_Recv, 1, 10, [](RecordBuffer& r) { r.field(kF_recv_peer, kRankAny); }, /*thread=*/0);
+    w.enter(kCall_Send, 2, 11, [](RecordBuffer& r) { r.field(kF_peer, 0); }, /*thread=*/1);
+    w.exit(2, 12, 0, [](RecordBuffer&) {}, 1);
+    w.exit(1, 13, 0, [](RecordBuffer& r) { r.field(kF_status_src, 0); }, 0);
+    w.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty());
+  ASSERT_EQ(log.events.size(), 2u);
+  EXPECT_EQ(log.events[0].call, kCall_Recv);
+  EXPECT_EQ(log.events[0].t_exit, 13);
+  EXPECT_EQ(field(log, log.events[0], kF_status_src), 0);
+  EXPECT_EQ(field(log, log.events[0], kF_recv_peer), kRankAny);
+  EXPECT_EQ(log.events[1].call, kCall_Send);
+  EXPECT_EQ(log.events[1].thread, 1);
+  EXPECT_EQ(log.events[1].t_exit, 12);
+  EXPECT_FALSE(log.finished);  // closed, but no END record
+}
+
+// ------------------------------------------------------ ranks that did not finish
+
+// A rank killed (SIGKILL, MPI_Abort): its mapping was never trimmed, so the
+// file ends in the zero tail of the last growth chunk. Copying the file
+// while the writer is still open gives exactly what such a rank leaves.
+TEST(LogReader, DeadRankWithZeroTailReadsCleanly) {
+  TempDir dir;
+  const std::string live = dir.file("live.log"), dead = dir.file("rank-1.log");
+  Writer w(live, 1, 2);
+  w.call(kCall_Init, 1);
+  w.enter(kCall_Win_fence, 2, 200, [](RecordBuffer& r) { r.field(kF_win, 9); });
+  w.exit(2, 210);
+  w.enter(kCall_Put, 3, 300, [](RecordBuffer& r) { r.field(kF_target, 0); });
+  w.exit(3, 310);
+  const std::string bytes = read_file(live);
+  write_file(dead, bytes);
+  w.close();
+
+  ASSERT_GT(bytes.size(), kHeaderSize + 4096);  // the unwritten tail is there
+  EXPECT_EQ(bytes.back(), '\0');
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(dead, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  EXPECT_FALSE(log.finished);
+  ASSERT_EQ(log.events.size(), 3u);
+  EXPECT_EQ(log.events[2].call, kCall_Put);
+  EXPECT_TRUE(log.events[2].returned);
+  EXPECT_EQ(field(log, log.events[2], kF_target), 0);
+}
+
+TEST(LogReader, UnreturnedCallIsKeptWithReturnedFalse) {
+  TempDir dir;
+  const std::string live = dir.file("live.log"), dead = dir.file("rank-0.log");
+  Writer w(live, 0, 2);
+  w.call(kCall_Init, 1);
+  w.enter(kCall_Recv, 2, 200, [](RecordBuffer& r) {
+    r.field(kF_recv_peer, 1);
+    r.field(kF_recv_tag, 7);
+  });
+  write_file(dead, read_file(live));  // hung in MPI_Recv, then killed
+  w.close();
+
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(dead, log));
+  EXPECT_TRUE(log.errors.empty());
+  EXPECT_FALSE(log.finished);
+  ASSERT_EQ(log.events.size(), 2u);
+  const Event& e = log.events[1];
+  EXPECT_EQ(e.call, kCall_Recv);
+  EXPECT_FALSE(e.returned);
+  EXPECT_EQ(e.t_enter, 200);
+  EXPECT_EQ(e.t_exit, 0);
+  EXPECT_EQ(e.exit_count, 0u);
+  EXPECT_EQ(field(log, e, kF_recv_tag), 7);
+}
+
+// The writer died while copying a record: the size word still carries the
+// pending mark. The torn record is dropped without an error.
+TEST(LogReader, RecordTornByDeathMidWriteIsDroppedSilently) {
+  TempDir dir;
+  const std::string live = dir.file("live.log"), dead = dir.file("rank-0.log");
+  Writer w(live, 0, 2);
+  w.call(kCall_Init, 1);
+  w.call(kCall_Barrier, 2);
+  w.call(kCall_Barrier, 3);
+  std::string bytes = read_file(live);
+  const size_t end = w.offsets().back();  // the exit record of seq 3
+  w.close();
+  // Turn that last record into a half-copied one: pending size, its checksum
+  // and the first payload bytes written, the rest not yet.
+  uint32_t size;
+  std::memcpy(&size, &bytes[end], 4);
+  ASSERT_GT(size, kRecordPrefix + 2);
+  ASSERT_EQ(read_file(live).size(), end + record_stride(size));  // it is the last record
+  const uint32_t pending = size | kRecordPending;
+  std::memcpy(&bytes[end], &pending, 4);
+  for (size_t i = end + kRecordPrefix + 2; i < end + size; ++i) bytes[i] = 0;
+  write_file(dead, bytes);
+
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(dead, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 3u);
+  EXPECT_TRUE(log.events[1].returned);
+  EXPECT_FALSE(log.events[2].returned);  // its exit was the torn record
+  EXPECT_FALSE(log.finished);
+
+  // Non-zero bytes after a torn record are damage, not a death mid-write.
+  bytes[end + record_stride(size) + 40] = 0x5a;
+  write_file(dead, bytes);
+  RankLog bad;
+  ASSERT_TRUE(read_rank_log(dead, bad));
+  EXPECT_EQ(bad.events.size(), 3u);
+  ASSERT_EQ(bad.errors.size(), 1u);
+  EXPECT_EQ(bad.errors[0].offset, end + record_stride(size) + 40);
+  EXPECT_NE(bad.errors[0].message.find("data after the end"), std::string::npos);
+}
+
+// ------------------------------------------------------------------ damage
+
+// Offsets of the records of a log written by write_good_log (from a clean read).
+std::vector<uint64_t> event_offsets(const std::string& path) {
+  RankLog log;
+  EXPECT_TRUE(read_rank_log(path, log));
+  std::vector<uint64_t> out;
+  for (const Event& e : log.events) out.push_back(e.offset);
+  return out;
+}
+
+TEST(LogReader, TruncatedFileKeepsEventsBeforeTheCutAndNamesFileAndOffset) {
+  TempDir dir;
+  const std::string good = dir.file("good.log"), cut = dir.file("rank-0.log");
+  write_good_log(good, 0, 2);
+  const auto offsets = event_offsets(good);
+  ASSERT_EQ(offsets.size(), 4u);
+  const std::string bytes = read_file(good);
+  // Cut in the middle of the entry record of the Put (the third event).
+  write_file(cut, bytes.substr(0, offsets[2] + 10));
+
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(cut, log));
+  EXPECT_FALSE(log.finished);
+  ASSERT_EQ(log.events.size(), 2u);
+  EXPECT_EQ(log.events[1].call, kCall_Barrier);
+  EXPECT_TRUE(log.events[1].returned);
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].file, cut);
+  EXPECT_EQ(log.errors[0].offset, offsets[2]);
+  const std::string line = log.errors[0].str();
+  EXPECT_EQ(line, cut + ": offset " + std::to_string(offsets[2]) + ": truncated record (log cut short)");
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+
+  // Cut inside the size word itself (two bytes of it left).
+  write_file(cut, bytes.substr(0, offsets[2] + 2));
+  RankLog log2;
+  ASSERT_TRUE(read_rank_log(cut, log2));
+  EXPECT_EQ(log2.events.size(), 2u);
+  ASSERT_EQ(log2.errors.size(), 1u);
+  EXPECT_EQ(log2.errors[0].offset, offsets[2]);
+
+  // Cut exactly between two records: indistinguishable from a rank that stopped there.
+  write_file(cut, bytes.substr(0, offsets[2]));
+  RankLog log3;
+  ASSERT_TRUE(read_rank_log(cut, log3));
+  EXPECT_EQ(log3.events.size(), 2u);
+  EXPECT_TRUE(log3.errors.empty());
+}
+
+TEST(LogReader, TruncatedHeaderIsAnError) {
+  TempDir dir;
+  const std::string good = dir.file("good.log"), cut = dir.file("rank-0.log");
+  write_good_log(good, 0, 2);
+  write_file(cut, read_file(good).substr(0, 100));
+  RankLog log;
+  EXPECT_FALSE(read_rank_log(cut, log));
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_NE(log.errors[0].message.find("truncated header"), std::string::npos);
+}
+
+TEST(LogReader, CorruptPayloadByteGivesChecksumErrorAtThatRecord) {
+  TempDir dir;
+  const std::string good = dir.file("good.log"), bad = dir.file("rank-1.log");
+  write_good_log(good, 1, 2);
+  const auto offsets = event_offsets(good);
+  std::string bytes = read_file(good);
+  bytes[offsets[2] + kRecordPrefix + 3] ^= 0x40;  // a payload byte of the Put's entry record
+  write_file(bad, bytes);
+
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(bad, log));
+  ASSERT_EQ(log.events.size(), 2u);
+  EXPECT_EQ(log.events[0].call, kCall_Init);
+  EXPECT_EQ(log.events[1].call, kCall_Barrier);
+  EXPECT_FALSE(log.finished);  // the END record lies beyond the damage
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].file, bad);
+  EXPECT_EQ(log.errors[0].offset, offsets[2]);
+  EXPECT_NE(log.errors[0].message.find("checksum"), std::string::npos) << log.errors[0].str();
+}
+
+TEST(LogReader, CorruptChecksumWordIsAlsoCaught) {
+  TempDir dir;
+  const std::string good = dir.file("good.log"), bad = dir.file("rank-1.log");
+  write_good_log(good, 1, 2);
+  const auto offsets = event_offsets(good);
+  std::string bytes = read_file(good);
+  bytes[offsets[3] + 5] ^= 0x01;
+  write_file(bad, bytes);
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(bad, log));
+  EXPECT_EQ(log.events.size(), 3u);
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].offset, offsets[3]);
+}
+
+TEST(LogReader, ImpossibleRecordSizeIsCorrupt) {
+  TempDir dir;
+  const std::string good = dir.file("good.log"), bad = dir.file("rank-0.log");
+  write_good_log(good, 0, 2);
+  const auto offsets = event_offsets(good);
+  std::string bytes = read_file(good);
+  const uint32_t tiny = 5;  // smaller than size + checksum + type byte
+  std::memcpy(&bytes[offsets[1]], &tiny, 4);
+  write_file(bad, bytes);
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(bad, log));
+  EXPECT_EQ(log.events.size(), 1u);
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].offset, offsets[1]);
+  EXPECT_NE(log.errors[0].message.find("corrupt record"), std::string::npos);
+}
+
+TEST(LogReader, GarbageAfterTheZeroEndMarkerIsAnError) {
+  TempDir dir;
+  const std::string live = dir.file("live.log"), bad = dir.file("rank-0.log");
+  Writer w(live, 0, 2);
+  w.call(kCall_Init, 1);
+  w.call(kCall_Barrier, 2);
+  std::string bytes = read_file(live);
+  w.close();
+  const size_t records_end = read_file(live).size();  // close() trimmed to the records
+  ASSERT_LT(records_end + 200, bytes.size());
+  bytes[records_end + 100] = 'X';  // a zero size word at records_end, then junk further on
+  write_file(bad, bytes);
+
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(bad, log));
+  EXPECT_EQ(log.events.size(), 2u);
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].offset, records_end + 100);
+  EXPECT_NE(log.errors[0].message.find("after the end of the records"), std::string::npos);
+}
+
+TEST(LogReader, WrongMagicIsRejected) {
+  TempDir dir;
+  const std::string good = dir.file("good.log"), bad = dir.file("rank-0.log");
+  write_good_log(good, 0, 2);
+  std::string bytes = read_file(good);
+  bytes.replace(0, 12, "NOTALOG-FILE");
+  write_file(bad, bytes);
+  RankLog log;
+  EXPECT_FALSE(read_rank_log(bad, log));
+  EXPECT_TRUE(log.events.empty());
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].file, bad);
+  EXPECT_EQ(log.errors[0].offset, 0u);
+  EXPECT_NE(log.errors[0].message.find("magic"), std::string::npos);
+
+  write_file(bad, std::string(8192, 'z'));  // some other file named like a log
+  RankLog log2;
+  EXPECT_FALSE(read_rank_log(bad, log2));
+  EXPECT_EQ(log2.errors.size(), 1u);
+}
+
+TEST(LogReader, UnsupportedVersionIsRejectedNamingTheVersion) {
+  TempDir dir;
+  const std::string bad = dir.file("rank-0.log");
+  std::string header = "RMACHECK-LOG 99\nrank=0\nsize=1\n\n";
+  header.resize(kHeaderSize, '\n');
+  write_file(bad, header + std::string(64, '\0'));
+  RankLog log;
+  EXPECT_FALSE(read_rank_log(bad, log));
+  ASSERT_EQ(log.errors.size(), 1u);
+  const std::string msg = log.errors[0].str();
+  EXPECT_NE(msg.find("version 99"), std::string::npos) << msg;
+  EXPECT_NE(msg.find(std::to_string(kLogFormatVersion)), std::string::npos) << msg;
+  EXPECT_EQ(msg.rfind(bad, 0), 0u) << msg;
+}
+
+TEST(LogReader, EmptyAndMissingFilesAreErrors) {
+  TempDir dir;
+  const std::string empty = dir.file("rank-0.log");
+  write_file(empty, "");
+  RankLog log;
+  EXPECT_FALSE(read_rank_log(empty, log));
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].file, empty);
+  EXPECT_NE(log.errors[0].message.find("empty"), std::string::npos);
+
+  RankLog missing;
+  EXPECT_FALSE(read_rank_log(dir.path() + "/no-such.log", missing));
+  ASSERT_EQ(missing.errors.size(), 1u);
+  EXPECT_NE(missing.errors[0].message.find("cannot read"), std::string::npos);
+}
+
+TEST(LogReader, HeaderOnlyLogHasNoEventsAndNoError) {
+  TempDir dir;
+  const std::string path = dir.file("rank-2.log");
+  Writer w(path, 2, 4);
+  w.close();
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty());
+  EXPECT_TRUE(log.events.empty());
+  EXPECT_EQ(log.rank, 2);
+  EXPECT_EQ(log.world_size, 4);
+  EXPECT_FALSE(log.finished);
+}
+
+TEST(LogReader, ExitWithoutEntryIsReportedAtItsOffset) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  uint64_t orphan_exit = 0;
+  {
+    Writer w(path, 0, 1);
+    w.call(kCall_Init, 1);
+    w.exit(77, 500);  // no entry with seq 77
+    orphan_exit = w.offsets().back();
+    w.call(kCall_Finalize, 3);
+    w.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  ASSERT_EQ(log.events.size(), 1u);
+  EXPECT_EQ(log.events[0].call, kCall_Init);
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].offset, orphan_exit);
+  EXPECT_NE(log.errors[0].message.find("corrupt record"), std::string::npos);
+}
+
+TEST(LogReader, UnknownCallIdOrFieldIsBadEncoding) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  {
+    Writer w(path, 0, 1);
+    w.call(kCall_Init, 1);
+    w.enter(kCallCount, 2, 200);  // a call id this analyzer does not know
+    w.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_EQ(log.events.size(), 1u);
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_NE(log.errors[0].message.find("bad encoding"), std::string::npos);
+
+  const std::string path2 = dir.file("rank-1.log");
+  {
+    Writer w(path2, 1, 2);
+    w.enter(kCall_Barrier, 1, 100, [](RecordBuffer& r) { r.field(static_cast<FieldId>(kFieldCount), 1); });
+    w.close();
+  }
+  RankLog log2;
+  ASSERT_TRUE(read_rank_log(path2, log2));
+  EXPECT_TRUE(log2.events.empty());
+  EXPECT_EQ(log2.errors.size(), 1u);
+}
+
+// ------------------------------------------------------------------- model
+
+TEST(LoadModel, OneGoodAndOneDamagedLogAreBothAnalyzed) {
+  TempDir dir;
+  write_good_log(dir.file("rank-0.log"), 0, 2);
+  const std::string good1 = dir.file("good1.tmp"), bad = dir.file("rank-1.log");
+  write_good_log(good1, 1, 2);
+  const auto offsets = event_offsets(good1);
+  std::string bytes = read_file(good1);
+  bytes[offsets[2] + kRecordPrefix + 1] ^= 0x10;
+  write_file(bad, bytes);
+
+  Model model;
+  std::string error;
+  ASSERT_TRUE(load_model(dir.path(), model, error)) << error;
+  EXPECT_EQ(model.world_size, 2);
+  ASSERT_EQ(model.logs.size(), 2u);
+  ASSERT_NE(model.rank_log(0), nullptr);
+  ASSERT_NE(model.rank_log(1), nullptr);
+  EXPECT_EQ(model.rank_log(0)->events.size(), 4u);
+  EXPECT_EQ(model.rank_log(1)->events.size(), 2u);  // up to the damage
+  EXPECT_TRUE(model.rank_log(0)->finished);
+  EXPECT_FALSE(model.rank_log(1)->finished);
+  EXPECT_FALSE(model.complete());
+  ASSERT_EQ(model.errors.size(), 1u);
+  EXPECT_EQ(model.errors[0].file, bad);
+  EXPECT_EQ(model.errors[0].offset, offsets[2]);
+
+  // The analysis proceeds and the report carries the damage and the unfinished rank.
+  nlohmann::json report = build_report(model, run_detectors(model));
+  ASSERT_EQ(report["run"]["log_errors"].size(), 1u);
+  EXPECT_NE(report["run"]["log_errors"][0].get<std::string>().find("rank-1.log: offset " + std::to_string(offsets[2])),
+            std::string::npos);
+  EXPECT_EQ(report["run"]["complete"], false);
+  ASSERT_EQ(report["run"]["unfinished"].size(), 1u);
+  EXPECT_EQ(report["run"]["unfinished"][0]["rank"], 1);
+  EXPECT_EQ(report["run"]["unfinished"][0]["call"], "MPI_Barrier");
+}
+
+TEST(LoadModel, UnreadableLogIsSkippedOthersAreUsed) {
+  TempDir dir;
+  write_good_log(dir.file("rank-0.log"), 0, 3);
+  write_good_log(dir.file("rank-2.log"), 2, 3);
+  write_file(dir.file("rank-1.log"), "RMACHECK-LOG 99\n");
+  write_file(dir.file("notes.txt"), "not a log");  // ignored: not rank-*.log
+  Model model;
+  std::string error;
+  ASSERT_TRUE(load_model(dir.path(), model, error)) << error;
+  EXPECT_EQ(model.logs.size(), 2u);
+  EXPECT_EQ(model.world_size, 3);
+  EXPECT_EQ(model.rank_log(1), nullptr);
+  ASSERT_EQ(model.errors.size(), 1u);
+  EXPECT_NE(model.errors[0].message.find("version 99"), std::string::npos);
+  nlohmann::json report = build_report(model, run_detectors(model));
+  ASSERT_EQ(report["run"]["unfinished"].size(), 1u);
+  EXPECT_EQ(report["run"]["unfinished"][0]["state"], "no log");
+}
+
+TEST(LoadModel, EmptyDirectoryFailsWithAMessage) {
+  TempDir dir;
+  Model model;
+  std::string error;
+  EXPECT_FALSE(load_model(dir.path(), model, error));
+  EXPECT_NE(error.find(dir.path()), std::string::npos) << error;
+  EXPECT_NE(error.find("no rank logs"), std::string::npos) << error;
+  EXPECT_TRUE(model.logs.empty());
+}
+
+TEST(LoadModel, DirectoryWithOnlyBrokenLogsFails) {
+  TempDir dir;
+  write_file(dir.file("rank-0.log"), "");
+  Model model;
+  std::string error;
+  EXPECT_FALSE(load_model(dir.path(), model, error));
+  EXPECT_NE(error.find("no readable rank log"), std::string::npos) << error;
+  EXPECT_EQ(model.errors.size(), 1u);
+}
+
+TEST(LoadModel, MissingDirectoryFails) {
+  Model model;
+  std::string error;
+  EXPECT_FALSE(load_model("/nonexistent/rmacheck-dir", model, error));
+  EXPECT_NE(error.find("cannot open log directory"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace rmacheck
