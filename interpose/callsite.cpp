@@ -113,11 +113,13 @@ struct PyApi {
   void (*gil_release)(int) = nullptr;
   void* (*get_frame)() = nullptr;
   int (*frame_line)(void*) = nullptr;
+  int (*frame_lasti)(void*) = nullptr;  // Python 3.11+: lets the line lookup be cached
   void* (*frame_code)(void*) = nullptr;
   void* (*frame_back)(void*) = nullptr;
   void* (*get_attr)(void*, const char*) = nullptr;
   const char* (*as_utf8)(void*) = nullptr;
   void (*dec_ref)(void*) = nullptr;
+  void (*inc_ref)(void*) = nullptr;
   void (*err_clear)() = nullptr;
   bool usable = false;
 } g_py;
@@ -135,21 +137,50 @@ void find_python() {
   lookup(g_py.gil_release, "PyGILState_Release");
   lookup(g_py.get_frame, "PyEval_GetFrame");
   lookup(g_py.frame_line, "PyFrame_GetLineNumber");
+  lookup(g_py.frame_lasti, "PyFrame_GetLasti");
   lookup(g_py.frame_code, "PyFrame_GetCode");
   lookup(g_py.frame_back, "PyFrame_GetBack");
   lookup(g_py.get_attr, "PyObject_GetAttrString");
   lookup(g_py.as_utf8, "PyUnicode_AsUTF8");
   lookup(g_py.dec_ref, "Py_DecRef");
+  lookup(g_py.inc_ref, "Py_IncRef");
   lookup(g_py.err_clear, "PyErr_Clear");
   g_py.usable = g_py.is_initialized && g_py.gil_ensure && g_py.gil_release && g_py.get_frame && g_py.frame_line &&
-                g_py.frame_code && g_py.frame_back && g_py.get_attr && g_py.as_utf8 && g_py.dec_ref && g_py.err_clear;
+                g_py.frame_code && g_py.frame_back && g_py.get_attr && g_py.as_utf8 && g_py.dec_ref && g_py.inc_ref && g_py.err_clear;
 }
 
 struct CodeInfo {
   int64_t file = 0, func = 0;
   bool skip = false;  // code inside mpi4py's own Python modules
 };
-std::unordered_map<void*, CodeInfo> g_code_cache;  // keyed by code object; code objects of live frames stay alive
+// Keyed by code object. The cache holds a reference to each code object it
+// has seen, so an address is never reused by another code object (a few
+// hundred bytes per function that ever called MPI).
+std::unordered_map<void*, CodeInfo> g_code_cache;
+
+// PyFrame_GetLineNumber scans the code's whole line table on every call (in a
+// long module that costs ~15 us per MPI call); the line of a given
+// instruction never changes, so remember it by (code object, instruction offset).
+struct LineKey {
+  void* code;
+  int lasti;
+  bool operator==(const LineKey& o) const { return code == o.code && lasti == o.lasti; }
+};
+struct LineKeyHash {
+  size_t operator()(const LineKey& k) const { return std::hash<void*>()(k.code) ^ (static_cast<size_t>(k.lasti) * 0x9E3779B97F4A7C15ull); }
+};
+std::unordered_map<LineKey, int, LineKeyHash> g_line_cache;
+
+int frame_line(void* frame, void* code) {
+  if (!g_py.frame_lasti) return g_py.frame_line(frame);
+  const LineKey key{code, g_py.frame_lasti(frame)};
+  std::lock_guard<std::mutex> lock(g_mu);
+  auto it = g_line_cache.find(key);
+  if (it != g_line_cache.end()) return it->second;
+  const int line = g_py.frame_line(frame);
+  g_line_cache.emplace(key, line);
+  return line;
+}
 
 std::string attr_string(void* obj, const char* name) {
   void* v = g_py.get_attr(obj, name);
@@ -183,18 +214,20 @@ bool record_python_frame(RecordBuffer& rec) {
         info.skip = is_system_python_file(file);
         info.file = intern_locked(file.c_str());
         info.func = intern_locked(attr_string(code, "co_name").c_str());
+        g_py.inc_ref(code);
         g_code_cache.emplace(code, info);
       } else {
         info = it->second;
       }
     }
-    g_py.dec_ref(code);
     if (!info.skip) {
       rec.field(kF_py_file, info.file);
-      rec.field(kF_py_line, g_py.frame_line(frame));
+      rec.field(kF_py_line, frame_line(frame, code));
       rec.field(kF_py_func, info.func);
       found = true;
+      g_py.dec_ref(code);
     } else {
+      g_py.dec_ref(code);
       void* back = g_py.frame_back(frame);
       if (owned) g_py.dec_ref(owned);
       owned = frame = back;
