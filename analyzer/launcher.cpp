@@ -117,7 +117,7 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
       stopping = true;
       stop_at = now;
       kill(-pid, SIGTERM);
-    } else if (stopping && now - stop_at > 5) {
+    } else if (stopping && now - stop_at > 2) {  // Open MPI 4.1's mpirun often hangs after killing the ranks
       kill(-pid, SIGKILL);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(now < 1 ? 5 : 25));
