@@ -47,7 +47,6 @@ class HappensBefore {
   }
   // Edges that could not be satisfied (inconsistent logs), for the report's notes.
   const std::vector<std::string>& warnings() const { return warnings_; }
-  size_t sync_count() const { return syncs_.size(); }
 
   // Builder interface, public for unit tests: every destination node sees every source node.
   void add_sync(std::vector<Node> sources, std::vector<Node> dests);

@@ -18,11 +18,6 @@ std::string Model::window_name(int64_t id) const {
   return it == windows.end() ? "win?" : it->second.name;
 }
 
-std::string Model::comm_name(int64_t id) const {
-  auto it = comms.find(id);
-  return it == comms.end() ? "comm?" : it->second.name;
-}
-
 bool Model::complete() const {
   if (logs.empty() || (world_size > 0 && static_cast<int>(logs.size()) < world_size)) return false;
   return std::all_of(logs.begin(), logs.end(), [](const RankLog& l) { return l.finished; });
@@ -39,7 +34,7 @@ void add_rank_log(Model& model, RankLog&& log) {
 void Model::index_objects() {
   windows.clear();
   comms.clear();
-  comms[1] = {1, "MPI_COMM_WORLD", {}};
+  comms[1] = {1, {}};  // MPI_COMM_WORLD
   for (int r = 0; r < world_size; ++r) comms[1].members.push_back(r);
   // Windows are named in the order their creation appears, scanning ranks in order:
   // every member logs the creation, so the lowest surviving rank decides.
@@ -74,9 +69,6 @@ void Model::index_objects() {
   }
   int k = 0;
   for (int64_t id : order) windows[id].name = "win#" + std::to_string(k++);
-  k = 1;
-  for (auto& [id, cm] : comms)
-    if (id != 1) cm.name = "comm#" + std::to_string(k++);
 }
 
 namespace {

@@ -30,8 +30,7 @@ struct WindowModel {
 
 struct CommModel {
   int64_t id = 0;
-  std::string name;  // "MPI_COMM_WORLD", "comm#1", ...
-  std::vector<int> members;
+  std::vector<int> members;  // world ranks, in communicator rank order
 };
 
 // What `rmacheck run` knew (run.json); absent when the logs came from a plain mpirun.
@@ -60,7 +59,6 @@ class Model {
   const Event& event(EventRef r) const { return rank_log(r.rank)->events[r.index]; }
   EventView view(EventRef r) const { return rank_log(r.rank)->view(event(r)); }
   std::string window_name(int64_t id) const;
-  std::string comm_name(int64_t id) const;
   // Every rank finished MPI_Finalize normally.
   bool complete() const;
 

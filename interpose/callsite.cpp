@@ -246,11 +246,6 @@ void callsite_init() {
   if (runtime().flags.python) find_python();
 }
 
-int64_t intern_string(const char* s) {
-  std::lock_guard<std::mutex> lock(g_mu);
-  return intern_locked(s);
-}
-
 void record_callsite(RecordBuffer& rec, void* ret_addr) {
   const auto pc = reinterpret_cast<uintptr_t>(ret_addr);
   const Range* range = find_range(pc);

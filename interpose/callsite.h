@@ -15,7 +15,5 @@ namespace rmacheck {
 void callsite_init();
 // Adds the pcs / py_file / py_line / py_func fields for a call whose wrapper returns to ret_addr.
 void record_callsite(RecordBuffer& rec, void* ret_addr);
-// Id of a string, logging a STRING record the first time it is seen.
-int64_t intern_string(const char* s);
 
 }  // namespace rmacheck

@@ -31,7 +31,6 @@ struct WinInfo {
 };
 using WinRef = std::shared_ptr<const WinInfo>;
 
-enum RequestKind : int { kReqNonblocking = 0, kReqPersistent = 1 };
 struct RequestInfo {
   int64_t id = 0;
   bool persistent = false;
