@@ -133,9 +133,12 @@ class Collector {
         const int64_t base = dynamic ? 0 : wm.bases[tr];
         const int64_t addr = dynamic ? v.get_or(kF_disp, 0) : base + v.get_or(kF_disp, 0) * wm.units[tr];
         const AccessKind kind = target_kind(e.call, op);
-        for (const Block& b : layout(log, addr, v.get_or(kF_target_count, 0), v.get_or(kF_target_type, -1)))
-          add(access(b, e.t_enter, dynamic ? addr : base, static_cast<int>(target), r, i, kind, basic_size(log, b.basic), true),
-              win, target, true);
+        const auto atomic_op = static_cast<int16_t>(e.call == kCall_Compare_and_swap ? kOpCompareAndSwap : op);
+        for (const Block& b : layout(log, addr, v.get_or(kF_target_count, 0), v.get_or(kF_target_type, -1))) {
+          MemAccess a = access(b, e.t_enter, dynamic ? addr : base, static_cast<int>(target), r, i, kind, basic_size(log, b.basic), true);
+          if (atomic(kind)) a.op = atomic_op;
+          add(a, win, target, true);
+        }
       }
     }
     const size_t first_origin = out_.size();

@@ -18,6 +18,7 @@
 namespace rmacheck {
 
 enum class AccessKind : uint8_t { kRead, kWrite, kAtomicRead, kAtomicWrite };
+constexpr int16_t kOpCompareAndSwap = -3;  // CAS has no MPI_Op; it is its own kind of atomic
 
 inline bool writes(AccessKind k) { return k == AccessKind::kWrite || k == AccessKind::kAtomicWrite; }
 inline bool atomic(AccessKind k) { return k == AccessKind::kAtomicRead || k == AccessKind::kAtomicWrite; }
@@ -34,6 +35,7 @@ struct MemAccess {
   uint32_t event = 0;        // the call on the issuer
   int16_t basic = -1;        // basic type of the elements (atomicity), elements start at lo
   int16_t basic_size = 0;
+  int16_t op = -1;           // reduction op of an atomic access (kOpCompareAndSwap for CAS)
   AccessKind kind = AccessKind::kRead;
   bool at_target = false;    // an RMA operation's access at its target
 

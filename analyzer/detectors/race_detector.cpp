@@ -55,9 +55,14 @@ uint8_t klass(const MemAccess& a) {
   return static_cast<uint8_t>((a.at_target ? 3 : 0) + k);
 }
 
+// Accumulate-family operations are element-wise atomic with each other when
+// they use the same basic type on the same element boundaries and, under
+// the window's default accumulate_ops = same_op_no_op (MPI-3.1 11.2.1), the
+// same op or MPI_NO_OP: concurrent SUM and MAX on one element are undefined.
 bool atomic_compatible(const MemAccess& a, const MemAccess& b) {
   if (!atomic(a.kind) || !atomic(b.kind) || !a.at_target || !b.at_target) return false;
   if (a.basic < 0 || a.basic != b.basic || a.basic_size <= 0) return false;
+  if (a.op != b.op && a.op != kOp_MPI_NO_OP && b.op != kOp_MPI_NO_OP) return false;
   return (a.lo - b.lo) % a.basic_size == 0;  // same element boundaries: no straddling
 }
 

@@ -189,15 +189,27 @@ TEST(RaceDetector, AdjacentBytesDoNotOverlap) {
   EXPECT_TRUE(races(m).empty());
 }
 
-TEST(RaceDetector, AccumulatesOfOneBasicTypeAreAtomic) {
+TEST(RaceDetector, AccumulatesOfOneBasicTypeAndOneOpAreAtomic) {
   LogBuilder b = with_window(3);
   fence_all(b, 3, 2);
   rma(b, 0, kCall_Accumulate, 10, 1, 0, 2, kInt, kOp_MPI_SUM);
-  rma(b, 2, kCall_Accumulate, 11, 1, 4, 1, kInt, kOp_MPI_MAX);
+  rma(b, 2, kCall_Accumulate, 11, 1, 4, 1, kInt, kOp_MPI_SUM);
   rma(b, 2, kCall_Fetch_and_op, 12, 1, 0, 1, kInt, kOp_MPI_NO_OP);
-  fence_all(b, 3, 13);
+  rma(b, 0, kCall_Get_accumulate, 13, 1, 4, 1, kInt, kOp_MPI_SUM);
+  fence_all(b, 3, 14);
   Model m = b.build();
   EXPECT_TRUE(races(m).empty());
+}
+
+// Default accumulate_ops (same_op_no_op): different ops on one element are not atomic together.
+TEST(RaceDetector, AccumulatesWithDifferentOpsConflict) {
+  LogBuilder b = with_window(3);
+  fence_all(b, 3, 2);
+  rma(b, 0, kCall_Accumulate, 10, 1, 0, 1, kInt, kOp_MPI_SUM);
+  rma(b, 2, kCall_Accumulate, 11, 1, 0, 1, kInt, kOp_MPI_MAX);
+  fence_all(b, 3, 12);
+  Model m = b.build();
+  EXPECT_EQ(races(m).size(), 1u);
 }
 
 TEST(RaceDetector, AccumulatesOfDifferentBasicTypesConflict) {
