@@ -61,6 +61,8 @@ uint8_t klass(const MemAccess& a) {
 // same op or MPI_NO_OP: concurrent SUM and MAX on one element are undefined.
 bool atomic_compatible(const MemAccess& a, const MemAccess& b) {
   if (!atomic(a.kind) || !atomic(b.kind) || !a.at_target || !b.at_target) return false;
+  // Default accumulate_ordering (rar,raw,war,waw): one origin's accumulates are ordered among themselves.
+  if (a.issuer == b.issuer) return true;
   if (a.basic < 0 || a.basic != b.basic || a.basic_size <= 0) return false;
   if (a.op != b.op && a.op != kOp_MPI_NO_OP && b.op != kOp_MPI_NO_OP) return false;
   return (a.lo - b.lo) % a.basic_size == 0;  // same element boundaries: no straddling

@@ -201,6 +201,18 @@ TEST(RaceDetector, AccumulatesOfOneBasicTypeAndOneOpAreAtomic) {
   EXPECT_TRUE(races(m).empty());
 }
 
+// Default accumulate_ordering: one origin's accumulates are ordered, whatever their ops and types.
+TEST(RaceDetector, AccumulatesFromOneOriginAreOrdered) {
+  LogBuilder b = with_window(2);
+  fence_all(b, 2, 2);
+  rma(b, 0, kCall_Accumulate, 10, 1, 0, 1, kInt, kOp_MPI_SUM);
+  rma(b, 0, kCall_Accumulate, 11, 1, 0, 1, kInt, kOp_MPI_MAX);
+  rma(b, 0, kCall_Accumulate, 12, 1, 0, 1, kFloat, kOp_MPI_REPLACE);
+  fence_all(b, 2, 13);
+  Model m = b.build();
+  EXPECT_TRUE(races(m).empty());
+}
+
 // Default accumulate_ops (same_op_no_op): different ops on one element are not atomic together.
 TEST(RaceDetector, AccumulatesWithDifferentOpsConflict) {
   LogBuilder b = with_window(3);
