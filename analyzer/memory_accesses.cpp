@@ -248,25 +248,24 @@ class Collector {
 }  // namespace
 
 Accesses collect_accesses(const Model& model, const RequestTracker& requests) {
-  size_t events = 0;
-  for (const RankLog& log : model.logs) events += log.events.size();
   Accesses out;
-  out.all.reserve(events * 2);  // an RMA call makes two accesses (target and origin)
-  // Per rank: accesses in program order, except the request buffers, which
-  // are added after the rank's walk and merged in by time.
-  auto by_time = [](const MemAccess& a, const MemAccess& b) { return a.time < b.time; };
-  std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) of each rank in `all`
+  // Runs of accesses already in time order: per rank, the accesses of its
+  // walk (program order), then its request buffers (sorted here).
+  std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) in `all`
+  std::vector<MemAccess> rank_accesses;
   for (const RankLog& log : model.logs) {
+    rank_accesses.clear();
+    Collector c(model, rank_accesses);
+    const size_t walked = c.rank(log, requests.rank(log.rank));
+    std::stable_sort(rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), rank_accesses.end(),
+                     [](const MemAccess& a, const MemAccess& b) { return a.time < b.time; });
     const size_t begin = out.all.size();
-    Collector c(model, out.all);
-    const auto walked = static_cast<std::ptrdiff_t>(c.rank(log, requests.rank(log.rank)));
-    std::stable_sort(out.all.begin() + walked, out.all.end(), by_time);
-    std::inplace_merge(out.all.begin() + static_cast<std::ptrdiff_t>(begin), out.all.begin() + walked, out.all.end(), by_time);
-    runs.push_back({begin, out.all.size()});
+    for (const MemAccess& a : rank_accesses) out.all.push_back(a);
+    runs.push_back({begin, begin + walked});
+    runs.push_back({begin + walked, out.all.size()});
   }
-  // Issue order: a k-way merge of the rank runs by time. The records stay
-  // where they are (4 bytes of order per access, not another copy), and the
-  // sweep reads them as a few interleaved sequential streams.
+  // Issue order: a k-way merge of the runs by time (ties: lower run, i.e. lower
+  // rank, first). The records stay where they are: 4 bytes of order per access.
   if (out.all.size() > UINT32_MAX) throw std::length_error("more than 2^32 memory accesses");
   out.order.reserve(out.all.size());
   using Head = std::pair<int64_t, size_t>;  // (time, run)

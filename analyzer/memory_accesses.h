@@ -43,9 +43,32 @@ struct MemAccess {
 };
 static_assert(sizeof(MemAccess) == 64, "keep accesses one cache line");
 
+// Append-only storage in fixed chunks: growing never copies or re-touches
+// what is stored (a big log has tens of millions of accesses).
+template <class T>
+class ChunkedVector {
+ public:
+  static constexpr size_t kChunk = size_t{1} << 18;
+  void push_back(const T& v) {
+    if (size_ % kChunk == 0) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kChunk);
+    }
+    chunks_.back().push_back(v);
+    ++size_;
+  }
+  T& operator[](size_t i) { return chunks_[i / kChunk][i % kChunk]; }
+  const T& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  size_t size() const { return size_; }
+
+ private:
+  std::vector<std::vector<T>> chunks_;
+  size_t size_ = 0;
+};
+
 struct Accesses {
-  std::vector<MemAccess> all;   // rank by rank, each rank's in program order
-  std::vector<uint32_t> order;  // indices into `all` in issue order (entry time; ties by rank)
+  ChunkedVector<MemAccess> all;  // rank by rank
+  std::vector<uint32_t> order;   // indices into `all` in issue order (entry time; ties by rank)
 };
 Accesses collect_accesses(const Model& model, const RequestTracker& requests);
 

@@ -86,7 +86,7 @@ class RaceDetector : public Detector {
     const HappensBefore& hb = ctx.happens_before();
     for (const std::string& w : hb.warnings()) out.notes.push_back("happens-before: " + w);
     const Accesses accesses = collect_accesses(model, ctx.requests());
-    const std::vector<MemAccess>& acc = accesses.all;
+    const ChunkedVector<MemAccess>& acc = accesses.all;
     std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
     std::set<std::pair<size_t, size_t>> reported;
     for (const uint32_t idx : accesses.order) {  // issue order
@@ -129,7 +129,7 @@ class RaceDetector : public Detector {
     }
   }
 
-  static void remember(Segment& s, const std::vector<MemAccess>& acc, size_t idx) {
+  static void remember(Segment& s, const ChunkedVector<MemAccess>& acc, size_t idx) {
     const MemAccess& b = acc[idx];
     const uint8_t k = klass(b);
     for (Slot& slot : s.slots)
@@ -140,7 +140,7 @@ class RaceDetector : public Detector {
     s.slots.push_back({idx, b.issuer, k});
   }
 
-  void check(const Model& model, const HappensBefore& hb, const std::vector<MemAccess>& acc, size_t bi,
+  void check(const Model& model, const HappensBefore& hb, const ChunkedVector<MemAccess>& acc, size_t bi,
              const HappensBefore::Clock& issued, const Segment& seg, std::set<std::pair<size_t, size_t>>& reported,
              Analysis& out) {
     const MemAccess& b = acc[bi];
