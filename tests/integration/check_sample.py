@@ -32,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 
+from rmacheck_report import find_report
+
 # Severity of every finding kind (contract.md, "Finding kinds").
 WARNING_KINDS = {"request-free-active", "resource-leak"}
 ERROR_KINDS = {
@@ -134,19 +136,6 @@ def match(expected, actual):
         else:
             missing.append(want)
     return missing, extra
-
-
-def find_report(stdout):
-    """The rmacheck JSON document in stdout (the program's own output may surround it)."""
-    decoder = json.JSONDecoder()
-    for m in re.finditer(r"^\{", stdout, re.MULTILINE):
-        try:
-            doc, _ = decoder.raw_decode(stdout, m.start())
-        except ValueError:
-            continue
-        if isinstance(doc, dict) and doc.get("tool") == "rmacheck":
-            return doc
-    return None
 
 
 def run(cmd, timeout, env):

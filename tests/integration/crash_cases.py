@@ -28,6 +28,8 @@ import sys
 import tempfile
 import time
 
+from rmacheck_report import find_report
+
 # contract.md, "Finding kinds".
 KIND_SEVERITY = {
     "rma-conflict": "error", "target-local-conflict": "error", "origin-buffer-conflict": "error",
@@ -110,7 +112,7 @@ class Case:
                                                "--format", "json", *extra, "--", *program,
                                                timeout=timeout_s + 60)
         self.require(status is not None, f"rmacheck run did not return within {timeout_s + 60} s", err)
-        return status, find_report(out, err), err, secs
+        return status, require_report(out, err), err, secs
 
     def dump(self, logdir):
         """`rmacheck dump`: (events, typedefs, stderr lines)."""
@@ -136,18 +138,13 @@ class Case:
             raise Failed()
 
 
-def find_report(stdout, stderr=""):
-    """The rmacheck JSON document in stdout (the program's own output may surround it)."""
-    decoder = json.JSONDecoder()
-    for m in re.finditer(r"^\{", stdout, re.MULTILINE):
-        try:
-            doc, _ = decoder.raw_decode(stdout, m.start())
-        except ValueError:
-            continue
-        if isinstance(doc, dict) and doc.get("tool") == "rmacheck":
-            return doc
-    print("--- stdout ---", stdout, "--- stderr ---", stderr, sep="\n")
-    raise Failed("no rmacheck JSON report on stdout")
+def require_report(stdout, stderr=""):
+    """The rmacheck JSON document in stdout; fails the case when there is none."""
+    doc = find_report(stdout)
+    if doc is None:
+        print("--- stdout ---", stdout, "--- stderr ---", stderr, sep="\n")
+        raise Failed("no rmacheck JSON report on stdout")
+    return doc
 
 
 def line_of(event):
@@ -306,7 +303,7 @@ def case_damaged_log(c):
     c.check(status in (0, 1), f"analyze of a truncated log exited with {status}, expected 0 or 1")
     want = f"rmacheck: {log1}: offset {cut_at}: truncated record (log cut short)"
     c.check(rmacheck_lines(err) == [want], f"stderr is {rmacheck_lines(err)}, expected [{want!r}]")
-    rep = find_report(out, err)
+    rep = require_report(out, err)
     c.check(rep["run"]["log_errors"] == [want[len("rmacheck: "):]], f"run.log_errors is {rep['run']['log_errors']}")
     c.check(rep["run"]["complete"] is False, "run.complete is not false with a cut log")
     events, _, dump_err = c.dump(d)
@@ -334,7 +331,7 @@ def case_damaged_log(c):
     c.check(status in (0, 1), f"analyze with a version-99 log exited with {status}")
     lines = rmacheck_lines(err)
     c.check(len(lines) == 1 and log1 in lines[0] and "version 99" in lines[0], f"stderr is {lines}")
-    rep = find_report(out, err)
+    rep = require_report(out, err)
     u = unfinished_by_rank(rep).get(1, {})
     c.check(u.get("state") == "no log", f"rank 1 is reported as {u}")
 
@@ -404,7 +401,7 @@ def case_plain(c):
     status, out, err, _ = c.rmacheck("analyze", d, "--format", "json")
     c.check(status == 0, f"rmacheck analyze exited with {status}, expected 0", )
     c.check(rmacheck_lines(err) == [], f"analyze complained: {rmacheck_lines(err)}")
-    rep = find_report(out, err)
+    rep = require_report(out, err)
     run = rep["run"]
     c.check(run["ranks"] == 2, f"run.ranks is {run['ranks']}")
     c.check(run["complete"] is True, "run.complete is not true")
