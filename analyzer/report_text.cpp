@@ -19,7 +19,9 @@ std::string cwd_prefix() {
 }
 
 std::string where(const json& loc) {
-  if (loc.is_null()) return "(unknown location)";
+  // No frame of the user's: the call came from MPI, mpi4py or the interpreter
+  // itself (mpi4py calls MPI_Finalize at interpreter exit).
+  if (loc.is_null()) return "(no user source line: called from inside MPI, mpi4py or the Python runtime)";
   if (loc["file"].get<std::string>().empty()) {  // no debug info: say what is known
     std::string fn = loc.value("function", "");
     return fn.empty() ? "(unknown location)" : "in " + fn;
