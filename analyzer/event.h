@@ -60,6 +60,9 @@ class EventView {
   int64_t get_or(FieldId f, int64_t def) const { return get(f).value_or(def); }
   Values array(FieldId f) const;
   bool has(FieldId f) const;
+  // Same value for two calls made at the same place (same return addresses, or
+  // same Python file and line): lets a detector merge repeats before symbolizing.
+  uint64_t site_key() const;
 
  private:
   const Field* find(FieldId f) const;

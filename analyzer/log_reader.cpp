@@ -36,6 +36,15 @@ Values EventView::array(FieldId f) const {
 
 bool EventView::has(FieldId f) const { return find(f) != nullptr; }
 
+uint64_t EventView::site_key() const {
+  uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&h](int64_t v) { h = (h ^ static_cast<uint64_t>(v)) * 0x100000001b3ull; };
+  for (int64_t pc : array(kF_pcs)) mix(pc);
+  mix(get_or(kF_py_file, 0));
+  mix(get_or(kF_py_line, 0));
+  return h;
+}
+
 std::string LogError::str() const {
   std::ostringstream s;
   s << file << ": offset " << offset << ": " << message;

@@ -89,13 +89,14 @@ class RaceDetector : public Detector {
     const ChunkedVector<MemAccess>& acc = accesses.all;
     std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
     std::set<std::pair<size_t, size_t>> reported;
+    std::map<std::vector<uint64_t>, size_t> merged;  // what the report would merge -> index in out.findings
     for (const uint32_t idx : accesses.order) {  // issue order
       const MemAccess& b = acc[idx];
       if (b.process < 0 || static_cast<size_t>(b.process) >= memory.size()) continue;
       Memory& mem = memory[static_cast<size_t>(b.process)];
       const HappensBefore::Clock issued = hb.clock(entry_node(b.issuer, b.event));
       if (auto same = mem.by_lo.find(b.lo); same != mem.by_lo.end() && same->second->second.hi == b.hi) {
-        check(model, hb, acc, idx, issued, same->second->second, reported, out);
+        check(model, hb, acc, idx, issued, same->second->second, reported, merged, out);
         remember(same->second->second, acc, idx);
         continue;
       }
@@ -108,7 +109,7 @@ class RaceDetector : public Detector {
           const int64_t end = it == mem.segs.end() ? b.hi : std::min(b.hi, it->first);
           it = mem.insert(it, at, Segment{end, {}});
         }
-        check(model, hb, acc, idx, issued, it->second, reported, out);
+        check(model, hb, acc, idx, issued, it->second, reported, merged, out);
         remember(it->second, acc, idx);
         at = it->second.hi;
         ++it;
@@ -142,7 +143,7 @@ class RaceDetector : public Detector {
 
   void check(const Model& model, const HappensBefore& hb, const ChunkedVector<MemAccess>& acc, size_t bi,
              const HappensBefore::Clock& issued, const Segment& seg, std::set<std::pair<size_t, size_t>>& reported,
-             Analysis& out) {
+             std::map<std::vector<uint64_t>, size_t>& merged, Analysis& out) {
     const MemAccess& b = acc[bi];
     for (const Slot& slot : seg.slots) {
       const MemAccess& a = acc[slot.access];
@@ -151,15 +152,43 @@ class RaceDetector : public Detector {
       if (atomic_compatible(a, b)) continue;
       if (hb.ordered(a.complete(), issued)) continue;
       if (!reported.insert({slot.access, bi}).second) continue;
+      // A race repeated in a loop: count it on the finding already made for
+      // these two call sites instead of making another (the report would merge them).
+      const std::vector<uint64_t> key = merge_key(model, a, b);
+      auto [it, fresh] = merged.emplace(key, out.findings.size());
+      if (!fresh) {
+        Finding& f = out.findings[it->second];
+        ++f.count;
+        for (int r : {a.issuer, b.issuer})
+          if (std::find(f.ranks.begin(), f.ranks.end(), r) == f.ranks.end()) f.ranks.push_back(r);
+        continue;
+      }
       out.findings.push_back(describe(model, a, b));
     }
   }
 
+  static FindingKind kind_of(const MemAccess& a, const MemAccess& b) {
+    return a.at_target && b.at_target ? kKind_rma_conflict
+           : a.at_target || b.at_target ? kKind_target_local_conflict
+                                        : kKind_origin_buffer_conflict;
+  }
+
+  // The report's merge key (kind, window, each side's call, site and access) without symbolizing.
+  static std::vector<uint64_t> merge_key(const Model& model, const MemAccess& a, const MemAccess& b) {
+    auto side = [&](const MemAccess& m) {
+      EventView v = model.view({m.issuer, m.event});
+      return v.site_key() ^ (static_cast<uint64_t>(model.event({m.issuer, m.event}).call) << 40) ^
+             (static_cast<uint64_t>(m.kind) << 56);
+    };
+    auto win = [&](const MemAccess& m) { return m.at_target ? model.view({m.issuer, m.event}).get_or(kF_win, 0) : 0; };
+    uint64_t sa = side(a), sb = side(b);
+    if (sa > sb) std::swap(sa, sb);
+    return {static_cast<uint64_t>(kind_of(a, b)), static_cast<uint64_t>(win(a) ? win(a) : win(b)), sa, sb};
+  }
+
   static Finding describe(const Model& model, const MemAccess& a, const MemAccess& b) {
     Finding f;
-    f.kind = a.at_target && b.at_target ? kKind_rma_conflict
-             : a.at_target || b.at_target ? kKind_target_local_conflict
-                                          : kKind_origin_buffer_conflict;
+    f.kind = kind_of(a, b);
     const int64_t lo = std::max(a.lo, b.lo), hi = std::min(a.hi, b.hi);
     auto side = [&](const MemAccess& m) {
       Access s;
