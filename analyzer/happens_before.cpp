@@ -272,18 +272,8 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
   }
 }
 
-int64_t HappensBefore::component(int rank, int64_t node, int of_rank) const {
-  if (rank == of_rank) return node;
-  if (rank < 0 || rank >= n_ || of_rank < 0 || of_rank >= n_) return -1;
-  const auto& cps = changes_[static_cast<size_t>(rank)];
-  auto it = std::upper_bound(cps.begin(), cps.end(), node, [](int64_t v, const ChangePoint& c) { return v < c.node; });
-  if (it == cps.begin()) return -1;
-  --it;
-  return clocks_[it->offset + static_cast<size_t>(of_rank)];
-}
-
 HappensBefore::Clock HappensBefore::clock(Node b) const {
-  Clock c{b, nullptr};
+  Clock c{b, nullptr, n_};
   if (b.rank < 0 || b.rank >= n_) return c;
   const auto& cps = changes_[static_cast<size_t>(b.rank)];
   auto it = std::upper_bound(cps.begin(), cps.end(), b.index, [](int64_t v, const ChangePoint& cp) { return v < cp.node; });
@@ -291,11 +281,7 @@ HappensBefore::Clock HappensBefore::clock(Node b) const {
   return c;
 }
 
-bool HappensBefore::ordered(Node a, Node b) const {
-  if (a.index < 0 || b.index < 0) return false;
-  if (a.rank == b.rank) return a.index <= b.index;
-  return component(b.rank, b.index, a.rank) >= a.index;
-}
+bool HappensBefore::ordered(Node a, Node b) const { return ordered(a, clock(b)); }
 
 void HappensBefore::compute() {
   changes_.assign(static_cast<size_t>(n_), {});

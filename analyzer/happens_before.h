@@ -38,12 +38,13 @@ class HappensBefore {
   struct Clock {
     Node node;
     const int64_t* row = nullptr;  // null: no edge reached b's rank before b
+    int ranks = 0;                 // row length
   };
   Clock clock(Node b) const;
   bool ordered(Node a, const Clock& b) const {
     if (a.index < 0 || b.node.index < 0) return false;
     if (a.rank == b.node.rank) return a.index <= b.node.index;
-    return b.row && b.row[a.rank] >= a.index;
+    return b.row && a.rank >= 0 && a.rank < b.ranks && b.row[a.rank] >= a.index;
   }
   // Edges that could not be satisfied (inconsistent logs), for the report's notes.
   const std::vector<std::string>& warnings() const { return warnings_; }
@@ -60,8 +61,6 @@ class HappensBefore {
     int64_t node;
     size_t offset;  // into clocks_: world_size entries
   };
-  // Clock of a processed node: the last change point at or before it, with its own component.
-  int64_t component(int rank, int64_t node, int of_rank) const;
   void collect_edges(const RequestTracker& requests);
 
   const Model& model_;

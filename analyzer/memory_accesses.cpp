@@ -143,7 +143,10 @@ class Collector {
     }
     const size_t first_origin = out_.size();
     const AccessKind origin_kind = (e.call == kCall_Get || e.call == kCall_Rget) ? AccessKind::kWrite : AccessKind::kRead;
-    if (!(atomic(target_kind(e.call, op)) && op == kOp_MPI_NO_OP && e.call != kCall_Accumulate && e.call != kCall_Raccumulate))
+    // Fetching atomics with MPI_NO_OP ignore their origin buffer (it may be NULL).
+    const bool fetch_only = op == kOp_MPI_NO_OP && (e.call == kCall_Get_accumulate || e.call == kCall_Rget_accumulate ||
+                                                   e.call == kCall_Fetch_and_op);
+    if (!fetch_only)
       buffer(log, i, e, v.get_or(kF_origin_addr, 0), v.get_or(kF_origin_count, 0), v.get_or(kF_origin_type, -1), origin_kind, win, target);
     buffer(log, i, e, v.get_or(kF_result_addr, 0), v.get_or(kF_result_count, 0), v.get_or(kF_result_type, -1), AccessKind::kWrite, win, target);
     return first_origin;
