@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
-#include "analysis_context.h"
-#include "finding.h"
+#include "model/analysis_context.h"
+#include "detectors/finding.h"
 
 namespace rmacheck {
 

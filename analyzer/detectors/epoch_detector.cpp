@@ -29,8 +29,8 @@
 #include <limits>
 #include <set>
 
-#include "detector.h"
-#include "epoch_tracker.h"
+#include "detectors/detector.h"
+#include "model/epoch_tracker.h"
 
 namespace rmacheck {
 

@@ -14,8 +14,8 @@
 #include <algorithm>
 #include <set>
 
-#include "detector.h"
-#include "epoch_tracker.h"
+#include "detectors/detector.h"
+#include "model/epoch_tracker.h"
 
 namespace rmacheck {
 

@@ -3,7 +3,7 @@
 // was logged and whose exit never was), and the ranks that were not.
 #include <sstream>
 
-#include "detector.h"
+#include "detectors/detector.h"
 
 namespace rmacheck {
 

@@ -16,9 +16,9 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "detector.h"
-#include "happens_before.h"
-#include "memory_accesses.h"
+#include "detectors/detector.h"
+#include "model/happens_before.h"
+#include "model/memory_accesses.h"
 
 namespace rmacheck {
 

@@ -1,4 +1,4 @@
-#include "detector.h"
+#include "detectors/detector.h"
 
 namespace rmacheck {
 

@@ -13,8 +13,8 @@
 // the report merges them by source line.
 #include <string>
 
-#include "detector.h"
-#include "request_tracker.h"
+#include "detectors/detector.h"
+#include "model/request_tracker.h"
 
 namespace rmacheck {
 

@@ -9,8 +9,8 @@
 #include <utility>
 #include <vector>
 
-#include "detector.h"
-#include "request_tracker.h"
+#include "detectors/detector.h"
+#include "model/request_tracker.h"
 
 namespace rmacheck {
 

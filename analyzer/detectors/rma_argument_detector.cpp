@@ -26,8 +26,8 @@
 #include <map>
 #include <set>
 
-#include "detector.h"
-#include "epoch_tracker.h"
+#include "detectors/detector.h"
+#include "model/epoch_tracker.h"
 
 namespace rmacheck {
 

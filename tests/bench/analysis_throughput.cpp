@@ -21,7 +21,7 @@
 
 #include "detectors/detector.h"
 #include "log_writer.h"
-#include "model.h"
+#include "model/model.h"
 #include "record_buffer.h"
 
 using namespace rmacheck;

@@ -6,9 +6,9 @@
 #include <cstring>
 
 #include "detectors/detector.h"
-#include "epoch_tracker.h"
+#include "model/epoch_tracker.h"
 #include "log_builder.h"
-#include "report.h"
+#include "report/report.h"
 
 namespace rmacheck {
 

@@ -3,7 +3,7 @@
 
 #include "detectors/detector.h"
 #include "log_builder.h"
-#include "report.h"
+#include "report/report.h"
 
 namespace rmacheck {
 namespace {

@@ -14,11 +14,11 @@
 #include <vector>
 
 #include "detectors/detector.h"
-#include "log_reader.h"
+#include "log/log_reader.h"
 #include "log_writer.h"
-#include "model.h"
+#include "model/model.h"
 #include "record_buffer.h"
-#include "report.h"
+#include "report/report.h"
 
 namespace rmacheck {
 namespace {

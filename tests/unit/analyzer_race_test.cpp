@@ -4,9 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "detectors/detector.h"
-#include "happens_before.h"
+#include "model/happens_before.h"
 #include "log_builder.h"
-#include "memory_accesses.h"
+#include "model/memory_accesses.h"
 
 namespace rmacheck {
 namespace {

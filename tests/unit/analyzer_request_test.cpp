@@ -7,8 +7,8 @@
 
 #include "detectors/detector.h"
 #include "log_builder.h"
-#include "report.h"
-#include "request_tracker.h"
+#include "report/report.h"
+#include "model/request_tracker.h"
 
 namespace rmacheck {
 

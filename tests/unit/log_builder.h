@@ -13,7 +13,7 @@
 #include <initializer_list>
 #include <vector>
 
-#include "model.h"
+#include "model/model.h"
 
 namespace rmacheck {
 

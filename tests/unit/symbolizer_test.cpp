@@ -2,7 +2,7 @@
 // with a non-zero load bias), the symbolizer_fixture libraries (one with
 // DWARF at a non-zero link base, one without debug info) and libc. Lines are
 // only exact when this file is compiled with -g -O0.
-#include "symbolizer.h"
+#include "log/symbolizer.h"
 
 #include <dlfcn.h>
 #include <gtest/gtest.h>

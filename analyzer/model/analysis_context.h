@@ -5,10 +5,10 @@
 
 #include <memory>
 
-#include "epoch_tracker.h"
-#include "happens_before.h"
-#include "model.h"
-#include "request_tracker.h"
+#include "model/epoch_tracker.h"
+#include "model/happens_before.h"
+#include "model/model.h"
+#include "model/request_tracker.h"
 
 namespace rmacheck {
 

@@ -5,7 +5,7 @@
 
 #include <sstream>
 
-#include "report.h"
+#include "report/report.h"
 
 namespace rmacheck {
 

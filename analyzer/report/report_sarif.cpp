@@ -1,6 +1,6 @@
 // SARIF 2.1.0 output: one rule per finding kind, one result per finding;
 // the first access is the primary location, the others related locations.
-#include "report.h"
+#include "report/report.h"
 
 namespace rmacheck {
 

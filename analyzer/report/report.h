@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "finding.h"
+#include "detectors/finding.h"
 
 namespace rmacheck {
 

@@ -9,8 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "event.h"
-#include "symbolizer.h"
+#include "log/event.h"
+#include "log/symbolizer.h"
 
 namespace rmacheck {
 

@@ -1,4 +1,4 @@
-#include "memory_accesses.h"
+#include "model/memory_accesses.h"
 
 #include <algorithm>
 #include <map>
@@ -6,7 +6,7 @@
 #include <stdexcept>
 #include <optional>
 
-#include "request_activations.h"
+#include "model/request_activations.h"
 
 namespace rmacheck {
 

@@ -1,4 +1,4 @@
-#include "log_reader.h"
+#include "log/log_reader.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

@@ -1,4 +1,4 @@
-#include "location.h"
+#include "report/location.h"
 
 #include "system_modules.h"
 

@@ -1,8 +1,8 @@
-#include "request_activations.h"
+#include "model/request_activations.h"
 
 #include <algorithm>
 
-#include "request_tracker.h"
+#include "model/request_tracker.h"
 
 namespace rmacheck {
 

@@ -1,4 +1,4 @@
-#include "request_tracker.h"
+#include "model/request_tracker.h"
 
 #include <algorithm>
 #include <sstream>

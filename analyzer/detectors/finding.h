@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "model.h"
+#include "model/model.h"
 
 namespace rmacheck {
 
@@ -16,7 +16,7 @@ enum Severity { kError, kWarning };
 
 enum FindingKind : int {
 #define RMACHECK_KIND(id, name, sev, meaning) kKind_##id,
-#include "finding_kinds.def"
+#include "detectors/finding_kinds.def"
 #undef RMACHECK_KIND
   kKindCount
 };

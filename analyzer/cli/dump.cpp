@@ -1,8 +1,8 @@
-#include "dump.h"
+#include "cli/dump.h"
 
 #include <nlohmann/json.hpp>
 
-#include "location.h"
+#include "report/location.h"
 
 namespace rmacheck {
 

@@ -1,11 +1,11 @@
-#include "happens_before.h"
+#include "model/happens_before.h"
 
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <tuple>
 
-#include "request_activations.h"
+#include "model/request_activations.h"
 
 namespace rmacheck {
 

@@ -1,4 +1,4 @@
-#include "symbolizer.h"
+#include "log/symbolizer.h"
 
 #include <cxxabi.h>
 #include <dwarf.h>

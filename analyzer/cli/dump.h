@@ -3,7 +3,7 @@
 
 #include <ostream>
 
-#include "model.h"
+#include "model/model.h"
 
 namespace rmacheck {
 void dump_events(const Model& model, std::ostream& out);

@@ -1,4 +1,4 @@
-#include "analysis_context.h"
+#include "model/analysis_context.h"
 
 namespace rmacheck {
 

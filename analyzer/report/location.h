@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "model.h"
-#include "symbolizer.h"
+#include "model/model.h"
+#include "log/symbolizer.h"
 
 namespace rmacheck {
 

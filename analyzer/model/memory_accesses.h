@@ -11,9 +11,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "happens_before.h"
-#include "model.h"
-#include "request_tracker.h"
+#include "model/happens_before.h"
+#include "model/model.h"
+#include "model/request_tracker.h"
 
 namespace rmacheck {
 

@@ -9,8 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "model.h"
-#include "request_tracker.h"
+#include "model/model.h"
+#include "model/request_tracker.h"
 
 namespace rmacheck {
 

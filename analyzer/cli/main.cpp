@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "detectors/detector.h"
-#include "dump.h"
-#include "launcher.h"
-#include "report.h"
+#include "cli/dump.h"
+#include "cli/launcher.h"
+#include "report/report.h"
 
 using namespace rmacheck;
 

@@ -1,4 +1,4 @@
-#include "epoch_tracker.h"
+#include "model/epoch_tracker.h"
 
 #include <algorithm>
 

@@ -1,10 +1,10 @@
-#include "report.h"
+#include "report/report.h"
 
 #include <algorithm>
 #include <map>
 #include <set>
 
-#include "location.h"
+#include "report/location.h"
 
 namespace rmacheck {
 
@@ -13,7 +13,7 @@ using nlohmann::json;
 const KindInfo& kind_info(FindingKind k) {
   static const KindInfo kinds[] = {
 #define RMACHECK_KIND(id, name, sev, meaning) {name, sev, meaning},
-#include "finding_kinds.def"
+#include "detectors/finding_kinds.def"
 #undef RMACHECK_KIND
   };
   return kinds[k];

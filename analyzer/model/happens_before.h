@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "model.h"
-#include "request_tracker.h"
+#include "model/model.h"
+#include "model/request_tracker.h"
 
 namespace rmacheck {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "log_reader.h"
+#include "log/log_reader.h"
 
 namespace rmacheck {
 

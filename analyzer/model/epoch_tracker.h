@@ -65,7 +65,7 @@
 #include <utility>
 #include <vector>
 
-#include "finding.h"
+#include "detectors/finding.h"
 
 namespace rmacheck {
 
