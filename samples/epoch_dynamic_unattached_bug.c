@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: invalid-rma-arg lines=38
+// rmacheck-expect: invalid-rma-arg at=put
 //
 // A dynamic window: every rank allocates N ints, attaches them and publishes
 // their address; its left neighbour then writes the last int. MPI_Win_attach
@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 
     int value = rank;
     MPI_Win_lock_all(0, win);
-    int rc = MPI_Put(&value, 1, MPI_INT, right, MPI_Aint_add(addrs[right], (N - 1) * sizeof(int)), 1, MPI_INT, win);
+    int rc = MPI_Put(&value, 1, MPI_INT, right, MPI_Aint_add(addrs[right], (N - 1) * sizeof(int)), 1, MPI_INT, win);  // @put
     MPI_Win_unlock_all(win);
     if (rc != MPI_SUCCESS)
         fprintf(stderr, "rank %d: MPI_Put failed (error %d)\n", rank, rc);

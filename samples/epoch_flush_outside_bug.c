@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: epoch-mismatch lines=28,30
+// rmacheck-expect: epoch-mismatch at=win_fence,win_flush
 //
 // Ring exchange in a fence epoch, with an MPI_Win_flush added "to push the
 // data out". MPI_Win_flush is only allowed inside a passive-target epoch
@@ -25,9 +25,9 @@ int main(int argc, char **argv)
     *halo = 0.0;
 
     double edge = rank + 0.5;
-    MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
+    MPI_Win_fence(MPI_MODE_NOPRECEDE, win);  // @win_fence
     MPI_Put(&edge, 1, MPI_DOUBLE, right, 0, 1, MPI_DOUBLE, win);
-    int rc = MPI_Win_flush(right, win);   // BUG: not in a passive-target epoch
+    int rc = MPI_Win_flush(right, win);   // @win_flush BUG: not in a passive-target epoch
     if (rc != MPI_SUCCESS)
         fprintf(stderr, "rank %d: MPI_Win_flush failed (error %d)\n", rank, rc);
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);

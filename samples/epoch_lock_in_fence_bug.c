@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: epoch-mismatch lines=34,38,41
+// rmacheck-expect: epoch-mismatch at=win_fence,win_lock,win_fence2
 //
 // Two phases on one window. Phase 1 (fences): every rank puts its rank into
 // its right neighbour's NEIGHBOUR slot. Phase 2 (passive target): every rank
@@ -31,14 +31,14 @@ int main(int argc, char **argv)
     // Phase 1: active target.
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
     MPI_Put(&rank, 1, MPI_INT, right, NEIGHBOUR, 1, MPI_INT, win);
-    MPI_Win_fence(0, win);   // ends phase 1 (BUG: should assert MPI_MODE_NOSUCCEED)
+    MPI_Win_fence(0, win);   // @win_fence ends phase 1 (BUG: should assert MPI_MODE_NOSUCCEED)
 
     // Phase 2: passive target.
     int one = 1;
-    MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
+    MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);  // @win_lock
     MPI_Accumulate(&one, 1, MPI_INT, 0, COUNTER, 1, MPI_INT, MPI_SUM, win);
     MPI_Win_unlock(0, win);
-    MPI_Win_fence(0, win);   // "to be safe" (BUG: mixes a fence epoch with the lock epochs)
+    MPI_Win_fence(0, win);   // @win_fence2 "to be safe" (BUG: mixes a fence epoch with the lock epochs)
 
     if (rank == 0)
         printf("epoch_lock_in_fence: counter %d (expected %d)\n", slots[COUNTER], size);

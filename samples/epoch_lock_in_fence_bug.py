@@ -1,5 +1,5 @@
 # rmacheck-sample: ranks=4 timeout=60
-# rmacheck-expect: epoch-mismatch lines=22,24,27
+# rmacheck-expect: epoch-mismatch at=fence,lock,fence2
 #
 # A halo exchange with fences, followed by a global counter on rank 0
 # updated under an exclusive lock, and one more fence at the end. The fence
@@ -19,12 +19,12 @@ win = MPI.Win.Create(slots, disp_unit=slots.itemsize, comm=comm)
 
 win.Fence(MPI.MODE_NOPRECEDE)
 win.Put(np.array([rank], dtype='i'), (rank + 1) % size, target=0)
-win.Fence()  # ends the exchange (BUG: should assert MODE_NOSUCCEED)
+win.Fence()  # @fence ends the exchange (BUG: should assert MODE_NOSUCCEED)
 
-win.Lock(0, MPI.LOCK_EXCLUSIVE)
+win.Lock(0, MPI.LOCK_EXCLUSIVE)  # @lock
 win.Accumulate(np.ones(1, dtype='i'), 0, target=1, op=MPI.SUM)
 win.Unlock(0)
-win.Fence()  # "to be safe" (BUG: mixes a fence epoch with the lock epochs)
+win.Fence()  # @fence2 "to be safe" (BUG: mixes a fence epoch with the lock epochs)
 
 if rank == 0:
     print(f"epoch_lock_in_fence_bug.py: counter {slots[1]} (expected {size})")

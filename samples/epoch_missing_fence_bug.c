@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=30 complete=false exit=47
-// rmacheck-expect: missing-epoch lines=28
+// rmacheck-expect: missing-epoch at=put
 //
 // Ring exchange: every rank puts a value into the inbox of its right
 // neighbour. The MPI_Win_fence that should open the access epoch is missing,
@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 
     int value = rank * 10;
     // BUG: no MPI_Win_fence(MPI_MODE_NOPRECEDE, win) before the first RMA call.
-    MPI_Put(&value, 1, MPI_INT, right, 0, 1, MPI_INT, win);
+    MPI_Put(&value, 1, MPI_INT, right, 0, 1, MPI_INT, win);  // @put
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
 
     if (*inbox != left * 10)

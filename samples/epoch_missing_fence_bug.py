@@ -1,5 +1,5 @@
 # rmacheck-sample: ranks=4 timeout=30 complete=false exit=1
-# rmacheck-expect: missing-epoch lines=23
+# rmacheck-expect: missing-epoch at=put
 #
 # Every rank puts its block into its right neighbour's window, then "waits
 # for the data" with a fence. The fence that opens the access epoch is
@@ -20,7 +20,7 @@ win = MPI.Win.Create(halo, disp_unit=halo.itemsize, comm=comm)
 
 mine = np.full(4, rank, dtype='d')
 # BUG: win.Fence(MPI.MODE_NOPRECEDE) is missing here
-win.Put(mine, right)
+win.Put(mine, right)  # @put
 win.Fence(MPI.MODE_NOSUCCEED)
 
 if not np.all(halo == left):

@@ -1,5 +1,5 @@
 # rmacheck-sample: ranks=4 timeout=60
-# rmacheck-expect: unclosed-epoch lines=20,25
+# rmacheck-expect: unclosed-epoch at=lock,free
 #
 # Every rank adds its rank to a total on rank 0 with Accumulate under a
 # shared lock, but the Unlock is missing: each rank reaches Win_free with
@@ -17,11 +17,11 @@ total = np.zeros(1, dtype='i')
 win = MPI.Win.Create(total, disp_unit=total.itemsize, comm=comm)
 
 mine = np.array([rank], dtype='i')
-win.Lock(0, MPI.LOCK_SHARED)
+win.Lock(0, MPI.LOCK_SHARED)  # @lock
 win.Accumulate(mine, 0, op=MPI.SUM)
 # BUG: win.Unlock(0) is missing
 
 comm.Barrier()
-win.Free()
+win.Free()  # @free
 if rank == 0:
     print(f"epoch_missing_unlock_bug.py: total {total[0]} (expected {size * (size - 1) // 2})")

@@ -1,6 +1,6 @@
 // rmacheck-sample: ranks=2 timeout=8 complete=false
-// rmacheck-expect: epoch-mismatch lines=17,36 ranks=1
-// rmacheck-expect: hang lines=17,44
+// rmacheck-expect: epoch-mismatch at=win_lock,win_lock2 ranks=1
+// rmacheck-expect: hang at=win_lock,barrier
 //
 // Rank 1 reads a counter on rank 0 and then increments it with a helper,
 // all under one exclusive lock. But the helper takes its own (shared) lock
@@ -14,7 +14,7 @@
 static void bump(MPI_Win win, int target)
 {
     int one = 1;
-    MPI_Win_lock(MPI_LOCK_SHARED, target, 0, win);
+    MPI_Win_lock(MPI_LOCK_SHARED, target, 0, win);  // @win_lock
     MPI_Accumulate(&one, 1, MPI_INT, target, 0, 1, MPI_INT, MPI_SUM, win);
     MPI_Win_unlock(target, win);
 }
@@ -33,7 +33,7 @@ int main(int argc, char **argv)
 
     if (rank == 1) {
         int before = -1;
-        MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
+        MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);  // @win_lock2
         MPI_Get(&before, 1, MPI_INT, 0, 0, 1, MPI_INT, win);
         MPI_Win_flush(0, win);
         bump(win, 0);   // BUG: locks rank 0 again inside the epoch
@@ -41,7 +41,7 @@ int main(int argc, char **argv)
         printf("epoch_nested_lock: counter was %d\n", before);
     }
 
-    MPI_Barrier(MPI_COMM_WORLD);   // wait for rank 1
+    MPI_Barrier(MPI_COMM_WORLD);   // @barrier wait for rank 1
     MPI_Win_free(&win);
     MPI_Finalize();
     return 0;

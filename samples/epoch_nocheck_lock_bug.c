@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: assert-violation lines=28,31
+// rmacheck-expect: assert-violation at=win_lock,win_lock2
 //
 // Rank 0 fills its part of a result table on rank 2 under an exclusive lock
 // with MPI_MODE_NOCHECK, which promises that no other process holds or
@@ -25,10 +25,10 @@ int main(int argc, char **argv)
 
     int value = rank + 10;
     if (rank == 0)   // BUG: rank 1 locks rank 2 too
-        MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 2, MPI_MODE_NOCHECK, win);
+        MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 2, MPI_MODE_NOCHECK, win);  // @win_lock
     MPI_Barrier(MPI_COMM_WORLD);
     if (rank == 1)
-        MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 2, 0, win);
+        MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 2, 0, win);  // @win_lock2
     if (rank < 2)
         MPI_Put(&value, 1, MPI_INT, 2, rank, 1, MPI_INT, win);
     MPI_Barrier(MPI_COMM_WORLD);

@@ -1,6 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=8 complete=false
-// rmacheck-expect: epoch-mismatch lines=34,41
-// rmacheck-expect: hang lines=41,48
+// rmacheck-expect: epoch-mismatch at=win_post,win_start
+// rmacheck-expect: hang at=win_start,win_free
 //
 // Rank 0 collects one value from every other rank with post/start/complete/
 // wait. The group rank 0 posts to is built from the wrong range and leaves
@@ -31,21 +31,21 @@ int main(int argc, char **argv)
         int range[1][3] = {{1, size - 2, 1}};   // BUG: should be {1, size - 1, 1}
         MPI_Group origins;
         MPI_Group_range_incl(world, 1, range, &origins);
-        MPI_Win_post(origins, 0, win);
+        MPI_Win_post(origins, 0, win);  // @win_post
         MPI_Win_wait(win);
         MPI_Group_free(&origins);
     } else {
         int zero = 0, value = rank * 100;
         MPI_Group target_group;
         MPI_Group_incl(world, 1, &zero, &target_group);
-        MPI_Win_start(target_group, 0, win);
+        MPI_Win_start(target_group, 0, win);  // @win_start
         MPI_Put(&value, 1, MPI_INT, 0, rank, 1, MPI_INT, win);
         MPI_Win_complete(win);
         MPI_Group_free(&target_group);
     }
 
     MPI_Group_free(&world);
-    MPI_Win_free(&win);
+    MPI_Win_free(&win);  // @win_free
     MPI_Finalize();
     return 0;
 }

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: unclosed-epoch lines=14,39 ranks=0
+// rmacheck-expect: unclosed-epoch at=win_lock,win_free ranks=0
 //
 // Every rank adds its rank to a total on rank 0 with MPI_Accumulate under a
 // shared lock. contribute() returns early for a zero contribution and skips
@@ -11,7 +11,7 @@
 
 static void contribute(MPI_Win win, int value)
 {
-    MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win);
+    MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win);  // @win_lock
     if (value == 0)
         return;   // BUG: returns with the lock epoch still open
     MPI_Accumulate(&value, 1, MPI_INT, 0, 0, 1, MPI_INT, MPI_SUM, win);
@@ -36,7 +36,7 @@ int main(int argc, char **argv)
     if (rank == 0)
         printf("epoch_unclosed_lock: total %d (expected %d)\n", *total, size * (size - 1) / 2);
 
-    MPI_Win_free(&win);
+    MPI_Win_free(&win);  // @win_free
     MPI_Finalize();
     return 0;
 }

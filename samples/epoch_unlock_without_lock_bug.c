@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: epoch-mismatch lines=32 ranks=0
+// rmacheck-expect: epoch-mismatch at=win_unlock ranks=0
 //
 // Rank 0 publishes a configuration value; the other ranks read it with
 // MPI_Get under a shared lock. The unlock was moved out of the `if`, so
@@ -29,7 +29,7 @@ int main(int argc, char **argv)
         MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win);
         MPI_Get(&value, 1, MPI_INT, 0, 0, 1, MPI_INT, win);
     }
-    int rc = MPI_Win_unlock(0, win);   // BUG: rank 0 holds no lock
+    int rc = MPI_Win_unlock(0, win);   // @win_unlock BUG: rank 0 holds no lock
     if (rc != MPI_SUCCESS)
         fprintf(stderr, "rank %d: MPI_Win_unlock failed (error %d)\n", rank, rc);
     if (rank != 0 && value != 42)

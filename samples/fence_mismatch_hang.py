@@ -1,6 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=8 complete=false
-# rmacheck-expect: fence-mismatch lines=25,27
-# rmacheck-expect: hang lines=25
+# rmacheck-expect: fence-mismatch at=fence,free
+# rmacheck-expect: hang at=fence
 #
 # The fence-and-put example of an introductory mpi4py course, with the
 # classic mistake: only the ranks that move data (0 and 1) call win.Fence(),
@@ -22,8 +22,8 @@ data = np.arange(10, dtype='i') * 3
 if rank < 2:
     win.Fence()
     win.Put(data, 1 - rank)  # ranks 0 and 1 swap their data
-    win.Fence()                 # BUG: ranks 2 and 3 never call Win_fence
+    win.Fence()                 # @fence BUG: ranks 2 and 3 never call Win_fence
 
-win.Free()
+win.Free()  # @free
 if rank == 0:
     print("fence_mismatch_hang.py: done")

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: assert-violation lines=31,32
+// rmacheck-expect: assert-violation at=put,win_fence
 //
 // Several rounds of a ring shift: in round k every rank puts a value into
 // slot k of its right neighbour. Every fence asserts MPI_MODE_NOPRECEDE
@@ -28,8 +28,8 @@ int main(int argc, char **argv)
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);   // correct: nothing is pending yet
     for (int k = 0; k < ROUNDS; k++) {
         int value = rank * 10 + k;
-        MPI_Put(&value, 1, MPI_INT, right, k, 1, MPI_INT, win);
-        MPI_Win_fence(MPI_MODE_NOPRECEDE, win);   // BUG: completes the Put above
+        MPI_Put(&value, 1, MPI_INT, right, k, 1, MPI_INT, win);  // @put
+        MPI_Win_fence(MPI_MODE_NOPRECEDE, win);   // @win_fence BUG: completes the Put above
     }
 
     for (int k = 0; k < ROUNDS; k++)

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: assert-violation lines=30,33
+// rmacheck-expect: assert-violation at=win_fence,accumulate
 //
 // Epoch 1: every rank puts its rank into its right neighbour. Epoch 2 is
 // meant to be read-only, so its opening fence asserts MPI_MODE_NOPUT ("the
@@ -27,10 +27,10 @@ int main(int argc, char **argv)
 
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
     MPI_Put(&rank, 1, MPI_INT, right, FROM_LEFT, 1, MPI_INT, win);
-    MPI_Win_fence(MPI_MODE_NOPUT, win);   // BUG: rank 0's window is updated below
+    MPI_Win_fence(MPI_MODE_NOPUT, win);   // @win_fence BUG: rank 0's window is updated below
     int peek = -1, one = 1;
     MPI_Get(&peek, 1, MPI_INT, left, FROM_LEFT, 1, MPI_INT, win);
-    MPI_Accumulate(&one, 1, MPI_INT, 0, COUNT, 1, MPI_INT, MPI_SUM, win);
+    MPI_Accumulate(&one, 1, MPI_INT, 0, COUNT, 1, MPI_INT, MPI_SUM, win);  // @accumulate
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
 
     if (rank == 0)

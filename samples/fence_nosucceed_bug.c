@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: assert-violation lines=30,31
+// rmacheck-expect: assert-violation at=win_fence,get
 //
 // Every rank puts a value into its right neighbour, closes the epoch with a
 // fence asserting MPI_MODE_NOSUCCEED ("no RMA call follows"), and then reads
@@ -27,8 +27,8 @@ int main(int argc, char **argv)
     int value = rank + 100, check = -1;
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
     MPI_Put(&value, 1, MPI_INT, right, 0, 1, MPI_INT, win);
-    MPI_Win_fence(MPI_MODE_NOSUCCEED, win);   // BUG: an RMA call follows
-    int rc = MPI_Get(&check, 1, MPI_INT, right, 0, 1, MPI_INT, win);
+    MPI_Win_fence(MPI_MODE_NOSUCCEED, win);   // @win_fence BUG: an RMA call follows
+    int rc = MPI_Get(&check, 1, MPI_INT, right, 0, 1, MPI_INT, win);  // @get
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
 
     if (rc != MPI_SUCCESS)

@@ -1,5 +1,5 @@
 # rmacheck-sample: ranks=4 timeout=60
-# rmacheck-expect: request-misuse lines=26,29
+# rmacheck-expect: request-misuse at=startall,startall2
 #
 # BUG: Start on active persistent requests. The persistent-request ring of
 # persistent_ring.py, where the student "primes" the ring by starting both
@@ -23,10 +23,10 @@ recvbuf = np.empty(5, dtype='d')
 send_req = comm.Send_init(sendbuf, dest=right, tag=7)
 recv_req = comm.Recv_init(recvbuf, source=left, tag=7)
 
-MPI.Prequest.Startall([recv_req, send_req])
+MPI.Prequest.Startall([recv_req, send_req])  # @startall
 for it in range(4):
     try:
-        MPI.Prequest.Startall([recv_req, send_req])
+        MPI.Prequest.Startall([recv_req, send_req])  # @startall2
     except MPI.Exception as e:
         print(f"persistent_ring_start_active.py: rank {rank} iteration {it}: {e}", file=sys.stderr)
     MPI.Request.Waitall([recv_req, send_req])

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=40,42 ranks=0,2
+// rmacheck-expect: rma-conflict at=accumulate,accumulate2 ranks=0,2
 //
 // Rank 1's window holds an array of records {int hits; short flags;}. Two
 // modules add hit counts with MPI_Accumulate(MPI_SUM) through derived
@@ -37,9 +37,9 @@ int main(int argc, char **argv)
     int hits[NREC] = {1, 2, 3};
     MPI_Win_lock_all(0, win);
     if (rank == 0)
-        MPI_Accumulate(hits, NREC, MPI_INT, 1, 0, 1, padded_hits, MPI_SUM, win);
+        MPI_Accumulate(hits, NREC, MPI_INT, 1, 0, 1, padded_hits, MPI_SUM, win);  // @accumulate
     if (rank == 2)
-        MPI_Accumulate(hits, NREC, MPI_INT, 1, 0, 1, packed_hits, MPI_SUM, win);
+        MPI_Accumulate(hits, NREC, MPI_INT, 1, 0, 1, packed_hits, MPI_SUM, win);  // @accumulate2
     MPI_Win_unlock_all(win);
 
     MPI_Type_free(&packed_hits);

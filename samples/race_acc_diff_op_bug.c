@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=27,29 ranks=0,2
+// rmacheck-expect: rma-conflict at=accumulate,accumulate2 ranks=0,2
 //
 // Two origins update one integer of rank 1 concurrently with different
 // reduction ops. Accumulates are element-wise atomic only with each other's
@@ -24,9 +24,9 @@ int main(int argc, char** argv) {
   MPI_Win_lock_all(0, win);
   if (rank == 0) {
     // rank 0 counts events...
-    MPI_Accumulate(&one, 1, MPI_INT, 1, 0, 1, MPI_INT, MPI_SUM, win);
+    MPI_Accumulate(&one, 1, MPI_INT, 1, 0, 1, MPI_INT, MPI_SUM, win);  // @accumulate
   } else if (rank == 2) {
-    MPI_Accumulate(&high, 1, MPI_INT, 1, 0, 1, MPI_INT, MPI_MAX, win);  // ...while rank 2 raises a high-water mark
+    MPI_Accumulate(&high, 1, MPI_INT, 1, 0, 1, MPI_INT, MPI_MAX, win);  // @accumulate2 ...while rank 2 raises a high-water mark
   }
   MPI_Win_unlock_all(win);
 

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=34,36 ranks=0,2
+// rmacheck-expect: rma-conflict at=accumulate,accumulate2 ranks=0,2
 //
 // Rank 1 holds a statistics record {int count; float sum;} in its window
 // (disp_unit 4: COUNT = 0, SUM = 1). Inside shared-lock epochs, rank 0 adds
@@ -31,9 +31,9 @@ int main(int argc, char **argv)
     float sample = 2.5f;
     MPI_Win_lock(MPI_LOCK_SHARED, 1, 0, win);
     if (rank == 0)
-        MPI_Accumulate(&one, 1, MPI_INT, 1, COUNT, 1, MPI_INT, MPI_SUM, win);
+        MPI_Accumulate(&one, 1, MPI_INT, 1, COUNT, 1, MPI_INT, MPI_SUM, win);  // @accumulate
     if (rank == 2)
-        MPI_Accumulate(&sample, 1, MPI_FLOAT, 1, COUNT, 1, MPI_FLOAT, MPI_SUM, win);   // BUG: should be SUM
+        MPI_Accumulate(&sample, 1, MPI_FLOAT, 1, COUNT, 1, MPI_FLOAT, MPI_SUM, win);   // @accumulate2 BUG: should be SUM
     MPI_Win_unlock(1, win);
 
     MPI_Win_free(&win);

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=35,37 ranks=0,2
+// rmacheck-expect: rma-conflict at=accumulate,accumulate2 ranks=0,2
 //
 // Rank 1 keeps a 32-bit event counter per channel. Rank 0 was written for an
 // older layout with two 16-bit counters per channel and bumps them with
@@ -32,9 +32,9 @@ int main(int argc, char **argv)
     int one = 1;
     MPI_Win_lock(MPI_LOCK_SHARED, 1, 0, win);
     if (rank == 0)
-        MPI_Accumulate(halves, 2, MPI_SHORT, 1, 0, 2, MPI_SHORT, MPI_SUM, win);   // BUG: stale layout
+        MPI_Accumulate(halves, 2, MPI_SHORT, 1, 0, 2, MPI_SHORT, MPI_SUM, win);   // @accumulate BUG: stale layout
     if (rank == 2)
-        MPI_Accumulate(&one, 1, MPI_INT, 1, 0, 1, MPI_INT, MPI_SUM, win);
+        MPI_Accumulate(&one, 1, MPI_INT, 1, 0, 1, MPI_INT, MPI_SUM, win);  // @accumulate2
     MPI_Win_unlock(1, win);
 
     MPI_Win_free(&win);

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=28,31 ranks=0,2
+// rmacheck-expect: rma-conflict at=accumulate,accumulate2 ranks=0,2
 //
 // A byte-addressed window (disp_unit 1) of int bins on rank 1. Rank 0 adds to
 // bins 0 and 1 (bytes [0,8)) with MPI_Accumulate(MPI_INT, MPI_SUM); rank 2
@@ -25,10 +25,10 @@ int main(int argc, char **argv)
     int two[2] = {1, 1}, one = 1, bin = 1;
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
     if (rank == 0)
-        MPI_Accumulate(two, 2, MPI_INT, 1, 0, 2, MPI_INT, MPI_SUM, win);
+        MPI_Accumulate(two, 2, MPI_INT, 1, 0, 2, MPI_INT, MPI_SUM, win);  // @accumulate
     if (rank == 2) {
         MPI_Aint where = bin * sizeof(short);   // BUG: bins are ints
-        MPI_Accumulate(&one, 1, MPI_INT, 1, where, 1, MPI_INT, MPI_SUM, win);
+        MPI_Accumulate(&one, 1, MPI_INT, 1, where, 1, MPI_INT, MPI_SUM, win);  // @accumulate2
     }
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
 

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=37 ranks=0,2
+// rmacheck-expect: rma-conflict at=put ranks=0,2
 //
 // A registry slot in a dynamic window (MPI_Win_create_dynamic): rank 1
 // attaches N ints and broadcasts their address (MPI_Get_address + MPI_Bcast);
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
     if (rank != 1) {
         int entry[N] = {rank, rank + 10, rank + 20, rank + 30};
         MPI_Win_lock_all(0, win);   // BUG: no exclusion between the two writers
-        MPI_Put(entry, N, MPI_INT, 1, addr, N, MPI_INT, win);
+        MPI_Put(entry, N, MPI_INT, 1, addr, N, MPI_INT, win);  // @put
         MPI_Win_unlock_all(win);
     }
     MPI_Barrier(MPI_COMM_WORLD);   // all epochs closed

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=28,30 ranks=0,2
+// rmacheck-expect: rma-conflict at=accumulate,get ranks=0,2
 //
 // Progress counters on rank 1: worker rank 0 adds the items it finished to
 // rank 1's counters with MPI_Accumulate (MPI_SUM), while monitor rank 2 reads
@@ -25,9 +25,9 @@ int main(int argc, char **argv)
     int done[NC] = {5, 6, 7, 8}, seen[NC] = {0};
     MPI_Win_lock_all(0, win);
     if (rank == 0)
-        MPI_Accumulate(done, NC, MPI_INT, 1, 0, NC, MPI_INT, MPI_SUM, win);
+        MPI_Accumulate(done, NC, MPI_INT, 1, 0, NC, MPI_INT, MPI_SUM, win);  // @accumulate
     if (rank == 2)
-        MPI_Get(seen, NC, MPI_INT, 1, 0, NC, MPI_INT, win);   // BUG: not atomic w.r.t. the Accumulate
+        MPI_Get(seen, NC, MPI_INT, 1, 0, NC, MPI_INT, win);   // @get BUG: not atomic w.r.t. the Accumulate
     MPI_Win_unlock_all(win);
 
     if (rank == 2)

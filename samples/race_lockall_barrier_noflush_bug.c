@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=35,39 ranks=0,2
+// rmacheck-expect: rma-conflict at=put,get ranks=0,2
 //
 // Inside one MPI_Win_lock_all epoch, rank 0 puts a message into rank 1's
 // mailbox, everybody meets in MPI_Barrier, then rank 2 gets the mailbox from
@@ -32,11 +32,11 @@ int main(int argc, char **argv)
     if (rank == 0) {
         for (int i = 0; i < N; i++)
             msg[i] = 7 * i;
-        MPI_Put(msg, N, MPI_INT, 1, 0, N, MPI_INT, win);
+        MPI_Put(msg, N, MPI_INT, 1, 0, N, MPI_INT, win);  // @put
     }
     MPI_Barrier(MPI_COMM_WORLD);   // BUG: the Put was never flushed: it may not be at rank 1 yet
     if (rank == 2) {
-        MPI_Get(got, N, MPI_INT, 1, 0, N, MPI_INT, win);
+        MPI_Get(got, N, MPI_INT, 1, 0, N, MPI_INT, win);  // @get
         MPI_Win_flush(1, win);
     }
     MPI_Win_unlock_all(win);

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=27,33 ranks=0,1
+// rmacheck-expect: rma-conflict at=put,put2 ranks=0,1
 //
 // Like race_msg_order_fixed.c, but rank 0 sends the "defaults are in place"
 // token BEFORE closing its lock epoch. A Put is complete at the target only
@@ -24,13 +24,13 @@ int main(int argc, char **argv)
     int defaults[N] = {1, 1, 1}, custom[N] = {5, 6, 7};
     if (rank == 0) {
         MPI_Win_lock(MPI_LOCK_SHARED, 2, 0, win);
-        MPI_Put(defaults, N, MPI_INT, 2, 0, N, MPI_INT, win);
+        MPI_Put(defaults, N, MPI_INT, 2, 0, N, MPI_INT, win);  // @put
         MPI_Send(&token, 1, MPI_INT, 1, 0, MPI_COMM_WORLD);   // BUG: before the unlock completes the Put
         MPI_Win_unlock(2, win);
     } else if (rank == 1) {
         MPI_Recv(&token, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         MPI_Win_lock(MPI_LOCK_SHARED, 2, 0, win);
-        MPI_Put(custom, N, MPI_INT, 2, 0, N, MPI_INT, win);
+        MPI_Put(custom, N, MPI_INT, 2, 0, N, MPI_INT, win);  // @put2
         MPI_Win_unlock(2, win);
     }
     MPI_Barrier(MPI_COMM_WORLD);

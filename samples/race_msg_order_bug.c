@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=28,33 ranks=0,1
+// rmacheck-expect: rma-conflict at=put,put2 ranks=0,1
 //
 // Hand-over of a configuration block on rank 2 without the hand-over: rank 0
 // writes the defaults with MPI_Put and rank 1 overrides the same block with
@@ -25,12 +25,12 @@ int main(int argc, char **argv)
     int defaults[N] = {1, 1, 1}, custom[N] = {5, 6, 7};
     if (rank == 0) {
         MPI_Win_lock(MPI_LOCK_SHARED, 2, 0, win);
-        MPI_Put(defaults, N, MPI_INT, 2, 0, N, MPI_INT, win);
+        MPI_Put(defaults, N, MPI_INT, 2, 0, N, MPI_INT, win);  // @put
         MPI_Win_unlock(2, win);
     } else if (rank == 1) {
         // BUG: does not wait for rank 0 to finish writing the defaults
         MPI_Win_lock(MPI_LOCK_SHARED, 2, 0, win);
-        MPI_Put(custom, N, MPI_INT, 2, 0, N, MPI_INT, win);
+        MPI_Put(custom, N, MPI_INT, 2, 0, N, MPI_INT, win);  // @put2
         MPI_Win_unlock(2, win);
     }
     MPI_Barrier(MPI_COMM_WORLD);

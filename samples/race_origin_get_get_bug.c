@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: origin-buffer-conflict lines=31 ranks=0
+// rmacheck-expect: origin-buffer-conflict at=get ranks=0
 //
 // Rank 0 collects one row from every other rank with MPI_Get in one fence
 // epoch, but passes the same destination `row` to every Get instead of
@@ -28,7 +28,7 @@ int main(int argc, char **argv)
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
     if (rank == 0)
         for (int t = 1; t < size; t++)
-            MPI_Get(row, N, MPI_INT, t, 0, N, MPI_INT, win);   // BUG: every Get lands in `row`
+            MPI_Get(row, N, MPI_INT, t, 0, N, MPI_INT, win);   // @get BUG: every Get lands in `row`
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
 
     if (rank == 0)

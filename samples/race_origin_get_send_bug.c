@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: origin-buffer-conflict lines=30,31 ranks=0
+// rmacheck-expect: origin-buffer-conflict at=get,send ranks=0
 //
 // Forwarding: rank 0 fetches a block from rank 1's window with MPI_Get and
 // forwards it to rank 2 with MPI_Send -- before the closing MPI_Win_fence.
@@ -27,8 +27,8 @@ int main(int argc, char **argv)
     int block[N] = {0};
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
     if (rank == 0) {
-        MPI_Get(block, N, MPI_INT, 1, 0, N, MPI_INT, win);
-        MPI_Send(block, N, MPI_INT, 2, 0, MPI_COMM_WORLD);   // BUG: the Get is not complete yet
+        MPI_Get(block, N, MPI_INT, 1, 0, N, MPI_INT, win);  // @get
+        MPI_Send(block, N, MPI_INT, 2, 0, MPI_COMM_WORLD);   // @send BUG: the Get is not complete yet
     } else if (rank == 2) {
         MPI_Recv(block, N, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     }

@@ -1,5 +1,5 @@
 # rmacheck-sample: ranks=3 timeout=60
-# rmacheck-expect: origin-buffer-conflict lines=21,22 ranks=0
+# rmacheck-expect: origin-buffer-conflict at=get,send ranks=0
 #
 # mpi4py version of race_origin_get_send_bug.c: rank 0 fetches a block from
 # rank 1's window with Get and forwards it to rank 2 with Send before the
@@ -18,8 +18,8 @@ win = MPI.Win.Create(vals, disp_unit=vals.itemsize, comm=comm)
 block = np.zeros(N, dtype='i')
 win.Fence(MPI.MODE_NOPRECEDE)
 if rank == 0:
-    win.Get(block, 1, target=0)
-    comm.Send(block, dest=2, tag=0)   # BUG: the Get is complete only after the fence
+    win.Get(block, 1, target=0)  # @get
+    comm.Send(block, dest=2, tag=0)   # @send BUG: the Get is complete only after the fence
 elif rank == 2:
     comm.Recv(block, source=0, tag=0)
 win.Fence(MPI.MODE_NOSUCCEED)

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: origin-buffer-conflict lines=30,31 ranks=0
+// rmacheck-expect: origin-buffer-conflict at=put,recv ranks=0
 //
 // A staging buffer reused too early: rank 0 puts its staged batch into rank
 // 1's window with MPI_Put and immediately receives the next batch from rank 2
@@ -27,8 +27,8 @@ int main(int argc, char **argv)
         stage[i] = rank * 10 + i;
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
     if (rank == 0) {
-        MPI_Put(stage, N, MPI_INT, 1, 0, N, MPI_INT, win);
-        MPI_Recv(stage, N, MPI_INT, 2, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);   // BUG: Put still pending
+        MPI_Put(stage, N, MPI_INT, 1, 0, N, MPI_INT, win);  // @put
+        MPI_Recv(stage, N, MPI_INT, 2, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);   // @recv BUG: Put still pending
     } else if (rank == 2) {
         MPI_Send(stage, N, MPI_INT, 0, 0, MPI_COMM_WORLD);
     }

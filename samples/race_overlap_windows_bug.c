@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=31,33 ranks=0,2
+// rmacheck-expect: rma-conflict at=put,put2 ranks=0,2
 //
 // Two windows over overlapping memory of each rank: the solver's 'interior'
 // window covers cells[0..16), the halo module's 'boundary' window covers
@@ -28,9 +28,9 @@ int main(int argc, char **argv)
     MPI_Win_fence(MPI_MODE_NOPRECEDE, interior);   // same fence order on all ranks
     MPI_Win_fence(MPI_MODE_NOPRECEDE, boundary);
     if (rank == 0)
-        MPI_Put(fresh, 4, MPI_INT, 1, 8, 4, MPI_INT, interior);    // cells[8..12) of rank 1
+        MPI_Put(fresh, 4, MPI_INT, 1, 8, 4, MPI_INT, interior);    // @put cells[8..12) of rank 1
     if (rank == 2)
-        MPI_Put(edge, 4, MPI_INT, 1, 0, 4, MPI_INT, boundary);    // BUG: also cells[8..12) of rank 1
+        MPI_Put(edge, 4, MPI_INT, 1, 0, 4, MPI_INT, boundary);    // @put2 BUG: also cells[8..12) of rank 1
     MPI_Win_fence(MPI_MODE_NOSUCCEED, interior);
     MPI_Win_fence(MPI_MODE_NOSUCCEED, boundary);
 

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=40 ranks=1,2
+// rmacheck-expect: rma-conflict at=put ranks=1,2
 //
 // Post/start/complete/wait gather: rank 0 exposes a buffer of 2*CHUNK+1 ints
 // to ranks 1 and 2 (MPI_Win_post), and each of them puts its slice of CHUNK
@@ -37,7 +37,7 @@ int main(int argc, char **argv)
         for (int i = 0; i <= CHUNK; i++)
             slice[i] = rank * 100 + i;
         MPI_Win_start(root, 0, win);
-        MPI_Put(slice, CHUNK + 1, MPI_INT, 0, (rank - 1) * CHUNK, CHUNK + 1, MPI_INT, win);   // BUG: ghost too
+        MPI_Put(slice, CHUNK + 1, MPI_INT, 0, (rank - 1) * CHUNK, CHUNK + 1, MPI_INT, win);   // @put BUG: ghost too
         MPI_Win_complete(win);
     }
 

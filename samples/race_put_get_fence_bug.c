@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=31,33 ranks=0,2
+// rmacheck-expect: rma-conflict at=put,get ranks=0,2
 //
 // Rank 1 keeps a block of simulation parameters in its window. In each step
 // rank 0 publishes new parameters with MPI_Put and rank 2 fetches them with
@@ -28,9 +28,9 @@ int main(int argc, char **argv)
         for (int i = 0; i < N; i++)
             update[i] = step + 0.25 * i;
         if (rank == 0)
-            MPI_Put(update, N, MPI_DOUBLE, 1, 0, N, MPI_DOUBLE, win);
+            MPI_Put(update, N, MPI_DOUBLE, 1, 0, N, MPI_DOUBLE, win);  // @put
         if (rank == 2)
-            MPI_Get(seen, N, MPI_DOUBLE, 1, 0, N, MPI_DOUBLE, win);   // BUG: same epoch as the Put
+            MPI_Get(seen, N, MPI_DOUBLE, 1, 0, N, MPI_DOUBLE, win);   // @get BUG: same epoch as the Put
         MPI_Win_fence(0, win);
         if (rank == 2)
             printf("race_put_get_fence_bug: step %d sees %.2f\n", step, seen[0]);

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=32,34 ranks=0,2
+// rmacheck-expect: rma-conflict at=put,put2 ranks=0,2
 //
 // Assembling a message in rank 1's window inside one MPI_Win_fence epoch:
 // rank 0 writes the 2-int header (sequence number, payload length) and rank 2
@@ -29,9 +29,9 @@ int main(int argc, char **argv)
 
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
     if (rank == 0)
-        MPI_Put(header, HDR, MPI_INT, 1, 0, HDR, MPI_INT, win);
+        MPI_Put(header, HDR, MPI_INT, 1, 0, HDR, MPI_INT, win);  // @put
     else if (rank == 2)
-        MPI_Put(payload, LEN, MPI_INT, 1, 0, LEN, MPI_INT, win);   // BUG: displacement should be HDR
+        MPI_Put(payload, LEN, MPI_INT, 1, 0, LEN, MPI_INT, win);   // @put2 BUG: displacement should be HDR
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
 
     if (rank == 1)

@@ -1,5 +1,5 @@
 # rmacheck-sample: ranks=3 timeout=60
-# rmacheck-expect: rma-conflict lines=23,25 ranks=0,2
+# rmacheck-expect: rma-conflict at=put,put2 ranks=0,2
 #
 # mpi4py version of race_put_put_fence_bug.c: in one fence epoch rank 0 puts
 # a 2-int header and rank 2 a 6-int payload into rank 1's message buffer, but
@@ -20,9 +20,9 @@ payload = np.arange(100, 100 + LEN, dtype='i')
 
 win.Fence(MPI.MODE_NOPRECEDE)
 if rank == 0:
-    win.Put(header, 1, target=0)
+    win.Put(header, 1, target=0)  # @put
 elif rank == 2:
-    win.Put(payload, 1, target=0)   # BUG: should be target=HDR
+    win.Put(payload, 1, target=0)   # @put2 BUG: should be target=HDR
 win.Fence(MPI.MODE_NOSUCCEED)
 
 if rank == 1:

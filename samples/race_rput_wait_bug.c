@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=31,36 ranks=0,2
+// rmacheck-expect: rma-conflict at=rput,rget ranks=0,2
 //
 // Request-based RMA in one MPI_Win_lock_all epoch: rank 0 publishes results
 // into rank 1's window with MPI_Rput and waits for the request, then all
@@ -28,12 +28,12 @@ int main(int argc, char **argv)
     if (rank == 0) {
         for (int i = 0; i < N; i++)
             result[i] = 3 * i + 1;
-        MPI_Rput(result, N, MPI_INT, 1, 0, N, MPI_INT, win, &req);
+        MPI_Rput(result, N, MPI_INT, 1, 0, N, MPI_INT, win, &req);  // @rput
         MPI_Wait(&req, MPI_STATUS_IGNORE);   // BUG: completes the Rput at the origin only
     }
     MPI_Barrier(MPI_COMM_WORLD);   // "results are published"
     if (rank == 2) {
-        MPI_Rget(got, N, MPI_INT, 1, 0, N, MPI_INT, win, &req);
+        MPI_Rget(got, N, MPI_INT, 1, 0, N, MPI_INT, win, &req);  // @rget
         MPI_Wait(&req, MPI_STATUS_IGNORE);   // got is readable now
         printf("race_rput_wait_bug: got %d %d %d %d\n", got[0], got[1], got[2], got[3]);
     }

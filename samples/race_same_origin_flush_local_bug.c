@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60
-// rmacheck-expect: rma-conflict lines=29,31 ranks=0
+// rmacheck-expect: rma-conflict at=put,get ranks=0
 //
 // Rank 0 writes a row into rank 1's table with MPI_Put and reads it back with
 // MPI_Get in one exclusive lock epoch, with MPI_Win_flush_local in between.
@@ -26,9 +26,9 @@ int main(int argc, char **argv)
         for (int i = 0; i < N; i++)
             row[i] = 10 * i + 1;
         MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 1, 0, win);
-        MPI_Put(row, N, MPI_INT, 1, 0, N, MPI_INT, win);
+        MPI_Put(row, N, MPI_INT, 1, 0, N, MPI_INT, win);  // @put
         MPI_Win_flush_local(1, win);   // BUG: completes the Put at the origin only
-        MPI_Get(back, N, MPI_INT, 1, 0, N, MPI_INT, win);   // read back to verify the write
+        MPI_Get(back, N, MPI_INT, 1, 0, N, MPI_INT, win);   // @get read back to verify the write
         MPI_Win_unlock(1, win);
         printf("%s: read back %d ... %d\n", argv[0], back[0], back[N - 1]);
     }

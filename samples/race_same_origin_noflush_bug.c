@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60
-// rmacheck-expect: rma-conflict lines=29,30 ranks=0
+// rmacheck-expect: rma-conflict at=put,get ranks=0
 //
 // Rank 0 writes a row into rank 1's table with MPI_Put and reads it back with
 // MPI_Get to verify it, in one exclusive lock epoch. Two RMA operations from
@@ -26,8 +26,8 @@ int main(int argc, char **argv)
         for (int i = 0; i < N; i++)
             row[i] = 10 * i + 1;
         MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 1, 0, win);
-        MPI_Put(row, N, MPI_INT, 1, 0, N, MPI_INT, win);
-        MPI_Get(back, N, MPI_INT, 1, 0, N, MPI_INT, win);   // BUG: no MPI_Win_flush before the read-back
+        MPI_Put(row, N, MPI_INT, 1, 0, N, MPI_INT, win);  // @put
+        MPI_Get(back, N, MPI_INT, 1, 0, N, MPI_INT, win);   // @get BUG: no MPI_Win_flush before the read-back
         MPI_Win_unlock(1, win);
         printf("%s: read back %d ... %d\n", argv[0], back[0], back[N - 1]);
     }

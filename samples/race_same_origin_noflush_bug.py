@@ -1,5 +1,5 @@
 # rmacheck-sample: ranks=2 timeout=60
-# rmacheck-expect: rma-conflict lines=23,24 ranks=0
+# rmacheck-expect: rma-conflict at=put,get ranks=0
 #
 # mpi4py version of race_same_origin_noflush_bug.c: rank 0 writes a row into
 # rank 1's table with Put and reads it back with Get to verify it, in one
@@ -20,8 +20,8 @@ if rank == 0:
     row = np.arange(N, dtype='i') * 10 + 1
     back = np.zeros(N, dtype='i')
     win.Lock(1, MPI.LOCK_EXCLUSIVE)
-    win.Put(row, 1, target=0)
-    win.Get(back, 1, target=0)   # BUG: no win.Flush(1) before the read-back
+    win.Put(row, 1, target=0)  # @put
+    win.Get(back, 1, target=0)   # @get BUG: no win.Flush(1) before the read-back
     win.Unlock(1)
     print(f"race_same_origin_noflush_bug.py: read back {back}")
 win.Free()

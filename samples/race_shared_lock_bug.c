@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: rma-conflict lines=27 ranks=0,2
+// rmacheck-expect: rma-conflict at=put ranks=0,2
 //
 // Rank 1 keeps an "owner" record {rank, generation} that the other ranks
 // overwrite when they take over a job. Ranks 0 and 2 each write the record
@@ -24,7 +24,7 @@ int main(int argc, char **argv)
     if (rank != 1) {
         int mine[2] = {rank, 100 + rank};
         MPI_Win_lock(MPI_LOCK_SHARED, 1, 0, win);   // BUG: writers need MPI_LOCK_EXCLUSIVE
-        MPI_Put(mine, 2, MPI_INT, 1, 0, 2, MPI_INT, win);
+        MPI_Put(mine, 2, MPI_INT, 1, 0, 2, MPI_INT, win);  // @put
         MPI_Win_unlock(1, win);
     }
     MPI_Barrier(MPI_COMM_WORLD);

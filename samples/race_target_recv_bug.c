@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
-// rmacheck-expect: target-local-conflict lines=29,31 ranks=0,1
+// rmacheck-expect: target-local-conflict at=put,recv ranks=0,1
 //
 // Rank 0 puts a block into rank 1's window while rank 1, in the same fence
 // epoch, receives a message from rank 2 into the same window memory. The
@@ -26,9 +26,9 @@ int main(int argc, char** argv) {
   }
   if (rank == 0) {
     // Rank 0 writes cells[2..6) of rank 1.
-    MPI_Put(block, 4, MPI_INT, 1, 2, 4, MPI_INT, win);
+    MPI_Put(block, 4, MPI_INT, 1, 2, 4, MPI_INT, win);  // @put
   } else if (rank == 1) {
-    MPI_Recv(cells, 4, MPI_INT, 2, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);  // cells[0..4): overlaps
+    MPI_Recv(cells, 4, MPI_INT, 2, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);  // @recv cells[0..4): overlaps
   }
   MPI_Win_fence(0, win);
 

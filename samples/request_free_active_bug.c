@@ -1,6 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: request-free-active lines=41,39
-// rmacheck-expect: request-free-active lines=42,39
+// rmacheck-expect: request-free-active at=request_free,startall
+// rmacheck-expect: request-free-active at=request_free2,startall
 //
 // BUG (a warning: legal MPI, but fragile): MPI_Request_free on active
 // requests. The pipelined ring exchange starts the next exchange at the end
@@ -36,10 +36,10 @@ int main(int argc, char **argv)
         sum += recvbuf[0];
         for (int i = 0; i < LEN; i++)
             sendbuf[i] = recvbuf[i];
-        MPI_Startall(2, reqs);
+        MPI_Startall(2, reqs);  // @startall
     }
-    MPI_Request_free(&reqs[0]);
-    MPI_Request_free(&reqs[1]);
+    MPI_Request_free(&reqs[0]);  // @request_free
+    MPI_Request_free(&reqs[1]);  // @request_free2
 
     MPI_Barrier(MPI_COMM_WORLD);
     if (rank == 0)

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: request-misuse lines=25,32
+// rmacheck-expect: request-misuse at=recv_init,waitall
 //
 // BUG: a persistent request waited on but never started. Each iteration of
 // the ring exchange starts the persistent send, but the persistent receive is
@@ -22,14 +22,14 @@ int main(int argc, char **argv)
 
     int sendbuf[LEN], recvbuf[LEN] = {0}, sum = 0;
     MPI_Request reqs[2];
-    MPI_Recv_init(recvbuf, LEN, MPI_INT, left, 0, MPI_COMM_WORLD, &reqs[0]);
+    MPI_Recv_init(recvbuf, LEN, MPI_INT, left, 0, MPI_COMM_WORLD, &reqs[0]);  // @recv_init
     MPI_Send_init(sendbuf, LEN, MPI_INT, right, 0, MPI_COMM_WORLD, &reqs[1]);
 
     for (int it = 0; it < ITERS; it++) {
         for (int i = 0; i < LEN; i++)
             sendbuf[i] = rank + it;
         MPI_Start(&reqs[1]);   // missing: MPI_Start(&reqs[0])
-        MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE);
+        MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE);  // @waitall
         sum += recvbuf[0];
     }
     MPI_Request_free(&reqs[0]);

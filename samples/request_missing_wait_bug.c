@@ -1,7 +1,7 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: request-misuse lines=39,44
-// rmacheck-expect: request-leak lines=28
-// rmacheck-expect: request-leak lines=29
+// rmacheck-expect: request-misuse at=startall,finalize
+// rmacheck-expect: request-leak at=recv_init
+// rmacheck-expect: request-leak at=send_init
 //
 // BUG: a persistent request started and never completed. The ring exchange is
 // pipelined: each iteration waits for the exchange in flight, uses it, and
@@ -25,8 +25,8 @@ int main(int argc, char **argv)
 
     int sendbuf[LEN], recvbuf[LEN], sum = 0;
     MPI_Request reqs[2];
-    MPI_Recv_init(recvbuf, LEN, MPI_INT, left, 0, MPI_COMM_WORLD, &reqs[0]);
-    MPI_Send_init(sendbuf, LEN, MPI_INT, right, 0, MPI_COMM_WORLD, &reqs[1]);
+    MPI_Recv_init(recvbuf, LEN, MPI_INT, left, 0, MPI_COMM_WORLD, &reqs[0]);  // @recv_init
+    MPI_Send_init(sendbuf, LEN, MPI_INT, right, 0, MPI_COMM_WORLD, &reqs[1]);  // @send_init
 
     for (int i = 0; i < LEN; i++)
         sendbuf[i] = rank;
@@ -36,11 +36,11 @@ int main(int argc, char **argv)
         sum += recvbuf[0];
         for (int i = 0; i < LEN; i++)
             sendbuf[i] = recvbuf[i];
-        MPI_Startall(2, reqs);
+        MPI_Startall(2, reqs);  // @startall
     }
 
     if (rank == 0)
         printf("request_missing_wait_bug: sum %d\n", sum);
-    MPI_Finalize();
+    MPI_Finalize();  // @finalize
     return 0;
 }

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: request-misuse lines=33,35
+// rmacheck-expect: request-misuse at=startall,startall2
 //
 // BUG: MPI_Startall on active persistent requests. The ring exchange "primes"
 // the pipeline by starting both persistent requests before the loop, and the
@@ -30,9 +30,9 @@ int main(int argc, char **argv)
     MPI_Recv_init(recvbuf, LEN, MPI_INT, left, 0, MPI_COMM_WORLD, &reqs[0]);
     MPI_Send_init(sendbuf, LEN, MPI_INT, right, 0, MPI_COMM_WORLD, &reqs[1]);
 
-    MPI_Startall(2, reqs);
+    MPI_Startall(2, reqs);  // @startall
     for (int it = 0; it < ITERS; it++) {
-        int rc = MPI_Startall(2, reqs);
+        int rc = MPI_Startall(2, reqs);  // @startall2
         if (rc != MPI_SUCCESS)
             fprintf(stderr, "request_start_active_bug: rank %d iteration %d: MPI_Startall failed (%d)\n", rank, it, rc);
         MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE);

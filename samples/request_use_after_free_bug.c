@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: request-misuse lines=41
+// rmacheck-expect: request-misuse at=startall
 //
 // BUG: a persistent request used after MPI_Request_free. The ring exchange
 // frees its persistent requests after the main loop, then a final exchange
@@ -38,7 +38,7 @@ int main(int argc, char **argv)
     // Final exchange: pass on the last value received.
     for (int i = 0; i < LEN; i++)
         sendbuf[i] = recvbuf[i];
-    int rc = MPI_Startall(2, reqs);
+    int rc = MPI_Startall(2, reqs);  // @startall
     if (rc != MPI_SUCCESS) {
         char msg[MPI_MAX_ERROR_STRING];
         int len;

@@ -1,10 +1,10 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: resource-leak lines=38
-// rmacheck-expect: resource-leak lines=40
-// rmacheck-expect: resource-leak lines=43
-// rmacheck-expect: resource-leak lines=45
-// rmacheck-expect: resource-leak lines=47
-// rmacheck-expect: resource-leak lines=52
+// rmacheck-expect: resource-leak at=comm_split
+// rmacheck-expect: resource-leak at=type_vector
+// rmacheck-expect: resource-leak at=comm_group
+// rmacheck-expect: resource-leak at=group_incl
+// rmacheck-expect: resource-leak at=op_create
+// rmacheck-expect: resource-leak at=win_create
 //
 // BUG (warnings): MPI objects never freed. A 2D-grid program makes a row
 // communicator, a strided column datatype, the group of the even ranks, a
@@ -35,21 +35,21 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
 
     MPI_Comm row;
-    MPI_Comm_split(MPI_COMM_WORLD, rank / 2, rank, &row);
+    MPI_Comm_split(MPI_COMM_WORLD, rank / 2, rank, &row);  // @comm_split
     MPI_Datatype column;
-    MPI_Type_vector(N, 1, N, MPI_INT, &column);
+    MPI_Type_vector(N, 1, N, MPI_INT, &column);  // @type_vector
     MPI_Type_commit(&column);
     MPI_Group world_group, even_group;
-    MPI_Comm_group(MPI_COMM_WORLD, &world_group);
+    MPI_Comm_group(MPI_COMM_WORLD, &world_group);  // @comm_group
     int evens[] = {0, 2};
-    MPI_Group_incl(world_group, size >= 3 ? 2 : 1, evens, &even_group);
+    MPI_Group_incl(world_group, size >= 3 ? 2 : 1, evens, &even_group);  // @group_incl
     MPI_Op op;
-    MPI_Op_create(absmax, 1, &op);
+    MPI_Op_create(absmax, 1, &op);  // @op_create
     int cell[N * N];
     for (int i = 0; i < N * N; i++)
         cell[i] = (i % 2 ? -1 : 1) * (rank * 100 + i);
     MPI_Win win;
-    MPI_Win_create(cell, sizeof cell, sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &win);
+    MPI_Win_create(cell, sizeof cell, sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &win);  // @win_create
 
     int col[N], colmax[N], even_size;
     MPI_Group_size(even_group, &even_size);

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: invalid-rma-arg lines=29 ranks=3
+// rmacheck-expect: invalid-rma-arg at=put ranks=3
 //
 // A non-periodic 1-D decomposition: every rank sends its right edge to its
 // right neighbour. The neighbour is computed as rank + 1 without a bound,
@@ -26,7 +26,7 @@ int main(int argc, char **argv)
 
     double edge = rank + 0.25;
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
-    int rc = MPI_Put(&edge, 1, MPI_DOUBLE, right, 0, 1, MPI_DOUBLE, win);
+    int rc = MPI_Put(&edge, 1, MPI_DOUBLE, right, 0, 1, MPI_DOUBLE, win);  // @put
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
     if (rc != MPI_SUCCESS)
         fprintf(stderr, "rank %d: MPI_Put failed (error %d)\n", rank, rc);

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: invalid-rma-arg lines=36
+// rmacheck-expect: invalid-rma-arg at=put
 //
 // Every rank sends its row of ROW ints, followed by a checksum, into the
 // halo window of its right neighbour. The window was sized for the row only,
@@ -33,7 +33,7 @@ int main(int argc, char **argv)
     row[ROW] = sum;   // checksum
 
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
-    int rc = MPI_Put(row, ROW + 1, MPI_INT, right, 0, ROW + 1, MPI_INT, win);
+    int rc = MPI_Put(row, ROW + 1, MPI_INT, right, 0, ROW + 1, MPI_INT, win);  // @put
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
     if (rc != MPI_SUCCESS)
         fprintf(stderr, "rank %d: MPI_Put failed (error %d)\n", rank, rc);

@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: invalid-rma-arg lines=28
+// rmacheck-expect: invalid-rma-arg at=put
 //
 // Rank 0 gathers per-rank statistics into a window of doubles. Every rank
 // sends its two int counters "as 8 bytes" into its double slot: the origin
@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 
     int counts[2] = {rank * 3, rank * 5};   // e.g. cells owned, cells refined
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
-    MPI_Put(&counts, 2, MPI_INT, 0, rank, 1, MPI_DOUBLE, win);   // BUG: 2 ints into 1 double
+    MPI_Put(&counts, 2, MPI_INT, 0, rank, 1, MPI_DOUBLE, win);   // @put BUG: 2 ints into 1 double
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
 
     if (rank == 0)

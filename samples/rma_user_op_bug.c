@@ -1,5 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: invalid-rma-arg lines=37
+// rmacheck-expect: invalid-rma-arg at=accumulate
 //
 // Every rank folds its largest absolute residual into rank 0 with
 // MPI_Accumulate and a user-defined "max of absolute values" operation.
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 
     double residual = (rank % 2 ? -1.0 : 1.0) * (rank + 0.5);
     MPI_Win_fence(MPI_MODE_NOPRECEDE, win);
-    int rc = MPI_Accumulate(&residual, 1, MPI_DOUBLE, 0, 0, 1, MPI_DOUBLE, op, win);   // BUG: user op
+    int rc = MPI_Accumulate(&residual, 1, MPI_DOUBLE, 0, 0, 1, MPI_DOUBLE, op, win);   // @accumulate BUG: user op
     MPI_Win_fence(MPI_MODE_NOSUCCEED, win);
     if (rc != MPI_SUCCESS)
         fprintf(stderr, "rank %d: MPI_Accumulate failed (error %d)\n", rank, rc);

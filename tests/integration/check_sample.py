@@ -8,12 +8,17 @@ Header lines of a sample (C/C++ `//` or Python `#` comments):
 
     rmacheck-sample: ranks=N [timeout=SEC] [args="A B ..."] [complete=true|false] [exit=N]
     rmacheck-expect: none
-    rmacheck-expect: KIND [lines=L1,L2,...] [ranks=R1,R2,...]     (one line per finding)
+    rmacheck-expect: KIND [at=NAME1,NAME2,...] [ranks=R1,R2,...]     (one line per finding)
+
+and, on the source lines a finding points at, a marker comment `@NAME`
+(`MPI_Put(...);  // @put` or `win.Put(data, 1)  # @put`), the way FileCheck
+names lines: editing a sample never means recounting its line numbers.
 
 A finding of the JSON report is reduced to (kind, sorted distinct source lines
 of its accesses, or of its own location when it has no accesses). The
 multiset of those must equal the expected one; `ranks=` additionally pins the
-ranks of the accesses. The exit status of rmacheck must be 1 if an expected
+ranks of the accesses. Kinds and severities come from the analyzer's own
+table (analyzer/detectors/finding_kinds.def). The exit status of rmacheck must be 1 if an expected
 finding is an error and 0 otherwise. For a sample expected clean, the program
 must have completed with exit status 0 unless `complete=`/`exit=` say otherwise.
 
@@ -32,17 +37,15 @@ import subprocess
 import sys
 import tempfile
 
-from rmacheck_report import find_report
+from rmacheck_report import find_report, kind_severities
 
-# Severity of every finding kind (contract.md, "Finding kinds").
-WARNING_KINDS = {"request-free-active", "resource-leak"}
-ERROR_KINDS = {
-    "rma-conflict", "target-local-conflict", "origin-buffer-conflict",
-    "missing-epoch", "unclosed-epoch", "fence-mismatch", "epoch-mismatch",
-    "assert-violation", "invalid-rma-arg", "request-leak", "request-misuse", "hang",
-}
+# Severity of every finding kind, from the analyzer's own table.
+KIND_SEVERITY = kind_severities()
+ERROR_KINDS = {k for k, sev in KIND_SEVERITY.items() if sev == "error"}
 
 HEADER = re.compile(r"^\s*(?://|#)\s*rmacheck-(sample|expect):\s*(.*?)\s*$")
+# A line marker: `@name` inside a trailing // or # comment.
+MARKER = re.compile(r"(?://|#).*?(?<![\w@])@([A-Za-z_]\w*)")
 
 # kind, lines: sorted tuple of distinct ints, ranks: sorted tuple or None (= any)
 Finding = collections.namedtuple("Finding", "kind lines ranks")
@@ -64,43 +67,56 @@ def parse_header(path):
     settings = {"ranks": None, "timeout": 60, "args": [], "complete": None, "exit": None}
     expected, said_none, said_expect = [], False, False
     with open(path, encoding="utf-8") as f:
-        for lineno, text in enumerate(f, 1):
-            m = HEADER.match(text)
-            if not m:
-                continue
-            key, rest = m.groups()
-            if key == "sample":
-                for token in shlex.split(rest):
-                    name, _, value = token.partition("=")
-                    try:
-                        if name in ("ranks", "timeout", "exit"):
-                            settings[name] = int(value)
-                        elif name == "args":
-                            settings["args"] = shlex.split(value)
-                        elif name == "complete" and value in ("true", "false"):
-                            settings["complete"] = value == "true"
-                        else:
-                            raise ValueError
-                    except ValueError:
-                        raise SampleError(f"line {lineno}: bad setting '{token}'") from None
-                continue
-            said_expect = True
-            if rest == "none":
-                said_none = True
-                continue
-            words = rest.split()
-            kind, lines, ranks = words[0], (), None
-            if kind not in ERROR_KINDS | WARNING_KINDS:
-                raise SampleError(f"line {lineno}: unknown finding kind '{kind}'")
-            for word in words[1:]:
-                name, _, value = word.partition("=")
-                if name == "lines":
-                    lines = int_list(value, "lines", lineno)
-                elif name == "ranks":
-                    ranks = int_list(value, "ranks", lineno)
-                else:
-                    raise SampleError(f"line {lineno}: unknown field '{word}'")
-            expected.append(Finding(kind, lines, ranks))
+        text_lines = f.read().split("\n")
+    markers = {}
+    for lineno, text in enumerate(text_lines, 1):
+        if HEADER.match(text):
+            continue
+        for name in MARKER.findall(text):
+            if name in markers:
+                raise SampleError(f"line {lineno}: marker @{name} is also on line {markers[name]}")
+            markers[name] = lineno
+    for lineno, text in enumerate(text_lines, 1):
+        m = HEADER.match(text)
+        if not m:
+            continue
+        key, rest = m.groups()
+        if key == "sample":
+            for token in shlex.split(rest):
+                name, _, value = token.partition("=")
+                try:
+                    if name in ("ranks", "timeout", "exit"):
+                        settings[name] = int(value)
+                    elif name == "args":
+                        settings["args"] = shlex.split(value)
+                    elif name == "complete" and value in ("true", "false"):
+                        settings["complete"] = value == "true"
+                    else:
+                        raise ValueError
+                except ValueError:
+                    raise SampleError(f"line {lineno}: bad setting '{token}'") from None
+            continue
+        said_expect = True
+        if rest == "none":
+            said_none = True
+            continue
+        words = rest.split()
+        kind, lines, ranks = words[0], (), None
+        if kind not in KIND_SEVERITY:
+            raise SampleError(f"line {lineno}: unknown finding kind '{kind}'")
+        for word in words[1:]:
+            name, _, value = word.partition("=")
+            if name == "at":
+                at = [v.lstrip("@") for v in value.split(",") if v]
+                unknown = [v for v in at if v not in markers]
+                if unknown:
+                    raise SampleError(f"line {lineno}: no line carries the marker(s) " + ", ".join("@" + v for v in unknown))
+                lines = tuple(sorted({markers[v] for v in at}))
+            elif name == "ranks":
+                ranks = int_list(value, "ranks", lineno)
+            else:
+                raise SampleError(f"line {lineno}: unknown field '{word}'")
+        expected.append(Finding(kind, lines, ranks))
     if settings["ranks"] is None:
         raise SampleError("no 'rmacheck-sample: ranks=N' line")
     if not said_expect:

@@ -28,16 +28,10 @@ import sys
 import tempfile
 import time
 
-from rmacheck_report import find_report
+from rmacheck_report import find_report, kind_severities
 
-# contract.md, "Finding kinds".
-KIND_SEVERITY = {
-    "rma-conflict": "error", "target-local-conflict": "error", "origin-buffer-conflict": "error",
-    "missing-epoch": "error", "unclosed-epoch": "error", "fence-mismatch": "error",
-    "epoch-mismatch": "error", "assert-violation": "error", "invalid-rma-arg": "error",
-    "request-leak": "error", "request-misuse": "error", "request-free-active": "warning",
-    "resource-leak": "warning", "hang": "error",
-}
+# The analyzer's own table of kinds (finding_kinds.def).
+KIND_SEVERITY = kind_severities()
 
 HEADER_SIZE = 4096   # log_format.h kHeaderSize
 REC_ENTER = 1        # log_format.h kRecEnter

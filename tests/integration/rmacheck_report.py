@@ -1,5 +1,6 @@
 """Helpers shared by the integration drivers (check_sample.py, crash_cases.py)."""
 import json
+import os
 import re
 
 
@@ -14,3 +15,17 @@ def find_report(stdout):
         if isinstance(doc, dict) and doc.get("tool") == "rmacheck":
             return doc
     return None
+
+
+KINDS_DEF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "analyzer", "detectors", "finding_kinds.def")
+
+
+def kind_severities():
+    """{kind: "error"|"warning"} from the analyzer's own table of finding kinds (finding_kinds.def)."""
+    kinds = {}
+    with open(KINDS_DEF, encoding="utf-8") as f:
+        for m in re.finditer(r'^RMACHECK_KIND\(\s*\w+\s*,\s*"([^"]+)"\s*,\s*(kError|kWarning)\b', f.read(), re.MULTILINE):
+            kinds[m.group(1)] = "error" if m.group(2) == "kError" else "warning"
+    if not kinds:
+        raise RuntimeError(f"no RMACHECK_KIND entries in {KINDS_DEF}")
+    return kinds
