@@ -82,7 +82,8 @@ void rescan_modules() {
 const Range* find_range(uintptr_t pc) {
   const auto* ranges = g_ranges.load(std::memory_order_acquire);
   if (!ranges) return nullptr;
-  auto it = std::upper_bound(ranges->begin(), ranges->end(), pc, [](uintptr_t v, const Range& r) { return v < r.start; });
+  auto it =
+      std::upper_bound(ranges->begin(), ranges->end(), pc, [](uintptr_t v, const Range& r) { return v < r.start; });
   if (it == ranges->begin()) return nullptr;
   --it;
   return pc < it->end ? &*it : nullptr;
@@ -146,7 +147,8 @@ void find_python() {
   lookup(g_py.inc_ref, "Py_IncRef");
   lookup(g_py.err_clear, "PyErr_Clear");
   g_py.usable = g_py.is_initialized && g_py.gil_ensure && g_py.gil_release && g_py.get_frame && g_py.frame_line &&
-                g_py.frame_code && g_py.frame_back && g_py.get_attr && g_py.as_utf8 && g_py.dec_ref && g_py.inc_ref && g_py.err_clear;
+                g_py.frame_code && g_py.frame_back && g_py.get_attr && g_py.as_utf8 && g_py.dec_ref && g_py.inc_ref &&
+                g_py.err_clear;
 }
 
 struct CodeInfo {
@@ -167,7 +169,9 @@ struct LineKey {
   bool operator==(const LineKey& o) const { return code == o.code && lasti == o.lasti; }
 };
 struct LineKeyHash {
-  size_t operator()(const LineKey& k) const { return std::hash<void*>()(k.code) ^ (static_cast<size_t>(k.lasti) * 0x9E3779B97F4A7C15ull); }
+  size_t operator()(const LineKey& k) const {
+    return std::hash<void*>()(k.code) ^ (static_cast<size_t>(k.lasti) * 0x9E3779B97F4A7C15ull);
+  }
 };
 std::unordered_map<LineKey, int, LineKeyHash> g_line_cache;
 

@@ -41,8 +41,8 @@ Envelope envelope_of(MPI_Datatype t) {
 // Handles created by MPI_Type_create_f90_* are predefined as well: the user
 // (and so get_contents' caller) must not free them.
 bool is_predefined_combiner(int combiner) {
-  return combiner == MPI_COMBINER_NAMED || combiner == MPI_COMBINER_F90_REAL ||
-         combiner == MPI_COMBINER_F90_COMPLEX || combiner == MPI_COMBINER_F90_INTEGER;
+  return combiner == MPI_COMBINER_NAMED || combiner == MPI_COMBINER_F90_REAL || combiner == MPI_COMBINER_F90_COMPLEX ||
+         combiner == MPI_COMBINER_F90_INTEGER;
 }
 
 // The arguments of a derived type's constructor. get_contents hands out new
@@ -52,8 +52,8 @@ class Contents {
  public:
   Contents(MPI_Datatype t, const Envelope& e)
       : ints_(e.num_integers), addrs_(e.num_addresses), types_(e.num_datatypes) {
-    PMPI_Type_get_contents(t, e.num_integers, e.num_addresses, e.num_datatypes, ints_.data(),
-                           addrs_.data(), types_.data());
+    PMPI_Type_get_contents(t, e.num_integers, e.num_addresses, e.num_datatypes, ints_.data(), addrs_.data(),
+                           types_.data());
   }
   ~Contents() {
     for (MPI_Datatype& d : types_) {
@@ -100,8 +100,7 @@ void append(Blocks& out, const TypeBlock& b) {
 }
 
 // Appends `count` copies of `unit`, copy i displaced by base + i * stride.
-void append_repeated(Blocks& out, const Blocks& unit, int64_t count, int64_t stride,
-                     int64_t base) {
+void append_repeated(Blocks& out, const Blocks& unit, int64_t count, int64_t stride, int64_t base) {
   if (count <= 0 || unit.empty()) return;
   if (unit.size() == 1 && unit[0].length == stride) {
     append(out, {base + unit[0].offset, unit[0].length * count, unit[0].basic});
@@ -134,8 +133,7 @@ const std::vector<PairLayout>& pair_layouts() {
       {MPI_SHORT_INT, MPI_SHORT, MPI_INT, offsetof(WithInt<short>, index)},
       {MPI_LONG_DOUBLE_INT, MPI_LONG_DOUBLE, MPI_INT, offsetof(WithInt<long double>, index)},
       {MPI_2REAL, MPI_REAL, MPI_REAL, size_of(MPI_REAL)},
-      {MPI_2DOUBLE_PRECISION, MPI_DOUBLE_PRECISION, MPI_DOUBLE_PRECISION,
-       size_of(MPI_DOUBLE_PRECISION)},
+      {MPI_2DOUBLE_PRECISION, MPI_DOUBLE_PRECISION, MPI_DOUBLE_PRECISION, size_of(MPI_DOUBLE_PRECISION)},
       {MPI_2INTEGER, MPI_INTEGER, MPI_INTEGER, size_of(MPI_INTEGER)},
       {MPI_2COMPLEX, MPI_COMPLEX, MPI_COMPLEX, size_of(MPI_COMPLEX)},
       {MPI_2DOUBLE_COMPLEX, MPI_DOUBLE_COMPLEX, MPI_DOUBLE_COMPLEX, size_of(MPI_DOUBLE_COMPLEX)},
@@ -200,8 +198,8 @@ Blocks select_elements(const Blocks& element, const std::vector<ArrayDim>& dims)
 
 // Byte stride of each dimension of an array of `sizes` elements of `extent`
 // bytes, and the dimensions' order from slowest to fastest varying.
-void array_strides(const std::vector<int64_t>& sizes, int order, int64_t extent,
-                   std::vector<int64_t>& strides, std::vector<size_t>& slowest_first) {
+void array_strides(const std::vector<int64_t>& sizes, int order, int64_t extent, std::vector<int64_t>& strides,
+                   std::vector<size_t>& slowest_first) {
   const size_t n = sizes.size();
   strides.assign(n, 0);
   slowest_first.clear();
@@ -327,8 +325,7 @@ Blocks flatten_blocks(MPI_Datatype t) {
       const MPI_Datatype old = c.type(0);
       const int64_t count = c.integer(0), blocklength = c.integer(1);
       if (count <= 0 || blocklength <= 0) return out;
-      const int64_t stride = e.combiner == MPI_COMBINER_VECTOR ? c.integer(2) * extent_of(old)
-                                                                : c.address(0);
+      const int64_t stride = e.combiner == MPI_COMBINER_VECTOR ? c.integer(2) * extent_of(old) : c.address(0);
       Blocks block;
       append_repeated(block, flatten_blocks(old), blocklength, extent_of(old), 0);
       append_repeated(out, block, count, stride, 0);
@@ -339,9 +336,8 @@ Blocks flatten_blocks(MPI_Datatype t) {
       const MPI_Datatype old = c.type(0);
       const size_t count = c.integer(0);
       for (size_t i = 0; i < count; ++i) {
-        const int64_t disp = e.combiner == MPI_COMBINER_INDEXED
-                                 ? c.integer(1 + count + i) * extent_of(old)
-                                 : c.address(i);
+        const int64_t disp =
+            e.combiner == MPI_COMBINER_INDEXED ? c.integer(1 + count + i) * extent_of(old) : c.address(i);
         elements(old, c.integer(1 + i), disp);
       }
       return out;
@@ -352,9 +348,8 @@ Blocks flatten_blocks(MPI_Datatype t) {
       const size_t count = c.integer(0);
       const int64_t blocklength = c.integer(1);
       for (size_t i = 0; i < count; ++i) {
-        const int64_t disp = e.combiner == MPI_COMBINER_INDEXED_BLOCK
-                                 ? c.integer(2 + i) * extent_of(old)
-                                 : c.address(i);
+        const int64_t disp =
+            e.combiner == MPI_COMBINER_INDEXED_BLOCK ? c.integer(2 + i) * extent_of(old) : c.address(i);
         elements(old, blocklength, disp);
       }
       return out;

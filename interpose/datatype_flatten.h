@@ -19,8 +19,8 @@ struct TypeBlock {
 };
 
 struct FlatType {
-  int64_t size = 0;                      // MPI_Type_size
-  int64_t lb = 0, extent = 0;            // MPI_Type_get_extent_x
+  int64_t size = 0;            // MPI_Type_size
+  int64_t lb = 0, extent = 0;  // MPI_Type_get_extent_x
   // MPI_Type_get_true_extent_x, except 0 and 0 for a type of size 0 (for
   // which Open MPI may report a true_lb sentinel of INT64_MAX).
   int64_t true_lb = 0, true_extent = 0;

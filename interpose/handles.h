@@ -19,8 +19,8 @@ namespace rmacheck {
 
 struct CommInfo {
   int64_t id = 0;
-  std::vector<int> members;  // world rank of each comm rank (local group)
-  std::vector<int> remote;   // world rank of each rank peers are named in (remote group of an intercomm)
+  std::vector<int> members;           // world rank of each comm rank (local group)
+  std::vector<int> remote;            // world rank of each rank peers are named in (remote group of an intercomm)
   int world_rank_of(int rank) const;  // also maps MPI_ANY_SOURCE / MPI_PROC_NULL
 };
 using CommRef = std::shared_ptr<const CommInfo>;
@@ -44,7 +44,9 @@ void forget_comm(MPI_Comm c);
 
 WinRef win_info(MPI_Win w);
 // Records a new window: collective over comm, gathers every member's geometry.
-struct WinGeometry { std::vector<int64_t> bases, sizes, units; };
+struct WinGeometry {
+  std::vector<int64_t> bases, sizes, units;
+};
 WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size, int disp_unit, WinGeometry& out);
 void forget_window(MPI_Win w);
 

@@ -67,7 +67,8 @@ void LogWriter::close() {
   if (fd_ < 0) return;
   if (map_) ::munmap(map_, map_len_);
   map_ = nullptr;
-  if (::ftruncate(fd_, static_cast<off_t>(pos_)) != 0) { /* the zero tail is harmless */ }
+  if (::ftruncate(fd_, static_cast<off_t>(pos_)) != 0) { /* the zero tail is harmless */
+  }
   ::close(fd_);
   fd_ = -1;
 }

@@ -73,9 +73,12 @@ void Recorder::win(MPI_Win w) {
 
 void Recorder::target(int rank) {
   int64_t world = rank;
-  if (rank == MPI_PROC_NULL) world = kRankProcNull;
-  else if (win_ && rank >= 0 && static_cast<size_t>(rank) < win_->members.size()) world = win_->members[static_cast<size_t>(rank)];
-  else world = -1000 - rank;  // invalid target rank: kept recognisable for the analyzer
+  if (rank == MPI_PROC_NULL)
+    world = kRankProcNull;
+  else if (win_ && rank >= 0 && static_cast<size_t>(rank) < win_->members.size())
+    world = win_->members[static_cast<size_t>(rank)];
+  else
+    world = -1000 - rank;  // invalid target rank: kept recognisable for the analyzer
   s_.rec.field(kF_target, world);
 }
 

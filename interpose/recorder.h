@@ -49,19 +49,19 @@ class Recorder {
   void send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm c);
   void recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm c);
   void root(int r) { rec_.field(kF_root, comm_ ? comm_->world_rank_of(r) : r); }
-  void status(MPI_Status* s);  // after the call: source (world) and tag
-  MPI_Status* status_out(MPI_Status* user);                // substitutes ours for MPI_STATUS_IGNORE
+  void status(MPI_Status* s);                             // after the call: source (world) and tag
+  MPI_Status* status_out(MPI_Status* user);               // substitutes ours for MPI_STATUS_IGNORE
   MPI_Status* statuses_out(MPI_Status* user, int count);  // and for MPI_STATUSES_IGNORE
 
   // Requests.
-  void new_request(MPI_Request* r, bool persistent);  // after a call that makes *r
-  void watch(int count, MPI_Request* reqs);           // before a Start/Wait/Test/Free: logs their ids
-  void completed_all(MPI_Status* statuses);            // after Wait/Waitall/Testall(flag)
-  void completed_index(int index, MPI_Status* status); // after Waitany/Testany
+  void new_request(MPI_Request* r, bool persistent);    // after a call that makes *r
+  void watch(int count, MPI_Request* reqs);             // before a Start/Wait/Test/Free: logs their ids
+  void completed_all(MPI_Status* statuses);             // after Wait/Waitall/Testall(flag)
+  void completed_index(int index, MPI_Status* status);  // after Waitany/Testany
   void completed_some(int outcount, const int* indices, MPI_Status* statuses);
-  void freed_watched();                               // after Request_free
-  void new_message(MPI_Message* m);                   // after Mprobe/Improbe
-  void message(MPI_Message* m);                       // before Mrecv/Imrecv: the probe's communicator
+  void freed_watched();              // after Request_free
+  void new_message(MPI_Message* m);  // after Mprobe/Improbe
+  void message(MPI_Message* m);      // before Mrecv/Imrecv: the probe's communicator
 
   // Objects.
   void new_comm(MPI_Comm c);

@@ -39,7 +39,9 @@ int64_t thread_id() {
 namespace {
 void parse(const char* s, std::string& out) { out = s; }
 void parse(const char* s, int& out) { out = std::atoi(s); }
-void parse(const char* s, bool& out) { out = !(std::strcmp(s, "0") == 0 || std::strcmp(s, "false") == 0 || std::strcmp(s, "no") == 0); }
+void parse(const char* s, bool& out) {
+  out = !(std::strcmp(s, "0") == 0 || std::strcmp(s, "false") == 0 || std::strcmp(s, "no") == 0);
+}
 
 void make_dirs(const std::string& dir) {
   for (size_t i = 1; i <= dir.size(); ++i)
@@ -52,8 +54,10 @@ std::string command_line() {
   std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   while (!s.empty() && s.back() == '\0') s.pop_back();
   for (char& c : s)
-    if (c == '\0') c = '\x1f';
-    else if (c == '\n') c = ' ';
+    if (c == '\0')
+      c = '\x1f';
+    else if (c == '\n')
+      c = ' ';
   return s;
 }
 }  // namespace
@@ -88,7 +92,8 @@ void start_logging(int thread_level) {
     << "\nmpi_library=" << version << "\n";
   std::string path = rt.flags.dir + "/rank-" + std::to_string(rt.world_rank) + ".log";
   if (!rt.log.open(path, h.str())) {
-    std::fprintf(stderr, "rmacheck: cannot create log %s: %s; this rank is not checked\n", path.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "rmacheck: cannot create log %s: %s; this rank is not checked\n", path.c_str(),
+                 std::strerror(errno));
     return;
   }
   callsite_init();

@@ -32,7 +32,7 @@ struct Runtime {
 
 Runtime& runtime();
 int64_t monotonic_ns();
-int64_t thread_id();           // small per-process thread number, 0 for the first thread seen
+int64_t thread_id();  // small per-process thread number, 0 for the first thread seen
 extern thread_local bool t_in_wrapper;
 
 inline bool recording() { return runtime().active.load(std::memory_order_relaxed) && !t_in_wrapper; }

@@ -11,16 +11,14 @@ using namespace rmacheck;
 
 // One wrapper: record inputs, log the entry, call the PMPI entry point, log outputs.
 #define RMACHECK_DEFINE_WRAPPER(api, pmpi, id, params, args, before, after) \
-  RMACHECK_API int api params {                                               \
-    if (!recording()) return pmpi args;                                       \
-    Recorder R(id, __builtin_return_address(0));                              \
-    RMACHECK_STATEMENTS before                                                \
-    R.enter();                                                                \
-    const int rc = pmpi args;                                                 \
-    R.exit(rc);                                                               \
-    RMACHECK_STATEMENTS after                                                 \
-    R.finish();                                                               \
-    return rc;                                                                \
+  RMACHECK_API int api params {                                             \
+    if (!recording()) return pmpi args;                                     \
+    Recorder R(id, __builtin_return_address(0));                            \
+    RMACHECK_STATEMENTS before R.enter();                                   \
+    const int rc = pmpi args;                                               \
+    R.exit(rc);                                                             \
+    RMACHECK_STATEMENTS after R.finish();                                   \
+    return rc;                                                              \
   }
 
 #define RMACHECK_WRAP(name, params, args, before, after) \

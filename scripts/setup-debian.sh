@@ -10,6 +10,7 @@ PKGS=(
   googletest libgtest-dev               # unit tests
   libdw-dev libelf-dev                  # elfutils: offline DWARF symbolization
   libclang-14-dev clang-14              # future static checker (issue: lint)
+  clang-format-14                       # the tree's format check (tests/style)
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -23,14 +23,16 @@ void dump_events(const Model& model, std::ostream& out) {
     for (const auto& [id, t] : log.types) {
       nlohmann::json blocks = nlohmann::json::array();
       for (const auto& b : t.blocks) blocks.push_back({b.offset, b.length, b.basic});
-      out << nlohmann::json{{"rank", log.rank}, {"typedef", id}, {"size", t.size}, {"lb", t.lb}, {"extent", t.extent},
-                            {"truncated", t.truncated}, {"blocks", blocks}}.dump()
+      out << nlohmann::json{{"rank", log.rank}, {"typedef", id},      {"size", t.size},
+                            {"lb", t.lb},       {"extent", t.extent}, {"truncated", t.truncated},
+                            {"blocks", blocks}}
+                 .dump()
           << "\n";
     }
     for (uint32_t i = 0; i < log.events.size(); ++i) {
       const Event& e = log.events[i];
-      nlohmann::json j = {{"rank", log.rank}, {"seq", e.seq}, {"thread", e.thread}, {"call", e.name()},
-                          {"t_enter", e.t_enter}, {"returned", e.returned}};
+      nlohmann::json j = {{"rank", log.rank}, {"seq", e.seq},         {"thread", e.thread},
+                          {"call", e.name()}, {"t_enter", e.t_enter}, {"returned", e.returned}};
       if (e.returned) j["t_exit"] = e.t_exit, j["rc"] = e.rc;
       nlohmann::json fields = nlohmann::json::object();
       auto add = [&](uint32_t begin, uint32_t count) {
@@ -48,8 +50,9 @@ void dump_events(const Model& model, std::ostream& out) {
       add(e.exit_begin, e.exit_count);
       j["fields"] = fields;
       Frame loc = where.location({log.rank, i});
-      j["location"] = loc.file.empty() ? nlohmann::json(nullptr)
-                                       : nlohmann::json{{"file", loc.file}, {"line", loc.line}, {"function", loc.function}};
+      j["location"] = loc.file.empty()
+                          ? nlohmann::json(nullptr)
+                          : nlohmann::json{{"file", loc.file}, {"line", loc.line}, {"function", loc.function}};
       out << j.dump() << "\n";
     }
   }

@@ -47,7 +47,7 @@ std::string find_interposer_library() {
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n <= 0) return "";
   std::string dir(exe, static_cast<size_t>(n));
-  dir = dir.substr(0, dir.find_last_of('/'));           // .../bin
+  dir = dir.substr(0, dir.find_last_of('/'));  // .../bin
   std::string prefix = dir.substr(0, dir.find_last_of('/'));
   for (const std::string& candidate : {prefix + "/lib/librmacheck.so", dir + "/librmacheck.so"})
     if (access(candidate.c_str(), R_OK) == 0) return candidate;

@@ -8,17 +8,17 @@
 namespace rmacheck {
 
 struct LaunchOptions {
-  int ranks = 0;                          // 0: let mpirun decide
-  double timeout_s = 0;                   // 0: no limit
+  int ranks = 0;         // 0: let mpirun decide
+  double timeout_s = 0;  // 0: no limit
   std::string log_dir;
-  std::vector<std::string> mpirun;        // launcher command prefix (default: Open MPI's mpirun)
-  std::vector<std::string> program;       // PROGRAM ARGS...
-  bool keep_going = false;                // do not stop the job when one rank exits with an error
+  std::vector<std::string> mpirun;   // launcher command prefix (default: Open MPI's mpirun)
+  std::vector<std::string> program;  // PROGRAM ARGS...
+  bool keep_going = false;           // do not stop the job when one rank exits with an error
 };
 
 struct LaunchResult {
   bool started = false;
-  std::string error;   // why the job could not be started
+  std::string error;  // why the job could not be started
   int exit_status = -1;
   int exit_signal = 0;
   bool timed_out = false;

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "detectors/detector.h"
 #include "cli/dump.h"
 #include "cli/launcher.h"
+#include "detectors/detector.h"
 #include "report/report.h"
 
 using namespace rmacheck;
@@ -53,9 +53,12 @@ int analyze(const std::string& dir, const std::string& format) {
   }
   for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
   nlohmann::json report = build_report(model, run_detectors(model));
-  if (format == "json") std::cout << render_json(report);
-  else if (format == "sarif") std::cout << render_sarif(report);
-  else std::cout << render_text(report);
+  if (format == "json")
+    std::cout << render_json(report);
+  else if (format == "sarif")
+    std::cout << render_sarif(report);
+  else
+    std::cout << render_text(report);
   std::cout.flush();
   return report_exit_status(report);
 }
@@ -80,12 +83,16 @@ int cmd_run(int argc, char** argv) {
       (void)name;
       return argv[++i];
     };
-    if (a == "--") { ++i; break; }
+    if (a == "--") {
+      ++i;
+      break;
+    }
     const char* v = nullptr;
     if (a == "-n" || a == "-np") {
       if (!(v = value("-n")) || (opts.ranks = std::atoi(v)) <= 0) return usage_error("-n needs a positive number");
     } else if (a == "--timeout") {
-      if (!(v = value("--timeout")) || (opts.timeout_s = std::atof(v)) <= 0) return usage_error("--timeout needs seconds > 0");
+      if (!(v = value("--timeout")) || (opts.timeout_s = std::atof(v)) <= 0)
+        return usage_error("--timeout needs seconds > 0");
     } else if (a == "--out") {
       if (!(v = value("--out"))) return usage_error("--out needs a directory");
       opts.log_dir = v;
@@ -122,7 +129,9 @@ int cmd_run(int argc, char** argv) {
     return 2;
   }
   write_run_meta(opts, r);
-  if (r.timed_out) std::cerr << "rmacheck: the job was stopped after " << opts.timeout_s << " s (--timeout); analyzing what was logged\n";
+  if (r.timed_out)
+    std::cerr << "rmacheck: the job was stopped after " << opts.timeout_s
+              << " s (--timeout); analyzing what was logged\n";
   std::cerr << "rmacheck: logs in " << opts.log_dir << "\n";
   return analyze(opts.log_dir, format);
 }

@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
-#include "model/analysis_context.h"
 #include "detectors/finding.h"
+#include "model/analysis_context.h"
 
 namespace rmacheck {
 

@@ -101,8 +101,8 @@ class EpochDetector : public Detector {
         const int k = static_cast<int>(i) + 1;
         const EventRef f = fences[i];
         const int a = static_cast<int>(model.view(f).get_or(kF_assert, 0));
-        const std::string fence_words = "MPI_Win_fence(" + assert_names(a) + ") on rank " + std::to_string(r) + " (its " +
-                                        nth(k) + " fence on window '" + wm.name + "')";
+        const std::string fence_words = "MPI_Win_fence(" + assert_names(a) + ") on rank " + std::to_string(r) +
+                                        " (its " + nth(k) + " fence on window '" + wm.name + "')";
         for (int s : wm.members) {
           auto& by_index = fe[s];
           if ((a & kModeNoPrecede) && k >= 2 && by_index.count(k - 1)) {
@@ -110,9 +110,11 @@ class EpochDetector : public Detector {
             EventRef rma = ep->rmas.front();
             push(out, kKind_assert_violation, wm.name,
                  fence_words + " asserts MPI_MODE_NOPRECEDE, but rank " + std::to_string(s) + " issued " +
-                     describe_call(model, rma) + " after its previous fence, which this fence must complete "
+                     describe_call(model, rma) +
+                     " after its previous fence, which this fence must complete "
                      "(drop MPI_MODE_NOPRECEDE)",
-                 {acc(f, "fence asserting MPI_MODE_NOPRECEDE"), acc(rma, "RMA call pending at that fence", target_of(model, rma))},
+                 {acc(f, "fence asserting MPI_MODE_NOPRECEDE"),
+                  acc(rma, "RMA call pending at that fence", target_of(model, rma))},
                  "noprecede-with-pending-rma");
           }
           if ((a & kModeNoPut) && by_index.count(k)) {
@@ -130,9 +132,11 @@ class EpochDetector : public Detector {
             EventRef rma = by_index[k]->rmas.front();
             push(out, kKind_assert_violation, wm.name,
                  fence_words + " asserts MPI_MODE_NOSUCCEED, but rank " + std::to_string(s) + " issues " +
-                     describe_call(model, rma) + " after its matching fence; the assertion must be given by all "
+                     describe_call(model, rma) +
+                     " after its matching fence; the assertion must be given by all "
                      "members or none (no fence epoch follows that fence)",
-                 {acc(f, "fence asserting MPI_MODE_NOSUCCEED"), acc(rma, "RMA call after the fence", target_of(model, rma))},
+                 {acc(f, "fence asserting MPI_MODE_NOSUCCEED"),
+                  acc(rma, "RMA call after the fence", target_of(model, rma))},
                  "nosucceed-with-rma");
           }
         }
@@ -168,7 +172,8 @@ class EpochDetector : public Detector {
         for (size_t i = n; i < s_ot.size(); ++i) {
           const Epoch* s = s_ot[i];
           std::vector<Access> a{acc(s->open, "Win_start with rank " + std::to_string(t) + " in its group")};
-          std::string why = "rank " + std::to_string(t) + " never calls a matching MPI_Win_post with rank " + std::to_string(o) + " in its group";
+          std::string why = "rank " + std::to_string(t) + " never calls a matching MPI_Win_post with rank " +
+                            std::to_string(o) + " in its group";
           for (const Epoch* p : posts[t]) {
             if (holds(p, o) || !overlaps(s, p)) continue;
             why = "the concurrent MPI_Win_post of rank " + std::to_string(t) + " exposes its window only to " +
@@ -177,15 +182,17 @@ class EpochDetector : public Detector {
             break;
           }
           push(out, kKind_epoch_mismatch, wm.name,
-               "MPI_Win_start on rank " + std::to_string(o) + " has rank " + std::to_string(t) + " in its group on window '" +
-                   wm.name + "', but " + why + ": start and post groups must match (rank " + std::to_string(o) +
+               "MPI_Win_start on rank " + std::to_string(o) + " has rank " + std::to_string(t) +
+                   " in its group on window '" + wm.name + "', but " + why +
+                   ": start and post groups must match (rank " + std::to_string(o) +
                    " waits for a post that never comes)",
                a, "start-post-group-mismatch");
         }
         for (size_t i = n; i < p_to.size(); ++i) {
           const Epoch* p = p_to[i];
           std::vector<Access> a{acc(p->open, "Win_post with rank " + std::to_string(o) + " in its group")};
-          std::string why = "rank " + std::to_string(o) + " never calls a matching MPI_Win_start with rank " + std::to_string(t) + " in its group";
+          std::string why = "rank " + std::to_string(o) + " never calls a matching MPI_Win_start with rank " +
+                            std::to_string(t) + " in its group";
           for (const Epoch* s : starts[o]) {
             if (holds(s, t) || !overlaps(s, p)) continue;
             why = "the concurrent MPI_Win_start of rank " + std::to_string(o) + " accesses only " +
@@ -194,9 +201,10 @@ class EpochDetector : public Detector {
             break;
           }
           push(out, kKind_epoch_mismatch, wm.name,
-               "MPI_Win_post on rank " + std::to_string(t) + " has rank " + std::to_string(o) + " in its group on window '" +
-                   wm.name + "', but " + why + ": start and post groups must match (MPI_Win_wait on rank " +
-                   std::to_string(t) + " waits for a Win_complete that never comes)",
+               "MPI_Win_post on rank " + std::to_string(t) + " has rank " + std::to_string(o) +
+                   " in its group on window '" + wm.name + "', but " + why +
+                   ": start and post groups must match (MPI_Win_wait on rank " + std::to_string(t) +
+                   " waits for a Win_complete that never comes)",
                a, "start-post-group-mismatch");
         }
       }
@@ -209,9 +217,10 @@ class EpochDetector : public Detector {
         if (target_of(model, rma) != t || !rma_updates_target(model, rma)) continue;
         push(out, kKind_assert_violation, wm.name,
              "MPI_Win_post(MPI_MODE_NOPUT) on rank " + std::to_string(t) + " promises that its window '" + wm.name +
-                 "' is not updated by put or accumulate until MPI_Win_wait, but rank " + std::to_string(o) + " issues " +
-                 describe_call(model, rma) + " in the matching access epoch (drop MPI_MODE_NOPUT)",
-             {acc(p->open, "post asserting MPI_MODE_NOPUT"), acc(rma, "update in the exposure epoch", t)}, "noput-with-put");
+                 "' is not updated by put or accumulate until MPI_Win_wait, but rank " + std::to_string(o) +
+                 " issues " + describe_call(model, rma) + " in the matching access epoch (drop MPI_MODE_NOPUT)",
+             {acc(p->open, "post asserting MPI_MODE_NOPUT"), acc(rma, "update in the exposure epoch", t)},
+             "noput-with-put");
         break;
       }
     }
@@ -220,17 +229,21 @@ class EpochDetector : public Detector {
     const Event& pe = model.event(p->open);
     if ((s->assert_bits & kModeNoCheck) && pe.t_enter > se.t_exit) {
       push(out, kKind_assert_violation, wm.name,
-           "MPI_Win_start(MPI_MODE_NOCHECK) on rank " + std::to_string(o) + " promises that the matching MPI_Win_post of rank " +
-               std::to_string(t) + " has already completed, but that post was called after the start returned (window '" +
-               wm.name + "'; synchronize before the start, or drop MPI_MODE_NOCHECK)",
-           {acc(s->open, "start asserting MPI_MODE_NOCHECK"), acc(p->open, "post called later")}, "nocheck-start-before-post");
+           "MPI_Win_start(MPI_MODE_NOCHECK) on rank " + std::to_string(o) +
+               " promises that the matching MPI_Win_post of rank " + std::to_string(t) +
+               " has already completed, but that post was called after the start returned (window '" + wm.name +
+               "'; synchronize before the start, or drop MPI_MODE_NOCHECK)",
+           {acc(s->open, "start asserting MPI_MODE_NOCHECK"), acc(p->open, "post called later")},
+           "nocheck-start-before-post");
     }
     if ((p->assert_bits & kModeNoCheck) && se.t_exit < pe.t_enter) {
       push(out, kKind_assert_violation, wm.name,
-           "MPI_Win_post(MPI_MODE_NOCHECK) on rank " + std::to_string(t) + " promises that the matching MPI_Win_start of rank " +
-               std::to_string(o) + " has not yet been called, but that start had already returned (window '" + wm.name +
+           "MPI_Win_post(MPI_MODE_NOCHECK) on rank " + std::to_string(t) +
+               " promises that the matching MPI_Win_start of rank " + std::to_string(o) +
+               " has not yet been called, but that start had already returned (window '" + wm.name +
                "'; drop MPI_MODE_NOCHECK)",
-           {acc(p->open, "post asserting MPI_MODE_NOCHECK"), acc(s->open, "start called earlier")}, "nocheck-post-after-start");
+           {acc(p->open, "post asserting MPI_MODE_NOCHECK"), acc(s->open, "start called earlier")},
+           "nocheck-post-after-start");
     }
   }
 
@@ -260,7 +273,8 @@ class EpochDetector : public Detector {
         if (std::max(llo, plo) >= std::min(lhi, phi)) continue;
         push(out, kKind_epoch_mismatch, wm.name,
              "rank " + std::to_string(l->rank) + " holds " + describe_call(model, l->open) + " on window '" + wm.name +
-                 "' while rank " + std::to_string(t) + " has that window exposed by MPI_Win_post (until its MPI_Win_wait): "
+                 "' while rank " + std::to_string(t) +
+                 " has that window exposed by MPI_Win_post (until its MPI_Win_wait): "
                  "a window may not be locked and exposed at the same time",
              {acc(l->open, "lock held here"), acc(p->open, "exposure epoch open here")}, "lock-while-exposed");
       }
@@ -295,9 +309,11 @@ class EpochDetector : public Detector {
         if (std::max(llo, mlo) >= std::min(lhi, mhi)) continue;
         push(out, kKind_assert_violation, wm.name,
              "rank " + std::to_string(l->rank) + " locked rank " + std::to_string(t) + "'s window '" + wm.name +
-                 "' with MPI_MODE_NOCHECK (" + describe_call(model, l->open) + "), promising that no other process holds "
-                 "or requests a conflicting lock meanwhile, but rank " + std::to_string(m->rank) + " requested " +
-                 describe_call(model, m->open) + (m->lock_type == kLockExclusive ? " (exclusive)" : " (shared)") +
+                 "' with MPI_MODE_NOCHECK (" + describe_call(model, l->open) +
+                 "), promising that no other process holds "
+                 "or requests a conflicting lock meanwhile, but rank " +
+                 std::to_string(m->rank) + " requested " + describe_call(model, m->open) +
+                 (m->lock_type == kLockExclusive ? " (exclusive)" : " (shared)") +
                  " while it was held (drop MPI_MODE_NOCHECK)",
              {acc(l->open, "lock asserting MPI_MODE_NOCHECK"), acc(m->open, "conflicting lock at the same time")},
              "nocheck-lock-contended");
@@ -310,7 +326,8 @@ class EpochDetector : public Detector {
       for (const Event& ev : log.events) {
         if (ev.call != kCall_Win_fence && ev.call != kCall_Win_post) continue;
         if (log.view(ev).get_or(kF_assert, 0) & kModeNoStore) {
-          out.notes.push_back("MPI_MODE_NOSTORE assertions were not checked: local stores to window memory are not logged");
+          out.notes.push_back(
+              "MPI_MODE_NOSTORE assertions were not checked: local stores to window memory are not logged");
           return;
         }
       }

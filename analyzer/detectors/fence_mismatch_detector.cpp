@@ -23,13 +23,36 @@ namespace {
 
 bool is_collective(CallId c) {
   switch (c) {
-    case kCall_Barrier: case kCall_Bcast: case kCall_Reduce: case kCall_Allreduce: case kCall_Gather:
-    case kCall_Gatherv: case kCall_Scatter: case kCall_Scatterv: case kCall_Allgather: case kCall_Allgatherv:
-    case kCall_Alltoall: case kCall_Alltoallv: case kCall_Alltoallw: case kCall_Reduce_scatter:
-    case kCall_Reduce_scatter_block: case kCall_Scan: case kCall_Exscan: case kCall_Win_create:
-    case kCall_Win_allocate: case kCall_Win_allocate_shared: case kCall_Win_create_dynamic: case kCall_Win_free:
-    case kCall_Win_fence: case kCall_Comm_dup: case kCall_Comm_dup_with_info: case kCall_Comm_split:
-    case kCall_Comm_split_type: case kCall_Comm_create: case kCall_Cart_create: case kCall_Finalize:
+    case kCall_Barrier:
+    case kCall_Bcast:
+    case kCall_Reduce:
+    case kCall_Allreduce:
+    case kCall_Gather:
+    case kCall_Gatherv:
+    case kCall_Scatter:
+    case kCall_Scatterv:
+    case kCall_Allgather:
+    case kCall_Allgatherv:
+    case kCall_Alltoall:
+    case kCall_Alltoallv:
+    case kCall_Alltoallw:
+    case kCall_Reduce_scatter:
+    case kCall_Reduce_scatter_block:
+    case kCall_Scan:
+    case kCall_Exscan:
+    case kCall_Win_create:
+    case kCall_Win_allocate:
+    case kCall_Win_allocate_shared:
+    case kCall_Win_create_dynamic:
+    case kCall_Win_free:
+    case kCall_Win_fence:
+    case kCall_Comm_dup:
+    case kCall_Comm_dup_with_info:
+    case kCall_Comm_split:
+    case kCall_Comm_split_type:
+    case kCall_Comm_create:
+    case kCall_Cart_create:
+    case kCall_Finalize:
       return true;
     default:
       return false;
@@ -75,20 +98,26 @@ class FenceMismatchDetector : public Detector {
         EventRef last = tr.fences(r, wm.id).back();
         more.push_back(r);
         if (!model.event(last).returned) blocked_fence.push_back(r);
-        f.accesses.push_back({last, "call", -1, -1, -1, "rank " + std::to_string(r) + "'s " + std::to_string(c) +
-                                                             (c == 1 ? "st" : c == 2 ? "nd" : c == 3 ? "rd" : "th") +
-                                                             " and last MPI_Win_fence"});
+        f.accesses.push_back({last, "call", -1, -1, -1,
+                              "rank " + std::to_string(r) + "'s " + std::to_string(c) +
+                                  (c == 1   ? "st"
+                                   : c == 2 ? "nd"
+                                   : c == 3 ? "rd"
+                                            : "th") +
+                                  " and last MPI_Win_fence"});
         continue;
       }
       fewer.push_back(r);
       std::optional<EventRef> where;
       auto freed = wm.freed.find(r);
-      if (freed != wm.freed.end() && freed->second.index > (tr.fences(r, wm.id).empty() ? 0 : tr.fences(r, wm.id).back().index)) {
+      if (freed != wm.freed.end() &&
+          freed->second.index > (tr.fences(r, wm.id).empty() ? 0 : tr.fences(r, wm.id).back().index)) {
         where = freed->second;
       } else if (!log->events.empty()) {
         EventRef last{r, static_cast<uint32_t>(log->events.size() - 1)};
         const Event& e = model.event(last);
-        if ((!e.returned && is_collective(e.call)) || e.call == kCall_Finalize) where = last;
+        if ((!e.returned && is_collective(e.call)) || e.call == kCall_Finalize)
+          where = last;
         else if (log->finished)
           for (uint32_t i = static_cast<uint32_t>(log->events.size()); i-- > 0;)
             if (log->events[i].call == kCall_Finalize) {
@@ -97,8 +126,8 @@ class FenceMismatchDetector : public Detector {
             }
       }
       if (!where) {
-        out.notes.push_back("window '" + wm.name + "': rank " + std::to_string(r) + " called MPI_Win_fence " + times(c) +
-                            " and others " + times(most) + ", but rank " + std::to_string(r) +
+        out.notes.push_back("window '" + wm.name + "': rank " + std::to_string(r) + " called MPI_Win_fence " +
+                            times(c) + " and others " + times(most) + ", but rank " + std::to_string(r) +
                             " stopped before it could catch up: not reported as a fence mismatch");
         return;
       }
@@ -109,7 +138,8 @@ class FenceMismatchDetector : public Detector {
         now_in[log->events[last_index].name()].push_back(r);
       instead_calls[we.name()].push_back(r);
       f.accesses.push_back({*where, "call", -1, -1, -1,
-                            "rank " + std::to_string(r) + (c == 0 ? " never called MPI_Win_fence" : " called MPI_Win_fence only " + times(c)) +
+                            "rank " + std::to_string(r) +
+                                (c == 0 ? " never called MPI_Win_fence" : " called MPI_Win_fence only " + times(c)) +
                                 " and was here instead"});
     }
 
@@ -117,10 +147,13 @@ class FenceMismatchDetector : public Detector {
     for (auto it = by_count.rbegin(); it != by_count.rend(); ++it)
       counts += (counts.empty() ? "" : ", ") + rank_list(it->second) + " " + times(it->first);
     std::string instead;
-    for (auto& [call, ranks] : instead_calls) instead += (instead.empty() ? "" : ", ") + rank_list(ranks) + " in " + call;
+    for (auto& [call, ranks] : instead_calls)
+      instead += (instead.empty() ? "" : ", ") + rank_list(ranks) + " in " + call;
     for (auto& [call, ranks] : now_in) instead += ", then " + rank_list(ranks) + " blocked in " + call;
-    std::string msg = "MPI_Win_fence is collective over window '" + wm.name + "', but its members called it different "
-                      "numbers of times: " + counts + " (instead of the missing fences: " + instead + ")";
+    std::string msg = "MPI_Win_fence is collective over window '" + wm.name +
+                      "', but its members called it different "
+                      "numbers of times: " +
+                      counts + " (instead of the missing fences: " + instead + ")";
     const bool hung = model.meta.timed_out && (!blocked_fence.empty() || !blocked_other.empty());
     if (hung) {
       msg += "; this is why the run hung: ";

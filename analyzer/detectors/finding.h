@@ -31,21 +31,21 @@ const KindInfo& kind_info(FindingKind k);
 // One side of a finding: an MPI call on some rank, and what it did.
 struct Access {
   EventRef event;
-  std::string access;     // "read", "write", "atomic", "blocked", "call", ... ("" when not about memory)
-  int target_rank = -1;   // world rank whose memory is accessed, -1 if none
+  std::string access;        // "read", "write", "atomic", "blocked", "call", ... ("" when not about memory)
+  int target_rank = -1;      // world rank whose memory is accessed, -1 if none
   int64_t lo = -1, hi = -1;  // bytes [lo, hi) of the target window (or of the buffer)
-  std::string note;       // extra words for the text report
+  std::string note;          // extra words for the text report
 };
 
 struct Finding {
   FindingKind kind = kKindCount;
   std::string message;
-  std::string window;     // window name, "" if not about a window
+  std::string window;  // window name, "" if not about a window
   std::vector<Access> accesses;
   std::optional<EventRef> where;  // the finding's own location when it has no accesses
   nlohmann::json details = nlohmann::json::object();
-  int count = 1;          // occurrences merged into this finding
-  std::vector<int> ranks; // ranks involved (filled in when merging)
+  int count = 1;           // occurrences merged into this finding
+  std::vector<int> ranks;  // ranks involved (filled in when merging)
 };
 
 // Everything the detectors say: findings, and notes about what could not be

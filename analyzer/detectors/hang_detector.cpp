@@ -23,8 +23,14 @@ class HangDetector : public Detector {
     std::ostringstream calls;
     for (int r = 0; r < model.world_size; ++r) {
       const RankLog* log = model.rank_log(r);
-      if (!log) { missing.push_back(r); continue; }
-      if (log->finished) { finished.push_back(r); continue; }
+      if (!log) {
+        missing.push_back(r);
+        continue;
+      }
+      if (log->finished) {
+        finished.push_back(r);
+        continue;
+      }
       bool inside = false;
       // The innermost unreturned call of each thread; with one thread, the last event.
       for (uint32_t i = static_cast<uint32_t>(log->events.size()); i-- > 0;) {
@@ -32,8 +38,8 @@ class HangDetector : public Detector {
         if (e.returned) continue;
         f.accesses.push_back({{r, i}, "blocked", -1, -1, -1, ""});
         blocked.push_back({{"rank", r}, {"call", e.name()}});
-        calls << (inside || f.accesses.size() == 1 ? "" : ", ") << (inside ? "" : "rank " + std::to_string(r) + " in ") << e.name()
-              << on_window(model, *log, i);
+        calls << (inside || f.accesses.size() == 1 ? "" : ", ") << (inside ? "" : "rank " + std::to_string(r) + " in ")
+              << e.name() << on_window(model, *log, i);
         inside = true;
         break;  // one blocking call per rank is what the user needs to see
       }
@@ -60,7 +66,11 @@ class HangDetector : public Detector {
     int k = 0;
     for (uint32_t j = 0; j <= index; ++j)
       if (log.events[j].call == kCall_Win_fence && log.view(log.events[j]).get_or(kF_win, 0) == *w) ++k;
-    const char* suf = (k % 100 >= 11 && k % 100 <= 13) ? "th" : k % 10 == 1 ? "st" : k % 10 == 2 ? "nd" : k % 10 == 3 ? "rd" : "th";
+    const char* suf = (k % 100 >= 11 && k % 100 <= 13) ? "th"
+                      : k % 10 == 1                    ? "st"
+                      : k % 10 == 2                    ? "nd"
+                      : k % 10 == 3                    ? "rd"
+                                                       : "th";
     return " (its " + std::to_string(k) + suf + " on " + model.window_name(*w) + ")";
   }
 

@@ -70,10 +70,14 @@ bool atomic_compatible(const MemAccess& a, const MemAccess& b) {
 
 const char* verb(AccessKind k) {
   switch (k) {
-    case AccessKind::kRead: return "read";
-    case AccessKind::kWrite: return "write";
-    case AccessKind::kAtomicRead: return "atomic read";
-    default: return "atomic write";
+    case AccessKind::kRead:
+      return "read";
+    case AccessKind::kWrite:
+      return "write";
+    case AccessKind::kAtomicRead:
+      return "atomic read";
+    default:
+      return "atomic write";
   }
 }
 
@@ -90,7 +94,7 @@ class RaceDetector : public Detector {
     std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
     std::set<std::pair<size_t, size_t>> reported;
     std::map<std::vector<uint64_t>, size_t> merged;  // what the report would merge -> index in out.findings
-    for (const uint32_t idx : accesses.order) {  // issue order
+    for (const uint32_t idx : accesses.order) {      // issue order
       const MemAccess& b = acc[idx];
       if (b.process < 0 || static_cast<size_t>(b.process) >= memory.size()) continue;
       Memory& mem = memory[static_cast<size_t>(b.process)];
@@ -168,7 +172,7 @@ class RaceDetector : public Detector {
   }
 
   static FindingKind kind_of(const MemAccess& a, const MemAccess& b) {
-    return a.at_target && b.at_target ? kKind_rma_conflict
+    return a.at_target && b.at_target   ? kKind_rma_conflict
            : a.at_target || b.at_target ? kKind_target_local_conflict
                                         : kKind_origin_buffer_conflict;
   }
@@ -208,12 +212,15 @@ class RaceDetector : public Detector {
     if (win_a || win_b) f.window = model.window_name(win_a ? win_a : win_b);
     std::ostringstream m;
     if (f.kind == kKind_rma_conflict) {
-      m << ea.name() << " from rank " << a.issuer << " and " << eb.name() << " from rank " << b.issuer << " access bytes ["
-        << lo - a.region << "," << hi - a.region << ") of rank " << a.process << "'s window '" << model.window_name(win_a) << "'";
+      m << ea.name() << " from rank " << a.issuer << " and " << eb.name() << " from rank " << b.issuer
+        << " access bytes [" << lo - a.region << "," << hi - a.region << ") of rank " << a.process << "'s window '"
+        << model.window_name(win_a) << "'";
       if (win_a != win_b) m << " (also bytes of window '" << model.window_name(win_b) << "': the windows overlap)";
       m << ", and nothing orders them";
-      if (a.issuer == b.issuer) m << " (operations from one origin are unordered until a flush, unlock or fence completes the first)";
-      else if (a.complete_at >= 0 && model.event({a.complete_rank, static_cast<uint32_t>(a.complete_at / 2)}).call == kCall_Win_fence)
+      if (a.issuer == b.issuer)
+        m << " (operations from one origin are unordered until a flush, unlock or fence completes the first)";
+      else if (a.complete_at >= 0 &&
+               model.event({a.complete_rank, static_cast<uint32_t>(a.complete_at / 2)}).call == kCall_Win_fence)
         m << " (same fence epoch)";
     } else if (f.kind == kKind_target_local_conflict) {
       const MemAccess& rma = a.at_target ? a : b;
@@ -221,14 +228,15 @@ class RaceDetector : public Detector {
       const Event& er = a.at_target ? ea : eb;
       const Event& el = a.at_target ? eb : ea;
       const int64_t win = a.at_target ? win_a : win_b;
-      m << el.name() << " on rank " << local.issuer << " " << verb(local.kind) << "s bytes [" << lo - rma.region << "," << hi - rma.region
-        << ") of its window '" << model.window_name(win) << "' while " << er.name() << " from rank " << rma.issuer
-        << " may still access them";
+      m << el.name() << " on rank " << local.issuer << " " << verb(local.kind) << "s bytes [" << lo - rma.region << ","
+        << hi - rma.region << ") of its window '" << model.window_name(win) << "' while " << er.name() << " from rank "
+        << rma.issuer << " may still access them";
     } else {
       const MemAccess& pending = a;  // the earlier one: issued first, not yet complete
       m << eb.name() << " on rank " << b.issuer << " " << (writes(b.kind) ? "writes" : "reads") << " bytes ["
-        << lo - pending.region << "," << hi - pending.region << ") of the " << (writes(pending.kind) ? "receive/result" : "origin")
-        << " buffer of the pending " << ea.name() << " before it completes";
+        << lo - pending.region << "," << hi - pending.region << ") of the "
+        << (writes(pending.kind) ? "receive/result" : "origin") << " buffer of the pending " << ea.name()
+        << " before it completes";
     }
     f.message = m.str();
     return f;

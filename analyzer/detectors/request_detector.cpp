@@ -87,7 +87,8 @@ class RequestDetector : public Detector {
       case RequestIssueKind::kStartActive:
         f.kind = kKind_request_misuse;
         if (r && r->persistent())
-          f.message = call + " restarts a persistent request that is still active (started before and not yet "
+          f.message = call +
+                      " restarts a persistent request that is still active (started before and not yet "
                       "completed by MPI_Wait/MPI_Test)";
         else
           f.message = call + " on a " + generic_words(r) +

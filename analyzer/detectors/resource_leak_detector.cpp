@@ -21,7 +21,7 @@ enum ObjectKind { kWindow, kDatatype, kComm, kGroup, kOp };
 struct ObjectKindInfo {
   FieldId created;  // field of the creating call carrying the new id
   CallId free_call;
-  FieldId freed;    // field of the free call naming the object
+  FieldId freed;  // field of the free call naming the object
   const char* what;
   const char* free_name;
 };

@@ -89,7 +89,7 @@ struct Run {
 };
 
 struct Signature {
-  bool known = false;   // false: layout missing, truncated or too long to compare
+  bool known = false;  // false: layout missing, truncated or too long to compare
   bool has_byte = false;
   int64_t total = 0;
   std::vector<Run> runs;
@@ -108,8 +108,10 @@ Signature signature(const RankLog& log, int64_t type, int64_t count) {
     const int cls = type_class(b.basic);
     if (cls == kByteClass) s.has_byte = true;
     one_total += b.length;
-    if (!one.empty() && one.back().cls == cls) one.back().bytes += b.length;
-    else one.push_back({cls, b.length});
+    if (!one.empty() && one.back().cls == cls)
+      one.back().bytes += b.length;
+    else
+      one.push_back({cls, b.length});
   }
   s.total = one_total * count;
   if (one.size() <= 1) {  // a single basic type: no need to repeat
@@ -121,8 +123,10 @@ Signature signature(const RankLog& log, int64_t type, int64_t count) {
   if (count * static_cast<int64_t>(one.size()) > kMaxRuns) return Signature{};
   for (int64_t i = 0; i < count; ++i) {
     for (const Run& r : one) {
-      if (!s.runs.empty() && s.runs.back().cls == r.cls) s.runs.back().bytes += r.bytes;
-      else s.runs.push_back(r);
+      if (!s.runs.empty() && s.runs.back().cls == r.cls)
+        s.runs.back().bytes += r.bytes;
+      else
+        s.runs.push_back(r);
     }
   }
   s.known = true;
@@ -183,8 +187,9 @@ class RmaArgumentDetector : public Detector {
           const int64_t given = -1000 - *t;
           std::string size = wit != model.windows.end() ? std::to_string(wit->second.members.size()) : "?";
           report(out, model, ref, wname,
-                 "rank " + std::to_string(log.rank) + ": " + e.name() + " on window '" + wname + "' names target rank " +
-                     std::to_string(given) + ", which is not a rank of the window's group (valid: 0.." +
+                 "rank " + std::to_string(log.rank) + ": " + e.name() + " on window '" + wname +
+                     "' names target rank " + std::to_string(given) +
+                     ", which is not a rank of the window's group (valid: 0.." +
                      (size == "?" ? size : std::to_string(std::stoll(size) - 1)) + ", or MPI_PROC_NULL)" +
                      call_outcome(model, ref),
                  "bad-target-rank", -1, -1, -1);
@@ -208,12 +213,16 @@ class RmaArgumentDetector : public Detector {
     if (is_accumulate_call(e.call) && v.has(kF_op)) {
       if (op >= kUserOpBase) {
         report(out, model, ref, wm.name,
-               me + call + " on window '" + wm.name + "' uses a user-defined MPI_Op: RMA accumulate operations accept "
-               "only predefined operations (and MPI_REPLACE / MPI_NO_OP)", "user-op", t, -1, -1);
+               me + call + " on window '" + wm.name +
+                   "' uses a user-defined MPI_Op: RMA accumulate operations accept "
+                   "only predefined operations (and MPI_REPLACE / MPI_NO_OP)",
+               "user-op", t, -1, -1);
       } else if (op == kOp_MPI_NO_OP && (e.call == kCall_Accumulate || e.call == kCall_Raccumulate)) {
         report(out, model, ref, wm.name,
-               me + call + " on window '" + wm.name + "' uses MPI_NO_OP, which only MPI_Get_accumulate, "
-               "MPI_Rget_accumulate and MPI_Fetch_and_op accept", "no-op-in-accumulate", t, -1, -1);
+               me + call + " on window '" + wm.name +
+                   "' uses MPI_NO_OP, which only MPI_Get_accumulate, "
+                   "MPI_Rget_accumulate and MPI_Fetch_and_op accept",
+               "no-op-in-accumulate", t, -1, -1);
       }
     }
 
@@ -237,9 +246,9 @@ class RmaArgumentDetector : public Detector {
             report(out, model, ref, wm.name,
                    me + call + " accesses bytes [" + std::to_string(lo) + "," + std::to_string(hi) + ") of rank " +
                        std::to_string(t) + "'s window '" + wm.name + "', which is only " + std::to_string(size) +
-                       " bytes long (target_disp " + std::to_string(disp) + " x disp_unit " + std::to_string(wm.units[wr]) +
-                       " of rank " + std::to_string(t) + ", then " + describe_type(log, count, type) + ")" +
-                       call_outcome(model, ref),
+                       " bytes long (target_disp " + std::to_string(disp) + " x disp_unit " +
+                       std::to_string(wm.units[wr]) + " of rank " + std::to_string(t) + ", then " +
+                       describe_type(log, count, type) + ")" + call_outcome(model, ref),
                    "out-of-window", t, lo, hi);
           }
         }
@@ -249,7 +258,8 @@ class RmaArgumentDetector : public Detector {
     // Type signatures.
     if (e.call == kCall_Fetch_and_op || e.call == kCall_Compare_and_swap) return;
     const Signature target = signature(log, type, count);
-    const bool ignore_origin = op == kOp_MPI_NO_OP && (e.call == kCall_Get_accumulate || e.call == kCall_Rget_accumulate);
+    const bool ignore_origin =
+        op == kOp_MPI_NO_OP && (e.call == kCall_Get_accumulate || e.call == kCall_Rget_accumulate);
     auto compare = [&](FieldId cf, FieldId tf, const char* what) {
       auto c = v.get(cf);
       auto ty = v.get(tf);
@@ -258,12 +268,15 @@ class RmaArgumentDetector : public Detector {
       if (same_signature(s, target)) return;
       report(out, model, ref, wm.name,
              me + call + " on window '" + wm.name + "': the " + what + " data (" + describe_type(log, *c, *ty) +
-                 ") and the target data (" + describe_type(log, count, type) + ") have different type signatures; "
-                 "they must be the same sequence of basic types" + call_outcome(model, ref),
+                 ") and the target data (" + describe_type(log, count, type) +
+                 ") have different type signatures; "
+                 "they must be the same sequence of basic types" +
+                 call_outcome(model, ref),
              std::string(what) + "-target-type-mismatch", t, -1, -1);
     };
     if (!ignore_origin) compare(kF_origin_count, kF_origin_type, "origin");
-    if (e.call == kCall_Get_accumulate || e.call == kCall_Rget_accumulate) compare(kF_result_count, kF_result_type, "result");
+    if (e.call == kCall_Get_accumulate || e.call == kCall_Rget_accumulate)
+      compare(kF_result_count, kF_result_type, "result");
 
     // Accumulate: each datatype built from one basic type.
     if (is_accumulate_call(e.call) && op != kOp_MPI_MAXLOC && op != kOp_MPI_MINLOC) {
@@ -278,7 +291,8 @@ class RmaArgumentDetector : public Detector {
         if (classes.size() > 1) {
           report(out, model, ref, wm.name,
                  me + call + " on window '" + wm.name + "' uses a derived datatype made of several basic types (" +
-                     describe_type(log, v.get_or(cf, 1), *ty) + "): accumulate operations need datatypes built from "
+                     describe_type(log, v.get_or(cf, 1), *ty) +
+                     "): accumulate operations need datatypes built from "
                      "a single predefined type",
                  "mixed-accumulate-type", t, -1, -1);
           break;
@@ -287,7 +301,8 @@ class RmaArgumentDetector : public Detector {
     }
   }
 
-  void check_dynamic(const Model& model, EventRef ref, const WindowModel& wm, int t, int64_t lo, int64_t hi, Analysis& out) {
+  void check_dynamic(const Model& model, EventRef ref, const WindowModel& wm, int t, int64_t lo, int64_t hi,
+                     Analysis& out) {
     const RankLog* tlog = model.rank_log(t);
     if (!tlog) return;
     const Event& e = model.event(ref);
@@ -312,9 +327,12 @@ class RmaArgumentDetector : public Detector {
         }
       }
       const bool attached_in_time = a.t_enter <= (e.returned ? e.t_exit : INT64_MAX);
-      const bool not_yet_detached = !detach || tlog->events[*detach].t_exit >= e.t_enter || !tlog->events[*detach].returned;
-      if (attached_in_time && not_yet_detached) covered = true;
-      else if (!not_yet_detached) detached_before = EventRef{t, *detach};
+      const bool not_yet_detached =
+          !detach || tlog->events[*detach].t_exit >= e.t_enter || !tlog->events[*detach].returned;
+      if (attached_in_time && not_yet_detached)
+        covered = true;
+      else if (!not_yet_detached)
+        detached_before = EventRef{t, *detach};
     }
     if (covered) return;
     const std::string hex_lo = hex(lo), hex_hi = hex(hi);
@@ -327,9 +345,9 @@ class RmaArgumentDetector : public Detector {
     Finding f;
     f.kind = kKind_invalid_rma_arg;
     f.window = wm.name;
-    f.message = "rank " + std::to_string(ref.rank) + ": " + describe_call(model, ref) + " accesses addresses [" + hex_lo + "," +
-                hex_hi + ") of rank " + std::to_string(t) + "'s dynamic window '" + wm.name + "', but " + why +
-                call_outcome(model, ref);
+    f.message = "rank " + std::to_string(ref.rank) + ": " + describe_call(model, ref) + " accesses addresses [" +
+                hex_lo + "," + hex_hi + ") of rank " + std::to_string(t) + "'s dynamic window '" + wm.name + "', but " +
+                why + call_outcome(model, ref);
     f.accesses = std::move(a);
     f.details = {{"code", "not-attached"}};
     out.findings.push_back(std::move(f));

@@ -13,9 +13,9 @@
 namespace rmacheck {
 
 struct Field {
-  int64_t value;     // scalar value, or offset into the pool's array values
-  uint32_t length;   // array length
-  uint8_t key;       // FieldId
+  int64_t value;    // scalar value, or offset into the pool's array values
+  uint32_t length;  // array length
+  uint8_t key;      // FieldId
   bool is_array;
 };
 static_assert(sizeof(Field) == 16, "a big log holds hundreds of millions of fields");
@@ -42,7 +42,7 @@ struct Event {
   int64_t seq = 0;
   int64_t t_enter = 0, t_exit = 0;
   int64_t rc = 0;
-  bool returned = false;  // false: the rank was still inside this call when its log ended
+  bool returned = false;                      // false: the rank was still inside this call when its log ended
   uint32_t entry_begin = 0, entry_count = 0;  // fields from the entry record
   uint32_t exit_begin = 0, exit_count = 0;    // fields from the exit record
   uint64_t offset = 0;                        // file offset of the entry record

@@ -63,18 +63,29 @@ class MappedFile {
  public:
   explicit MappedFile(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) { error_ = std::strerror(errno); return; }
+    if (fd < 0) {
+      error_ = std::strerror(errno);
+      return;
+    }
     struct stat st;
-    if (fstat(fd, &st) != 0) { error_ = std::strerror(errno); ::close(fd); return; }
+    if (fstat(fd, &st) != 0) {
+      error_ = std::strerror(errno);
+      ::close(fd);
+      return;
+    }
     size_ = static_cast<size_t>(st.st_size);
     if (size_ > 0) {
       void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-      if (m == MAP_FAILED) error_ = std::strerror(errno);
-      else data_ = static_cast<const uint8_t*>(m);
+      if (m == MAP_FAILED)
+        error_ = std::strerror(errno);
+      else
+        data_ = static_cast<const uint8_t*>(m);
     }
     ::close(fd);
   }
-  ~MappedFile() { if (data_) ::munmap(const_cast<uint8_t*>(data_), size_); }
+  ~MappedFile() {
+    if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
+  }
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
   const std::string& error() const { return error_; }
@@ -97,8 +108,8 @@ class Parser {
     in >> magic >> version;
     if (magic != kLogMagic) return fail(0, "not an rmacheck log (bad magic)");
     if (version != kLogFormatVersion)
-      return fail(0, "log format version " + std::to_string(version) + " is not supported (this rmacheck reads version " +
-                         std::to_string(kLogFormatVersion) + ")");
+      return fail(0, "log format version " + std::to_string(version) +
+                         " is not supported (this rmacheck reads version " + std::to_string(kLogFormatVersion) + ")");
     if (size < kHeaderSize) return fail(size, "truncated header");
     std::string line;
     std::getline(in, line);
@@ -120,23 +131,41 @@ class Parser {
         // End of what was written. Zeros after it are the unwritten tail of a
         // rank that died; anything else means the file was damaged.
         for (size_t i = pos; i < size; ++i)
-          if (data[i]) { fail(i, "data after the end of the records (corrupt log)"); break; }
+          if (data[i]) {
+            fail(i, "data after the end of the records (corrupt log)");
+            break;
+          }
         return;
       }
       if (rec_size & kRecordPending) {
         // The writer died while copying this record: it is lost, and it was the last one.
         for (size_t i = pos + record_stride(rec_size & ~kRecordPending); i < size; ++i)
-          if (data[i]) { fail(i, "data after the end of the records (corrupt log)"); break; }
+          if (data[i]) {
+            fail(i, "data after the end of the records (corrupt log)");
+            break;
+          }
         return;
       }
-      if (rec_size < kRecordPrefix + 1) { fail(pos, "corrupt record (size " + std::to_string(rec_size) + ")"); return; }
-      if (pos + rec_size > size) { fail(pos, "truncated record (log cut short)"); return; }
+      if (rec_size < kRecordPrefix + 1) {
+        fail(pos, "corrupt record (size " + std::to_string(rec_size) + ")");
+        return;
+      }
+      if (pos + rec_size > size) {
+        fail(pos, "truncated record (log cut short)");
+        return;
+      }
       uint32_t sum;
       std::memcpy(&sum, data + pos + 4, 4);
       const uint8_t* payload = data + pos + kRecordPrefix;
       const size_t n = rec_size - kRecordPrefix;
-      if (payload_checksum(payload, n) != sum) { fail(pos, "corrupt record (checksum mismatch)"); return; }
-      if (!parse_record(payload, payload + n, pos)) { fail(pos, "corrupt record (bad encoding)"); return; }
+      if (payload_checksum(payload, n) != sum) {
+        fail(pos, "corrupt record (checksum mismatch)");
+        return;
+      }
+      if (!parse_record(payload, payload + n, pos)) {
+        fail(pos, "corrupt record (bad encoding)");
+        return;
+      }
       pos += record_stride(rec_size);
     }
     if (pos < size) fail(pos, "truncated record (log cut short)");
@@ -195,7 +224,8 @@ class Parser {
       }
       case kRecExit: {
         int64_t thread, seq, t, rc;
-        if (!get_varint(p, end, thread) || !get_varint(p, end, seq) || !get_varint(p, end, t) || !get_varint(p, end, rc))
+        if (!get_varint(p, end, thread) || !get_varint(p, end, seq) || !get_varint(p, end, t) ||
+            !get_varint(p, end, rc))
           return false;
         auto it = open_.find(seq);
         if (it == open_.end()) return false;  // an exit without its entry
@@ -243,7 +273,8 @@ class Parser {
         t.blocks.reserve(static_cast<size_t>(nblocks));
         for (int64_t i = 0; i < nblocks; ++i) {
           TypeBlockRec blk;
-          if (!get_varint(p, end, blk.offset) || !get_varint(p, end, blk.length) || !get_varint(p, end, basic)) return false;
+          if (!get_varint(p, end, blk.offset) || !get_varint(p, end, blk.length) || !get_varint(p, end, basic))
+            return false;
           blk.basic = static_cast<int32_t>(basic);
           t.blocks.push_back(blk);
         }

@@ -14,7 +14,10 @@
 
 namespace rmacheck {
 
-struct TypeBlockRec { int64_t offset, length; int32_t basic; };
+struct TypeBlockRec {
+  int64_t offset, length;
+  int32_t basic;
+};
 struct TypeLayout {
   int64_t id = 0;
   int32_t basic = -1;  // basic code when the type is predefined

@@ -33,8 +33,7 @@ std::string demangle(const char* name) {
   // encodings, so a C function named "i" would otherwise come back as "int".
   if (!is_mangled(name)) return name;
   int status = 0;
-  std::unique_ptr<char, decltype(&std::free)> out(
-      abi::__cxa_demangle(name, nullptr, nullptr, &status), &std::free);
+  std::unique_ptr<char, decltype(&std::free)> out(abi::__cxa_demangle(name, nullptr, nullptr, &status), &std::free);
   return status == 0 && out ? std::string(out.get()) : std::string(name);
 }
 

@@ -17,11 +17,16 @@ std::optional<EventRef> later(std::optional<EventRef> a, std::optional<EventRef>
 
 const char* closing_call(EpochKind k) {
   switch (k) {
-    case EpochKind::kFence: return "a closing MPI_Win_fence";
-    case EpochKind::kLock: return "MPI_Win_unlock";
-    case EpochKind::kLockAll: return "MPI_Win_unlock_all";
-    case EpochKind::kAccess: return "MPI_Win_complete";
-    case EpochKind::kExposure: return "MPI_Win_wait";
+    case EpochKind::kFence:
+      return "a closing MPI_Win_fence";
+    case EpochKind::kLock:
+      return "MPI_Win_unlock";
+    case EpochKind::kLockAll:
+      return "MPI_Win_unlock_all";
+    case EpochKind::kAccess:
+      return "MPI_Win_complete";
+    case EpochKind::kExposure:
+      return "MPI_Win_wait";
   }
   return "?";
 }
@@ -30,9 +35,16 @@ const char* closing_call(EpochKind k) {
 
 bool is_rma_call(CallId c) {
   switch (c) {
-    case kCall_Put: case kCall_Get: case kCall_Accumulate: case kCall_Get_accumulate:
-    case kCall_Fetch_and_op: case kCall_Compare_and_swap: case kCall_Rput: case kCall_Rget:
-    case kCall_Raccumulate: case kCall_Rget_accumulate:
+    case kCall_Put:
+    case kCall_Get:
+    case kCall_Accumulate:
+    case kCall_Get_accumulate:
+    case kCall_Fetch_and_op:
+    case kCall_Compare_and_swap:
+    case kCall_Rput:
+    case kCall_Rget:
+    case kCall_Raccumulate:
+    case kCall_Rget_accumulate:
       return true;
     default:
       return false;
@@ -41,8 +53,12 @@ bool is_rma_call(CallId c) {
 
 bool is_accumulate_call(CallId c) {
   switch (c) {
-    case kCall_Accumulate: case kCall_Get_accumulate: case kCall_Fetch_and_op: case kCall_Compare_and_swap:
-    case kCall_Raccumulate: case kCall_Rget_accumulate:
+    case kCall_Accumulate:
+    case kCall_Get_accumulate:
+    case kCall_Fetch_and_op:
+    case kCall_Compare_and_swap:
+    case kCall_Raccumulate:
+    case kCall_Rget_accumulate:
       return true;
     default:
       return false;
@@ -65,9 +81,11 @@ const char* rma_target_access(const Model& model, EventRef e) {
 }
 
 std::string assert_names(int bits) {
-  static const std::pair<int, const char*> names[] = {
-      {kModeNoCheck, "MPI_MODE_NOCHECK"}, {kModeNoStore, "MPI_MODE_NOSTORE"}, {kModeNoPut, "MPI_MODE_NOPUT"},
-      {kModeNoPrecede, "MPI_MODE_NOPRECEDE"}, {kModeNoSucceed, "MPI_MODE_NOSUCCEED"}};
+  static const std::pair<int, const char*> names[] = {{kModeNoCheck, "MPI_MODE_NOCHECK"},
+                                                      {kModeNoStore, "MPI_MODE_NOSTORE"},
+                                                      {kModeNoPut, "MPI_MODE_NOPUT"},
+                                                      {kModeNoPrecede, "MPI_MODE_NOPRECEDE"},
+                                                      {kModeNoSucceed, "MPI_MODE_NOSUCCEED"}};
   std::string s;
   for (const auto& [bit, name] : names)
     if (bits & bit) s += (s.empty() ? "" : "|") + std::string(name);
@@ -107,28 +125,39 @@ std::string describe_call(const Model& model, EventRef e) {
 
 std::string call_outcome(const Model& model, EventRef e) {
   const Event& ev = model.event(e);
-  if (!ev.returned && !model.meta.timed_out) return " (the job ended inside this call: the MPI library most likely aborted here)";
+  if (!ev.returned && !model.meta.timed_out)
+    return " (the job ended inside this call: the MPI library most likely aborted here)";
   if (ev.returned && ev.rc != 0) return " (MPI returned error code " + std::to_string(ev.rc) + ")";
   return "";
 }
 
 const char* epoch_kind_name(EpochKind k) {
   switch (k) {
-    case EpochKind::kFence: return "fence";
-    case EpochKind::kLock: return "lock";
-    case EpochKind::kLockAll: return "lock_all";
-    case EpochKind::kAccess: return "Win_start";
-    case EpochKind::kExposure: return "Win_post";
+    case EpochKind::kFence:
+      return "fence";
+    case EpochKind::kLock:
+      return "lock";
+    case EpochKind::kLockAll:
+      return "lock_all";
+    case EpochKind::kAccess:
+      return "Win_start";
+    case EpochKind::kExposure:
+      return "Win_post";
   }
   return "?";
 }
 
 bool Epoch::covers(int t) const {
   switch (kind) {
-    case EpochKind::kFence: case EpochKind::kLockAll: return true;
-    case EpochKind::kLock: return target == t;
-    case EpochKind::kAccess: return std::find(group.begin(), group.end(), t) != group.end();
-    case EpochKind::kExposure: return false;
+    case EpochKind::kFence:
+    case EpochKind::kLockAll:
+      return true;
+    case EpochKind::kLock:
+      return target == t;
+    case EpochKind::kAccess:
+      return std::find(group.begin(), group.end(), t) != group.end();
+    case EpochKind::kExposure:
+      return false;
   }
   return false;
 }
@@ -140,16 +169,16 @@ struct EpochTracker::WinState {
   int fence_count = 0;
   std::optional<EventRef> last_fence;
   int last_fence_assert = 0;
-  std::optional<size_t> fence_epoch;       // fence epoch opened (lazily) since the last fence
+  std::optional<size_t> fence_epoch;              // fence epoch opened (lazily) since the last fence
   std::optional<EventRef> first_rma_since_fence;  // any RMA call since the last fence, in any epoch
   std::vector<size_t> access_since_fence;  // lock/lock_all/start epochs opened since the last fence, not yet reported
   std::vector<size_t> after_nosucceed;     // errors_: RMA after a NOSUCCEED fence, until a fence follows
   // Passive target and PSCW.
-  std::map<int, size_t> locks;             // target -> epoch
+  std::map<int, size_t> locks;  // target -> epoch
   std::optional<size_t> lock_all, start, post;
   // For explanations: the last calls that closed epochs.
-  std::map<int, EventRef> closed_for;      // target -> unlock / complete that closed an epoch covering it
-  std::optional<EventRef> closed_all;      // unlock_all, or a NOSUCCEED fence
+  std::map<int, EventRef> closed_for;  // target -> unlock / complete that closed an epoch covering it
+  std::optional<EventRef> closed_all;  // unlock_all, or a NOSUCCEED fence
   std::optional<EventRef> last_complete, last_wait;
 };
 
@@ -245,19 +274,42 @@ void EpochTracker::walk_rank(const RankLog& log) {
       continue;
     }
     switch (ev.call) {
-      case kCall_Win_fence: on_fence(state(*w), ref); break;
-      case kCall_Win_lock: on_lock(state(*w), ref); break;
-      case kCall_Win_unlock: on_unlock(state(*w), ref); break;
-      case kCall_Win_lock_all: on_lock_all(state(*w), ref); break;
-      case kCall_Win_unlock_all: on_unlock_all(state(*w), ref); break;
-      case kCall_Win_flush: case kCall_Win_flush_all: case kCall_Win_flush_local: case kCall_Win_flush_local_all:
+      case kCall_Win_fence:
+        on_fence(state(*w), ref);
+        break;
+      case kCall_Win_lock:
+        on_lock(state(*w), ref);
+        break;
+      case kCall_Win_unlock:
+        on_unlock(state(*w), ref);
+        break;
+      case kCall_Win_lock_all:
+        on_lock_all(state(*w), ref);
+        break;
+      case kCall_Win_unlock_all:
+        on_unlock_all(state(*w), ref);
+        break;
+      case kCall_Win_flush:
+      case kCall_Win_flush_all:
+      case kCall_Win_flush_local:
+      case kCall_Win_flush_local_all:
         on_flush(state(*w), ref);
         break;
-      case kCall_Win_start: on_start(state(*w), ref); break;
-      case kCall_Win_complete: on_complete(state(*w), ref); break;
-      case kCall_Win_post: on_post(state(*w), ref); break;
-      case kCall_Win_wait: case kCall_Win_test: on_wait(state(*w), ref); break;
-      default: break;
+      case kCall_Win_start:
+        on_start(state(*w), ref);
+        break;
+      case kCall_Win_complete:
+        on_complete(state(*w), ref);
+        break;
+      case kCall_Win_post:
+        on_post(state(*w), ref);
+        break;
+      case kCall_Win_wait:
+      case kCall_Win_test:
+        on_wait(state(*w), ref);
+        break;
+      default:
+        break;
     }
   }
   if (log.finished || log.events.empty()) return;
@@ -322,11 +374,13 @@ void EpochTracker::close_all(WinState& s, EventRef at, const char* where) {
         what = "the exposure epoch on window '" + win + "' opened by MPI_Win_post";
         break;
     }
-    std::string fix = ep.kind == EpochKind::kLock ? "MPI_Win_unlock(" + std::to_string(ep.target) + ")" : closing_call(ep.kind);
+    std::string fix =
+        ep.kind == EpochKind::kLock ? "MPI_Win_unlock(" + std::to_string(ep.target) + ")" : closing_call(ep.kind);
     std::string msg;
     std::string at_note;
     if (where) {
-      msg = "rank " + std::to_string(s.rank) + ": " + what + " is still open at " + where + " (missing " + fix + " before it)";
+      msg = "rank " + std::to_string(s.rank) + ": " + what + " is still open at " + where + " (missing " + fix +
+            " before it)";
       at_note = std::string(where) + " reached with the epoch open";
     } else {
       msg = "rank " + std::to_string(s.rank) + ": " + what + " was still open when the run was stopped (rank " +
@@ -375,7 +429,8 @@ void EpochTracker::on_fence(WinState& s, EventRef e) {
             me + ": " + describe_call(model_, ep.open) + " on window '" + win +
                 "' opens an epoch inside a fence epoch: RMA calls were issued between the MPI_Win_fence before it and "
                 "the MPI_Win_fence after it, so those fences delimit an access epoch and the " +
-                epoch_kind_name(ep.kind) + " epoch mixes into it (assert MPI_MODE_NOSUCCEED on the first fence, or "
+                epoch_kind_name(ep.kind) +
+                " epoch mixes into it (assert MPI_MODE_NOSUCCEED on the first fence, or "
                 "do not mix fences with other synchronization)",
             {call_access(*s.last_fence, "fence epoch starts here"), call_access(ep.open, "epoch opened inside it"),
              call_access(e, "fence ending the fence epoch")});
@@ -409,9 +464,12 @@ void EpochTracker::on_rma(WinState& s, EventRef e) {
   const int t = static_cast<int>(t64);
   if (!s.first_rma_since_fence) s.first_rma_since_fence = e;
   std::optional<size_t> cover;
-  if (s.locks.count(t)) cover = s.locks[t];
-  else if (s.lock_all) cover = s.lock_all;
-  else if (s.start && epochs_[*s.start].covers(t)) cover = s.start;
+  if (s.locks.count(t))
+    cover = s.locks[t];
+  else if (s.lock_all)
+    cover = s.lock_all;
+  else if (s.start && epochs_[*s.start].covers(t))
+    cover = s.start;
   else if (s.last_fence && !has_bit(s.last_fence_assert, kModeNoSucceed)) {
     if (!s.fence_epoch) {
       size_t idx = new_epoch(s, EpochKind::kFence, *s.last_fence);
@@ -436,7 +494,8 @@ void EpochTracker::on_rma(WinState& s, EventRef e) {
     const Epoch& ep = epochs_[*s.start];
     std::vector<int> g(ep.group.begin(), ep.group.end());
     error("target-not-in-start-group", kKind_missing_epoch, s.win,
-          head + "rank " + std::to_string(t) + " is not in the group of the MPI_Win_start that opened the current access epoch (" +
+          head + "rank " + std::to_string(t) +
+              " is not in the group of the MPI_Win_start that opened the current access epoch (" +
               (g.empty() ? std::string("empty group") : rank_list(g)) + ")" + outcome,
           {call_access(e, "RMA call"), call_access(ep.open, "access epoch without the target")});
   } else if (!s.locks.empty()) {
@@ -447,8 +506,8 @@ void EpochTracker::on_rma(WinState& s, EventRef e) {
       latest = std::max(latest, idx);
     }
     error("target-not-locked", kKind_missing_epoch, s.win,
-          head + "it holds a lock on " + rank_list(held) + " but not on rank " + std::to_string(t) +
-              " (lock rank " + std::to_string(t) + " too, or use MPI_Win_lock_all)" + outcome,
+          head + "it holds a lock on " + rank_list(held) + " but not on rank " + std::to_string(t) + " (lock rank " +
+              std::to_string(t) + " too, or use MPI_Win_lock_all)" + outcome,
           {call_access(e, "RMA call"), call_access(epochs_[latest].open, "lock on another target")});
   } else if (closer && s.last_fence && *closer == *s.last_fence) {
     error("rma-after-nosucceed", kKind_missing_epoch, s.win,
@@ -461,10 +520,10 @@ void EpochTracker::on_rma(WinState& s, EventRef e) {
               describe_call(model_, *closer) + " (issue the call before it, or open a new epoch)" + outcome,
           {call_access(e, "RMA call"), call_access(*closer, "epoch closed here")});
   } else {
-    error("rma-without-epoch", kKind_missing_epoch, s.win,
-          head + "no MPI_Win_fence, MPI_Win_start, MPI_Win_lock or MPI_Win_lock_all precedes it on this window" +
-              outcome,
-          {call_access(e, "RMA call without epoch")});
+    error(
+        "rma-without-epoch", kKind_missing_epoch, s.win,
+        head + "no MPI_Win_fence, MPI_Win_start, MPI_Win_lock or MPI_Win_lock_all precedes it on this window" + outcome,
+        {call_access(e, "RMA call without epoch")});
   }
 }
 
@@ -491,7 +550,8 @@ bool EpochTracker::open_access_conflicts(WinState& s, EventRef e) {
                  " and not yet unlocked): locks on one target do not nest");
       same_kind = true;
     }
-    if (s.lock_all) report("lock-in-lock-all", *s.lock_all, "while MPI_Win_lock_all is held: lock_all already locks every target");
+    if (s.lock_all)
+      report("lock-in-lock-all", *s.lock_all, "while MPI_Win_lock_all is held: lock_all already locks every target");
   } else if (ev.call == kCall_Win_lock_all) {
     if (s.lock_all) {
       report("nested-lock-all", *s.lock_all, "while MPI_Win_lock_all is already held (lock_all twice)");
@@ -499,15 +559,21 @@ bool EpochTracker::open_access_conflicts(WinState& s, EventRef e) {
     }
     for (auto& [lt, idx] : s.locks)
       if (!s.lock_all)  // locks taken inside a lock_all were reported when taken
-        report("lock-all-in-lock", idx, "while this rank holds a lock on rank " + std::to_string(lt) + " (unlock it first)");
+        report("lock-all-in-lock", idx,
+               "while this rank holds a lock on rank " + std::to_string(lt) + " (unlock it first)");
   } else if (ev.call == kCall_Win_start) {
     if (s.start) {
-      report("nested-start", *s.start, "while the access epoch of an earlier MPI_Win_start is still open (missing MPI_Win_complete)");
+      report("nested-start", *s.start,
+             "while the access epoch of an earlier MPI_Win_start is still open (missing MPI_Win_complete)");
       same_kind = true;
     }
     for (auto& [lt, idx] : s.locks)
-      report("start-in-lock", idx, "while this rank holds a lock on rank " + std::to_string(lt) + ": PSCW and passive-target epochs do not mix");
-    if (s.lock_all) report("start-in-lock-all", *s.lock_all, "while MPI_Win_lock_all is held: PSCW and passive-target epochs do not mix");
+      report(
+          "start-in-lock", idx,
+          "while this rank holds a lock on rank " + std::to_string(lt) + ": PSCW and passive-target epochs do not mix");
+    if (s.lock_all)
+      report("start-in-lock-all", *s.lock_all,
+             "while MPI_Win_lock_all is held: PSCW and passive-target epochs do not mix");
   }
   if (ev.call != kCall_Win_start && s.start)
     report(ev.call == kCall_Win_lock ? "lock-in-start" : "lock-all-in-start", *s.start,
@@ -517,8 +583,10 @@ bool EpochTracker::open_access_conflicts(WinState& s, EventRef e) {
     std::string kind = ev.call == kCall_Win_lock ? "lock" : ev.call == kCall_Win_lock_all ? "lock_all" : "Win_start";
     error(kind + "-in-fence-epoch", kKind_epoch_mismatch, s.win,
           me + call + " on window '" + win + "' is called inside the fence epoch opened by " +
-              describe_call(model_, fe.open) + " (RMA calls already followed that fence): epochs do not nest or mix "
-              "(close the fence epoch with MPI_Win_fence(MPI_MODE_NOSUCCEED) first)" + outcome,
+              describe_call(model_, fe.open) +
+              " (RMA calls already followed that fence): epochs do not nest or mix "
+              "(close the fence epoch with MPI_Win_fence(MPI_MODE_NOSUCCEED) first)" +
+              outcome,
           {call_access(fe.open, "fence epoch starts here"), call_access(fe.rmas.front(), "RMA call in the fence epoch"),
            call_access(e, "epoch opened inside it")});
   }
@@ -579,7 +647,8 @@ void EpochTracker::on_unlock(WinState& s, EventRef e) {
   const std::string outcome = call_outcome(model_, e);
   if (s.lock_all) {
     error("unlock-in-lock-all", kKind_epoch_mismatch, s.win,
-          head + "the passive-target epoch was opened by MPI_Win_lock_all and must be closed by MPI_Win_unlock_all" + outcome,
+          head + "the passive-target epoch was opened by MPI_Win_lock_all and must be closed by MPI_Win_unlock_all" +
+              outcome,
           {call_access(e, "unlock"), call_access(epochs_[*s.lock_all].open, "epoch opened by lock_all")});
   } else if (!s.locks.empty()) {
     auto& [lt, idx] = *s.locks.rbegin();
@@ -587,12 +656,14 @@ void EpochTracker::on_unlock(WinState& s, EventRef e) {
           head + "the lock held is on rank " + std::to_string(lt) + ", not on rank " + std::to_string(t) + outcome,
           {call_access(e, "unlock"), call_access(epochs_[idx].open, "lock on another target")});
   } else if (s.closed_for.count(t) && model_.event(s.closed_for[t]).call == kCall_Win_unlock) {
-    error("unlock-without-lock", kKind_epoch_mismatch, s.win,
-          head + "the lock on rank " + std::to_string(t) + " was already released by an earlier MPI_Win_unlock" + outcome,
-          {call_access(e, "unlock"), call_access(s.closed_for[t], "lock released here")});
+    error(
+        "unlock-without-lock", kKind_epoch_mismatch, s.win,
+        head + "the lock on rank " + std::to_string(t) + " was already released by an earlier MPI_Win_unlock" + outcome,
+        {call_access(e, "unlock"), call_access(s.closed_for[t], "lock released here")});
   } else {
     error("unlock-without-lock", kKind_epoch_mismatch, s.win,
-          head + "no lock on rank " + std::to_string(t) + " is held" + outcome, {call_access(e, "unlock without lock")});
+          head + "no lock on rank " + std::to_string(t) + " is held" + outcome,
+          {call_access(e, "unlock without lock")});
   }
 }
 
@@ -612,7 +683,8 @@ void EpochTracker::on_unlock_all(WinState& s, EventRef e) {
     std::vector<int> held;
     for (auto& [lt, idx] : s.locks) held.push_back(lt);
     error("unlock-all-without-lock-all", kKind_epoch_mismatch, s.win,
-          head + "the epochs open were opened by MPI_Win_lock on " + rank_list(held) + " and need MPI_Win_unlock" + outcome,
+          head + "the epochs open were opened by MPI_Win_lock on " + rank_list(held) + " and need MPI_Win_unlock" +
+              outcome,
           {call_access(e, "unlock_all"), call_access(epochs_[s.locks.rbegin()->second].open, "lock")});
   } else if (s.closed_all && model_.event(*s.closed_all).call == kCall_Win_unlock_all) {
     error("unlock-all-without-lock-all", kKind_epoch_mismatch, s.win,
@@ -644,13 +716,14 @@ void EpochTracker::on_flush(WinState& s, EventRef e) {
     std::vector<int> held;
     for (auto& [lt, idx] : s.locks) held.push_back(lt);
     error("flush-outside-passive", kKind_epoch_mismatch, s.win,
-          head + "the locks held are on " + rank_list(held) + " (flush a locked target, or lock rank " + std::to_string(t) + ")" + outcome,
+          head + "the locks held are on " + rank_list(held) + " (flush a locked target, or lock rank " +
+              std::to_string(t) + ")" + outcome,
           {call_access(e, "flush"), call_access(epochs_[s.locks.rbegin()->second].open, "lock on another target")});
   } else if (s.fence_epoch || s.start) {
     size_t idx = s.start ? *s.start : *s.fence_epoch;
     error("flush-outside-passive", kKind_epoch_mismatch, s.win,
-          head + "it is called inside the " + std::string(epoch_kind_name(epochs_[idx].kind)) +
-              " epoch opened by " + describe_call(model_, epochs_[idx].open) +
+          head + "it is called inside the " + std::string(epoch_kind_name(epochs_[idx].kind)) + " epoch opened by " +
+              describe_call(model_, epochs_[idx].open) +
               "; MPI_Win_flush* may only be called between MPI_Win_lock/lock_all and the unlock" + outcome,
           {call_access(e, "flush"), call_access(epochs_[idx].open, "active-target epoch")});
   } else {

@@ -91,18 +91,18 @@ const char* epoch_kind_name(EpochKind k);  // "fence", "lock", "lock_all", "Win_
 
 struct Epoch {
   EpochKind kind = EpochKind::kFence;
-  int rank = -1;                   // world rank of the process the epoch belongs to
+  int rank = -1;  // world rank of the process the epoch belongs to
   int64_t win = 0;
-  EventRef open;                   // fence / lock / lock_all / start / post
-  std::optional<EventRef> close;   // fence / unlock / unlock_all / complete / wait or successful test
+  EventRef open;                         // fence / lock / lock_all / start / post
+  std::optional<EventRef> close;         // fence / unlock / unlock_all / complete / wait or successful test
   std::optional<EventRef> left_open_at;  // Win_free, Finalize or the last event when never closed
-  int target = -1;                 // kLock: world rank locked
-  int lock_type = 0;               // kLock: kLockExclusive/kLockShared; kLockAll: kLockShared
-  int assert_bits = 0;             // assertions of the opening call
-  std::vector<int> group;          // kAccess / kExposure: world ranks of the group
-  int fence_index = 0;             // kFence: 1-based number of the opening fence on this rank and window
-  std::vector<EventRef> rmas;      // RMA calls of this rank covered by the epoch (access epochs)
-  bool covers(int target_rank) const;  // access epochs: does it cover RMA to target_rank?
+  int target = -1;                       // kLock: world rank locked
+  int lock_type = 0;                     // kLock: kLockExclusive/kLockShared; kLockAll: kLockShared
+  int assert_bits = 0;                   // assertions of the opening call
+  std::vector<int> group;                // kAccess / kExposure: world ranks of the group
+  int fence_index = 0;                   // kFence: 1-based number of the opening fence on this rank and window
+  std::vector<EventRef> rmas;            // RMA calls of this rank covered by the epoch (access epochs)
+  bool covers(int target_rank) const;    // access epochs: does it cover RMA to target_rank?
 };
 
 // One error found while walking; `code` is a stable short name (for tests

@@ -15,16 +15,36 @@ enum class CollShape { kNone, kAll, kFromRoot, kToRoot, kPrefix };
 
 CollShape collective_shape(CallId c) {
   switch (c) {
-    case kCall_Barrier: case kCall_Allreduce: case kCall_Allgather: case kCall_Allgatherv: case kCall_Alltoall:
-    case kCall_Alltoallv: case kCall_Alltoallw: case kCall_Reduce_scatter: case kCall_Reduce_scatter_block:
-    case kCall_Ibarrier: case kCall_Iallreduce: case kCall_Iallgather: case kCall_Ialltoall:
+    case kCall_Barrier:
+    case kCall_Allreduce:
+    case kCall_Allgather:
+    case kCall_Allgatherv:
+    case kCall_Alltoall:
+    case kCall_Alltoallv:
+    case kCall_Alltoallw:
+    case kCall_Reduce_scatter:
+    case kCall_Reduce_scatter_block:
+    case kCall_Ibarrier:
+    case kCall_Iallreduce:
+    case kCall_Iallgather:
+    case kCall_Ialltoall:
     case kCall_Ireduce_scatter_block:
       return CollShape::kAll;
-    case kCall_Bcast: case kCall_Scatter: case kCall_Scatterv: case kCall_Ibcast: case kCall_Iscatter:
+    case kCall_Bcast:
+    case kCall_Scatter:
+    case kCall_Scatterv:
+    case kCall_Ibcast:
+    case kCall_Iscatter:
       return CollShape::kFromRoot;
-    case kCall_Reduce: case kCall_Gather: case kCall_Gatherv: case kCall_Ireduce: case kCall_Igather:
+    case kCall_Reduce:
+    case kCall_Gather:
+    case kCall_Gatherv:
+    case kCall_Ireduce:
+    case kCall_Igather:
       return CollShape::kToRoot;
-    case kCall_Scan: case kCall_Exscan: case kCall_Iscan:
+    case kCall_Scan:
+    case kCall_Exscan:
+    case kCall_Iscan:
       return CollShape::kPrefix;
     default:
       return CollShape::kNone;
@@ -35,7 +55,9 @@ bool is_blocking_send(CallId c) { return c == kCall_Send || c == kCall_Ssend || 
 bool is_send_init(CallId c) {
   return c == kCall_Send_init || c == kCall_Bsend_init || c == kCall_Ssend_init || c == kCall_Rsend_init;
 }
-bool is_nonblocking_send(CallId c) { return c == kCall_Isend || c == kCall_Issend || c == kCall_Ibsend || c == kCall_Irsend; }
+bool is_nonblocking_send(CallId c) {
+  return c == kCall_Isend || c == kCall_Issend || c == kCall_Ibsend || c == kCall_Irsend;
+}
 
 // One side of a collective call: where it starts and where it takes effect.
 struct CollCall {
@@ -51,7 +73,9 @@ struct LockEpoch {
   bool exclusive;
 };
 
-struct Message { Node send; };
+struct Message {
+  Node send;
+};
 using MsgKey = std::tuple<int64_t, int64_t, int64_t, int64_t>;  // comm, source, dest, tag
 
 struct Receive {
@@ -73,12 +97,15 @@ void HappensBefore::add_sync(std::vector<Node> sources, std::vector<Node> dests)
 }
 
 void HappensBefore::collect_edges(const RequestTracker& requests) {
-  std::map<int64_t, std::map<int, std::vector<uint32_t>>> fences;        // window -> rank -> fence events
-  std::map<int64_t, std::map<int, std::vector<CollCall>>> collectives;   // comm -> rank -> calls
-  std::map<MsgKey, std::vector<Node>> sends;                              // in issue order per sender
-  std::map<int, std::vector<Receive>> receives;                           // per receiver
+  std::map<int64_t, std::map<int, std::vector<uint32_t>>> fences;       // window -> rank -> fence events
+  std::map<int64_t, std::map<int, std::vector<CollCall>>> collectives;  // comm -> rank -> calls
+  std::map<MsgKey, std::vector<Node>> sends;                            // in issue order per sender
+  std::map<int, std::vector<Receive>> receives;                         // per receiver
   // PSCW, per window: posts/waits by target, starts/completes by origin.
-  struct Pscw { std::vector<std::pair<uint32_t, std::vector<int64_t>>> posts, starts; std::vector<uint32_t> waits, completes; };
+  struct Pscw {
+    std::vector<std::pair<uint32_t, std::vector<int64_t>>> posts, starts;
+    std::vector<uint32_t> waits, completes;
+  };
   std::map<int64_t, std::map<int, Pscw>> pscw;
   std::map<std::pair<int64_t, int64_t>, std::vector<LockEpoch>> locks;  // (window, target) -> epochs
 
@@ -87,7 +114,8 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
     const std::vector<Activation> acts = request_activations(log, requests.rank(r));
     std::map<uint32_t, const Activation*> act_by_start;
     for (const Activation& a : acts) act_by_start[a.started] = &a;
-    std::map<std::pair<int64_t, int64_t>, std::pair<uint32_t, bool>> open_locks;  // (win, target) -> lock event, exclusive
+    std::map<std::pair<int64_t, int64_t>, std::pair<uint32_t, bool>>
+        open_locks;  // (win, target) -> lock event, exclusive
     std::map<int64_t, uint32_t> open_lock_all;
 
     for (uint32_t i = 0; i < log.events.size(); ++i) {
@@ -95,14 +123,30 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
       EventView v = log.view(e);
       const int64_t win = v.get_or(kF_win, 0);
       switch (e.call) {
-        case kCall_Win_fence: fences[win][r].push_back(i); break;
-        case kCall_Win_post: pscw[win][r].posts.push_back({i, std::vector<int64_t>(v.array(kF_group).begin(), v.array(kF_group).end())}); break;
-        case kCall_Win_start: pscw[win][r].starts.push_back({i, std::vector<int64_t>(v.array(kF_group).begin(), v.array(kF_group).end())}); break;
-        case kCall_Win_complete: pscw[win][r].completes.push_back(i); break;
-        case kCall_Win_wait: pscw[win][r].waits.push_back(i); break;
-        case kCall_Win_test: if (v.get_or(kF_flag, 0)) pscw[win][r].waits.push_back(i); break;
-        case kCall_Win_lock: open_locks[{win, v.get_or(kF_target, -1)}] = {i, v.get_or(kF_lock_type, 0) == kLockExclusive}; break;
-        case kCall_Win_lock_all: open_lock_all[win] = i; break;
+        case kCall_Win_fence:
+          fences[win][r].push_back(i);
+          break;
+        case kCall_Win_post:
+          pscw[win][r].posts.push_back({i, std::vector<int64_t>(v.array(kF_group).begin(), v.array(kF_group).end())});
+          break;
+        case kCall_Win_start:
+          pscw[win][r].starts.push_back({i, std::vector<int64_t>(v.array(kF_group).begin(), v.array(kF_group).end())});
+          break;
+        case kCall_Win_complete:
+          pscw[win][r].completes.push_back(i);
+          break;
+        case kCall_Win_wait:
+          pscw[win][r].waits.push_back(i);
+          break;
+        case kCall_Win_test:
+          if (v.get_or(kF_flag, 0)) pscw[win][r].waits.push_back(i);
+          break;
+        case kCall_Win_lock:
+          open_locks[{win, v.get_or(kF_target, -1)}] = {i, v.get_or(kF_lock_type, 0) == kLockExclusive};
+          break;
+        case kCall_Win_lock_all:
+          open_lock_all[win] = i;
+          break;
         case kCall_Win_unlock: {
           auto it = open_locks.find({win, v.get_or(kF_target, -1)});
           if (it == open_locks.end() || !e.returned || !log.events[it->second.first].returned) break;
@@ -117,11 +161,13 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
           const Event& l = log.events[it->second];
           auto w = model_.windows.find(win);
           if (w != model_.windows.end())
-            for (int t : w->second.members) locks[{win, t}].push_back({exit_node(r, it->second), exit_node(r, i), l.t_exit, false});
+            for (int t : w->second.members)
+              locks[{win, t}].push_back({exit_node(r, it->second), exit_node(r, i), l.t_exit, false});
           open_lock_all.erase(it);
           break;
         }
-        default: break;
+        default:
+          break;
       }
       // Collectives, in call order per communicator (MPI requires the same order on every member).
       const CollShape shape = collective_shape(e.call);
@@ -141,8 +187,9 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
         const int64_t peer = v.get_or(kF_peer, kRankProcNull);
         if (peer >= 0) sends[{comm, r, peer, v.get_or(kF_tag, 0)}].push_back(entry_node(r, i));
       }
-      if ((e.call == kCall_Recv || e.call == kCall_Sendrecv || e.call == kCall_Sendrecv_replace || e.call == kCall_Mprobe ||
-           (e.call == kCall_Improbe && v.get_or(kF_flag, 0))) && e.returned) {
+      if ((e.call == kCall_Recv || e.call == kCall_Sendrecv || e.call == kCall_Sendrecv_replace ||
+           e.call == kCall_Mprobe || (e.call == kCall_Improbe && v.get_or(kF_flag, 0))) &&
+          e.returned) {
         const int64_t src = v.get_or(kF_status_src, kRankProcNull);
         if (src >= 0) receives[r].push_back({i, comm, src, v.get_or(kF_status_tag, kTagAny), exit_node(r, i)});
       }
@@ -198,9 +245,11 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
           if (c->done) add_sync(before, {*c->done});
           continue;
         }
-        if (shape == CollShape::kAll || (shape == CollShape::kFromRoot && is_root) || (shape == CollShape::kToRoot && !is_root))
+        if (shape == CollShape::kAll || (shape == CollShape::kFromRoot && is_root) ||
+            (shape == CollShape::kToRoot && !is_root))
           src.push_back(c->entry);
-        if (c->done && (shape == CollShape::kAll || (shape == CollShape::kFromRoot && !is_root) || (shape == CollShape::kToRoot && is_root)))
+        if (c->done && (shape == CollShape::kAll || (shape == CollShape::kFromRoot && !is_root) ||
+                        (shape == CollShape::kToRoot && is_root)))
           dst.push_back(*c->done);
       }
       add_sync(src, dst);
@@ -254,7 +303,8 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
   // Lock epochs on one target: an exclusive epoch excludes every other, so
   // the order the run acquired them in is a happens-before order.
   for (auto& [key, epochs] : locks) {
-    std::sort(epochs.begin(), epochs.end(), [](const LockEpoch& a, const LockEpoch& b) { return a.acquired < b.acquired; });
+    std::sort(epochs.begin(), epochs.end(),
+              [](const LockEpoch& a, const LockEpoch& b) { return a.acquired < b.acquired; });
     std::optional<Node> last_exclusive;
     std::vector<Node> shared_since;
     for (const LockEpoch& ep : epochs) {
@@ -276,7 +326,8 @@ HappensBefore::Clock HappensBefore::clock(Node b) const {
   Clock c{b, nullptr, n_};
   if (b.rank < 0 || b.rank >= n_) return c;
   const auto& cps = changes_[static_cast<size_t>(b.rank)];
-  auto it = std::upper_bound(cps.begin(), cps.end(), b.index, [](int64_t v, const ChangePoint& cp) { return v < cp.node; });
+  auto it =
+      std::upper_bound(cps.begin(), cps.end(), b.index, [](int64_t v, const ChangePoint& cp) { return v < cp.node; });
   if (it != cps.begin()) c.row = &clocks_[std::prev(it)->offset];
   return c;
 }
@@ -289,15 +340,18 @@ void HappensBefore::compute() {
   const size_t n = static_cast<size_t>(n_);
   std::vector<int64_t> nodes(n, 0);  // nodes per rank
   for (const RankLog& log : model_.logs)
-    if (log.rank >= 0 && log.rank < n_) nodes[static_cast<size_t>(log.rank)] = 2 * static_cast<int64_t>(log.events.size());
+    if (log.rank >= 0 && log.rank < n_)
+      nodes[static_cast<size_t>(log.rank)] = 2 * static_cast<int64_t>(log.events.size());
   // Incoming syncs per destination node, sorted; sources past a log's end never come.
   std::vector<std::vector<std::pair<int64_t, size_t>>> incoming(n);
   std::vector<size_t> dests_left(syncs_.size(), 0);
   for (size_t s = 0; s < syncs_.size(); ++s) {
     auto& src = syncs_[s].sources;
-    src.erase(std::remove_if(src.begin(), src.end(), [&](const Node& x) {
-                return x.rank < 0 || x.rank >= n_ || x.index >= nodes[static_cast<size_t>(x.rank)];
-              }), src.end());
+    src.erase(std::remove_if(src.begin(), src.end(),
+                             [&](const Node& x) {
+                               return x.rank < 0 || x.rank >= n_ || x.index >= nodes[static_cast<size_t>(x.rank)];
+                             }),
+              src.end());
     for (const Node& d : syncs_[s].dests)
       if (d.rank >= 0 && d.rank < n_ && d.index < nodes[static_cast<size_t>(d.rank)]) {
         incoming[static_cast<size_t>(d.rank)].push_back({d.index, s});
@@ -341,7 +395,10 @@ void HappensBefore::compute() {
         size_t k = in_pos[R];
         bool blocked = false;
         for (; k < in.size() && in[k].first == x; ++k)
-          if (!ready(syncs_[in[k].second]) && !force) { blocked = true; break; }
+          if (!ready(syncs_[in[k].second]) && !force) {
+            blocked = true;
+            break;
+          }
         if (blocked) break;
         if (k > in_pos[R]) {
           for (size_t j = in_pos[R]; j < k; ++j) {
@@ -351,7 +408,8 @@ void HappensBefore::compute() {
             if (--dests_left[si] == 0) std::vector<int64_t>().swap(joined[si]);
           }
           if (force) {
-            warnings_.push_back("inconsistent synchronization in the logs near rank " + std::to_string(r) + " event " + std::to_string(x / 2));
+            warnings_.push_back("inconsistent synchronization in the logs near rank " + std::to_string(r) + " event " +
+                                std::to_string(x / 2));
             force = false;
           }
           cur[R][R] = x;

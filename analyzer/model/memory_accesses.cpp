@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <queue>
 #include <stdexcept>
-#include <optional>
 
 #include "model/request_activations.h"
 
@@ -12,10 +12,13 @@ namespace rmacheck {
 
 namespace {
 
-constexpr int64_t kMinAddress = 4096;   // MPI_BOTTOM, MPI_IN_PLACE and friends are not memory
+constexpr int64_t kMinAddress = 4096;  // MPI_BOTTOM, MPI_IN_PLACE and friends are not memory
 constexpr size_t kMaxBlocksPerAccess = 1 << 16;
 
-struct Block { int64_t lo, hi; int32_t basic; };
+struct Block {
+  int64_t lo, hi;
+  int32_t basic;
+};
 
 // Basic element sizes, from the predefined types' layouts the ranks logged.
 int32_t basic_size(const RankLog& log, int32_t basic) {
@@ -44,16 +47,26 @@ const std::vector<Block>& layout(const RankLog& log, int64_t base, int64_t count
   for (int64_t k = 0; k < count; ++k)
     for (const TypeBlockRec& b : t.blocks) {
       const int64_t lo = base + k * t.extent + b.offset;
-      if (!out.empty() && out.back().hi == lo && out.back().basic == b.basic) out.back().hi = lo + b.length;
-      else out.push_back({lo, lo + b.length, b.basic});
+      if (!out.empty() && out.back().hi == lo && out.back().basic == b.basic)
+        out.back().hi = lo + b.length;
+      else
+        out.push_back({lo, lo + b.length, b.basic});
     }
   return out;
 }
 
 bool is_rma(CallId c) {
   switch (c) {
-    case kCall_Put: case kCall_Get: case kCall_Accumulate: case kCall_Get_accumulate: case kCall_Fetch_and_op:
-    case kCall_Compare_and_swap: case kCall_Rput: case kCall_Rget: case kCall_Raccumulate: case kCall_Rget_accumulate:
+    case kCall_Put:
+    case kCall_Get:
+    case kCall_Accumulate:
+    case kCall_Get_accumulate:
+    case kCall_Fetch_and_op:
+    case kCall_Compare_and_swap:
+    case kCall_Rput:
+    case kCall_Rget:
+    case kCall_Raccumulate:
+    case kCall_Rget_accumulate:
       return true;
     default:
       return false;
@@ -62,10 +75,17 @@ bool is_rma(CallId c) {
 
 AccessKind target_kind(CallId c, int64_t op) {
   switch (c) {
-    case kCall_Put: case kCall_Rput: return AccessKind::kWrite;
-    case kCall_Get: case kCall_Rget: return AccessKind::kRead;
-    case kCall_Accumulate: case kCall_Raccumulate: return AccessKind::kAtomicWrite;
-    default: return op == kOp_MPI_NO_OP ? AccessKind::kAtomicRead : AccessKind::kAtomicWrite;  // fetching atomics
+    case kCall_Put:
+    case kCall_Rput:
+      return AccessKind::kWrite;
+    case kCall_Get:
+    case kCall_Rget:
+      return AccessKind::kRead;
+    case kCall_Accumulate:
+    case kCall_Raccumulate:
+      return AccessKind::kAtomicWrite;
+    default:
+      return op == kOp_MPI_NO_OP ? AccessKind::kAtomicRead : AccessKind::kAtomicWrite;  // fetching atomics
   }
 }
 
@@ -90,17 +110,38 @@ class Collector {
         continue;
       }
       switch (e.call) {
-        case kCall_Win_fence: complete(win, -1, entry_node(r, i), true); break;
-        case kCall_Win_complete: complete(win, -1, entry_node(r, i), true); break;
-        case kCall_Win_unlock: complete(win, target, exit_node(r, i), true); break;
-        case kCall_Win_unlock_all: complete(win, -1, exit_node(r, i), true); break;
-        case kCall_Win_flush: complete(win, target, exit_node(r, i), true); break;
-        case kCall_Win_flush_all: complete(win, -1, exit_node(r, i), true); break;
-        case kCall_Win_flush_local: complete(win, target, exit_node(r, i), false); break;
-        case kCall_Win_flush_local_all: complete(win, -1, exit_node(r, i), false); break;
-        case kCall_Win_free: complete(win, -1, entry_node(r, i), true); break;
-        case kCall_Finalize: complete(0, -1, entry_node(r, i), true); break;
-        default: break;
+        case kCall_Win_fence:
+          complete(win, -1, entry_node(r, i), true);
+          break;
+        case kCall_Win_complete:
+          complete(win, -1, entry_node(r, i), true);
+          break;
+        case kCall_Win_unlock:
+          complete(win, target, exit_node(r, i), true);
+          break;
+        case kCall_Win_unlock_all:
+          complete(win, -1, exit_node(r, i), true);
+          break;
+        case kCall_Win_flush:
+          complete(win, target, exit_node(r, i), true);
+          break;
+        case kCall_Win_flush_all:
+          complete(win, -1, exit_node(r, i), true);
+          break;
+        case kCall_Win_flush_local:
+          complete(win, target, exit_node(r, i), false);
+          break;
+        case kCall_Win_flush_local_all:
+          complete(win, -1, exit_node(r, i), false);
+          break;
+        case kCall_Win_free:
+          complete(win, -1, entry_node(r, i), true);
+          break;
+        case kCall_Finalize:
+          complete(0, -1, entry_node(r, i), true);
+          break;
+        default:
+          break;
       }
       for (int64_t id : v.array(kF_done)) {
         auto it = by_request.find(id);
@@ -116,7 +157,11 @@ class Collector {
   }
 
  private:
-  struct Pending { int64_t win, target; size_t access; bool at_target; };
+  struct Pending {
+    int64_t win, target;
+    size_t access;
+    bool at_target;
+  };
 
   // Adds the accesses of one RMA call; returns the index of its first origin-side access.
   size_t rma(const RankLog& log, uint32_t i, const Event& e, EventView v) {
@@ -135,25 +180,29 @@ class Collector {
         const AccessKind kind = target_kind(e.call, op);
         const auto atomic_op = static_cast<int16_t>(e.call == kCall_Compare_and_swap ? kOpCompareAndSwap : op);
         for (const Block& b : layout(log, addr, v.get_or(kF_target_count, 0), v.get_or(kF_target_type, -1))) {
-          MemAccess a = access(b, e.t_enter, dynamic ? addr : base, static_cast<int>(target), r, i, kind, basic_size(log, b.basic), true);
+          MemAccess a = access(b, e.t_enter, dynamic ? addr : base, static_cast<int>(target), r, i, kind,
+                               basic_size(log, b.basic), true);
           if (atomic(kind)) a.op = atomic_op;
           add(a, win, target, true);
         }
       }
     }
     const size_t first_origin = out_.size();
-    const AccessKind origin_kind = (e.call == kCall_Get || e.call == kCall_Rget) ? AccessKind::kWrite : AccessKind::kRead;
+    const AccessKind origin_kind =
+        (e.call == kCall_Get || e.call == kCall_Rget) ? AccessKind::kWrite : AccessKind::kRead;
     // Fetching atomics with MPI_NO_OP ignore their origin buffer (it may be NULL).
     const bool fetch_only = op == kOp_MPI_NO_OP && (e.call == kCall_Get_accumulate || e.call == kCall_Rget_accumulate ||
-                                                   e.call == kCall_Fetch_and_op);
+                                                    e.call == kCall_Fetch_and_op);
     if (!fetch_only)
-      buffer(log, i, e, v.get_or(kF_origin_addr, 0), v.get_or(kF_origin_count, 0), v.get_or(kF_origin_type, -1), origin_kind, win, target);
-    buffer(log, i, e, v.get_or(kF_result_addr, 0), v.get_or(kF_result_count, 0), v.get_or(kF_result_type, -1), AccessKind::kWrite, win, target);
+      buffer(log, i, e, v.get_or(kF_origin_addr, 0), v.get_or(kF_origin_count, 0), v.get_or(kF_origin_type, -1),
+             origin_kind, win, target);
+    buffer(log, i, e, v.get_or(kF_result_addr, 0), v.get_or(kF_result_count, 0), v.get_or(kF_result_type, -1),
+           AccessKind::kWrite, win, target);
     return first_origin;
   }
 
-  void buffer(const RankLog& log, uint32_t i, const Event& e, int64_t addr, int64_t count, int64_t type, AccessKind kind,
-              int64_t win, int64_t target) {
+  void buffer(const RankLog& log, uint32_t i, const Event& e, int64_t addr, int64_t count, int64_t type,
+              AccessKind kind, int64_t win, int64_t target) {
     if (addr < kMinAddress) return;
     for (const Block& b : layout(log, addr, count, type))
       add(access(b, e.t_enter, addr, log.rank, log.rank, i, kind, basic_size(log, b.basic), false), win, target, false);
@@ -191,9 +240,12 @@ class Collector {
   void complete(int64_t win, int64_t target, Node n, bool at_target) {
     size_t keep = 0;
     for (const Pending& p : pending_) {
-      const bool covers = (win == 0 || p.win == win) && (target < 0 || p.target == target) && (at_target || !p.at_target);
-      if (covers) finish(p.access, n);
-      else pending_[keep++] = p;
+      const bool covers =
+          (win == 0 || p.win == win) && (target < 0 || p.target == target) && (at_target || !p.at_target);
+      if (covers)
+        finish(p.access, n);
+      else
+        pending_[keep++] = p;
     }
     pending_.resize(keep);
   }
@@ -201,20 +253,39 @@ class Collector {
   // The buffers a point-to-point call (or Bcast) uses, and how: the fields
   // that describe them are logged by the call that made the operation (for a
   // request, the call that created it).
-  struct BufferUse { FieldId buf, count, type; AccessKind kind; };
+  struct BufferUse {
+    FieldId buf, count, type;
+    AccessKind kind;
+  };
   static std::vector<BufferUse> buffers_of(CallId c, bool root) {
     const BufferUse send{kF_buf, kF_count, kF_type, AccessKind::kRead};
     const BufferUse recv{kF_recv_buf, kF_recv_count, kF_recv_type, AccessKind::kWrite};
     switch (c) {
-      case kCall_Send: case kCall_Ssend: case kCall_Bsend: case kCall_Rsend:
-      case kCall_Isend: case kCall_Issend: case kCall_Ibsend: case kCall_Irsend:
-      case kCall_Send_init: case kCall_Bsend_init: case kCall_Ssend_init: case kCall_Rsend_init:
+      case kCall_Send:
+      case kCall_Ssend:
+      case kCall_Bsend:
+      case kCall_Rsend:
+      case kCall_Isend:
+      case kCall_Issend:
+      case kCall_Ibsend:
+      case kCall_Irsend:
+      case kCall_Send_init:
+      case kCall_Bsend_init:
+      case kCall_Ssend_init:
+      case kCall_Rsend_init:
         return {send};
-      case kCall_Recv: case kCall_Mrecv: case kCall_Irecv: case kCall_Recv_init: case kCall_Imrecv:
+      case kCall_Recv:
+      case kCall_Mrecv:
+      case kCall_Irecv:
+      case kCall_Recv_init:
+      case kCall_Imrecv:
         return {recv};
-      case kCall_Sendrecv: case kCall_Sendrecv_replace:
+      case kCall_Sendrecv:
+      case kCall_Sendrecv_replace:
         return {send, recv};
-      case kCall_Bcast: case kCall_Ibcast: case kCall_X_Bcast_init:
+      case kCall_Bcast:
+      case kCall_Ibcast:
+      case kCall_X_Bcast_init:
         return {{kF_buf, kF_count, kF_type, root ? AccessKind::kRead : AccessKind::kWrite}};
       default:
         return {};

@@ -30,14 +30,14 @@ struct MemAccess {
   int64_t region = 0;        // start of the window (target) or of the buffer, for reporting offsets
   int64_t complete_at = -1;  // taken effect by this node of rank complete_rank (-1: never)
   int32_t complete_rank = -1;
-  int32_t process = -1;      // whose memory
-  int32_t issuer = -1;       // rank that made the call (the window id, if any, is on that event)
-  uint32_t event = 0;        // the call on the issuer
-  int16_t basic = -1;        // basic type of the elements (atomicity), elements start at lo
+  int32_t process = -1;  // whose memory
+  int32_t issuer = -1;   // rank that made the call (the window id, if any, is on that event)
+  uint32_t event = 0;    // the call on the issuer
+  int16_t basic = -1;    // basic type of the elements (atomicity), elements start at lo
   int16_t basic_size = 0;
-  int16_t op = -1;           // reduction op of an atomic access (kOpCompareAndSwap for CAS)
+  int16_t op = -1;  // reduction op of an atomic access (kOpCompareAndSwap for CAS)
   AccessKind kind = AccessKind::kRead;
-  bool at_target = false;    // an RMA operation's access at its target
+  bool at_target = false;  // an RMA operation's access at its target
 
   Node complete() const { return {complete_rank, complete_at}; }
 };

@@ -98,7 +98,8 @@ bool load_model(const std::string& dir, Model& model, std::string& error) {
   std::vector<std::string> files;
   while (dirent* ent = readdir(d)) {
     std::string n = ent->d_name;
-    if (n.rfind("rank-", 0) == 0 && n.size() > 9 && n.compare(n.size() - 4, 4, ".log") == 0) files.push_back(dir + "/" + n);
+    if (n.rfind("rank-", 0) == 0 && n.size() > 9 && n.compare(n.size() - 4, 4, ".log") == 0)
+      files.push_back(dir + "/" + n);
   }
   closedir(d);
   std::sort(files.begin(), files.end());

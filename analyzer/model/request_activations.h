@@ -16,10 +16,10 @@ namespace rmacheck {
 
 struct Activation {
   int64_t request = 0;
-  uint32_t created = 0;                 // event that created the request (its arguments: comm, peer, tag, buffer)
-  uint32_t started = 0;                 // event that activated it (== created for nonblocking calls)
-  std::optional<uint32_t> completed;    // Wait/Test event that completed it
-  int64_t status_src = kRankProcNull;   // from the completion (world rank)
+  uint32_t created = 0;                // event that created the request (its arguments: comm, peer, tag, buffer)
+  uint32_t started = 0;                // event that activated it (== created for nonblocking calls)
+  std::optional<uint32_t> completed;   // Wait/Test event that completed it
+  int64_t status_src = kRankProcNull;  // from the completion (world rank)
   int64_t status_tag = kTagAny;
 };
 

@@ -103,7 +103,8 @@ void RankRequests::on_event(const RankLog& log, uint32_t index) {
         r->lost = true;  // the library may hand back a new handle for the new operation
         continue;
       }
-      if (!r->persistent() || failed) continue;  // a completed nonblocking request is gone; a failed start starts nothing
+      if (!r->persistent() || failed)
+        continue;  // a completed nonblocking request is gone; a failed start starts nothing
       r->starts.push_back(ref);
       r->active.push_back({ref, std::nullopt});
     }
@@ -271,7 +272,8 @@ bool Mpi4pyFilter::internal(EventRef ref) const {
     const Event& next = log->events[i];
     if (next.thread != e.thread) continue;
     const EventView nv = log->view(next);
-    return nv.get(kF_comm) == made && nv.get(kF_py_file) == v.get(kF_py_file) && nv.get(kF_py_line) == v.get(kF_py_line);
+    return nv.get(kF_comm) == made && nv.get(kF_py_file) == v.get(kF_py_file) &&
+           nv.get(kF_py_line) == v.get(kF_py_line);
   }
   return false;
 }

@@ -73,8 +73,8 @@ enum class RequestIssueKind {
 
 struct RequestIssue {
   RequestIssueKind kind;
-  int64_t id = 0;           // 0 for kNullHandle
-  EventRef at;              // the offending call
+  int64_t id = 0;  // 0 for kNullHandle
+  EventRef at;     // the offending call
   std::optional<EventRef> related;
 };
 
@@ -121,8 +121,8 @@ std::vector<int64_t> request_ids(const EventView& v);
 // the detectors can push it once) says that and why, when known.
 struct LeakScope {
   std::map<int, EventRef> finalize;  // ranks that reached MPI_Finalize -> the event
-  std::vector<int> skipped;           // ranks without a Finalize event (or without a log)
-  std::string note;                   // "" when no rank was skipped
+  std::vector<int> skipped;          // ranks without a Finalize event (or without a log)
+  std::string note;                  // "" when no rank was skipped
   bool reached(int rank) const { return finalize.count(rank) != 0; }
 };
 LeakScope leak_scope(const Model& model);

@@ -19,7 +19,8 @@ std::vector<Frame> LocationResolver::stack(EventRef ref) {
   if (!log) return frames;
   EventView v = model_.view(ref);
   if (auto file = v.get(kF_py_file)) {
-    frames.push_back({log->string(*file), static_cast<int>(v.get_or(kF_py_line, 0)), log->string(v.get_or(kF_py_func, 0)), ""});
+    frames.push_back(
+        {log->string(*file), static_cast<int>(v.get_or(kF_py_line, 0)), log->string(v.get_or(kF_py_func, 0)), ""});
     return frames;
   }
   Symbolizer& sym = symbolizer(ref.rank);

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "model/model.h"
 #include "log/symbolizer.h"
+#include "model/model.h"
 
 namespace rmacheck {
 

@@ -21,9 +21,7 @@ const KindInfo& kind_info(FindingKind k) {
 
 namespace {
 
-json frame_json(const Frame& f) {
-  return {{"file", f.file}, {"line", f.line}, {"function", f.function}};
-}
+json frame_json(const Frame& f) { return {{"file", f.file}, {"line", f.line}, {"function", f.function}}; }
 
 json access_json(const Model& model, LocationResolver& where, const Access& a) {
   json j;
@@ -45,11 +43,13 @@ json access_json(const Model& model, LocationResolver& where, const Access& a) {
 std::string merge_key(const json& f) {
   std::string key = f["kind"].get<std::string>() + "|" + f.value("window", "");
   auto loc_key = [](const json& loc) {
-    return loc.is_null() ? std::string("?") : loc["file"].get<std::string>() + ":" + std::to_string(loc["line"].get<int>());
+    return loc.is_null() ? std::string("?")
+                         : loc["file"].get<std::string>() + ":" + std::to_string(loc["line"].get<int>());
   };
   // Sides in a fixed order: a race found once as (put, get) and once as (get, put) is one bug.
   std::vector<std::string> sides;
-  for (const json& a : f["accesses"]) sides.push_back(a["call"].get<std::string>() + "@" + loc_key(a["location"]) + a.value("access", ""));
+  for (const json& a : f["accesses"])
+    sides.push_back(a["call"].get<std::string>() + "@" + loc_key(a["location"]) + a.value("access", ""));
   std::sort(sides.begin(), sides.end());
   for (const std::string& s : sides) key += "|" + s;
   if (f.contains("location")) key += "|@" + loc_key(f["location"]);
@@ -81,7 +81,9 @@ json run_json(const Model& model, LocationResolver& where) {
       const uint32_t last = static_cast<uint32_t>(log->events.size() - 1);
       const Event& e = log->events[last];
       u["call"] = e.name();
-      u["state"] = e.call == kCall_Abort ? "called MPI_Abort" : e.returned ? "stopped after its last MPI call" : "inside the call";
+      u["state"] = e.call == kCall_Abort ? "called MPI_Abort"
+                   : e.returned          ? "stopped after its last MPI call"
+                                         : "inside the call";
       if (e.call == kCall_Abort) u["error_code"] = log->view(e).get_or(kF_error_code, 0);
       Frame f = where.location({r, last});
       u["location"] = f.file.empty() ? json(nullptr) : frame_json(f);

@@ -9,7 +9,8 @@ using nlohmann::json;
 namespace {
 json physical(const json& loc, const std::string& text) {
   json l = {{"physicalLocation",
-             {{"artifactLocation", {{"uri", loc["file"]}}}, {"region", {{"startLine", std::max(1, loc["line"].get<int>())}}}}}};
+             {{"artifactLocation", {{"uri", loc["file"]}}},
+              {"region", {{"startLine", std::max(1, loc["line"].get<int>())}}}}}};
   if (!text.empty()) l["message"] = {{"text", text}};
   return l;
 }
@@ -32,16 +33,18 @@ std::string render_sarif(const json& report) {
       std::string text = "rank " + std::to_string(a["rank"].get<int>()) + ": " + a["call"].get<std::string>();
       (locs.empty() ? locs : related).push_back(physical(a["location"], text));
     }
-    if (f.contains("location") && !f["location"].is_null()) (locs.empty() ? locs : related).push_back(physical(f["location"], ""));
+    if (f.contains("location") && !f["location"].is_null())
+      (locs.empty() ? locs : related).push_back(physical(f["location"], ""));
     r["locations"] = locs;
     if (!related.empty()) r["relatedLocations"] = related;
     r["properties"] = {{"ranks", f["ranks"]}, {"count", f["count"]}};
     results.push_back(r);
   }
-  json sarif = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                {"version", "2.1.0"},
-                {"runs", json::array({{{"tool", {{"driver", {{"name", "rmacheck"}, {"rules", rules}}}}},
-                                       {"results", results}}})}};
+  json sarif = {
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs",
+       json::array({{{"tool", {{"driver", {{"name", "rmacheck"}, {"rules", rules}}}}}, {"results", results}}})}};
   return sarif.dump(2) + "\n";
 }
 

@@ -83,7 +83,8 @@ std::string render_text(const json& report) {
   for (const json& u : run["unfinished"]) {
     out << "  rank " << u["rank"] << " did not finish: " << u["state"].get<std::string>();
     const std::string state = u["state"].get<std::string>();
-    if (u.contains("call") && state.find(u["call"].get<std::string>()) == std::string::npos) out << " " << u["call"].get<std::string>();
+    if (u.contains("call") && state.find(u["call"].get<std::string>()) == std::string::npos)
+      out << " " << u["call"].get<std::string>();
     if (u.contains("error_code")) out << "(errorcode " << u["error_code"] << ")";
     if (u.contains("location")) out << " at " << where(u["location"]);
     out << "\n";

@@ -36,8 +36,9 @@ enum RecordType : uint8_t {
   kRecExit = 2,     // call exit: thread, seq, time_ns, return code, then fields
   kRecString = 3,   // id, length, bytes
   kRecModules = 4,  // count, then per module: start, end, load_bias, path length, path bytes
-  kRecTypedef = 5,  // id, basic code, size, lb, extent, true_lb, true_extent, truncated, nblocks, then (offset, length, basic)*
-  kRecEnd = 6,      // time_ns: the rank left MPI_Finalize normally
+  kRecTypedef =
+      5,  // id, basic code, size, lb, extent, true_lb, true_extent, truncated, nblocks, then (offset, length, basic)*
+  kRecEnd = 6,  // time_ns: the rank left MPI_Finalize normally
 };
 
 enum FieldId : uint8_t {
@@ -60,14 +61,16 @@ enum LockType : int { kLockExclusive = 1, kLockShared = 2 };
 enum AssertBits : int { kModeNoCheck = 1, kModeNoStore = 2, kModeNoPut = 4, kModeNoPrecede = 8, kModeNoSucceed = 16 };
 
 // Predefined reduction ops, by code. User ops get ids from kUserOpBase up.
-#define RMACHECK_OPS(X) X(MPI_OP_NULL) X(MPI_MAX) X(MPI_MIN) X(MPI_SUM) X(MPI_PROD) X(MPI_LAND) \
-  X(MPI_BAND) X(MPI_LOR) X(MPI_BOR) X(MPI_LXOR) X(MPI_BXOR) X(MPI_MAXLOC) X(MPI_MINLOC)    \
-  X(MPI_REPLACE) X(MPI_NO_OP)
+// clang-format off
+#define RMACHECK_OPS(X) \
+  X(MPI_OP_NULL) X(MPI_MAX) X(MPI_MIN) X(MPI_SUM) X(MPI_PROD) X(MPI_LAND) X(MPI_BAND) X(MPI_LOR) X(MPI_BOR) \
+  X(MPI_LXOR) X(MPI_BXOR) X(MPI_MAXLOC) X(MPI_MINLOC) X(MPI_REPLACE) X(MPI_NO_OP)
+// clang-format on
 enum OpCode : int {
 #define RMACHECK_OP_ENUM(name) kOp_##name,
   RMACHECK_OPS(RMACHECK_OP_ENUM)
 #undef RMACHECK_OP_ENUM
-  kOpCount
+      kOpCount
 };
 constexpr int64_t kUserOpBase = 1000;
 // Datatype ids: predefined types use their basic code (basic_types.def); derived types count up from here.
@@ -79,7 +82,10 @@ inline int64_t unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -sta
 
 inline uint8_t* put_varint(uint8_t* p, int64_t value) {
   uint64_t v = zigzag(value);
-  while (v >= 0x80) { *p++ = static_cast<uint8_t>(v | 0x80); v >>= 7; }
+  while (v >= 0x80) {
+    *p++ = static_cast<uint8_t>(v | 0x80);
+    v >>= 7;
+  }
   *p++ = static_cast<uint8_t>(v);
   return p;
 }
@@ -91,7 +97,10 @@ inline bool get_varint(const uint8_t*& p, const uint8_t* end, int64_t& out) {
   for (int shift = 0; shift < 70 && p < end; shift += 7) {
     uint8_t b = *p++;
     v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) { out = unzigzag(v); return true; }
+    if (!(b & 0x80)) {
+      out = unzigzag(v);
+      return true;
+    }
   }
   return false;
 }

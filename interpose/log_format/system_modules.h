@@ -12,9 +12,10 @@ namespace rmacheck {
 inline bool is_system_module(std::string_view path) {
   const size_t slash = path.find_last_of('/');
   const std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  static const char* const kPrefixes[] = {"libmpi",  "libopen-pal", "libopen-rte", "libompitrace", "mca_",
-                                          "librmacheck", "libpython", "python", "MPI.cpython", "libucp", "libucs",
-                                          "libpmix", "libhwloc", "libevent", "libfabric", "libc.so", "libc-"};
+  static const char* const kPrefixes[] = {"libmpi",      "libopen-pal", "libopen-rte", "libompitrace", "mca_",
+                                          "librmacheck", "libpython",   "python",      "MPI.cpython",  "libucp",
+                                          "libucs",      "libpmix",     "libhwloc",    "libevent",     "libfabric",
+                                          "libc.so",     "libc-"};
   for (const char* p : kPrefixes)
     if (base.compare(0, std::strlen(p), p) == 0) return true;
   return path.find("/mpi4py/") != std::string_view::npos;

@@ -12,10 +12,10 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -48,10 +48,14 @@ class RankWriter {
     }
     RecordBuffer t;
     t.reset(kRecTypedef);
-    for (int64_t v : {kInt, kInt, int64_t{4}, int64_t{0}, int64_t{4}, int64_t{0}, int64_t{4}, int64_t{0}, int64_t{1}, int64_t{0}, int64_t{4}, kInt}) t.varint(v);
+    for (int64_t v : {kInt, kInt, int64_t{4}, int64_t{0}, int64_t{4}, int64_t{0}, int64_t{4}, int64_t{0}, int64_t{1},
+                      int64_t{0}, int64_t{4}, kInt})
+      t.varint(v);
     log_.append(t.data(), t.size());
     t.reset(kRecTypedef);  // vector of 4 ints with stride 2
-    for (int64_t v : {kVector, int64_t{-1}, int64_t{16}, int64_t{0}, int64_t{28}, int64_t{0}, int64_t{28}, int64_t{0}, int64_t{4}}) t.varint(v);
+    for (int64_t v :
+         {kVector, int64_t{-1}, int64_t{16}, int64_t{0}, int64_t{28}, int64_t{0}, int64_t{28}, int64_t{0}, int64_t{4}})
+      t.varint(v);
     for (int k = 0; k < 4; ++k) t.varint(8 * k), t.varint(4), t.varint(kInt);
     log_.append(t.data(), t.size());
   }
@@ -105,16 +109,22 @@ double cpu_now() {
 int main(int argc, char** argv) {
   Args a;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--ranks")) a.ranks = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--events")) a.events = std::atol(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--ops-per-epoch")) a.ops_per_epoch = std::atoi(argv[i + 1]);
-    else if (!std::strcmp(argv[i], "--dir")) a.dir = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--only")) a.only = argv[i + 1];
+    if (!std::strcmp(argv[i], "--ranks"))
+      a.ranks = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--events"))
+      a.events = std::atol(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--ops-per-epoch"))
+      a.ops_per_epoch = std::atoi(argv[i + 1]);
+    else if (!std::strcmp(argv[i], "--dir"))
+      a.dir = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--only"))
+      a.only = argv[i + 1];
   }
   mkdir(a.dir.c_str(), 0755);
   const double t_gen = cpu_now();
   std::vector<RankWriter*> w;
-  for (int r = 0; r < a.ranks; ++r) w.push_back(new RankWriter(a.dir + "/rank-" + std::to_string(r) + ".log", r, a.ranks));
+  for (int r = 0; r < a.ranks; ++r)
+    w.push_back(new RankWriter(a.dir + "/rank-" + std::to_string(r) + ".log", r, a.ranks));
   const int64_t base = 0x7f0000000000;
   const int64_t win_bytes = int64_t{8} * a.ops_per_epoch * 64;
   for (int r = 0; r < a.ranks; ++r)
@@ -138,8 +148,15 @@ int main(int argc, char** argv) {
       rw.set_clock(sync);
       const int right = (r + 1) % a.ranks, left = (r + a.ranks - 1) % a.ranks;
       // A passive epoch first closes the fence epoch (fence with NOSUCCEED), as MPI requires.
-      rw.call(kCall_Win_fence, [&](RecordBuffer& b) { b.field(kF_win, kWin); b.field(kF_assert, passive ? kModeNoSucceed : 0); });
-      if (passive) rw.call(kCall_Win_lock_all, [&](RecordBuffer& b) { b.field(kF_win, kWin); b.field(kF_assert, 0); });
+      rw.call(kCall_Win_fence, [&](RecordBuffer& b) {
+        b.field(kF_win, kWin);
+        b.field(kF_assert, passive ? kModeNoSucceed : 0);
+      });
+      if (passive)
+        rw.call(kCall_Win_lock_all, [&](RecordBuffer& b) {
+          b.field(kF_win, kWin);
+          b.field(kF_assert, 0);
+        });
       for (int k = 0; k < a.ops_per_epoch; ++k) {
         const bool put = k % 2 == 0;
         rw.call(put ? kCall_Put : kCall_Get, [&](RecordBuffer& b) {
@@ -163,7 +180,10 @@ int main(int argc, char** argv) {
     }
   }
   for (int r = 0; r < a.ranks; ++r) {
-    w[r]->call(kCall_Win_fence, [&](RecordBuffer& b) { b.field(kF_win, kWin); b.field(kF_assert, kModeNoSucceed); });
+    w[r]->call(kCall_Win_fence, [&](RecordBuffer& b) {
+      b.field(kF_win, kWin);
+      b.field(kF_assert, kModeNoSucceed);
+    });
     w[r]->call(kCall_Win_free, [&](RecordBuffer& b) { b.field(kF_win, kWin); });
     w[r]->call(kCall_Finalize, [](RecordBuffer&) {});
   }

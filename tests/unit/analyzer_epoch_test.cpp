@@ -6,8 +6,8 @@
 #include <cstring>
 
 #include "detectors/detector.h"
-#include "model/epoch_tracker.h"
 #include "log_builder.h"
+#include "model/epoch_tracker.h"
 #include "report/report.h"
 
 namespace rmacheck {
@@ -58,12 +58,24 @@ EventBuilder rma(LogBuilder& b, CallId c, int r, int target, int line, int64_t d
                  int64_t otype = -1, int64_t tcount = 1, int64_t ttype = -1) {
   if (otype < 0) otype = basic("MPI_INT");
   if (ttype < 0) ttype = basic("MPI_INT");
-  return b.call(r, c, line).f(kF_win, W).f(kF_target, target).f(kF_disp, disp).f(kF_target_count, tcount)
-      .f(kF_target_type, ttype).f(kF_origin_count, ocount).f(kF_origin_type, otype);
+  return b.call(r, c, line)
+      .f(kF_win, W)
+      .f(kF_target, target)
+      .f(kF_disp, disp)
+      .f(kF_target_count, tcount)
+      .f(kF_target_type, ttype)
+      .f(kF_origin_count, ocount)
+      .f(kF_origin_type, otype);
 }
-EventBuilder put(LogBuilder& b, int r, int target, int line, int64_t disp = 0) { return rma(b, kCall_Put, r, target, line, disp); }
+EventBuilder put(LogBuilder& b, int r, int target, int line, int64_t disp = 0) {
+  return rma(b, kCall_Put, r, target, line, disp);
+}
 EventBuilder lock(LogBuilder& b, int r, int target, int line, int type = kLockExclusive, int assert_bits = 0) {
-  return b.call(r, kCall_Win_lock, line).f(kF_win, W).f(kF_target, target).f(kF_lock_type, type).f(kF_assert, assert_bits);
+  return b.call(r, kCall_Win_lock, line)
+      .f(kF_win, W)
+      .f(kF_target, target)
+      .f(kF_lock_type, type)
+      .f(kF_assert, assert_bits);
 }
 EventBuilder unlock(LogBuilder& b, int r, int target, int line) {
   return b.call(r, kCall_Win_unlock, line).f(kF_win, W).f(kF_target, target);
@@ -308,12 +320,12 @@ TEST(EpochTracker, LockWhileLockAllAndLockAllTwiceAndLockAllWhileLocked) {
 TEST(EpochTracker, UnlockWithoutLockVariants) {
   LogBuilder b(3);
   window(b, 3);
-  unlock(b, 0, 1, 4);                    // nothing held
+  unlock(b, 0, 1, 4);  // nothing held
   lock(b, 0, 2, 5);
-  unlock(b, 0, 1, 6);                    // the lock is on another target
+  unlock(b, 0, 1, 6);  // the lock is on another target
   unlock(b, 0, 2, 7);
   simple(b, kCall_Win_lock_all, 1, 8);
-  unlock(b, 1, 0, 9);                    // lock_all needs unlock_all
+  unlock(b, 1, 0, 9);  // lock_all needs unlock_all
   simple(b, kCall_Win_unlock_all, 1, 10);
   simple(b, kCall_Win_unlock_all, 1, 11);  // twice
   simple(b, kCall_Win_unlock_all, 2, 12);  // never locked
@@ -334,7 +346,7 @@ TEST(EpochTracker, FlushNeedsAPassiveTargetEpochOnItsTarget) {
   b.call(0, kCall_Win_flush, 4).f(kF_win, W).f(kF_target, 1);  // no lock at all
   lock(b, 0, 1, 5);
   b.call(0, kCall_Win_flush_local, 6).f(kF_win, W).f(kF_target, 2);  // lock on 1, flush 2
-  simple(b, kCall_Win_flush_all, 0, 7);                                // fine: a lock is held
+  simple(b, kCall_Win_flush_all, 0, 7);                              // fine: a lock is held
   unlock(b, 0, 1, 8);
   fence(b, 1, 9);
   put(b, 1, 2, 10);
@@ -342,7 +354,8 @@ TEST(EpochTracker, FlushNeedsAPassiveTargetEpochOnItsTarget) {
   fence(b, 1, 12);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), (std::vector<std::string>{"flush-outside-passive", "flush-outside-passive", "flush-outside-passive"}));
+  ASSERT_EQ(codes(t),
+            (std::vector<std::string>{"flush-outside-passive", "flush-outside-passive", "flush-outside-passive"}));
   EXPECT_EQ(lines(m, t.errors()[0].finding), std::vector<int>{4});
   EXPECT_EQ(lines(m, t.errors()[1].finding), (std::vector<int>{6, 5}));
   EXPECT_EQ(lines(m, t.errors()[2].finding), (std::vector<int>{11, 9}));
@@ -399,9 +412,9 @@ TEST(EpochTracker, PscwCallsWithoutTheirPartner) {
   simple(b, kCall_Win_complete, 0, 14);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_EQ(codes(t), (std::vector<std::string>{"complete-without-start", "nested-start", "complete-without-start",
-                                                "wait-without-post", "test-without-post", "nested-post",
-                                                "wait-without-post"}));
+  EXPECT_EQ(codes(t),
+            (std::vector<std::string>{"complete-without-start", "nested-start", "complete-without-start",
+                                      "wait-without-post", "test-without-post", "nested-post", "wait-without-post"}));
   // Ranks are walked in order: rank 0's errors first.
   EXPECT_EQ(lines(m, t.errors()[2].finding), (std::vector<int>{14, 13}));
   EXPECT_EQ(lines(m, t.errors()[6].finding), (std::vector<int>{10, 9}));
@@ -421,7 +434,8 @@ TEST(EpochTracker, LockAndStartDoNotNest) {
   Model m = b.build();
   EpochTracker t(m);
   // The lock_all at 6 meets both the start and the lock taken at 5.
-  EXPECT_EQ(codes(t), (std::vector<std::string>{"lock-in-start", "lock-all-in-lock", "lock-all-in-start", "start-in-lock"}));
+  EXPECT_EQ(codes(t),
+            (std::vector<std::string>{"lock-in-start", "lock-all-in-lock", "lock-all-in-start", "start-in-lock"}));
 }
 
 // ---------------------------------------------------------------- mixing fences with other epochs
@@ -463,7 +477,7 @@ TEST(EpochTracker, NosucceedBeforeOrNoprecedeAfterALockEpochIsLegal) {
   lock(b, 0, 1, 6);
   put(b, 0, 1, 7);
   unlock(b, 0, 1, 8);
-  fence(b, 0, 9);                   // follows a NOSUCCEED fence: ends no epoch
+  fence(b, 0, 9);  // follows a NOSUCCEED fence: ends no epoch
   simple(b, kCall_Win_lock_all, 0, 10);
   put(b, 0, 1, 11);
   simple(b, kCall_Win_unlock_all, 0, 12);
@@ -535,7 +549,8 @@ TEST(EpochTracker, FenceInsideOtherEpochs) {
   simple(b, kCall_Win_wait, 0, 15);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_EQ(codes(t), (std::vector<std::string>{"fence-in-lock", "fence-in-lock-all", "fence-in-start", "fence-in-post"}));
+  EXPECT_EQ(codes(t),
+            (std::vector<std::string>{"fence-in-lock", "fence-in-lock-all", "fence-in-start", "fence-in-post"}));
   EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{4, 5}));
 }
 
@@ -555,7 +570,8 @@ TEST(EpochTracker, EpochsOpenAtWinFreeAndFinalize) {
   b.call(2, kCall_Finalize, 12);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), (std::vector<std::string>{"unclosed-lock", "unclosed-fence", "unclosed-lock_all", "unclosed-Win_post"}));
+  ASSERT_EQ(codes(t),
+            (std::vector<std::string>{"unclosed-lock", "unclosed-fence", "unclosed-lock_all", "unclosed-Win_post"}));
   for (const EpochError& e : t.errors()) EXPECT_EQ(e.finding.kind, kKind_unclosed_epoch);
   EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{4, 6}));
   EXPECT_EQ(lines(m, t.errors()[1].finding), (std::vector<int>{7, 9}));
@@ -856,11 +872,11 @@ TEST(RmaArguments, AccessPastTheEndOfTheTargetsWindowUsesTheTargetsDispUnit) {
   window(b, 2, /*size=*/16, /*unit=*/4);
   int_types(b, 2);
   b.type(0, 1000, 8, 12, {{0, 4, basic("MPI_INT")}, {8, 4, basic("MPI_INT")}});  // ints at 0 and 8
-  put(b, 0, 1, 4, /*disp=*/3);                                  // [12,16): fits
-  put(b, 0, 1, 5, /*disp=*/4);                                  // [16,20): past the end
-  rma(b, kCall_Get, 0, 1, 6, 1, 2, -1, 1, 1000);                // [4,16): fits
-  rma(b, kCall_Get, 0, 1, 7, 2, 2, -1, 1, 1000);                // [8,20)
-  put(b, 0, 1, 8, -1);                                          // negative
+  put(b, 0, 1, 4, /*disp=*/3);                                                   // [12,16): fits
+  put(b, 0, 1, 5, /*disp=*/4);                                                   // [16,20): past the end
+  rma(b, kCall_Get, 0, 1, 6, 1, 2, -1, 1, 1000);                                 // [4,16): fits
+  rma(b, kCall_Get, 0, 1, 7, 2, 2, -1, 1, 1000);                                 // [8,20)
+  put(b, 0, 1, 8, -1);                                                           // negative
   Model m = b.build();
   Analysis a = run_one(make_rma_argument_detector(), m);
   ASSERT_EQ(a.findings.size(), 3u);
@@ -880,15 +896,19 @@ TEST(RmaArguments, TypeSignaturesMustMatch) {
   b.type(0, basic("MPI_INT32_T"), 4, 4, {{0, 4, basic("MPI_INT32_T")}}, basic("MPI_INT32_T"));
   b.type(0, basic("MPI_BYTE"), 1, 1, {{0, 1, basic("MPI_BYTE")}}, basic("MPI_BYTE"));
   b.type(0, 1001, 8, 8, {{0, 4, basic("MPI_INT")}, {4, 4, basic("MPI_INT")}});  // contiguous 2 ints
-  rma(b, kCall_Put, 0, 1, 4, 0, 1, basic("MPI_DOUBLE"));       // double -> int
-  rma(b, kCall_Put, 0, 1, 5, 0, 1, basic("MPI_INT32_T"));      // same representation
-  rma(b, kCall_Put, 0, 1, 6, 0, 4, basic("MPI_BYTE"));         // bytes: compared by size
-  rma(b, kCall_Put, 0, 1, 7, 0, 2, -1, 1, 1001);               // 2 ints = 2 ints
-  rma(b, kCall_Put, 0, 1, 8, 0, 3, -1, 1, 1001);               // 3 ints != 2 ints
-  rma(b, kCall_Get_accumulate, 0, 1, 9, 0, 1, basic("MPI_DOUBLE")).f(kF_op, kOp_MPI_NO_OP)
-      .f(kF_result_count, 1).f(kF_result_type, basic("MPI_INT"));    // origin ignored with NO_OP
-  rma(b, kCall_Get_accumulate, 0, 1, 10).f(kF_op, kOp_MPI_SUM).f(kF_result_count, 1)
-      .f(kF_result_type, basic("MPI_DOUBLE"));                        // result mismatch
+  rma(b, kCall_Put, 0, 1, 4, 0, 1, basic("MPI_DOUBLE"));                        // double -> int
+  rma(b, kCall_Put, 0, 1, 5, 0, 1, basic("MPI_INT32_T"));                       // same representation
+  rma(b, kCall_Put, 0, 1, 6, 0, 4, basic("MPI_BYTE"));                          // bytes: compared by size
+  rma(b, kCall_Put, 0, 1, 7, 0, 2, -1, 1, 1001);                                // 2 ints = 2 ints
+  rma(b, kCall_Put, 0, 1, 8, 0, 3, -1, 1, 1001);                                // 3 ints != 2 ints
+  rma(b, kCall_Get_accumulate, 0, 1, 9, 0, 1, basic("MPI_DOUBLE"))
+      .f(kF_op, kOp_MPI_NO_OP)
+      .f(kF_result_count, 1)
+      .f(kF_result_type, basic("MPI_INT"));  // origin ignored with NO_OP
+  rma(b, kCall_Get_accumulate, 0, 1, 10)
+      .f(kF_op, kOp_MPI_SUM)
+      .f(kF_result_count, 1)
+      .f(kF_result_type, basic("MPI_DOUBLE"));  // result mismatch
   Model m = b.build();
   Analysis a = run_one(make_rma_argument_detector(), m);
   std::vector<int> got;
@@ -923,7 +943,7 @@ TEST(RmaArguments, DynamicWindowsNeedAnAttachedRegion) {
   put(b, 0, 1, 5, 0x5000 + 14);  // straddles the end
   put(b, 0, 1, 6, 0x9000);       // nowhere
   b.call(1, kCall_Win_detach, 7).f(kF_win, W).f(kF_addr, 0x5000);
-  put(b, 0, 1, 8, 0x5000);       // after the detach
+  put(b, 0, 1, 8, 0x5000);  // after the detach
   Model m = b.build();
   Analysis a = run_one(make_rma_argument_detector(), m);
   ASSERT_EQ(a.findings.size(), 3u);

@@ -51,7 +51,8 @@ std::string read_file(const std::string& path) {
 }
 
 void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 // Writes records through the real LogWriter, the way the interposer does.
@@ -201,26 +202,32 @@ TEST(LogReader, RoundTripOfEveryRecordAndFieldKind) {
     basic.size = basic.extent = basic.true_extent = 4;
     basic.blocks = {{0, 4, 7}};
     w.type(basic);
-    w.enter(kCall_Put, 17, 123456789012345, [&](RecordBuffer& r) {
-      r.field(kF_win, 0x3000000001);
-      r.field(kF_target, -1003);  // an invalid target rank 3, as the interposer logs it
-      r.field(kF_disp, -16);
-      r.field(kF_origin_addr, high_addr);
-      r.field(kF_result_addr, kernel_like);
-      r.field(kF_size, int64_max);
-      r.field(kF_color, int64_min);
-      r.field(kF_tag, kTagAny);
-      const int64_t pcs[] = {high_addr, kernel_like, 0, -1};
-      r.array(kF_pcs, pcs, 4);
-      r.array(kF_members, static_cast<const int*>(nullptr), 0);  // an empty array
-      r.field(kF_py_file, 1);
-      r.field(kF_py_line, 42);
-    }, /*thread=*/2);
-    w.exit(17, 123456789099999, -5, [](RecordBuffer& r) {
-      const int done[] = {4, 0, 9};
-      r.array(kF_done, done, 3);
-      r.field(kF_flag, 1);
-    }, /*thread=*/2);
+    w.enter(
+        kCall_Put, 17, 123456789012345,
+        [&](RecordBuffer& r) {
+          r.field(kF_win, 0x3000000001);
+          r.field(kF_target, -1003);  // an invalid target rank 3, as the interposer logs it
+          r.field(kF_disp, -16);
+          r.field(kF_origin_addr, high_addr);
+          r.field(kF_result_addr, kernel_like);
+          r.field(kF_size, int64_max);
+          r.field(kF_color, int64_min);
+          r.field(kF_tag, kTagAny);
+          const int64_t pcs[] = {high_addr, kernel_like, 0, -1};
+          r.array(kF_pcs, pcs, 4);
+          r.array(kF_members, static_cast<const int*>(nullptr), 0);  // an empty array
+          r.field(kF_py_file, 1);
+          r.field(kF_py_line, 42);
+        },
+        /*thread=*/2);
+    w.exit(
+        17, 123456789099999, -5,
+        [](RecordBuffer& r) {
+          const int done[] = {4, 0, 9};
+          r.array(kF_done, done, 3);
+          r.field(kF_flag, 1);
+        },
+        /*thread=*/2);
     w.end(123456789100000);
     w.close();
   }
@@ -318,10 +325,14 @@ TEST(LogReader, EventsKeepEntryOrderAcrossThreadsAndInterleavedExits) {
   const std::string path = dir.file("rank-0.log");
   {
     Writer w(path, 0, 1);
-    w.enter(kCall_Recv, 1, 10, [](RecordBuffer& r) { r.field(kF_recv_peer, kRankAny); }, /*thread=*/0);
-    w.enter(kCall_Send, 2, 11, [](RecordBuffer& r) { r.field(kF_peer, 0); }, /*thread=*/1);
-    w.exit(2, 12, 0, [](RecordBuffer&) {}, 1);
-    w.exit(1, 13, 0, [](RecordBuffer& r) { r.field(kF_status_src, 0); }, 0);
+    w.enter(
+        kCall_Recv, 1, 10, [](RecordBuffer& r) { r.field(kF_recv_peer, kRankAny); }, /*thread=*/0);
+    w.enter(
+        kCall_Send, 2, 11, [](RecordBuffer& r) { r.field(kF_peer, 0); }, /*thread=*/1);
+    w.exit(
+        2, 12, 0, [](RecordBuffer&) {}, 1);
+    w.exit(
+        1, 13, 0, [](RecordBuffer& r) { r.field(kF_status_src, 0); }, 0);
     w.close();
   }
   RankLog log;

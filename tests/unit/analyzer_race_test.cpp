@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "detectors/detector.h"
-#include "model/happens_before.h"
 #include "log_builder.h"
+#include "model/happens_before.h"
 #include "model/memory_accesses.h"
 
 namespace rmacheck {
@@ -21,8 +21,13 @@ LogBuilder with_window(int n) {
   std::vector<int64_t> members, bases, sizes, units;
   for (int r = 0; r < n; ++r) members.push_back(r), bases.push_back(kBase), sizes.push_back(64), units.push_back(1);
   for (int r = 0; r < n; ++r) {
-    b.call(r, kCall_Win_create, 1).f(kF_new_win, kWin).f(kF_win_flavor, kWinAllocate).a(kF_members, members)
-        .a(kF_win_bases, bases).a(kF_win_sizes, sizes).a(kF_win_units, units);
+    b.call(r, kCall_Win_create, 1)
+        .f(kF_new_win, kWin)
+        .f(kF_win_flavor, kWinAllocate)
+        .a(kF_members, members)
+        .a(kF_win_bases, bases)
+        .a(kF_win_sizes, sizes)
+        .a(kF_win_units, units);
     b.type(r, kInt, 4, 4, {{0, 4, static_cast<int32_t>(kInt)}}, kInt);
     b.type(r, kShort, 2, 2, {{0, 2, static_cast<int32_t>(kShort)}}, kShort);
     b.type(r, kFloat, 4, 4, {{0, 4, static_cast<int32_t>(kFloat)}}, kFloat);
@@ -32,9 +37,15 @@ LogBuilder with_window(int n) {
 
 EventBuilder rma(LogBuilder& b, int rank, CallId call, int line, int target, int64_t disp, int64_t count, int64_t type,
                  int64_t op = kOp_MPI_OP_NULL) {
-  EventBuilder e = b.call(rank, call, line).f(kF_win, kWin).f(kF_target, target).f(kF_disp, disp)
-                       .f(kF_target_count, count).f(kF_target_type, type).f(kF_origin_addr, 0x900000 + 64 * line)
-                       .f(kF_origin_count, count).f(kF_origin_type, type);
+  EventBuilder e = b.call(rank, call, line)
+                       .f(kF_win, kWin)
+                       .f(kF_target, target)
+                       .f(kF_disp, disp)
+                       .f(kF_target_count, count)
+                       .f(kF_target_type, type)
+                       .f(kF_origin_addr, 0x900000 + 64 * line)
+                       .f(kF_origin_count, count)
+                       .f(kF_origin_type, type);
   if (op != kOp_MPI_OP_NULL) e.f(kF_op, op);
   return e;
 }
@@ -99,8 +110,18 @@ TEST(MessageMatching, AnySourceFollowsTheStatus) {
   b.call(1, kCall_Send, 5).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 7);  // rank 1 event 0
   b.call(2, kCall_Send, 6).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 7);  // rank 2 event 0
   // Rank 0 receives from MPI_ANY_SOURCE twice: rank 2's message first.
-  b.call(0, kCall_Recv, 7).f(kF_comm, 1).f(kF_recv_peer, kRankAny).f(kF_recv_tag, kTagAny).f(kF_status_src, 2).f(kF_status_tag, 7);
-  b.call(0, kCall_Recv, 8).f(kF_comm, 1).f(kF_recv_peer, kRankAny).f(kF_recv_tag, kTagAny).f(kF_status_src, 1).f(kF_status_tag, 7);
+  b.call(0, kCall_Recv, 7)
+      .f(kF_comm, 1)
+      .f(kF_recv_peer, kRankAny)
+      .f(kF_recv_tag, kTagAny)
+      .f(kF_status_src, 2)
+      .f(kF_status_tag, 7);
+  b.call(0, kCall_Recv, 8)
+      .f(kF_comm, 1)
+      .f(kF_recv_peer, kRankAny)
+      .f(kF_recv_tag, kTagAny)
+      .f(kF_status_src, 1)
+      .f(kF_status_tag, 7);
   Model m = b.build();
   RequestTracker requests(m);
   HappensBefore hb(m, requests);
@@ -113,23 +134,24 @@ TEST(MessageMatching, AnySourceFollowsTheStatus) {
 // The k-th message from s to d with tag t matches the k-th such receive, not the tag-blind order.
 TEST(MessageMatching, NonOvertakingPerTag) {
   LogBuilder b(2);
-  b.call(1, kCall_Send, 5).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 1);  // event 0
-  b.call(1, kCall_Barrier, 6).f(kF_comm, 77);                         // event 1 (no edge)
-  b.call(1, kCall_Send, 7).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 2);  // event 2
+  b.call(1, kCall_Send, 5).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 1);               // event 0
+  b.call(1, kCall_Barrier, 6).f(kF_comm, 77);                                      // event 1 (no edge)
+  b.call(1, kCall_Send, 7).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 2);               // event 2
   b.call(0, kCall_Recv, 8).f(kF_comm, 1).f(kF_status_src, 1).f(kF_status_tag, 2);  // tag 2 first
   b.call(0, kCall_Recv, 9).f(kF_comm, 1).f(kF_status_src, 1).f(kF_status_tag, 1);
   Model m = b.build();
   RequestTracker requests(m);
   HappensBefore hb(m, requests);
-  EXPECT_TRUE(hb.ordered(exit_node(1, 1), exit_node(0, 0)));   // via the tag-2 send (after the barrier)
+  EXPECT_TRUE(hb.ordered(exit_node(1, 1), exit_node(0, 0)));  // via the tag-2 send (after the barrier)
   EXPECT_TRUE(hb.ordered(entry_node(1, 0), exit_node(0, 1)));
 }
 
 TEST(MessageMatching, NonblockingReceiveMatchesAtItsCompletion) {
   LogBuilder b(2);
-  b.call(0, kCall_Irecv, 3).f(kF_comm, 1).f(kF_recv_peer, kRankAny).f(kF_recv_tag, kTagAny).f(kF_new_req, 11);  // event 0
-  b.call(0, kCall_Barrier, 4).f(kF_comm, 55);                                                               // event 1
-  b.call(0, kCall_Wait, 5).f(kF_req, 11).a(kF_done, {11}).a(kF_status_src, {1}).a(kF_status_tag, {3});     // event 2
+  b.call(0, kCall_Irecv, 3).f(kF_comm, 1).f(kF_recv_peer, kRankAny).f(kF_recv_tag, kTagAny).f(kF_new_req, 11);  // event
+                                                                                                                // 0
+  b.call(0, kCall_Barrier, 4).f(kF_comm, 55);                                                           // event 1
+  b.call(0, kCall_Wait, 5).f(kF_req, 11).a(kF_done, {11}).a(kF_status_src, {1}).a(kF_status_tag, {3});  // event 2
   b.call(1, kCall_Isend, 6).f(kF_comm, 1).f(kF_peer, 0).f(kF_tag, 3).f(kF_new_req, 4);
   b.call(1, kCall_Wait, 7).f(kF_req, 4).a(kF_done, {4}).a(kF_status_src, {-2}).a(kF_status_tag, {-1});
   Model m = b.build();
@@ -148,7 +170,7 @@ TEST(HappensBefore, ExclusiveLocksAreOrderedInAcquisitionOrder) {
   Model m = b.build();
   RequestTracker requests(m);
   HappensBefore hb(m, requests);
-  EXPECT_TRUE(hb.ordered(exit_node(0, 2), exit_node(1, 1)));   // rank 0's unlock before rank 1's lock returns
+  EXPECT_TRUE(hb.ordered(exit_node(0, 2), exit_node(1, 1)));  // rank 0's unlock before rank 1's lock returns
   EXPECT_FALSE(hb.ordered(exit_node(1, 2), exit_node(0, 1)));
 }
 
@@ -182,8 +204,8 @@ TEST(RaceDetector, AFenceBetweenOrdersThem) {
 TEST(RaceDetector, AdjacentBytesDoNotOverlap) {
   LogBuilder b = with_window(3);
   fence_all(b, 3, 2);
-  rma(b, 0, kCall_Put, 10, 1, 0, 2, kInt);   // bytes [0,8)
-  rma(b, 2, kCall_Put, 11, 1, 8, 2, kInt);   // bytes [8,16)
+  rma(b, 0, kCall_Put, 10, 1, 0, 2, kInt);  // bytes [0,8)
+  rma(b, 2, kCall_Put, 11, 1, 8, 2, kInt);  // bytes [8,16)
   fence_all(b, 3, 12);
   Model m = b.build();
   EXPECT_TRUE(races(m).empty());
@@ -265,7 +287,13 @@ TEST(RaceDetector, OriginBufferOfAPendingGetSentTooEarly) {
   LogBuilder b = with_window(2);
   fence_all(b, 2, 2);
   rma(b, 0, kCall_Get, 3, 1, 0, 4, kInt);  // origin buffer at 0x900000 + 64*3
-  b.call(0, kCall_Send, 4).f(kF_comm, 1).f(kF_peer, 1).f(kF_tag, 0).f(kF_buf, 0x900000 + 64 * 3 + 4).f(kF_count, 1).f(kF_type, kInt);
+  b.call(0, kCall_Send, 4)
+      .f(kF_comm, 1)
+      .f(kF_peer, 1)
+      .f(kF_tag, 0)
+      .f(kF_buf, 0x900000 + 64 * 3 + 4)
+      .f(kF_count, 1)
+      .f(kF_type, kInt);
   b.call(1, kCall_Recv, 4).f(kF_comm, 1).f(kF_status_src, 0).f(kF_status_tag, 0);
   fence_all(b, 2, 5);
   Model m = b.build();
@@ -280,10 +308,20 @@ TEST(RaceDetector, OverlappingWindowsCompareAddresses) {
   LogBuilder b(2);
   // Two windows over overlapping memory of each rank: win 5 at base, win 6 at base + 8.
   for (int r = 0; r < 2; ++r) {
-    b.call(r, kCall_Win_create, 1).f(kF_new_win, 5).f(kF_win_flavor, kWinCreate).a(kF_members, {0, 1})
-        .a(kF_win_bases, {kBase, kBase}).a(kF_win_sizes, {16, 16}).a(kF_win_units, {1, 1});
-    b.call(r, kCall_Win_create, 2).f(kF_new_win, 6).f(kF_win_flavor, kWinCreate).a(kF_members, {0, 1})
-        .a(kF_win_bases, {kBase + 8, kBase + 8}).a(kF_win_sizes, {16, 16}).a(kF_win_units, {1, 1});
+    b.call(r, kCall_Win_create, 1)
+        .f(kF_new_win, 5)
+        .f(kF_win_flavor, kWinCreate)
+        .a(kF_members, {0, 1})
+        .a(kF_win_bases, {kBase, kBase})
+        .a(kF_win_sizes, {16, 16})
+        .a(kF_win_units, {1, 1});
+    b.call(r, kCall_Win_create, 2)
+        .f(kF_new_win, 6)
+        .f(kF_win_flavor, kWinCreate)
+        .a(kF_members, {0, 1})
+        .a(kF_win_bases, {kBase + 8, kBase + 8})
+        .a(kF_win_sizes, {16, 16})
+        .a(kF_win_units, {1, 1});
     b.type(r, kInt, 4, 4, {{0, 4, static_cast<int32_t>(kInt)}}, kInt);
   }
   for (int r = 0; r < 2; ++r) b.call(r, kCall_Win_fence, 3).f(kF_win, 5);

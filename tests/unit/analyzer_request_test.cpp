@@ -7,8 +7,8 @@
 
 #include "detectors/detector.h"
 #include "log_builder.h"
-#include "report/report.h"
 #include "model/request_tracker.h"
+#include "report/report.h"
 
 namespace rmacheck {
 
@@ -58,14 +58,14 @@ void finalize_all(LogBuilder& b, int n, int line = 99) {
 
 TEST(RequestTracker, PersistentLifecycleRecordsEveryTransition) {
   LogBuilder b(1);
-  b.call(0, kCall_Send_init, 10).f(kF_new_req, 1);                         // 0
-  b.call(0, kCall_Start, 11).a(kF_req, {1});                                // 1
-  b.call(0, kCall_Wait, 12).a(kF_req, {1}).a(kF_done, {1});                 // 2
-  b.call(0, kCall_Startall, 13).a(kF_reqs, {1});                            // 3
-  b.call(0, kCall_Test, 14).a(kF_req, {1}).f(kF_flag, 0).a(kF_done, {});    // 4: not done yet
+  b.call(0, kCall_Send_init, 10).f(kF_new_req, 1);                             // 0
+  b.call(0, kCall_Start, 11).a(kF_req, {1});                                   // 1
+  b.call(0, kCall_Wait, 12).a(kF_req, {1}).a(kF_done, {1});                    // 2
+  b.call(0, kCall_Startall, 13).a(kF_reqs, {1});                               // 3
+  b.call(0, kCall_Test, 14).a(kF_req, {1}).f(kF_flag, 0).a(kF_done, {});       // 4: not done yet
   b.call(0, kCall_Testall, 15).a(kF_reqs, {1}).f(kF_flag, 1).a(kF_done, {1});  // 5
-  b.call(0, kCall_Request_free, 16).a(kF_req, {1});                         // 6
-  b.call(0, kCall_Finalize, 17);                                            // 7
+  b.call(0, kCall_Request_free, 16).a(kF_req, {1});                            // 6
+  b.call(0, kCall_Finalize, 17);                                               // 7
   Model m = b.build();
   RequestTracker t(m);
   const RankRequests* rr = t.rank(0);
@@ -103,10 +103,10 @@ TEST(RequestTracker, PersistentLifecycleRecordsEveryTransition) {
 
 TEST(RequestTracker, NonblockingRequestIsActiveFromItsCreation) {
   LogBuilder b(1);
-  b.call(0, kCall_Irecv, 5).f(kF_new_req, 4);                                // 0
-  b.call(0, kCall_Isend, 6).f(kF_new_req, 5);                                // 1
+  b.call(0, kCall_Irecv, 5).f(kF_new_req, 4);                                     // 0
+  b.call(0, kCall_Isend, 6).f(kF_new_req, 5);                                     // 1
   b.call(0, kCall_Waitany, 7).a(kF_reqs, {4, 5}).f(kF_index, 1).a(kF_done, {5});  // 2
-  b.call(0, kCall_Waitsome, 8).a(kF_reqs, {4, 0}).a(kF_done, {4});           // 3
+  b.call(0, kCall_Waitsome, 8).a(kF_reqs, {4, 0}).a(kF_done, {4});                // 3
   b.call(0, kCall_Finalize, 9);
   Model m = b.build();
   RequestTracker t(m);
@@ -221,8 +221,8 @@ TEST(RequestDetector, PersistentRequestNeverFreedLeaksAtItsCreation) {
 
 TEST(RequestDetector, NonblockingRequestNeverCompletedLeaks) {
   LogBuilder b(1);
-  b.call(0, kCall_Isend, 10).f(kF_new_req, 1);   // never completed
-  b.call(0, kCall_Rput, 11).f(kF_new_req, 2);    // completed
+  b.call(0, kCall_Isend, 10).f(kF_new_req, 1);     // never completed
+  b.call(0, kCall_Rput, 11).f(kF_new_req, 2);      // completed
   b.call(0, kCall_Ibarrier, 12).f(kF_new_req, 3);  // never completed
   b.call(0, kCall_Wait, 13).a(kF_req, {2}).a(kF_done, {2});
   b.call(0, kCall_Test, 14).a(kF_req, {3}).f(kF_flag, 0).a(kF_done, {});
@@ -407,11 +407,11 @@ TEST(RequestDetector, StartOnANullRequestThatKilledTheRank) {
 TEST(RequestDetector, FreeOfAnActiveRequestIsAWarning) {
   LogBuilder b(1);
   b.call(0, kCall_Send_init, 3).f(kF_new_req, 1);
-  b.call(0, kCall_Start, 4).a(kF_req, {1});                      // 1
-  b.call(0, kCall_Request_free, 5).a(kF_req, {1});               // 2
-  b.call(0, kCall_Isend, 6).f(kF_new_req, 2);                    // 3
-  b.call(0, kCall_Request_free, 7).a(kF_req, {2});               // 4
-  b.call(0, kCall_Finalize, 8);                                  // 5
+  b.call(0, kCall_Start, 4).a(kF_req, {1});         // 1
+  b.call(0, kCall_Request_free, 5).a(kF_req, {1});  // 2
+  b.call(0, kCall_Isend, 6).f(kF_new_req, 2);       // 3
+  b.call(0, kCall_Request_free, 7).a(kF_req, {2});  // 4
+  b.call(0, kCall_Finalize, 8);                     // 5
   Model m = b.build();
   RequestTracker t(m);
   const RequestRecord* r = t.rank(0)->find(1);
@@ -447,7 +447,7 @@ TEST(RequestDetector, NoLeakFindingsForRanksThatDidNotReachFinalize) {
   }
   EXPECT_EQ(of_kind(a, kKind_request_leak).size(), 1u);
   EXPECT_EQ(of_kind(a, kKind_request_misuse).size(), 1u);  // missing wait, rank 0 only
-  ASSERT_EQ(a.notes.size(), 1u);  // both leak detectors, one note
+  ASSERT_EQ(a.notes.size(), 1u);                           // both leak detectors, one note
   const std::string& n = a.notes[0];
   EXPECT_NE(n.find("skipped for ranks 1,2"), std::string::npos) << n;
   EXPECT_NE(n.find("rank 1: called MPI_Abort"), std::string::npos) << n;
@@ -567,7 +567,7 @@ TEST(ResourceLeakDetector, ObjectsMpi4pyMadeItselfAreNotTheUsersLeak) {
   b.call(0, kCall_Init_thread, 1);
   b.call(0, kCall_Comm_dup, 2).f(kF_comm, 1).f(kF_new_comm, 555).a(kF_members, {0});  // made by mpi4py
   b.call(0, kCall_Type_dup, 3).f(kF_new_type, 1000);                                  // made by the script
-  b.call(0, kCall_Isend, 4).f(kF_new_req, 1);                                        // made by mpi4py
+  b.call(0, kCall_Isend, 4).f(kF_new_req, 1);                                         // made by mpi4py
   b.call(0, kCall_Finalize, 5);
   Model m = b.build();
   // Drop the Python location of events 1 and 3, as for calls mpi4py makes outside the script.
@@ -601,7 +601,7 @@ TEST(ResourceLeakDetector, TheCommunicatorMpi4pyDuplicatesForItsPickledCollectiv
   b.call(0, kCall_Bcast, 6).f(kF_comm, 201).f(kF_root, 0);
   b.call(0, kCall_Comm_free, 7).f(kF_comm, 200);
   b.call(0, kCall_Comm_dup, 8).f(kF_comm, 1).f(kF_new_comm, 300).a(kF_members, {0});  // the user's dup,
-  b.call(0, kCall_Barrier, 9).f(kF_comm, 300);                                         // used on the next line
+  b.call(0, kCall_Barrier, 9).f(kF_comm, 300);                                        // used on the next line
   b.call(0, kCall_Finalize, 10);
   Model m = b.build();
   Mpi4pyFilter filter(m);

@@ -54,8 +54,7 @@ class OwnedType {
   MPI_Datatype t_ = MPI_DATATYPE_NULL;
 };
 
-void expect_extents(const FlatType& f, int64_t size, int64_t lb, int64_t extent, int64_t true_lb,
-                    int64_t true_extent) {
+void expect_extents(const FlatType& f, int64_t size, int64_t lb, int64_t extent, int64_t true_lb, int64_t true_extent) {
   EXPECT_EQ(f.size, size);
   EXPECT_EQ(f.lb, lb);
   EXPECT_EQ(f.extent, extent);
@@ -78,9 +77,8 @@ const std::vector<DefEntry>& def_entries() {
 }
 
 bool is_pair_type(MPI_Datatype t) {
-  for (MPI_Datatype p : {MPI_FLOAT_INT, MPI_DOUBLE_INT, MPI_LONG_INT, MPI_2INT, MPI_SHORT_INT,
-                         MPI_LONG_DOUBLE_INT, MPI_2REAL, MPI_2DOUBLE_PRECISION, MPI_2INTEGER,
-                         MPI_2COMPLEX, MPI_2DOUBLE_COMPLEX}) {
+  for (MPI_Datatype p : {MPI_FLOAT_INT, MPI_DOUBLE_INT, MPI_LONG_INT, MPI_2INT, MPI_SHORT_INT, MPI_LONG_DOUBLE_INT,
+                         MPI_2REAL, MPI_2DOUBLE_PRECISION, MPI_2INTEGER, MPI_2COMPLEX, MPI_2DOUBLE_COMPLEX}) {
     if (t == p) return true;
   }
   return false;
@@ -89,9 +87,9 @@ bool is_pair_type(MPI_Datatype t) {
 TEST(BasicTypeCode, EveryEntryMapsToItsFirstPosition) {
   const auto& entries = def_entries();
   for (size_t i = 0; i < entries.size(); ++i) {
-    const size_t first = std::find_if(entries.begin(), entries.end(),
-                         [&](const DefEntry& e) { return e.handle == entries[i].handle; }) -
-            entries.begin();
+    const size_t first =
+        std::find_if(entries.begin(), entries.end(), [&](const DefEntry& e) { return e.handle == entries[i].handle; }) -
+        entries.begin();
     EXPECT_EQ(code(entries[i].handle), static_cast<int32_t>(first)) << entries[i].name;
   }
 }
@@ -133,8 +131,7 @@ TEST(Flatten, BasicTypeSizes) {
   EXPECT_EQ(flatten_datatype(MPI_INT).blocks, (Blocks{{0, 4, code(MPI_INT)}}));
   EXPECT_EQ(flatten_datatype(MPI_DOUBLE).blocks, (Blocks{{0, 8, code(MPI_DOUBLE)}}));
   EXPECT_EQ(flatten_datatype(MPI_LONG_DOUBLE).blocks, (Blocks{{0, 16, code(MPI_LONG_DOUBLE)}}));
-  EXPECT_EQ(flatten_datatype(MPI_C_DOUBLE_COMPLEX).blocks,
-            (Blocks{{0, 16, code(MPI_C_DOUBLE_COMPLEX)}}));
+  EXPECT_EQ(flatten_datatype(MPI_C_DOUBLE_COMPLEX).blocks, (Blocks{{0, 16, code(MPI_C_DOUBLE_COMPLEX)}}));
   EXPECT_EQ(flatten_datatype(MPI_INTEGER).blocks, (Blocks{{0, 4, code(MPI_INTEGER)}}));
 }
 
@@ -171,11 +168,9 @@ TEST(Flatten, PairTypes) {
 
   EXPECT_EQ(flatten_datatype(MPI_2INTEGER).blocks, (Blocks{{0, 8, code(MPI_INTEGER)}}));
   EXPECT_EQ(flatten_datatype(MPI_2REAL).blocks, (Blocks{{0, 8, code(MPI_REAL)}}));
-  EXPECT_EQ(flatten_datatype(MPI_2DOUBLE_PRECISION).blocks,
-            (Blocks{{0, 16, code(MPI_DOUBLE_PRECISION)}}));
+  EXPECT_EQ(flatten_datatype(MPI_2DOUBLE_PRECISION).blocks, (Blocks{{0, 16, code(MPI_DOUBLE_PRECISION)}}));
   EXPECT_EQ(flatten_datatype(MPI_2COMPLEX).blocks, (Blocks{{0, 16, code(MPI_COMPLEX)}}));
-  EXPECT_EQ(flatten_datatype(MPI_2DOUBLE_COMPLEX).blocks,
-            (Blocks{{0, 32, code(MPI_DOUBLE_COMPLEX)}}));
+  EXPECT_EQ(flatten_datatype(MPI_2DOUBLE_COMPLEX).blocks, (Blocks{{0, 32, code(MPI_DOUBLE_COMPLEX)}}));
 }
 
 TEST(Flatten, Contiguous) {
@@ -310,18 +305,12 @@ TEST(Flatten, NestedVectorOfStruct) {
   const MPI_Aint displs[] = {0, 8};
   const MPI_Datatype types[] = {MPI_INT, MPI_DOUBLE};
   MPI_Type_create_struct(2, lengths, displs, types, s.out());  // extent 16
-  MPI_Type_vector(2, 2, 3, s, v.out());                       // elements 0,1 and 3,4
+  MPI_Type_vector(2, 2, 3, s, v.out());                        // elements 0,1 and 3,4
   const FlatType f = flatten_datatype(v);
   expect_extents(f, 48, 0, 80, 0, 80);
   const int32_t i = code(MPI_INT), d = code(MPI_DOUBLE);
-  EXPECT_EQ(f.blocks, (Blocks{{0, 4, i},
-                              {8, 8, d},
-                              {16, 4, i},
-                              {24, 8, d},
-                              {48, 4, i},
-                              {56, 8, d},
-                              {64, 4, i},
-                              {72, 8, d}}));
+  EXPECT_EQ(f.blocks,
+            (Blocks{{0, 4, i}, {8, 8, d}, {16, 4, i}, {24, 8, d}, {48, 4, i}, {56, 8, d}, {64, 4, i}, {72, 8, d}}));
 }
 
 TEST(Flatten, SubarrayCOrder2D) {
@@ -380,8 +369,7 @@ TEST(Flatten, DarrayBlockCOrder) {
   const int gsizes[] = {4, 6}, psizes[] = {2, 2};
   const int distribs[] = {MPI_DISTRIBUTE_BLOCK, MPI_DISTRIBUTE_BLOCK};
   const int dargs[] = {MPI_DISTRIBUTE_DFLT_DARG, MPI_DISTRIBUTE_DFLT_DARG};
-  MPI_Type_create_darray(4, 1, 2, gsizes, distribs, dargs, psizes, MPI_ORDER_C, MPI_INT,
-                         t.out());
+  MPI_Type_create_darray(4, 1, 2, gsizes, distribs, dargs, psizes, MPI_ORDER_C, MPI_INT, t.out());
   const FlatType f = flatten_datatype(t);
   expect_extents(f, 24, 0, 96, 12, 36);
   const int32_t i = code(MPI_INT);
@@ -394,8 +382,7 @@ TEST(Flatten, DarrayBlockFortranOrder) {
   const int gsizes[] = {4, 6}, psizes[] = {2, 2};
   const int distribs[] = {MPI_DISTRIBUTE_BLOCK, MPI_DISTRIBUTE_BLOCK};
   const int dargs[] = {MPI_DISTRIBUTE_DFLT_DARG, MPI_DISTRIBUTE_DFLT_DARG};
-  MPI_Type_create_darray(4, 1, 2, gsizes, distribs, dargs, psizes, MPI_ORDER_FORTRAN, MPI_INT,
-                         t.out());
+  MPI_Type_create_darray(4, 1, 2, gsizes, distribs, dargs, psizes, MPI_ORDER_FORTRAN, MPI_INT, t.out());
   const FlatType f = flatten_datatype(t);
   expect_extents(f, 24, 0, 96, 48, 40);
   const int32_t i = code(MPI_INT);
@@ -408,10 +395,8 @@ TEST(Flatten, DarrayCyclic) {
   const int distribs[] = {MPI_DISTRIBUTE_CYCLIC}, dargs[] = {2};
   const int32_t i = code(MPI_INT);
   OwnedType t0, t1;
-  MPI_Type_create_darray(2, 0, 1, gsizes, distribs, dargs, psizes, MPI_ORDER_C, MPI_INT,
-                         t0.out());
-  MPI_Type_create_darray(2, 1, 1, gsizes, distribs, dargs, psizes, MPI_ORDER_C, MPI_INT,
-                         t1.out());
+  MPI_Type_create_darray(2, 0, 1, gsizes, distribs, dargs, psizes, MPI_ORDER_C, MPI_INT, t0.out());
+  MPI_Type_create_darray(2, 1, 1, gsizes, distribs, dargs, psizes, MPI_ORDER_C, MPI_INT, t1.out());
   // Blocks of two: rank 0 owns 0,1 and the partial last block 4; rank 1 owns 2,3.
   const FlatType f0 = flatten_datatype(t0);
   expect_extents(f0, 12, 0, 20, 0, 20);
@@ -425,8 +410,7 @@ TEST(Flatten, DarrayOwningNothingIsEmpty) {
   OwnedType t;
   const int gsizes[] = {2}, psizes[] = {3};
   const int distribs[] = {MPI_DISTRIBUTE_BLOCK}, dargs[] = {MPI_DISTRIBUTE_DFLT_DARG};
-  MPI_Type_create_darray(3, 2, 1, gsizes, distribs, dargs, psizes, MPI_ORDER_C, MPI_INT,
-                         t.out());
+  MPI_Type_create_darray(3, 2, 1, gsizes, distribs, dargs, psizes, MPI_ORDER_C, MPI_INT, t.out());
   const FlatType f = flatten_datatype(t);
   expect_extents(f, 0, 0, 8, 0, 0);
   EXPECT_TRUE(f.blocks.empty());
@@ -594,8 +578,7 @@ void expect_matches_mpi_packing(MPI_Datatype type, std::mt19937& rng) {
   std::fill(buf.begin(), buf.end(), 0xff);
   std::fill(packed.begin(), packed.end(), 0x00);
   position = 0;
-  MPI_Unpack(packed.data(), static_cast<int>(packed.size()), &position, origin, 1, t,
-             MPI_COMM_SELF);
+  MPI_Unpack(packed.data(), static_cast<int>(packed.size()), &position, origin, 1, t, MPI_COMM_SELF);
   for (size_t k = 0; k < buf.size(); ++k) {
     EXPECT_EQ(buf[k] == 0x00, covered[k]) << "byte at offset " << int64_t(k) + lo;
   }
@@ -614,8 +597,8 @@ TEST(PackingCrossCheck, HandWrittenTypes) {
   MPI_Type_create_hindexed(2, hl, hd, v, h.out());
   MPI_Type_create_resized(h, -16, 40, r.out());
   MPI_Type_contiguous(3, r, c.out());
-  for (MPI_Datatype t : {MPI_Datatype(s), MPI_Datatype(v), MPI_Datatype(h), MPI_Datatype(c),
-                         MPI_DOUBLE_INT, MPI_SHORT_INT}) {
+  for (MPI_Datatype t :
+       {MPI_Datatype(s), MPI_Datatype(v), MPI_Datatype(h), MPI_Datatype(c), MPI_DOUBLE_INT, MPI_SHORT_INT}) {
     expect_matches_mpi_packing(t, rng);
   }
 }
@@ -639,8 +622,7 @@ TEST(PackingCrossCheck, RandomSubarrays) {
     const int order = pick(0, 1) ? MPI_ORDER_C : MPI_ORDER_FORTRAN;
     const MPI_Datatype old = pick(0, 1) ? MPI_INT : MPI_Datatype(elem);
     OwnedType t;
-    MPI_Type_create_subarray(ndims, sizes.data(), subsizes.data(), starts.data(), order, old,
-                             t.out());
+    MPI_Type_create_subarray(ndims, sizes.data(), subsizes.data(), starts.data(), order, old, t.out());
     SCOPED_TRACE("subarray iteration " + std::to_string(iter));
     expect_matches_mpi_packing(t, rng);
   }
@@ -655,8 +637,7 @@ TEST(PackingCrossCheck, RandomDarrays) {
     int nprocs = 1;
     for (int d = 0; d < ndims; ++d) {
       gsizes[d] = pick(1, 9);
-      distribs[d] = std::vector<int>{MPI_DISTRIBUTE_BLOCK, MPI_DISTRIBUTE_CYCLIC,
-                                     MPI_DISTRIBUTE_NONE}[pick(0, 2)];
+      distribs[d] = std::vector<int>{MPI_DISTRIBUTE_BLOCK, MPI_DISTRIBUTE_CYCLIC, MPI_DISTRIBUTE_NONE}[pick(0, 2)];
       psizes[d] = distribs[d] == MPI_DISTRIBUTE_NONE ? 1 : pick(1, 3);
       dargs[d] = MPI_DISTRIBUTE_DFLT_DARG;
       if (distribs[d] == MPI_DISTRIBUTE_CYCLIC && pick(0, 1)) dargs[d] = pick(1, 3);
@@ -669,8 +650,8 @@ TEST(PackingCrossCheck, RandomDarrays) {
     const int order = pick(0, 1) ? MPI_ORDER_C : MPI_ORDER_FORTRAN;
     for (int rank = 0; rank < nprocs; ++rank) {
       OwnedType t;
-      MPI_Type_create_darray(nprocs, rank, ndims, gsizes.data(), distribs.data(), dargs.data(),
-                             psizes.data(), order, MPI_INT, t.out());
+      MPI_Type_create_darray(nprocs, rank, ndims, gsizes.data(), distribs.data(), dargs.data(), psizes.data(), order,
+                             MPI_INT, t.out());
       SCOPED_TRACE("darray iteration " + std::to_string(iter) + " rank " + std::to_string(rank));
       expect_matches_mpi_packing(t, rng);
     }

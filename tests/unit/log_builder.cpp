@@ -71,7 +71,8 @@ EventBuilder& EventBuilder::rc(int64_t code) {
 
 void LogBuilder::unfinished(int rank) { logs_.at(static_cast<size_t>(rank)).finished = false; }
 
-void LogBuilder::type(int rank, int64_t id, int64_t size, int64_t extent, std::vector<TypeBlockRec> blocks, int32_t basic) {
+void LogBuilder::type(int rank, int64_t id, int64_t size, int64_t extent, std::vector<TypeBlockRec> blocks,
+                      int32_t basic) {
   TypeLayout t;
   t.id = id;
   t.basic = basic;

@@ -22,9 +22,9 @@ class LogBuilder;
 class EventBuilder {
  public:
   EventBuilder(LogBuilder& b, int rank, uint32_t index) : b_(b), rank_(rank), index_(index) {}
-  EventBuilder& f(FieldId f, int64_t v);                       // scalar field
-  EventBuilder& a(FieldId f, std::vector<int64_t> values);     // array field
-  EventBuilder& unreturned();                                  // still inside the call at the end of the log
+  EventBuilder& f(FieldId f, int64_t v);                    // scalar field
+  EventBuilder& a(FieldId f, std::vector<int64_t> values);  // array field
+  EventBuilder& unreturned();                               // still inside the call at the end of the log
   EventBuilder& rc(int64_t code);
   EventRef ref() const { return {rank_, index_}; }
 

@@ -27,14 +27,20 @@ __attribute__((noinline)) uintptr_t return_address() {
 // would record the caller's address instead (matters only when optimizing).
 struct Widget {
   __attribute__((noinline)) uintptr_t record(int* line) {
+    // The line number and the call must share a line.
+    // clang-format off
     *line = __LINE__; uintptr_t pc = return_address();  // the recorded line
+    // clang-format on
     asm volatile("" ::: "memory");
     return pc;
   }
 };
 
 inline __attribute__((always_inline)) uintptr_t inlined_record(int* line) {
+  // The line number and the call must share a line.
+  // clang-format off
   *line = __LINE__; uintptr_t pc = return_address();  // the recorded line
+  // clang-format on
   asm volatile("" ::: "memory");
   return pc;
 }
@@ -82,9 +88,7 @@ std::vector<ModuleMapping> current_modules() {
   return modules;
 }
 
-std::string basename_of(const std::string& path) {
-  return path.substr(path.find_last_of('/') + 1);
-}
+std::string basename_of(const std::string& path) { return path.substr(path.find_last_of('/') + 1); }
 
 std::string module_path_of(const void* addr) {
   Dl_info info{};
