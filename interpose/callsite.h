@@ -15,5 +15,7 @@ namespace rmacheck {
 void callsite_init();
 // Adds the pcs / py_file / py_line / py_func fields for a call whose wrapper returns to ret_addr.
 void record_callsite(RecordBuffer& rec, void* ret_addr);
+// Logs s once (a STRING record) and returns its id; thread safe.
+int64_t intern_string(const char* s);
 
 }  // namespace rmacheck

@@ -15,9 +15,11 @@ namespace rmacheck {
 
 class LogWriter {
  public:
-  // Creates (truncates) path and writes the header text (key=value lines).
-  // Returns false and leaves the writer closed when the file cannot be made.
-  bool open(const std::string& path, const std::string& header_lines);
+  // Creates path (0600, no link followed, no foreign file overwritten; an
+  // earlier rmacheck log there is replaced) and writes the header text
+  // (key=value lines). Returns false with the reason and leaves the writer
+  // closed when the file cannot be made.
+  bool open(const std::string& path, const std::string& header_lines, std::string& error);
   bool is_open() const { return fd_ >= 0; }
   // Appends one record (payload starts with the record type). Thread safe.
   void append(const uint8_t* payload, size_t n);

@@ -62,7 +62,8 @@ namespace {
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO or device planted as a log must not block the open.
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
       error_ = std::strerror(errno);
       return;
@@ -70,6 +71,11 @@ class MappedFile {
     struct stat st;
     if (fstat(fd, &st) != 0) {
       error_ = std::strerror(errno);
+      ::close(fd);
+      return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      error_ = "not a regular file";
       ::close(fd);
       return;
     }

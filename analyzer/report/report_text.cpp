@@ -90,6 +90,7 @@ std::string render_text(const json& report) {
     out << "\n";
   }
   for (const json& n : report.value("notes", json::array())) out << "note: " << n.get<std::string>() << "\n";
+  if (run.contains("log_dir")) out << "logs: " << run["log_dir"].get<std::string>() << "\n";
   const json& s = report["summary"];
   out << "SUMMARY: rmacheck: " << s["errors"] << (s["errors"] == 1 ? " error, " : " errors, ") << s["warnings"]
       << (s["warnings"] == 1 ? " warning" : " warnings") << "\n";

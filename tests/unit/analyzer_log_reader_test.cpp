@@ -59,7 +59,9 @@ void write_file(const std::string& path, const std::string& bytes) {
 class Writer {
  public:
   Writer(const std::string& path, int rank, int size) {
-    ok_ = log_.open(path, "rank=" + std::to_string(rank) + "\nsize=" + std::to_string(size) + "\npid=4242\n");
+    std::string error;
+    ok_ = log_.open(path, "rank=" + std::to_string(rank) + "\nsize=" + std::to_string(size) + "\npid=4242\n", error);
+    EXPECT_TRUE(ok_) << path << ": " << error;
   }
   bool ok() const { return ok_; }
 
