@@ -124,6 +124,7 @@ bool write_report(const nlohmann::json& report, const ReportOptions& ro) {
 
 // What to do with the log directory once the report is built.
 struct LogDirPolicy {
+  bool from_run = false;     // rmacheck run wrote it: the report names it when it is kept
   bool private_dir = false;  // rmacheck made it (no --out)
   bool keep = false;         // --keep-logs
 };
@@ -152,7 +153,7 @@ int analyze(const std::string& dir, const ReportOptions& ro, const LogDirPolicy&
   report["run"]["left_out"] = model.left_out;
   const bool clean = report["findings"].empty() && model.errors.empty() && model.left_out.empty();
   const bool keep = !policy.private_dir || policy.keep || !clean;
-  if (keep) report["run"]["log_dir"] = dir;
+  if (keep && policy.from_run) report["run"]["log_dir"] = dir;
   progress.stop();  // the line is erased before the report is printed
   const bool written = write_report(report, ro);
   if (!keep) remove_log_dir(dir);
@@ -233,6 +234,7 @@ int cmd_run(const std::vector<std::string>& args) {
   LaunchOptions opts;
   ReportOptions ro;
   LogDirPolicy policy;
+  policy.from_run = true;
   ParsedArgs p = parse_args(
       args, run_options(),
       [&](const OptionSpec& spec, const std::string& v) -> std::string {

@@ -18,6 +18,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "detectors/detector.h"
 
@@ -45,7 +46,7 @@ class ProgramFailureDetector : public Detector {
     const Model& model = ctx.model();
     const Mpi4pyFilter& mpi4py = ctx.mpi4py();
     report_error_returns(model, mpi4py, out);
-    std::set<int> library_aborted = report_library_aborts(model, out);
+    std::map<int, std::string> library_aborted = report_library_aborts(model, out);
     report_failed_ranks(model, mpi4py, library_aborted, out);
   }
 
@@ -81,16 +82,17 @@ class ProgramFailureDetector : public Detector {
     return std::nullopt;
   }
 
-  static std::set<int> report_library_aborts(const Model& model, Analysis& out) {
-    std::set<int> ranks;
+  // Returns rank -> the error the library aborted it with.
+  static std::map<int, std::string> report_library_aborts(const Model& model, Analysis& out) {
+    std::map<int, std::string> ranks;
     std::set<std::pair<int, std::string>> seen;
     for (const LibraryAbort& a : model.meta.launcher.library_aborts) {
       if (!seen.insert({a.rank, a.call}).second) continue;
-      if (a.rank >= 0) ranks.insert(a.rank);
       Finding f;
       f.kind = kKind_mpi_error;
       std::string error = a.error_class.empty() ? "an MPI error" : a.error_class;
       if (!a.error_string.empty()) error += ": " + a.error_string;
+      if (a.rank >= 0) ranks.emplace(a.rank, error);
       std::string who = a.rank >= 0 ? " on rank " + std::to_string(a.rank) : "";
       f.message = "the MPI library aborted the job inside " + a.call + who + ": " + error;
       if (auto ref = aborted_call(model, a.rank, a.call)) {
@@ -129,8 +131,8 @@ class ProgramFailureDetector : public Detector {
     return s;
   }
 
-  static void report_failed_ranks(const Model& model, const Mpi4pyFilter& mpi4py, const std::set<int>& library_aborted,
-                                  Analysis& out) {
+  static void report_failed_ranks(const Model& model, const Mpi4pyFilter& mpi4py,
+                                  const std::map<int, std::string>& library_aborted, Analysis& out) {
     const RunMeta& meta = model.meta;
     std::map<int, RankFailure> failures;
     for (const RankExit& x : meta.launcher.rank_exits) {
@@ -143,9 +145,9 @@ class ProgramFailureDetector : public Detector {
       rf.own = true;
       rf.what = x.signal ? signal_words(x.signal, x.signal_name) : "exited with status " + std::to_string(x.exit_code);
     }
-    for (int r : library_aborted) {
+    for (const auto& [r, error] : library_aborted) {
       RankFailure& rf = failures[r];
-      if (rf.what.empty()) rf.what = "was aborted by the MPI library after an MPI error", rf.own = true;
+      if (rf.what.empty()) rf.what = "was aborted by the MPI library (" + error + ")", rf.own = true;
     }
     std::vector<int> unfinished, no_log;
     for (int r = 0; r < model.world_size; ++r) {
@@ -157,9 +159,10 @@ class ProgramFailureDetector : public Detector {
       const bool aborted = !log->events.empty() && log->events.back().call == kCall_Abort;
       if (aborted) {
         RankFailure& rf = failures[r];
+        const EventRef abort{r, static_cast<uint32_t>(log->events.size() - 1)};
         rf.own = true;
-        rf.what = "called MPI_Abort (errorcode " +
-                  std::to_string(log->view(log->events.back()).get_or(kF_error_code, 0)) + ")";
+        rf.what = "called MPI_Abort (errorcode " + std::to_string(model.view(abort).get_or(kF_error_code, 0)) + ")";
+        if (mpi4py.internal(abort)) rf.what += " through mpi4py, on an uncaught Python exception,";
       }
       if (!log->finished) unfinished.push_back(r);
     }
@@ -210,21 +213,27 @@ class ProgramFailureDetector : public Detector {
       if (!inside.empty()) msg << sep << rank_list(inside) << " stopped";
     } else {
       msg << "the program failed: ";
-      for (int r : own) {
-        msg << sep << "rank " << r << " " << describe(r, failures[r].what);
+      // Ranks with the same story are told once ("ranks 0,1 called MPI_Abort ... after their last MPI call").
+      std::vector<std::pair<std::string, std::vector<int>>> stories;
+      auto tell = [&](int r, const std::string& what) {
+        const std::string state = describe(r, what);
+        for (auto& [text, ranks] : stories)
+          if (text == state) return ranks.push_back(r);
+        stories.push_back({state, {r}});
+      };
+      for (int r : own) tell(r, failures[r].what);
+      // Nothing says why: every rank that did not finish is a suspect.
+      if (own.empty() && !meta.timed_out)
+        for (int r : stopped) tell(r, "ended without reaching MPI_Finalize");
+      for (auto& [text, ranks] : stories) {
+        std::string t = text;
+        if (ranks.size() > 1)
+          for (size_t at; (at = t.find(" its ")) != std::string::npos;) t.replace(at, 5, " their ");
+        msg << sep << rank_list(ranks) << " " << t;
         sep = "; ";
       }
-      if (!meta.timed_out && !stopped.empty()) {
-        if (own.empty()) {
-          // Nothing says why: every rank that did not finish is a suspect.
-          for (int r : stopped) {
-            msg << sep << "rank " << r << " " << describe(r, "ended without reaching MPI_Finalize");
-            sep = "; ";
-          }
-        } else {
-          msg << sep << rank_list(stopped) << " stopped when the job was aborted";
-        }
-      }
+      if (!meta.timed_out && !stopped.empty() && !own.empty())
+        msg << sep << rank_list(stopped) << " stopped when the job was aborted";
       if (own.empty() && stopped.empty()) msg << "every rank left MPI_Finalize, but the job failed";
     }
     if (meta.present && meta.exit_status) msg << " (exit status " << *meta.exit_status << ")";
