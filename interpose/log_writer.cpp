@@ -81,14 +81,29 @@ void LogWriter::remap(size_t need) {
 }
 
 void LogWriter::append(const uint8_t* payload, size_t n) {
+  const uint32_t sum = payload_checksum(payload, n);  // outside the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  append_locked(payload, n, sum, /*may_grow=*/true);
+}
+
+bool LogWriter::try_append(const uint8_t* payload, size_t n) {
+  const uint32_t sum = payload_checksum(payload, n);
+  if (!mu_.try_lock()) return false;
+  const bool ok = append_locked(payload, n, sum, /*may_grow=*/false);
+  mu_.unlock();
+  return ok;
+}
+
+bool LogWriter::append_locked(const uint8_t* payload, size_t n, uint32_t sum, bool may_grow) {
   const size_t total = kRecordPrefix + n;
   const size_t step = record_stride(total);
-  const uint32_t sum = payload_checksum(payload, n);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (fd_ < 0) return;
+  if (fd_ < 0) return false;
   // Keep 4 zero bytes after every record: they are the end marker a reader sees if we die now.
-  if (!map_ || pos_ + step + 4 > map_off_ + map_len_) remap(step + 4);
-  if (!map_) return;  // disk full or mapping refused: stop logging rather than crash the program
+  if (!map_ || pos_ + step + 4 > map_off_ + map_len_) {
+    if (!may_grow) return false;
+    remap(step + 4);
+  }
+  if (!map_) return false;  // disk full or mapping refused: stop logging rather than crash the program
   uint8_t* rec = map_ + (pos_ - map_off_);
   // Pending mark first: if we die during the copy, a reader sees a torn record
   // (dropped silently), not a zero size followed by stray bytes (which is corruption).
@@ -99,6 +114,7 @@ void LogWriter::append(const uint8_t* payload, size_t n) {
   // The size goes last: a reader never sees a size whose payload is not there.
   __atomic_store_n(reinterpret_cast<uint32_t*>(rec), static_cast<uint32_t>(total), __ATOMIC_RELEASE);
   pos_ += step;
+  return true;
 }
 
 void LogWriter::close() {

@@ -14,7 +14,9 @@
 #include <sstream>
 
 #include "callsite.h"
+#include "fatal_notes.h"
 #include "log_format.h"
+#include "record_buffer.h"
 
 namespace rmacheck {
 
@@ -91,6 +93,25 @@ std::string command_line() {
       c = ' ';
   return s;
 }
+// The library's text for every error class, once: a rank that the library ends with
+// _exit(error code) has no time to say why, and its message does not always reach mpirun.
+void log_error_classes(LogWriter& log) {
+  RecordBuffer rec;
+  rec.reset(kRecErrorClasses);
+  int last = MPI_ERR_LASTCODE;
+  if (last < 0 || last > 1024) last = 1024;
+  rec.varint(last + 1);
+  for (int code = 0; code <= last; ++code) {
+    char text[MPI_MAX_ERROR_STRING + 1] = {0};
+    int len = 0;
+    if (PMPI_Error_string(code, text, &len) != MPI_SUCCESS || len < 0) len = 0;
+    rec.varint(code);
+    rec.varint(len);
+    rec.raw(text, static_cast<size_t>(len));
+  }
+  log.append(rec.data(), rec.size());
+}
+
 }  // namespace
 
 void Flags::load_from_env(bool warn) {
@@ -150,12 +171,15 @@ void start_logging(int thread_level) {
     return;
   }
   callsite_init();
+  log_error_classes(rt.log);
   rt.active.store(true);
+  install_fatal_notes();
 }
 
 void stop_logging() {
   Runtime& rt = runtime();
   if (!rt.active.exchange(false)) return;
+  remove_fatal_notes();
   uint8_t buf[16];
   uint8_t* p = buf;
   *p++ = kRecEnd;

@@ -185,7 +185,9 @@ std::string check_program(const std::string& prog) {
     if (access(candidate.c_str(), X_OK) == 0 && check_file(candidate).empty()) return "";
     start = end + 1;
   }
-  return prog + ": command not found (not on PATH; give a path such as ./" + prog + ")";
+  // mpirun also looks in the working directory.
+  if (access(prog.c_str(), F_OK) == 0) return check_file(prog);
+  return prog + ": command not found (not on PATH nor in the working directory)";
 }
 
 bool is_python(const std::vector<std::string>& program) {

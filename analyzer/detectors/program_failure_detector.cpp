@@ -7,7 +7,8 @@
 // entry record; the error class and string come from the error block Open
 // MPI printed, which `rmacheck run` kept in run.json).
 //
-// program-failed: ranks that died by a signal, exited non-zero, called
+// program-failed: ranks that died by a signal (from mpirun's output, or the
+// SIGNAL record the interposer's handler wrote), exited non-zero, called
 // MPI_Abort, were aborted by the library, or never reached MPI_Finalize;
 // the ranks whose own failure is known are named first, with the last MPI
 // call of each. A job stopped by --timeout is the hang detector's: only a
@@ -82,11 +83,40 @@ class ProgramFailureDetector : public Detector {
     return std::nullopt;
   }
 
+  // The call a rank's thread was inside when the process called _exit (the interposer's EXIT note).
+  static std::optional<EventRef> exit_call(const RankLog& log) {
+    if (!log.exit_status || !log.exit_in_call || log.finished) return std::nullopt;
+    for (uint32_t i = static_cast<uint32_t>(log.events.size()); i-- > 0;) {
+      const Event& e = log.events[i];
+      if (e.thread == log.exit_thread && !e.returned) return EventRef{log.rank, i};
+    }
+    return std::nullopt;
+  }
+
   // Returns rank -> the error the library aborted it with.
   static std::map<int, std::string> report_library_aborts(const Model& model, Analysis& out) {
     std::map<int, std::string> ranks;
     std::set<std::pair<int, std::string>> seen;
-    for (const LibraryAbort& a : model.meta.launcher.library_aborts) {
+    // A rank that called _exit from inside an MPI call: the library ended it. Open MPI's
+    // error block says why, but it does not always reach mpirun's output before the job is gone.
+    std::vector<LibraryAbort> aborts = model.meta.launcher.library_aborts;
+    for (const RankLog& log : model.logs) {
+      auto ref = exit_call(log);
+      if (!ref || model.event(*ref).call == kCall_Abort) continue;
+      bool told = false;
+      for (const LibraryAbort& a : aborts) told = told || a.rank == log.rank;
+      if (told) continue;
+      // The exit status is the error code; the log has the library's text for it.
+      auto text = log.error_strings.find(*log.exit_status);
+      std::string error_class = "MPI error code " + std::to_string(*log.exit_status), error_string;
+      if (text != log.error_strings.end() && !text->second.empty()) {
+        const size_t colon = text->second.find(": ");
+        error_class = colon == std::string::npos ? text->second : text->second.substr(0, colon);
+        error_string = colon == std::string::npos ? "" : text->second.substr(colon + 2);
+      }
+      aborts.push_back({log.rank, model.event(*ref).name(), error_class, error_string});
+    }
+    for (const LibraryAbort& a : aborts) {
       if (!seen.insert({a.rank, a.call}).second) continue;
       Finding f;
       f.kind = kKind_mpi_error;
@@ -156,6 +186,9 @@ class ProgramFailureDetector : public Detector {
         no_log.push_back(r);
         continue;
       }
+      // The interposer's note of a fatal signal: the only word on the plain route and on remote nodes.
+      if (log->fatal_signal && !log->finished && !failures.count(r))
+        failures[r] = {signal_words(log->fatal_signal, ""), true};
       const bool aborted = !log->events.empty() && log->events.back().call == kCall_Abort;
       if (aborted) {
         RankFailure& rf = failures[r];

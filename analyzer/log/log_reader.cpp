@@ -290,6 +290,30 @@ class Parser {
       case kRecEnd:
         log_.finished = true;
         return true;
+      case kRecSignal:
+        if (!get_varint(p, end, a) || !get_varint(p, end, b) || !get_varint(p, end, c) || a <= 0 || a > 128)
+          return false;
+        log_.fatal_signal = static_cast<int>(a);
+        log_.signal_time = c;
+        return true;
+      case kRecExitCall:
+        if (!get_varint(p, end, a) || !get_varint(p, end, b) || !get_varint(p, end, c) || !get_varint(p, end, d) ||
+            a < -256 || a > 256)
+          return false;
+        log_.exit_status = static_cast<int>(a);
+        log_.exit_thread = b;
+        log_.exit_in_call = c != 0;
+        return true;
+      case kRecErrorClasses: {
+        if (!get_varint(p, end, a) || a < 0 || a > end - p) return false;
+        for (int64_t i = 0; i < a; ++i) {
+          if (!get_varint(p, end, b) || !get_varint(p, end, c) || c < 0 || c > end - p) return false;
+          log_.error_strings[static_cast<int>(b)] =
+              std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(c));
+          p += c;
+        }
+        return true;
+      }
       default:
         return false;
     }

@@ -38,7 +38,10 @@ enum RecordType : uint8_t {
   kRecModules = 4,  // count, then per module: start, end, load_bias, path length, path bytes
   kRecTypedef =
       5,  // id, basic code, size, lb, extent, true_lb, true_extent, truncated, nblocks, then (offset, length, basic)*
-  kRecEnd = 6,  // time_ns: the rank left MPI_Finalize normally
+  kRecEnd = 6,           // time_ns: the rank left MPI_Finalize normally
+  kRecSignal = 7,        // signo, si_code, time_ns: a fatal signal arrived (written by the signal handler, once)
+  kRecExitCall = 8,      // status, thread, inside a call (0/1), time_ns: _exit called (the MPI library aborting)
+  kRecErrorClasses = 9,  // count, then per class: code, length, bytes (MPI_Error_string), logged at MPI_Init
 };
 
 enum FieldId : uint8_t {

@@ -175,12 +175,35 @@ def case_failures(c):
         c.check(a.get("rank") == 1 and a.get("call") == "MPI_Put"
                 and (a.get("location") or {}).get("line") == c.marker("run_bad_type.c", "put"), f"mpi-error side: {a}")
     c.check(len(findings(rep, "program-failed")) == 1, "MPI_ERR_TYPE: no program-failed finding")
-    c.check("An error occurred in MPI_Put" in err, "Open MPI's error block did not reach stderr unchanged")
+    # Open MPI's error block does not always reach mpirun's output before the job is torn down (its show_help
+    # path loses it about one time in three here); when it does, it is passed on and kept in run.json. The
+    # finding above must not depend on it: the interposer notes the _exit and logged the error class texts.
     with open(os.path.join(d, "run.json")) as f:
         meta = json.load(f)
     aborts = meta.get("launcher", {}).get("library_aborts", [])
-    c.check({"rank": 1, "call": "MPI_Put", "error_class": "MPI_ERR_TYPE", "error_string": "invalid datatype"} in aborts,
-            f"run.json library_aborts: {aborts}")
+    if "An error occurred in MPI_Put" in err:
+        c.check({"rank": 1, "call": "MPI_Put", "error_class": "MPI_ERR_TYPE", "error_string": "invalid datatype"}
+                in aborts, f"run.json library_aborts: {aborts}")
+    else:
+        print("note: Open MPI's error block was lost this time; the finding came from the log alone")
+
+    # The plain route (no run.json, no mpirun output read): the interposer's notes still name signal and error.
+    lib = os.path.join(c.opts.libdir, "librmacheck.so")
+    for prog, kind, words in (("run_segv", "program-failed", "rank 1 died by signal 11 (SIGSEGV)"),
+                              ("run_bad_type", "mpi-error", "MPI_ERR_TYPE: invalid datatype")):
+        d = c.tempdir()
+        subprocess.run([c.opts.mpirun, "-n", "2", "-x", "LD_PRELOAD=" + lib, "-x", "RMACHECK_DIR=" + d, c.prog(prog)],
+                       env=c.env, capture_output=True, text=True, errors="replace", timeout=120)
+        status, out, err, _ = c.rmacheck("analyze", d, "--format", "json", timeout=60)
+        rep = strict_json(c, out, f"plain {prog}")
+        got = [f["message"] for f in findings(rep, kind)]
+        c.check(status == 1 and any(words in m for m in got), f"plain {prog}: status {status}, {kind}: {got}")
+    # The signal note does not stop Open MPI's own handler: its backtrace is still printed, the rank still dies by it.
+    d = c.tempdir()
+    p = subprocess.run([c.opts.mpirun, "-n", "2", "-x", "LD_PRELOAD=" + lib, "-x", "RMACHECK_DIR=" + d,
+                        c.prog("run_segv")], env=c.env, capture_output=True, text=True, errors="replace", timeout=120)
+    c.check("Signal: Segmentation fault (11)" in p.stderr and "exited on signal 11" in p.stderr,
+            f"with the library preloaded the crash is no longer Open MPI's: {p.stderr[-600:]}")
 
     # No false alarm: a clean C program and a clean mpi4py program.
     status, rep, err, _ = run_failing(c, "run_chatty")
@@ -199,8 +222,8 @@ def start_spinning_run(c, wrapper=(), extra=()):
     cmd = list(wrapper) + [c.opts.rmacheck, "run", "-n", "3", "--out", d, "--format", "json", *extra, "--",
                            c.prog("run_spin")]
     print("running:", " ".join(cmd), flush=True)
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=c.env,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, errors="replace",
+                            env=c.env, start_new_session=True)
     deadline = time.monotonic() + 60
     pids = {}
     while time.monotonic() < deadline and len(pids) < 3:
@@ -228,12 +251,17 @@ def check_stopped(c, what, proc, pids, mpirun, sig_name, limit=30):
     try:
         out, err = proc.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, err = proc.communicate()
+        out, err = "", ""
         c.check(False, f"{what}: rmacheck did not finish within {limit} s of the signal")
     survivors = [p for p in list(pids.values()) + [mpirun] if alive(p)]
     for p in survivors:  # never leave the machine spinning, whatever the outcome
         os.kill(p, signal.SIGKILL)
+    if proc.returncode is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        try:
+            out, err = proc.communicate(timeout=10)  # the survivors held the pipes
+        except subprocess.TimeoutExpired:
+            pass
     c.check(survivors == [], f"{what}: processes of the job outlived rmacheck: {survivors}")
     c.check(proc.returncode == 1, f"{what}: exit status {proc.returncode}, expected 1")
     rep = strict_json(c, out, f"{what}: the report")
@@ -294,7 +322,7 @@ def case_default_dir(c):
 
     def run(prog, *extra):
         cmd = [c.opts.rmacheck, "run", "-n", "2", "--timeout", "60", "--format", "json", *extra, "--", c.prog(prog)]
-        p = subprocess.run(cmd, cwd=cwd, env=c.env, capture_output=True, text=True, timeout=120)
+        p = subprocess.run(cmd, cwd=cwd, env=c.env, capture_output=True, text=True, errors="replace", timeout=120)
         return p.returncode, strict_json(c, p.stdout, f"report of {prog}"), p.stderr
 
     status, rep, err = run("clean_fence")
@@ -319,7 +347,7 @@ def case_default_dir(c):
     c.check(os.listdir(cwd) == [], f"the working directory holds {os.listdir(cwd)}")
     # The text report names a kept directory too.
     p = subprocess.run([c.opts.rmacheck, "run", "-n", "2", "--timeout", "60", "--", c.prog("run_segv")], cwd=cwd,
-                       env=c.env, capture_output=True, text=True, timeout=120)
+                       env=c.env, capture_output=True, text=True, errors="replace", timeout=120)
     c.check(re.search(r"^logs: " + re.escape(tmp) + r"/rmacheck-\w+$", p.stdout, re.M) is not None,
             f"the text report does not name the kept log directory: {p.stdout[-400:]}")
 
@@ -374,7 +402,7 @@ def case_cli(c):
     logs = os.path.join(c.tempdir(), "logs")
     env = dict(c.env, RMACHECK_BOGUS="1", RMACHECK_STACK_DEPTH="deep")
     p = subprocess.run([c.opts.mpirun, "-n", "2", "-x", "LD_PRELOAD=" + lib, "-x", "RMACHECK_DIR=" + logs, prog],
-                       env=env, capture_output=True, text=True, timeout=120)
+                       env=env, capture_output=True, text=True, errors="replace", timeout=120)
     c.check(p.returncode == 0, f"plain run with bad flags: exit status {p.returncode}")
     warn = [l for l in p.stderr.splitlines() if l.startswith("rmacheck:")]
     c.check(sum("RMACHECK_BOGUS" in l for l in warn) == 1, f"warnings about RMACHECK_BOGUS: {warn}")
@@ -415,7 +443,7 @@ def case_messages(c):
     for extra_env, n, words in refusals:
         env = dict(c.env, **extra_env)
         p = subprocess.run([c.opts.rmacheck, "run", "-n", n, "--timeout", "30", "--", c.prog("clean_fence")], env=env,
-                           capture_output=True, text=True, timeout=90)
+                           capture_output=True, text=True, errors="replace", timeout=90)
         mine = rmacheck_lines(p.stderr)
         c.check(p.returncode == 2, f"refusal ({words}): exit status {p.returncode}")
         c.check(len(mine) == 1 and "mpirun refused to start the job" in mine[0] and words in mine[0],
@@ -442,7 +470,7 @@ def case_plain_guide(c):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OMPI_", "RMACHECK_"))}
     env["PATH"] = bindir + ":" + env.get("PATH", "/usr/bin:/bin")
     print("--- the guide's block ---\n" + block)
-    p = subprocess.run(["bash", "-e", "-c", block], cwd=work, env=env, capture_output=True, text=True, timeout=180)
+    p = subprocess.run(["bash", "-e", "-c", block], cwd=work, env=env, capture_output=True, text=True, errors="replace", timeout=180)
     print(p.stdout[-3000:], p.stderr[-3000:], sep="\n")
     c.check(p.returncode == 0, f"the guide's plain route exited with {p.returncode}")
     c.check("SUMMARY: rmacheck: 0 errors, 0 warnings" in p.stdout, "the guide's plain route printed no clean report")
@@ -469,11 +497,11 @@ def case_files(c):
     with open(foreign, "w") as f:
         f.write("someone else's file\n")
     p = subprocess.run([c.opts.mpirun, "-n", "2", "-x", "LD_PRELOAD=" + lib, "-x", "RMACHECK_DIR=" + d, prog],
-                       env=c.env, capture_output=True, text=True, timeout=120)
+                       env=c.env, capture_output=True, text=True, errors="replace", timeout=120)
     c.check(p.returncode == 0, f"the program was harmed by the planted files: exit status {p.returncode}")
-    c.check(open(victim).read() == "precious\n", "the file behind the planted link was changed")
+    c.check(open(victim, "rb").read() == b"precious\n", "the file behind the planted link was changed")
     c.check(os.path.islink(os.path.join(d, "rank-0.log")), "the planted link was replaced")
-    c.check(open(foreign).read() == "someone else's file\n", "a foreign rank-1.log was overwritten")
+    c.check(open(foreign, "rb").read() == b"someone else's file\n", "a foreign rank-1.log was overwritten")
     warn = [l for l in p.stderr.splitlines() if l.startswith("rmacheck:")]
     c.check(any("rank-0.log" in l and "symbolic link" in l for l in warn), f"no warning about the link: {warn}")
     c.check(any("rank-1.log" in l and "not an rmacheck log" in l for l in warn), f"no warning about rank-1.log: {warn}")
@@ -549,7 +577,7 @@ def case_progress(c):
     bench = c.opts.bench
     d = c.tempdir()
     p = subprocess.run([bench, "--ranks", "8", "--events", "3000000", "--dir", d, "--only", "none"],
-                       capture_output=True, text=True, timeout=300)
+                       capture_output=True, text=True, errors="replace", timeout=300)
     logs = [n for n in os.listdir(d) if n.endswith(".log")]
     c.require(len(logs) == 8, f"the benchmark wrote {logs} ({p.returncode}: {p.stderr[-300:]})")
     status, out, shown = run_on_pty([c.opts.rmacheck, "analyze", d], c.env, 240)

@@ -110,6 +110,22 @@ TEST(ProgramFailure, UnfinishedRankOnThePlainRoute) {
       << pf[0]->message;
 }
 
+TEST(ProgramFailure, TheInterposersSignalNoteNamesTheSignalOnThePlainRoute) {
+  LogBuilder b(2);
+  clean_ranks(b, 1);
+  b.call(1, kCall_Init, 3);
+  b.call(1, kCall_Send, 6).f(kF_comm, 1);
+  b.unfinished(1);
+  Model m = b.build();  // no run.json
+  const_cast<RankLog*>(m.rank_log(1))->fatal_signal = 11;
+  Analysis a = run_detectors(m);
+  auto pf = of_kind(a, kKind_program_failed);
+  ASSERT_EQ(pf.size(), 1u);
+  EXPECT_NE(pf[0]->message.find("rank 1 died by signal 11 (SIGSEGV) after its last MPI call, MPI_Send"),
+            std::string::npos)
+      << pf[0]->message;
+}
+
 TEST(ProgramFailure, TimeoutStaysAHangButAnEarlierCrashIsReported) {
   LogBuilder b(2);
   for (int r = 0; r < 2; ++r) b.call(r, kCall_Init, 3);
