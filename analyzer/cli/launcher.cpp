@@ -230,6 +230,7 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
 
   LauncherOutputScanner scanner;
   int out_fd = out_pipe[0];
+  fcntl(out_fd, F_SETFL, fcntl(out_fd, F_GETFL) | O_NONBLOCK);
   auto relay = [&](int timeout_ms) {
     pollfd fds[2] = {{out_fd, POLLIN, 0}, {g_wake_pipe[0], POLLIN, 0}};
     const nfds_t n = out_fd >= 0 ? 2 : 1;
@@ -241,14 +242,19 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
       }
     }
     if (out_fd >= 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-      char buf[65536];
-      ssize_t r = read(out_fd, buf, sizeof buf);
-      if (r > 0) {
-        write_all(STDERR_FILENO, buf, static_cast<size_t>(r));
-        scanner.feed(buf, static_cast<size_t>(r));
-      } else if (r == 0 || errno != EINTR) {
-        close(out_fd);
+      // Everything there is now (the pipe is non-blocking), so a chatty program is never held back.
+      static char buf[65536];
+      for (int chunk = 0; chunk < 256; ++chunk) {
+        ssize_t r = read(out_fd, buf, sizeof buf);
+        if (r > 0) {
+          write_all(STDERR_FILENO, buf, static_cast<size_t>(r));
+          scanner.feed(buf, static_cast<size_t>(r));
+          continue;
+        }
+        if (r < 0 && (errno == EAGAIN || errno == EINTR)) break;
+        close(out_fd);  // end of output (or a broken pipe)
         out_fd = -1;
+        break;
       }
     }
   };
