@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "detectors/detector.h"
+#include "detectors/race_context.h"
 #include "model/happens_before.h"
 #include "model/memory_accesses.h"
 
@@ -86,6 +87,7 @@ class RaceDetector : public Detector {
   const char* name() const override { return "race"; }
 
   void run(AnalysisContext& ctx, Analysis& out) override {
+    ctx_ = &ctx;
     const Model& model = ctx.model();
     const HappensBefore& hb = ctx.happens_before();
     for (const std::string& w : hb.warnings()) out.notes.push_back("happens-before: " + w);
@@ -165,10 +167,29 @@ class RaceDetector : public Detector {
         ++f.count;
         for (int r : {a.issuer, b.issuer})
           if (std::find(f.ranks.begin(), f.ranks.end(), r) == f.ranks.end()) f.ranks.push_back(r);
+        ++f.rank_tuples[side_ranks(model, f, a, b)];
         continue;
       }
       out.findings.push_back(describe(model, a, b));
+      Finding& f = out.findings.back();
+      describe_race_side(*ctx_, a, f.accesses[0]);
+      describe_race_side(*ctx_, b, f.accesses[1]);
+      f.rank_tuples[{a.issuer, b.issuer}] = 1;
     }
+  }
+
+  // The ranks of a repeated race in the order of the finding's sides (which
+  // side of the first occurrence each access repeats); symmetric sides sorted.
+  static std::vector<int> side_ranks(const Model& model, const Finding& f, const MemAccess& a, const MemAccess& b) {
+    auto same = [&](const Access& s, const MemAccess& m) {
+      const EventRef e{m.issuer, m.event};
+      return model.view(s.event).site_key() == model.view(e).site_key() &&
+             model.event(s.event).call == model.event(e).call && s.access == verb(m.kind);
+    };
+    const bool a_first = same(f.accesses[0], a), b_first = same(f.accesses[0], b);
+    if (a_first && b_first && same(f.accesses[1], a) && same(f.accesses[1], b))
+      return {std::min(a.issuer, b.issuer), std::max(a.issuer, b.issuer)};
+    return a_first ? std::vector<int>{a.issuer, b.issuer} : std::vector<int>{b.issuer, a.issuer};
   }
 
   static FindingKind kind_of(const MemAccess& a, const MemAccess& b) {
@@ -187,7 +208,9 @@ class RaceDetector : public Detector {
     auto win = [&](const MemAccess& m) { return m.at_target ? model.view({m.issuer, m.event}).get_or(kF_win, 0) : 0; };
     uint64_t sa = side(a), sb = side(b);
     if (sa > sb) std::swap(sa, sb);
-    return {static_cast<uint64_t>(kind_of(a, b)), static_cast<uint64_t>(win(a) ? win(a) : win(b)), sa, sb};
+    // A race of one rank with itself is another bug than one between two ranks at the same lines.
+    return {static_cast<uint64_t>(kind_of(a, b)), static_cast<uint64_t>(win(a) ? win(a) : win(b)), sa, sb,
+            a.issuer == b.issuer ? 1u : 0u};
   }
 
   static Finding describe(const Model& model, const MemAccess& a, const MemAccess& b) {
@@ -210,6 +233,10 @@ class RaceDetector : public Detector {
     const int64_t win_a = a.at_target ? model.view({a.issuer, a.event}).get_or(kF_win, 0) : 0;
     const int64_t win_b = b.at_target ? model.view({b.issuer, b.event}).get_or(kF_win, 0) : 0;
     if (win_a || win_b) f.window = model.window_name(win_a ? win_a : win_b);
+    // Origin buffers of RMA calls: the window of the calls (whose epoch the buffer waits for).
+    const int64_t call_win =
+        model.view({a.issuer, a.event}).get_or(kF_win, model.view({b.issuer, b.event}).get_or(kF_win, 0));
+    if (f.window.empty() && call_win) f.window = model.window_name(call_win);
     std::ostringstream m;
     if (f.kind == kKind_rma_conflict) {
       m << ea.name() << " from rank " << a.issuer << " and " << eb.name() << " from rank " << b.issuer
@@ -241,6 +268,8 @@ class RaceDetector : public Detector {
     f.message = m.str();
     return f;
   }
+
+  AnalysisContext* ctx_ = nullptr;
 };
 
 }  // namespace
