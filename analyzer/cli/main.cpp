@@ -1,4 +1,6 @@
 // rmacheck: command-line entry point (run, analyze, dump).
+#include <limits.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -11,15 +13,17 @@
 #include "cli/launcher.h"
 #include "detectors/detector.h"
 #include "report/report.h"
+#include "report/suppressions.h"
 
 using namespace rmacheck;
 
 namespace {
 
 const char* kUsage =
-    "usage: rmacheck run [-n N] [--timeout SEC] [--out DIR] [--format text|json|sarif]\n"
+    "usage: rmacheck run [-n N] [--timeout SEC] [--out DIR] [--format text|json|sarif|html]\n"
+    "                    [--suppressions FILE] [--source-root DIR] [--stack-depth N]\n"
     "                    [--mpirun \"mpirun ...\"] [--keep-going] -- PROGRAM [ARGS...]\n"
-    "       rmacheck analyze DIR [--format text|json|sarif] [--suppressions FILE]\n"
+    "       rmacheck analyze DIR [--format text|json|sarif|html] [--suppressions FILE] [--source-root DIR]\n"
     "       rmacheck dump DIR\n";
 
 int usage_error(const std::string& msg) {
@@ -40,10 +44,39 @@ std::vector<std::string> split_words(const std::string& s) {
   return out;
 }
 
-bool valid_format(const std::string& f) { return f == "text" || f == "json" || f == "sarif"; }
+bool valid_format(const std::string& f) { return f == "text" || f == "json" || f == "sarif" || f == "html"; }
+
+// What the report needs besides the logs (run and analyze): --suppressions FILE, --source-root DIR.
+struct ReportFlags {
+  Suppressions suppressions;
+  bool have_suppressions = false;
+  std::string source_root;
+};
+
+// 1: argv[i] (and its value) was a report option, 0: it is not one, -1: `error` says what is wrong.
+int report_flag(int argc, char** argv, int& i, ReportFlags& flags, std::string& error) {
+  const std::string a = argv[i];
+  if (a != "--suppressions" && a != "--source-root") return 0;
+  if (i + 1 >= argc) {
+    error = a + (a == "--suppressions" ? " needs a file" : " needs a directory");
+    return -1;
+  }
+  const std::string v = argv[++i];
+  if (a == "--suppressions") {
+    flags.have_suppressions = flags.suppressions.load(v, error);
+    return flags.have_suppressions ? 1 : -1;
+  }
+  char abs[PATH_MAX];
+  if (!realpath(v.c_str(), abs) || access(abs, X_OK) != 0) {
+    error = "--source-root " + v + ": not a directory";
+    return -1;
+  }
+  flags.source_root = abs;
+  return 1;
+}
 
 // Loads the logs, runs every detector, prints the report; returns the exit status.
-int analyze(const std::string& dir, const std::string& format) {
+int analyze(const std::string& dir, const std::string& format, const ReportFlags& flags) {
   Model model;
   std::string error;
   if (!load_model(dir, model, error)) {
@@ -52,9 +85,14 @@ int analyze(const std::string& dir, const std::string& format) {
     return 2;
   }
   for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
-  nlohmann::json report = build_report(model, run_detectors(model));
+  ReportOptions options;
+  options.source_root = flags.source_root;
+  if (flags.have_suppressions) options.suppressions = &flags.suppressions;
+  nlohmann::json report = build_report(model, run_detectors(model), options);
   if (format == "json")
     std::cout << render_json(report);
+  else if (format == "html")
+    std::cout << render_html(report, build_html_context(model, report));
   else if (format == "sarif")
     std::cout << render_sarif(report);
   else
@@ -75,6 +113,8 @@ std::string fresh_log_dir() {
 int cmd_run(int argc, char** argv) {
   LaunchOptions opts;
   std::string format = "text";
+  ReportFlags report_flags;
+  std::string flag_error;
   int i = 2;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -88,7 +128,15 @@ int cmd_run(int argc, char** argv) {
       break;
     }
     const char* v = nullptr;
-    if (a == "-n" || a == "-np") {
+    if (const int r = report_flag(argc, argv, i, report_flags, flag_error)) {
+      if (r < 0) return usage_error(flag_error);
+    } else if (a == "--stack-depth") {
+      // Callers of the MPI call's frame, for calls made in the user's helper functions.
+      char* end = nullptr;
+      const long depth = (v = value("--stack-depth")) ? std::strtol(v, &end, 10) : -1;
+      if (!v || *end || depth < 1 || depth > 64) return usage_error("--stack-depth needs a number of frames, 1 to 64");
+      opts.env.push_back("RMACHECK_STACK_DEPTH=" + std::to_string(depth));
+    } else if (a == "-n" || a == "-np") {
       if (!(v = value("-n")) || (opts.ranks = std::atoi(v)) <= 0) return usage_error("-n needs a positive number");
     } else if (a == "--timeout") {
       if (!(v = value("--timeout")) || (opts.timeout_s = std::atof(v)) <= 0)
@@ -97,7 +145,8 @@ int cmd_run(int argc, char** argv) {
       if (!(v = value("--out"))) return usage_error("--out needs a directory");
       opts.log_dir = v;
     } else if (a == "--format") {
-      if (!(v = value("--format")) || !valid_format(format = v)) return usage_error("--format is text, json or sarif");
+      if (!(v = value("--format")) || !valid_format(format = v))
+        return usage_error("--format is text, json, sarif or html");
     } else if (a == "--mpirun") {
       if (!(v = value("--mpirun"))) return usage_error("--mpirun needs a command");
       opts.mpirun = split_words(v);
@@ -133,17 +182,19 @@ int cmd_run(int argc, char** argv) {
     std::cerr << "rmacheck: the job was stopped after " << opts.timeout_s
               << " s (--timeout); analyzing what was logged\n";
   std::cerr << "rmacheck: logs in " << opts.log_dir << "\n";
-  return analyze(opts.log_dir, format);
+  return analyze(opts.log_dir, format, report_flags);
 }
 
 int cmd_analyze(int argc, char** argv) {
   std::string dir, format = "text";
+  ReportFlags report_flags;
+  std::string flag_error;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--format" && i + 1 < argc) {
-      if (!valid_format(format = argv[++i])) return usage_error("--format is text, json or sarif");
-    } else if (a == "--suppressions" && i + 1 < argc) {
-      return usage_error("--suppressions is not implemented yet");
+      if (!valid_format(format = argv[++i])) return usage_error("--format is text, json, sarif or html");
+    } else if (const int r = report_flag(argc, argv, i, report_flags, flag_error)) {
+      if (r < 0) return usage_error(flag_error);
     } else if (!a.empty() && a[0] == '-') {
       return usage_error("unknown option " + a);
     } else if (dir.empty()) {
@@ -153,7 +204,7 @@ int cmd_analyze(int argc, char** argv) {
     }
   }
   if (dir.empty()) return usage_error("analyze needs a log directory");
-  return analyze(dir, format);
+  return analyze(dir, format, report_flags);
 }
 
 int cmd_dump(int argc, char** argv) {
