@@ -107,7 +107,8 @@ class TimelineBuilder {
           int64_t d = INT64_MAX;
           for (const Side& s : sides)
             for (std::optional<EventRef> e : {std::optional<EventRef>(s.event), s.opened, s.completed})
-              if (e && e->rank == r) d = std::min(d, std::abs(static_cast<int64_t>(e->index) - static_cast<int64_t>(i)));
+              if (e && e->rank == r)
+                d = std::min(d, std::abs(static_cast<int64_t>(e->index) - static_cast<int64_t>(i)));
           by_distance.push_back({d, i});
         }
         std::sort(by_distance.begin(), by_distance.end());
@@ -149,7 +150,8 @@ class TimelineBuilder {
     std::string role;
     for (size_t i = 0; i < sides.size(); ++i) {
       if (sides[i].event == e) role = "side" + std::to_string(i + 1);
-      if (role.empty() && ((sides[i].opened && *sides[i].opened == e) || (sides[i].completed && *sides[i].completed == e)))
+      if (role.empty() &&
+          ((sides[i].opened && *sides[i].opened == e) || (sides[i].completed && *sides[i].completed == e)))
         role = "sync";
     }
     if (!role.empty()) r["role"] = role;

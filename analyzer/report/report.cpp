@@ -182,6 +182,7 @@ json occurrences_json(const Merged& m) {
     for (size_t i = 0; i < canonical.size(); ++i) ranks[m.order[i]] = canonical[i];
     out.push_back({{"ranks", ranks}, {"count", count}});
   }
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) { return a["ranks"] < b["ranks"]; });
   return out;
 }
 

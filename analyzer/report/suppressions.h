@@ -29,9 +29,9 @@
 namespace rmacheck {
 
 struct SuppressionRule {
-  int line = 0;      // line in the suppressions file
-  std::string text;  // the rule as written, without its comment
-  std::string kind;  // a finding kind, or "*"
+  int line = 0;                      // line in the suppressions file
+  std::string text;                  // the rule as written, without its comment
+  std::string kind;                  // a finding kind, or "*"
   std::string file, function, code;  // glob patterns, "" = any
   int line_lo = 0, line_hi = 0;      // source lines [lo, hi], 0 = any
 };
