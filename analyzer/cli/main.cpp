@@ -53,7 +53,8 @@ struct ReportFlags {
   std::string source_root;
 };
 
-// 1: argv[i] (and its value) was a report option, 0: it is not one, -1: `error` says what is wrong.
+// 1: argv[i] (and its value) was a report option, 0: it is not one, -1: `error` says what is wrong
+// with the command line, -2: what is wrong with the suppressions file (no usage text for that).
 int report_flag(int argc, char** argv, int& i, ReportFlags& flags, std::string& error) {
   const std::string a = argv[i];
   if (a != "--suppressions" && a != "--source-root") return 0;
@@ -64,7 +65,7 @@ int report_flag(int argc, char** argv, int& i, ReportFlags& flags, std::string& 
   const std::string v = argv[++i];
   if (a == "--suppressions") {
     flags.have_suppressions = flags.suppressions.load(v, error);
-    return flags.have_suppressions ? 1 : -1;
+    return flags.have_suppressions ? 1 : -2;
   }
   char abs[PATH_MAX];
   if (!realpath(v.c_str(), abs) || access(abs, X_OK) != 0) {
@@ -129,7 +130,8 @@ int cmd_run(int argc, char** argv) {
     }
     const char* v = nullptr;
     if (const int r = report_flag(argc, argv, i, report_flags, flag_error)) {
-      if (r < 0) return usage_error(flag_error);
+      if (r == -2) std::cerr << "rmacheck: " << flag_error << "\n";
+      if (r < 0) return r == -2 ? 2 : usage_error(flag_error);
     } else if (a == "--stack-depth") {
       // Callers of the MPI call's frame, for calls made in the user's helper functions.
       char* end = nullptr;
@@ -194,7 +196,8 @@ int cmd_analyze(int argc, char** argv) {
     if (a == "--format" && i + 1 < argc) {
       if (!valid_format(format = argv[++i])) return usage_error("--format is text, json, sarif or html");
     } else if (const int r = report_flag(argc, argv, i, report_flags, flag_error)) {
-      if (r < 0) return usage_error(flag_error);
+      if (r == -2) std::cerr << "rmacheck: " << flag_error << "\n";
+      if (r < 0) return r == -2 ? 2 : usage_error(flag_error);
     } else if (!a.empty() && a[0] == '-') {
       return usage_error("unknown option " + a);
     } else if (dir.empty()) {

@@ -71,11 +71,11 @@ void describe_race_side(AnalysisContext& ctx, const MemAccess& m, Access& side) 
     return;
   }
   // Point-to-point (or Bcast) buffers: the fields are on the call that made the operation.
+  side.target_rank = -1;  // a buffer of the calling rank's own
   EventRef made = ev;
   if (const RequestRecord* r = request_of(ctx, m)) {
-    made = r->created;
+    made = r->created;  // the access is at the Start (persistent) or the creating call (nonblocking)
     side.request = r->created;
-    if (r->persistent()) side.epoch_opened = ev;  // the Start that activated it
   } else if (side.completed && side.completed->rank == ev.rank && side.completed->index == ev.index) {
     side.completed.reset();  // a blocking call: in use for the call's duration, nothing else bounds it
     side.completion_known = false;

@@ -34,7 +34,7 @@ bool worth_showing(const Event& e) {
 
 struct Side {
   EventRef event;
-  std::optional<EventRef> opened, completed;
+  std::optional<EventRef> opened, completed, request;
   bool never_completed = false;
 };
 
@@ -57,6 +57,7 @@ class TimelineBuilder {
         s.completed = ref_of(a["sync"].value("completed_by", json()));
         s.never_completed = a["sync"].contains("completed_by") && a["sync"]["completed_by"].is_null();
       }
+      if (a.contains("request")) s.request = ref_of(a["request"]["created_by"]);
       if (!model_.rank_log(s.event.rank)) return nullptr;
       sides.push_back(s);
     }
@@ -72,7 +73,8 @@ class TimelineBuilder {
     // The time span from the earliest opener (or side) to the latest completion.
     int64_t t0 = INT64_MAX, t1 = INT64_MIN;
     for (const Side& s : sides) {
-      t0 = std::min({t0, model_.event(s.event).t_enter, s.opened ? model_.event(*s.opened).t_enter : INT64_MAX});
+      t0 = std::min({t0, model_.event(s.event).t_enter, s.opened ? model_.event(*s.opened).t_enter : INT64_MAX,
+                     s.request ? model_.event(*s.request).t_enter : INT64_MAX});
       int64_t end = model_.event(s.event).t_exit;
       if (s.completed) end = std::max(end, model_.event(*s.completed).t_exit);
       if (s.never_completed) {
@@ -106,7 +108,7 @@ class TimelineBuilder {
         for (uint32_t i : picked) {
           int64_t d = INT64_MAX;
           for (const Side& s : sides)
-            for (std::optional<EventRef> e : {std::optional<EventRef>(s.event), s.opened, s.completed})
+            for (std::optional<EventRef> e : {std::optional<EventRef>(s.event), s.opened, s.completed, s.request})
               if (e && e->rank == r)
                 d = std::min(d, std::abs(static_cast<int64_t>(e->index) - static_cast<int64_t>(i)));
           by_distance.push_back({d, i});
@@ -150,9 +152,8 @@ class TimelineBuilder {
     std::string role;
     for (size_t i = 0; i < sides.size(); ++i) {
       if (sides[i].event == e) role = "side" + std::to_string(i + 1);
-      if (role.empty() &&
-          ((sides[i].opened && *sides[i].opened == e) || (sides[i].completed && *sides[i].completed == e)))
-        role = "sync";
+      for (const std::optional<EventRef>& bound : {sides[i].opened, sides[i].completed, sides[i].request})
+        if (role.empty() && bound && *bound == e) role = "sync";
     }
     if (!role.empty()) r["role"] = role;
     Frame loc = where_.location(e);

@@ -49,9 +49,9 @@ table{border-collapse:collapse}
 .badge.sync{background:var(--sync);color:#0a3069;border:1px solid #54aeff}
 ol.stack{margin:4px 0;padding-left:26px}
 .sync-line{color:var(--mute);margin:4px 0}
-pre.source{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:6px 0;margin:6px 0;overflow-x:auto}
+pre.source{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:6px 0;margin:6px 0;white-space:pre-wrap;word-break:break-word}
 pre.source .ln{display:inline-block;width:4em;padding-right:10px;text-align:right;color:#8c959f;user-select:none}
-pre.source .src-line{display:block;padding-right:10px}
+pre.source .src-line{display:block;padding-right:10px;padding-left:4.6em;text-indent:-4.6em}
 pre.source .src-line.hit{background:#fff8c5;font-weight:600}
 .help{color:var(--mute);font-size:13px;margin:8px 0 0}
 .timeline{margin-top:14px;overflow-x:auto}
@@ -148,13 +148,14 @@ class HtmlRenderer {
   std::string where(const json& loc) const {
     if (!loc.is_object()) return "(inside MPI, mpi4py or the Python runtime)";
     const std::string file = loc.value("file", ""), fn = loc.value("function", "");
-    if (file.empty()) return fn.empty() ? "(unknown location)" : "in " + esc(fn) + " (no line information)";
+    if (file.empty()) return fn.empty() ? "(unknown location)" : "in " + esc(fn);
     std::string s = esc(rel(file)) + ":" + std::to_string(loc.value("line", 0));
     return fn.empty() ? s : s + " in " + esc(fn);
   }
   std::string call_at(const json& ev, int side_rank) const {
     std::string s = "<code>" + str(ev, "call") + "</code>";
-    if (ev["location"].is_object()) s += " at " + where(ev["location"]);
+    if (ev["location"].is_object())
+      s += (ev["location"].value("file", "").empty() ? " " : " at ") + where(ev["location"]);
     if (ev.value("rank", side_rank) != side_rank) s += " on rank " + std::to_string(ev["rank"].get<int>());
     return s;
   }
@@ -312,9 +313,9 @@ class HtmlRenderer {
           out_ << "<span class=\"badge " << role << "\">access " << role.substr(4) << "</span>";
         out_ << esc(row["call"].get<std::string>());
         if (row.contains("unreturned")) out_ << " (never returned)";
-        if (row.contains("location"))
-          out_ << "<span class=\"where\">" << esc(rel(row["location"]["file"])) << ":" << row["location"]["line"]
-               << "</span>";
+        if (row.contains("location"))  // the line only; the file is in the tooltip
+          out_ << "<span class=\"where\" title=\"" << esc(rel(row["location"]["file"])) << ":"
+               << row["location"]["line"] << "\">line " << row["location"]["line"] << "</span>";
         out_ << "</td>";
       }
       out_ << "</tr>\n";

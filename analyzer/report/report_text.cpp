@@ -46,7 +46,7 @@ std::string TextRenderer::where(const json& loc) const {
   std::string file = loc.value("file", "");
   if (file.empty()) {  // no debug info: say what is known
     const std::string fn = str(loc, "function");
-    return fn.empty() ? "(unknown location)" : "in " + fn + " (no line information)";
+    return fn.empty() ? "(unknown location)" : "in " + fn;
   }
   if (!root_.empty() && file.compare(0, root_.size(), root_) == 0) file = file.substr(root_.size());
   std::string s = printable(file) + ":" + std::to_string(loc.value("line", 0));
@@ -57,7 +57,8 @@ std::string TextRenderer::where(const json& loc) const {
 // "MPI_Win_fence at app.c:35" (", rank 1" when another rank made the call).
 std::string TextRenderer::call_at(const json& ev, int side_rank) const {
   std::string s = str(ev, "call");
-  if (ev["location"].is_object()) s += " at " + where(ev["location"]);
+  if (ev["location"].is_object())
+    s += (ev["location"].value("file", "").empty() ? " " : " at ") + where(ev["location"]);
   if (ev.value("rank", side_rank) != side_rank) s += " on rank " + std::to_string(ev["rank"].get<int>());
   return s;
 }

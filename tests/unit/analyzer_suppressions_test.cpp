@@ -39,14 +39,15 @@ bool parses(const std::string& text, std::string* error = nullptr) {
 TEST(SuppressionFile, RulesCommentsAndBlankLines) {
   Suppressions s;
   std::string error;
-  ASSERT_TRUE(s.parse("# rmacheck suppressions\n"
-                      "\n"
-                      "rma-conflict file=src/halo.c line=120-140   # the known halo race\n"
-                      "  origin-buffer-conflict function=pack_*\n"
-                      "epoch-mismatch code=flush-outside*\n"
-                      "resource-leak\n"
-                      "* file=third_party/*\n",
-                      "supp.txt", error))
+  ASSERT_TRUE(
+      s.parse("# rmacheck suppressions\n"
+              "\n"
+              "rma-conflict file=src/halo.c line=120-140   # the known halo race\n"
+              "  origin-buffer-conflict function=pack_*\n"
+              "epoch-mismatch code=flush-outside*\n"
+              "resource-leak\n"
+              "* file=third_party/*\n",
+              "supp.txt", error))
       << error;
   ASSERT_EQ(s.rules().size(), 5u);
   EXPECT_EQ(s.rules()[0].line, 3);
@@ -82,13 +83,14 @@ TEST(SuppressionFile, ABadLineIsOneErrorWithItsLineNumber) {
 TEST(SuppressionFile, MatchesByKindFileFunctionLineAndCode) {
   Suppressions s;
   std::string error;
-  ASSERT_TRUE(s.parse("rma-conflict file=src/halo.c line=120-140\n"
-                      "origin-buffer-conflict function=pack_*\n"
-                      "epoch-mismatch code=flush-outside*\n"
-                      "request-misuse code=start-active\n"
-                      "* file=third_party/*\n"
-                      "target-local-conflict file=util.c function=helper line=7\n",
-                      "supp.txt", error))
+  ASSERT_TRUE(
+      s.parse("rma-conflict file=src/halo.c line=120-140\n"
+              "origin-buffer-conflict function=pack_*\n"
+              "epoch-mismatch code=flush-outside*\n"
+              "request-misuse code=start-active\n"
+              "* file=third_party/*\n"
+              "target-local-conflict file=util.c function=helper line=7\n",
+              "supp.txt", error))
       << error;
   const std::string root = "/proj";
   auto rule = [&](const json& f) {
@@ -100,11 +102,11 @@ TEST(SuppressionFile, MatchesByKindFileFunctionLineAndCode) {
   EXPECT_EQ(rule(finding("rma-conflict", {side("/proj/other/halo.c", 130, "main")})), 0);
   EXPECT_EQ(rule(finding("origin-buffer-conflict", {side("/proj/src/halo.c", 130, "main")})), 0);  // kind
   // Any side, and any frame of a side's stack (a caller) may match.
-  EXPECT_EQ(rule(finding("origin-buffer-conflict",
-                         {side("/proj/a.c", 3, "main"), side("/proj/b.c", 9, "x", {{{"file", "/proj/b.c"},
-                                                                                       {"line", 20},
-                                                                                       {"function", "pack_rows"}}})})),
-            2);
+  EXPECT_EQ(
+      rule(finding("origin-buffer-conflict",
+                   {side("/proj/a.c", 3, "main"),
+                    side("/proj/b.c", 9, "x", {{{"file", "/proj/b.c"}, {"line", 20}, {"function", "pack_rows"}}})})),
+      2);
   EXPECT_EQ(rule(finding("epoch-mismatch", {side("/proj/a.c", 3, "main")}, {{"code", "flush-outside-epoch"}})), 3);
   EXPECT_EQ(rule(finding("epoch-mismatch", {side("/proj/a.c", 3, "main")}, {{"code", "nested-lock"}})), 0);
   EXPECT_EQ(rule(finding("request-misuse", {side("/proj/a.c", 3, "main")}, {{"problem", "start-active"}})), 4);
@@ -119,12 +121,12 @@ TEST(SuppressionFile, MatchesByKindFileFunctionLineAndCode) {
 
 TEST(InlineSuppression, OnTheLineOrTheLineBefore) {
   const std::string path = ::testing::TempDir() + "rmacheck_inline_supp.c";
-  std::ofstream(path) << "int main() {\n"                                               // 1
-                         "  // rmacheck-suppress: rma-conflict\n"                        // 2
-                         "  MPI_Put(a);\n"                                               // 3
+  std::ofstream(path) << "int main() {\n"                                                        // 1
+                         "  // rmacheck-suppress: rma-conflict\n"                                // 2
+                         "  MPI_Put(a);\n"                                                       // 3
                          "  MPI_Get(b); /* rmacheck-suppress: hang,origin-buffer-conflict */\n"  // 4
-                         "  MPI_Put(c);\n"                                               // 5
-                         "  MPI_Put(d); // rmacheck-suppress: *\n"                       // 6
+                         "  MPI_Put(c);\n"                                                       // 5
+                         "  MPI_Put(d); // rmacheck-suppress: *\n"                               // 6
                          "}\n";
   SourceFiles files;
   auto at = [&](const std::string& kind, int line) {
