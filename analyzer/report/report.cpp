@@ -193,9 +193,13 @@ std::string merge_key(const json& f) {
   const std::vector<int> ranks = access_ranks(f);
   const std::vector<size_t> order = canonical_order(f, ranks);
   for (size_t i : order) key += "|" + side_key(f["accesses"][i]);
-  // Which sides are the same rank: for each side, the first side with its rank.
-  key += "|ranks:";
-  for (size_t i = 0; i < order.size(); ++i) {
+  // Races: which sides are the same rank (for each side, the first side with
+  // its rank). A rank racing with itself needs a flush, two ranks need an
+  // order between them: two bugs, even at the same lines.
+  const std::string kind = f["kind"];
+  const bool race = kind == "rma-conflict" || kind == "target-local-conflict" || kind == "origin-buffer-conflict";
+  if (race) key += "|ranks:";
+  for (size_t i = 0; race && i < order.size(); ++i) {
     size_t first = i;
     for (size_t k = 0; k < i; ++k)
       if (ranks[order[k]] == ranks[order[i]]) {

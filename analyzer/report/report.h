@@ -34,8 +34,9 @@ std::string render_html(const nlohmann::json& report, const nlohmann::json& cont
 int report_exit_status(const nlohmann::json& report);
 
 // What makes two findings of the report "the same bug" and merges them: kind,
-// window, each side's call, access and source line, and which sides are the
-// same rank (a race of one rank with itself is not a race between two ranks).
+// window, each side's call, access and source line, and for races which sides
+// are the same rank (a race of one rank with itself is not a race between two
+// ranks). The merged finding lists every pair of side ranks it stands for.
 std::string merge_key(const nlohmann::json& finding);
 
 // Serializes JSON whatever the logs held: invalid UTF-8 in a path becomes U+FFFD.

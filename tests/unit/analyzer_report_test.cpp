@@ -119,6 +119,27 @@ TEST(ReportMerge, OtherRankPairsAtTheSameLinesMergeButAreListed) {
       << text;
 }
 
+TEST(ReportMerge, OtherKindsMergeAcrossRankPatternsAndListThePairs) {
+  // One broken fence assertion, found once per rank whose Put it must complete.
+  LogBuilder b(2);
+  EventRef fence = b.call(0, kCall_Win_fence, 9).ref();
+  EventRef put0 = b.call(0, kCall_Put, 8).ref();
+  EventRef put1 = b.call(1, kCall_Put, 8).ref();
+  Model m = b.build();
+  Analysis a;
+  for (EventRef put : {put0, put1}) {
+    Finding f;
+    f.kind = kKind_assert_violation;
+    f.message = "NOPRECEDE";
+    f.accesses = {Access{fence, "call", -1, -1, -1, ""}, Access{put, "write", 1, 0, 4, ""}};
+    a.findings.push_back(f);
+  }
+  json report = build_report(m, a);
+  ASSERT_EQ(report["findings"].size(), 1u) << report["findings"].dump(1);
+  EXPECT_EQ(report["findings"][0]["occurrences"],
+            json::array({{{"ranks", {0, 0}}, {"count", 1}}, {{"ranks", {0, 1}}, {"count", 1}}}));
+}
+
 TEST(ReportMerge, TheDetectorsOwnTallyOfSideRanksIsKept) {
   LogBuilder b(3);
   EventRef p0 = b.call(0, kCall_Put, 10).ref();
@@ -254,6 +275,25 @@ TEST(ReportContext, APersistentRequestsBufferNamesTheRequestAndItsStart) {
   EXPECT_NE(text.find("request created by MPI_Recv_init at test.py:5 in <module>; completed by MPI_Wait at test.py:8"),
             std::string::npos)
       << text;
+}
+
+TEST(ReportContext, RequestFindingsNameTheRequestByItsCreationLine) {
+  LogBuilder b(2);
+  b.call(0, kCall_Send_init, 4).f(kF_buf, 0x900000).f(kF_count, 1).f(kF_type, kInt).f(kF_comm, 1).f(kF_new_req, 3);
+  b.call(0, kCall_Start, 5).a(kF_req, {3});
+  b.call(0, kCall_Start, 6).a(kF_req, {3});  // still active
+  b.call(0, kCall_Wait, 7).a(kF_req, {3}).a(kF_done, {3});
+  b.call(0, kCall_Request_free, 8).a(kF_req, {3});
+  Model m = b.build();
+  json report = build_report(m, run_detectors(m));
+  const json* f = nullptr;
+  for (const json& x : report["findings"])
+    if (x["kind"] == "request-misuse") f = &x;
+  ASSERT_NE(f, nullptr) << report["findings"].dump(1);
+  const json& first = (*f)["accesses"][0];
+  EXPECT_EQ(first["location"]["line"], 6);
+  EXPECT_EQ(first["request"]["created_by"]["call"], "MPI_Send_init");
+  EXPECT_EQ(first["request"]["created_by"]["location"]["line"], 4);
 }
 
 // ---------------------------------------------------------------- notes
