@@ -160,14 +160,17 @@ class RaceDetector : public Detector {
       if (!reported.insert({slot.access, bi}).second) continue;
       // A race repeated in a loop: count it on the finding already made for
       // these two call sites instead of making another (the report would merge them).
-      const std::vector<uint64_t> key = merge_key(model, a, b);
+      const uint64_t ka = side_key(model, a), kb = side_key(model, b);
+      const std::vector<uint64_t> key = merge_key(model, a, b, ka, kb);
       auto [it, fresh] = merged.emplace(key, out.findings.size());
       if (!fresh) {
         Finding& f = out.findings[it->second];
         ++f.count;
         for (int r : {a.issuer, b.issuer})
           if (std::find(f.ranks.begin(), f.ranks.end(), r) == f.ranks.end()) f.ranks.push_back(r);
-        ++f.rank_tuples[side_ranks(model, f, a, b)];
+        // The ranks in the order of the finding's sides (symmetric sides sorted).
+        const bool a_first = ka == kb ? a.issuer <= b.issuer : ka == first_side_[it->second];
+        ++f.rank_tuples[a_first ? std::vector<int>{a.issuer, b.issuer} : std::vector<int>{b.issuer, a.issuer}];
         continue;
       }
       out.findings.push_back(describe(model, a, b));
@@ -175,21 +178,9 @@ class RaceDetector : public Detector {
       describe_race_side(*ctx_, a, f.accesses[0]);
       describe_race_side(*ctx_, b, f.accesses[1]);
       f.rank_tuples[{a.issuer, b.issuer}] = 1;
+      first_side_.resize(out.findings.size());
+      first_side_.back() = ka;
     }
-  }
-
-  // The ranks of a repeated race in the order of the finding's sides (which
-  // side of the first occurrence each access repeats); symmetric sides sorted.
-  static std::vector<int> side_ranks(const Model& model, const Finding& f, const MemAccess& a, const MemAccess& b) {
-    auto same = [&](const Access& s, const MemAccess& m) {
-      const EventRef e{m.issuer, m.event};
-      return model.view(s.event).site_key() == model.view(e).site_key() &&
-             model.event(s.event).call == model.event(e).call && s.access == verb(m.kind);
-    };
-    const bool a_first = same(f.accesses[0], a), b_first = same(f.accesses[0], b);
-    if (a_first && b_first && same(f.accesses[1], a) && same(f.accesses[1], b))
-      return {std::min(a.issuer, b.issuer), std::max(a.issuer, b.issuer)};
-    return a_first ? std::vector<int>{a.issuer, b.issuer} : std::vector<int>{b.issuer, a.issuer};
   }
 
   static FindingKind kind_of(const MemAccess& a, const MemAccess& b) {
@@ -198,15 +189,17 @@ class RaceDetector : public Detector {
                                         : kKind_origin_buffer_conflict;
   }
 
-  // The report's merge key (kind, window, each side's call, site and access) without symbolizing.
-  static std::vector<uint64_t> merge_key(const Model& model, const MemAccess& a, const MemAccess& b) {
-    auto side = [&](const MemAccess& m) {
-      EventView v = model.view({m.issuer, m.event});
-      return v.site_key() ^ (static_cast<uint64_t>(model.event({m.issuer, m.event}).call) << 40) ^
-             (static_cast<uint64_t>(m.kind) << 56);
-    };
+  // One side of the report's merge key: call, site and access, without symbolizing.
+  static uint64_t side_key(const Model& model, const MemAccess& m) {
+    EventView v = model.view({m.issuer, m.event});
+    return v.site_key() ^ (static_cast<uint64_t>(model.event({m.issuer, m.event}).call) << 40) ^
+           (static_cast<uint64_t>(m.kind) << 56);
+  }
+
+  // The report's merge key (kind, window, both sides' keys).
+  static std::vector<uint64_t> merge_key(const Model& model, const MemAccess& a, const MemAccess& b, uint64_t sa,
+                                         uint64_t sb) {
     auto win = [&](const MemAccess& m) { return m.at_target ? model.view({m.issuer, m.event}).get_or(kF_win, 0) : 0; };
-    uint64_t sa = side(a), sb = side(b);
     if (sa > sb) std::swap(sa, sb);
     // A race of one rank with itself is another bug than one between two ranks at the same lines.
     return {static_cast<uint64_t>(kind_of(a, b)), static_cast<uint64_t>(win(a) ? win(a) : win(b)), sa, sb,
@@ -270,6 +263,7 @@ class RaceDetector : public Detector {
   }
 
   AnalysisContext* ctx_ = nullptr;
+  std::vector<uint64_t> first_side_;  // per finding made here: the side key of its first access
 };
 
 }  // namespace
