@@ -38,6 +38,7 @@ table{border-collapse:collapse}
 .sev.error{background:var(--err)}.sev.warning{background:var(--warn)}.sev.suppressed{background:#6e7781}
 .finding{border:1px solid var(--line);border-radius:8px;padding:12px 16px;margin:16px 0}
 .finding:target{box-shadow:0 0 0 3px #54aeff66}
+.finding h2{margin-top:2px}
 .message{margin:4px 0 6px;font-weight:500}
 .meta{color:var(--mute);margin:0 0 10px}
 .sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:12px}
