@@ -874,8 +874,10 @@ class Lowering {
       op.basic_type = !variable && text.rfind("MPI_", 0) == 0;
     }
     if (info.effect == Effect::kRma && info.count < 0) op.count.constant = 1;  // Fetch_and_op, CAS: one element
-    if (auto a = arg(info.assertion))
-      op.nosucceed = toks_.text(begin_of(*a), end_of(*a)).find("NOSUCCEED") != std::string::npos;
+    if (auto a = arg(info.assertion)) {  // only a certain NOSUCCEED, not `last ? MPI_MODE_NOSUCCEED : 0`
+      std::string text = toks_.text(begin_of(*a), end_of(*a));
+      op.nosucceed = text.find("NOSUCCEED") != std::string::npos && text.find('?') == std::string::npos;
+    }
     // Reads inside the arguments (indices, counts) are ordinary loads.
     for (int i = 0; i < nargs; ++i) {
       CXCursor a = strip(clang_Cursor_getArgument(e, i));

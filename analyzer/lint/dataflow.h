@@ -13,6 +13,8 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,9 +27,64 @@ struct BranchFact {
   std::string cond;
   std::vector<std::string> vars;
   size_t succ = 0;
+  // `var OP constant` conditions are also compared with each other, so that
+  // `if (rank == 0) A; if (rank == 1) B;` never runs A and B on one path.
+  std::string var, op;
+  int64_t constant = 0;
   bool operator<(const BranchFact& o) const { return cond != o.cond ? cond < o.cond : succ < o.succ; }
   bool operator==(const BranchFact& o) const { return cond == o.cond && succ == o.succ; }
 };
+
+// `rank == 0`, `(rank < 2)`, `0 == rank` -> var, op, constant (op as if var is on the left).
+inline bool parse_comparison(const std::string& text, std::string& var, std::string& op, int64_t& c) {
+  static const std::regex left(R"(^\s*\(?\s*([A-Za-z_]\w*)\s*(==|!=|<=|>=|<|>)\s*(-?\d+)\s*\)?\s*$)");
+  static const std::regex right(R"(^\s*\(?\s*(-?\d+)\s*(==|!=|<=|>=|<|>)\s*([A-Za-z_]\w*)\s*\)?\s*$)");
+  std::smatch m;
+  if (std::regex_match(text, m, left)) {
+    var = m[1];
+    op = m[2];
+    c = std::stoll(m[3]);
+    return true;
+  }
+  if (std::regex_match(text, m, right)) {
+    static const std::map<std::string, std::string> flip = {{"==", "=="}, {"!=", "!="}, {"<", ">"},
+                                                            {">", "<"},   {"<=", ">="}, {">=", "<="}};
+    var = m[3];
+    op = flip.at(m[2]);
+    c = std::stoll(m[1]);
+    return true;
+  }
+  return false;
+}
+
+inline bool holds(const std::string& op, int64_t x, int64_t c, bool taken) {
+  bool r = op == "=="   ? x == c
+           : op == "!=" ? x != c
+           : op == "<"  ? x < c
+           : op == "<=" ? x <= c
+           : op == ">"  ? x > c
+                        : x >= c;
+  return r == taken;
+}
+
+// Is there a value of f.var (>= 0 for ranks) that satisfies every fact on it and f too?
+inline bool feasible(const std::vector<BranchFact>& facts, const BranchFact& f, bool nonnegative) {
+  std::vector<const BranchFact*> on{&f};
+  for (const BranchFact& g : facts)
+    if (!g.var.empty() && g.var == f.var) on.push_back(&g);
+  int64_t lo = f.constant, hi = f.constant;
+  for (const BranchFact* g : on) {
+    lo = std::min(lo, g->constant);
+    hi = std::max(hi, g->constant);
+  }
+  lo = nonnegative ? std::max<int64_t>(0, lo - 1) : lo - 1;
+  for (int64_t x = lo; x <= hi + 1; ++x) {
+    bool ok = true;
+    for (const BranchFact* g : on) ok = ok && holds(g->op, x, g->constant, g->succ == 0);
+    if (ok) return true;
+  }
+  return false;
+}
 
 template <class V>
 struct PathState {
@@ -59,6 +116,18 @@ void solve(const Function& fn, const V& init, Step&& step, AtExit&& at_exit, siz
   std::vector<std::set<PathState<V>>> in(n);
   std::deque<int> work;
   std::vector<bool> queued(n, false);
+  std::set<std::string> ranks;  // variables set by MPI_Comm_rank: never negative
+  for (const Node& node : fn.nodes)
+    for (const Op& op : node.ops)
+      if (op.kind == OpKind::kMpi && op.name == "MPI_Comm_rank") ranks.insert(op.result.base);
+  // Parsed once per branch node.
+  std::vector<std::optional<BranchFact>> comparison(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Node& node = fn.nodes[i];
+    if (node.kind != NodeKind::kBranch || !node.correlate) continue;
+    BranchFact f;
+    if (parse_comparison(node.cond_text, f.var, f.op, f.constant)) comparison[i] = f;
+  }
   in[kEntryNode].insert({init, {}});
   work.push_back(kEntryNode);
   queued[kEntryNode] = true;
@@ -76,7 +145,17 @@ void solve(const Function& fn, const V& init, Step&& step, AtExit&& at_exit, siz
           }
         if (contradicts) continue;
         if (!known) {
-          next.facts.push_back({node.cond_text, node.cond_vars, i});
+          BranchFact f;
+          f.cond = node.cond_text;
+          f.vars = node.cond_vars;
+          f.succ = i;
+          if (comparison[from]) {
+            f.var = comparison[from]->var;
+            f.op = comparison[from]->op;
+            f.constant = comparison[from]->constant;
+            if (!feasible(next.facts, f, ranks.count(f.var) > 0)) continue;
+          }
+          next.facts.push_back(f);
           std::sort(next.facts.begin(), next.facts.end());
         }
       }
