@@ -218,7 +218,8 @@ void run_key(const CheckContext& ctx, const Ref& key) {
                     op.name + " on " + win +
                         " with no access epoch open on some path (no MPI_Win_fence, lock, lock_all or start before it)",
                     {rep.side(op, "no epoch")}, "high");
-          if (v.fence == 1) v.fence = 2;
+          // Inside a lock, lock_all or start epoch the call belongs to that one, not to the fence epoch.
+          if (v.fence == 1 && v.locks.empty() && !v.lockall && !v.start) v.fence = 2;
           break;
         }
         case Effect::kFree:
