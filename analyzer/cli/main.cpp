@@ -12,6 +12,7 @@
 #include "cli/dump.h"
 #include "cli/launcher.h"
 #include "detectors/detector.h"
+#include "lint/lint.h"
 #include "report/report.h"
 #include "report/suppressions.h"
 
@@ -24,7 +25,9 @@ const char* kUsage =
     "                    [--suppressions FILE] [--source-root DIR] [--stack-depth N]\n"
     "                    [--mpirun \"mpirun ...\"] [--keep-going] -- PROGRAM [ARGS...]\n"
     "       rmacheck analyze DIR [--format text|json|sarif|html] [--suppressions FILE] [--source-root DIR]\n"
-    "       rmacheck dump DIR\n";
+    "       rmacheck dump DIR\n"
+    "       rmacheck lint [--format text|json|sarif|html] [-o FILE] [-p BUILD_DIR] FILES... [-- COMPILER FLAGS]\n"
+    "       (run and analyze also take --lint SRC: lint SRC too and merge its findings into the report)\n";
 
 int usage_error(const std::string& msg) {
   std::cerr << "rmacheck: " << msg << "\n" << kUsage;
@@ -76,8 +79,9 @@ int report_flag(int argc, char** argv, int& i, ReportFlags& flags, std::string& 
   return 1;
 }
 
-// Loads the logs, runs every detector, prints the report; returns the exit status.
-int analyze(const std::string& dir, const std::string& format, const ReportFlags& flags) {
+// Loads the logs, runs every detector (and lint on `lint_sources`), prints the report; returns the exit status.
+int analyze(const std::string& dir, const std::string& format, const ReportFlags& flags,
+            const lint::LintOptions& lint_sources = {}) {
   Model model;
   std::string error;
   if (!load_model(dir, model, error)) {
@@ -86,10 +90,21 @@ int analyze(const std::string& dir, const std::string& format, const ReportFlags
     return 2;
   }
   for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
+  Analysis analysis = run_detectors(model);
+  if (!lint_sources.files.empty() || !lint_sources.build_dir.empty()) {
+    Analysis statically;
+    std::string lint_error;
+    if (!lint::run_lint(lint_sources, statically, lint_error)) {
+      std::cerr << "rmacheck: lint: " << lint_error << "\n";
+      return 2;
+    }
+    for (Finding& f : statically.findings) analysis.findings.push_back(std::move(f));
+    analysis.lint = statically.lint;
+  }
   ReportOptions options;
   options.source_root = flags.source_root;
   if (flags.have_suppressions) options.suppressions = &flags.suppressions;
-  nlohmann::json report = build_report(model, run_detectors(model), options);
+  nlohmann::json report = build_report(model, analysis, options);
   if (format == "json")
     std::cout << render_json(report);
   else if (format == "html")
@@ -100,6 +115,14 @@ int analyze(const std::string& dir, const std::string& format, const ReportFlags
     std::cout << render_text(report);
   std::cout.flush();
   return report_exit_status(report);
+}
+
+// --lint SRC (run, analyze): a source file, or a build directory with compile_commands.json.
+void add_lint_source(lint::LintOptions& lint, const std::string& src) {
+  if (access((src + "/compile_commands.json").c_str(), R_OK) == 0)
+    lint.build_dir = src;
+  else
+    lint.files.push_back(src);
 }
 
 std::string fresh_log_dir() {
@@ -113,6 +136,7 @@ std::string fresh_log_dir() {
 
 int cmd_run(int argc, char** argv) {
   LaunchOptions opts;
+  lint::LintOptions lint_sources;
   std::string format = "text";
   ReportFlags report_flags;
   std::string flag_error;
@@ -154,6 +178,9 @@ int cmd_run(int argc, char** argv) {
       opts.mpirun = split_words(v);
     } else if (a == "--keep-going") {
       opts.keep_going = true;
+    } else if (a == "--lint") {
+      if (!(v = value("--lint"))) return usage_error("--lint needs a source file or a build directory");
+      add_lint_source(lint_sources, v);
     } else if (!a.empty() && a[0] == '-') {
       return usage_error("unknown option " + a);
     } else {
@@ -184,13 +211,14 @@ int cmd_run(int argc, char** argv) {
     std::cerr << "rmacheck: the job was stopped after " << opts.timeout_s
               << " s (--timeout); analyzing what was logged\n";
   std::cerr << "rmacheck: logs in " << opts.log_dir << "\n";
-  return analyze(opts.log_dir, format, report_flags);
+  return analyze(opts.log_dir, format, report_flags, lint_sources);
 }
 
 int cmd_analyze(int argc, char** argv) {
   std::string dir, format = "text";
   ReportFlags report_flags;
   std::string flag_error;
+  lint::LintOptions lint_sources;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--format" && i + 1 < argc) {
@@ -198,6 +226,8 @@ int cmd_analyze(int argc, char** argv) {
     } else if (const int r = report_flag(argc, argv, i, report_flags, flag_error)) {
       if (r == -2) std::cerr << "rmacheck: " << flag_error << "\n";
       if (r < 0) return r == -2 ? 2 : usage_error(flag_error);
+    } else if (a == "--lint" && i + 1 < argc) {
+      add_lint_source(lint_sources, argv[++i]);
     } else if (!a.empty() && a[0] == '-') {
       return usage_error("unknown option " + a);
     } else if (dir.empty()) {
@@ -207,7 +237,7 @@ int cmd_analyze(int argc, char** argv) {
     }
   }
   if (dir.empty()) return usage_error("analyze needs a log directory");
-  return analyze(dir, format, report_flags);
+  return analyze(dir, format, report_flags, lint_sources);
 }
 
 int cmd_dump(int argc, char** argv) {
@@ -224,6 +254,62 @@ int cmd_dump(int argc, char** argv) {
   return 0;
 }
 
+const char* kLintUsage =
+    "usage: rmacheck lint [--format text|json|sarif] [-o FILE] FILES... [-- COMPILER FLAGS]\n"
+    "       rmacheck lint [--format ...] [-o FILE] -p BUILD_DIR [FILES...]   (compile_commands.json)\n"
+    "  Checks C/C++ sources (libclang, with the MPI headers) and mpi4py scripts (*.py) without running them.\n";
+
+int cmd_lint(int argc, char** argv) {
+  lint::LintOptions opts;
+  std::string format = "text", out_file;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") {
+      opts.compiler_flags.assign(argv + i + 1, argv + argc);
+      break;
+    } else if (a == "--format" && i + 1 < argc) {
+      if (!valid_format(format = argv[++i])) return usage_error("--format is text, json, sarif or html");
+    } else if (a == "-o" && i + 1 < argc) {
+      out_file = argv[++i];
+    } else if (a == "-p" && i + 1 < argc) {
+      opts.build_dir = argv[++i];
+    } else if (a == "--dump-ir") {
+      opts.dump_ir = true;
+    } else if (a == "-h" || a == "--help") {
+      std::cout << kLintUsage;
+      return 0;
+    } else if (!a.empty() && a[0] == '-') {
+      return usage_error("unknown lint option " + a);
+    } else {
+      opts.files.push_back(a);
+    }
+  }
+  if (opts.files.empty() && opts.build_dir.empty()) return usage_error("lint needs source files or -p BUILD_DIR");
+  Analysis analysis;
+  std::string error;
+  if (!lint::run_lint(opts, analysis, error)) {
+    std::cerr << "rmacheck: lint: " << error << "\n";
+    return 2;
+  }
+  if (opts.dump_ir) {
+    std::cout << analysis.lint["ir"].dump(1) << "\n";
+    return 0;
+  }
+  nlohmann::json report = build_report(Model{}, analysis);
+  std::string text = format == "json"    ? render_json(report)
+                     : format == "sarif" ? render_sarif(report)
+                     : format == "html"  ? render_html(report, build_html_context(Model{}, report))
+                                         : render_text(report);
+  if (out_file.empty()) {
+    std::cout << text;
+  } else if (FILE* f = fopen(out_file.c_str(), "w");
+             !f || fwrite(text.data(), 1, text.size(), f) != text.size() || fclose(f) != 0) {
+    std::cerr << "rmacheck: cannot write " << out_file << "\n";
+    return 2;
+  }
+  return report_exit_status(report);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -232,10 +318,11 @@ int main(int argc, char** argv) {
   if (cmd == "run") return cmd_run(argc, argv);
   if (cmd == "analyze") return cmd_analyze(argc, argv);
   if (cmd == "dump") return cmd_dump(argc, argv);
+  if (cmd == "lint") return cmd_lint(argc, argv);
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
     std::cout << kUsage;
     return 0;
   }
-  if (cmd == "cc" || cmd == "cxx" || cmd == "lint") return usage_error(cmd + " is not implemented yet");
+  if (cmd == "cc" || cmd == "cxx") return usage_error(cmd + " is not implemented yet");
   return usage_error("unknown command " + cmd);
 }

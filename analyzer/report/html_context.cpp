@@ -50,6 +50,7 @@ class TimelineBuilder {
   json build(const json& f) {
     std::vector<Side> sides;
     for (const json& a : f["accesses"]) {
+      if (!a.contains("event")) return nullptr;  // a static finding: places, no events
       Side s;
       s.event = {a["rank"].get<int>(), a["event"].get<uint32_t>()};
       if (a.contains("sync")) {

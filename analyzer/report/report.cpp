@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
 #include <map>
 #include <numeric>
 #include <set>
@@ -36,6 +38,19 @@ const char* kNoLineNote =
 
 json frame_json(const Frame& f) { return {{"file", f.file}, {"line", f.line}, {"function", f.function}}; }
 
+json site_json(const SourceSite& s) { return {{"file", s.file}, {"line", s.line}, {"function", s.function}}; }
+
+// A side of a static finding: a place in the source, no rank.
+json static_access_json(const Access& a) {
+  json j;
+  j["call"] = a.site->call;
+  if (!a.access.empty()) j["access"] = a.access;
+  if (!a.note.empty()) j["note"] = a.note;
+  j["location"] = site_json(*a.site);
+  j["stack"] = json::array({site_json(*a.site)});
+  return j;
+}
+
 // A call the report points at besides a side: rank, call, its index in the rank's log, location.
 json event_json(const Model& model, LocationResolver& where, EventRef e) {
   Frame loc = where.location(e);
@@ -46,6 +61,7 @@ json event_json(const Model& model, LocationResolver& where, EventRef e) {
 }
 
 json access_json(const Model& model, LocationResolver& where, const Access& a) {
+  if (a.site) return static_access_json(a);
   json j;
   j["rank"] = a.event.rank;
   j["call"] = model.event(a.event).name();
@@ -100,9 +116,10 @@ std::vector<size_t> canonical_order(const json& f, const std::vector<int>& ranks
   return order;
 }
 
+// The ranks of the sides (-1 for a static finding's side: a place, no rank).
 std::vector<int> access_ranks(const json& f) {
   std::vector<int> r;
-  for (const json& a : f["accesses"]) r.push_back(a["rank"].get<int>());
+  for (const json& a : f["accesses"]) r.push_back(a.value("rank", -1));
   return r;
 }
 
@@ -186,6 +203,50 @@ json occurrences_json(const Merged& m) {
   return out;
 }
 
+// The source lines a finding points at, as "file:line" (files by real path).
+std::set<std::string> finding_lines(const json& f) {
+  std::set<std::string> out;
+  auto add = [&](const json& loc) {
+    if (!loc.is_object() || loc.value("file", "").empty()) return;
+    char buf[PATH_MAX];
+    std::string file = loc["file"].get<std::string>();
+    if (realpath(file.c_str(), buf)) file = buf;
+    out.insert(file + ":" + std::to_string(loc.value("line", 0)));
+  };
+  for (const json& a : f["accesses"]) add(a["location"]);
+  if (f.contains("location")) add(f["location"]);
+  return out;
+}
+
+// rmacheck run/analyze --lint: a finding that lint saw and the run saw too is
+// one finding marked as both (`"static": true, "dynamic": true`): the dynamic
+// one (it has ranks and bytes) absorbs the static one of the same kind that
+// points at one of its source lines.
+std::vector<Merged> merge_static_into_dynamic(std::vector<Merged> findings) {
+  std::vector<bool> absorbed(findings.size(), false);
+  for (size_t s = 0; s < findings.size(); ++s) {
+    if (!findings[s].finding.value("static", false)) continue;
+    const std::set<std::string> lines = finding_lines(findings[s].finding);
+    for (size_t d = 0; d < findings.size(); ++d) {
+      json& dyn = findings[d].finding;
+      if (dyn.value("static", false) || dyn.value("dynamic", false) || dyn["kind"] != findings[s].finding["kind"])
+        continue;
+      const std::set<std::string> dl = finding_lines(dyn);
+      if (std::none_of(lines.begin(), lines.end(), [&](const std::string& l) { return dl.count(l) > 0; })) continue;
+      dyn["static"] = true;
+      dyn["dynamic"] = true;
+      dyn["confidence"] = findings[s].finding["confidence"];
+      dyn["static_accesses"] = findings[s].finding["accesses"];
+      absorbed[s] = true;
+      break;
+    }
+  }
+  std::vector<Merged> out;
+  for (size_t i = 0; i < findings.size(); ++i)
+    if (!absorbed[i]) out.push_back(std::move(findings[i]));
+  return out;
+}
+
 }  // namespace
 
 std::string merge_key(const json& f) {
@@ -218,7 +279,10 @@ json build_report(const Model& model, const Analysis& analysis, const ReportOpti
   report["tool"] = "rmacheck";
   report["format_version"] = 1;
   report["source_root"] = options.source_root.empty() ? working_directory() : options.source_root;
-  report["run"] = run_json(model, where);
+  // rmacheck lint alone has no run: "run" is null and "lint" says what was read.
+  const bool lint_only = model.logs.empty() && model.dir.empty() && !analysis.lint.is_null();
+  report["run"] = lint_only ? json(nullptr) : run_json(model, where);
+  if (!analysis.lint.is_null()) report["lint"] = analysis.lint;
 
   std::vector<Merged> merged;
   std::map<std::string, size_t> by_key;
@@ -233,13 +297,18 @@ json build_report(const Model& model, const Analysis& analysis, const ReportOpti
     std::set<int> involved(f.ranks.begin(), f.ranks.end());
     for (const Access& a : f.accesses) {
       acc.push_back(access_json(model, where, a));
-      involved.insert(a.event.rank);
+      if (!a.site) involved.insert(a.event.rank);
     }
     j["accesses"] = acc;
     if (f.where) {
       Frame loc = where.location(*f.where);
       j["location"] = loc.file.empty() ? json(nullptr) : frame_json(loc);
       involved.insert(f.where->rank);
+    }
+    if (f.site) j["location"] = site_json(*f.site);
+    if (f.is_static) {
+      j["static"] = true;
+      j["confidence"] = f.confidence;
     }
     if (!f.window.empty()) {
       // Where the window was made: on the rank whose memory the first side touches, if known.
@@ -279,6 +348,13 @@ json build_report(const Model& model, const Analysis& analysis, const ReportOpti
     if (f.kind == kKind_hang) report["run"]["hang"] = j["details"];
   }
 
+  for (Merged& m : merged) {
+    m.finding["ranks"] = std::vector<int>(m.ranks.begin(), m.ranks.end());
+    if (m.finding["accesses"].size() >= 2 && !m.finding.value("static", false))
+      m.finding["occurrences"] = occurrences_json(m);
+  }
+  merged = merge_static_into_dynamic(std::move(merged));
+
   SourceFiles sources;
   const std::string root = report["source_root"];
   int errors = 0, warnings = 0;
@@ -286,8 +362,6 @@ json build_report(const Model& model, const Analysis& analysis, const ReportOpti
   std::map<const SuppressionRule*, int> rule_hits;
   for (Merged& m : merged) {
     json& f = m.finding;
-    f["ranks"] = std::vector<int>(m.ranks.begin(), m.ranks.end());
-    if (f["accesses"].size() >= 2) f["occurrences"] = occurrences_json(m);
     json by;
     if (const SuppressionRule* r = options.suppressions ? options.suppressions->match(f, root) : nullptr) {
       by = {{"rule", r->text}, {"file", options.suppressions->path()}, {"line", r->line}};
@@ -313,7 +387,7 @@ json build_report(const Model& model, const Analysis& analysis, const ReportOpti
   }
   json notes = analysis.notes;
   if (any_frame_lacks_lines(out) || any_frame_lacks_lines(suppressed)) notes.push_back(kNoLineNote);
-  notes.push_back(kLocalAccessNote);
+  if (!lint_only) notes.push_back(kLocalAccessNote);
   report["notes"] = notes;
   report["summary"] = {{"errors", errors}, {"warnings", warnings}, {"suppressed", suppressed.size()}};
   return report;

@@ -169,7 +169,20 @@ class HtmlRenderer {
   void header() {
     const json& run = report_["run"];
     const json& s = report_["summary"];
-    out_ << "<header><h1>rmacheck report</h1>\n<p class=\"run\">" << run["ranks"] << " ranks";
+    out_ << "<header><h1>rmacheck report</h1>\n<p class=\"run\">";
+    if (run.is_null()) {  // rmacheck lint alone
+      const size_t files = report_.value("lint", json::object()).value("files", json::array()).size();
+      out_ << "rmacheck lint: " << files << (files == 1 ? " file" : " files") << "</p>\n";
+    } else {
+      run_line(run);
+    }
+    out_ << "<p class=\"summary\" id=\"summary-line\">" << s["errors"] << (s["errors"] == 1 ? " error, " : " errors, ")
+         << s["warnings"] << (s["warnings"] == 1 ? " warning" : " warnings") << ", " << s.value("suppressed", 0)
+         << " suppressed</p></header>\n";
+  }
+
+  void run_line(const json& run) {
+    out_ << run["ranks"] << " ranks";
     if (!run["command"].empty()) {
       out_ << " &middot; command: <code class=\"command\">";
       for (const json& c : run["command"]) out_ << esc(c.get<std::string>()) << " ";
@@ -178,9 +191,6 @@ class HtmlRenderer {
     out_ << " &middot; exit status "
          << (run["exit_status"].is_null() ? std::string("unknown") : run["exit_status"].dump()) << " &middot; "
          << (run["complete"].get<bool>() ? "all ranks finished" : "incomplete") << "</p>\n";
-    out_ << "<p class=\"summary\" id=\"summary-line\">" << s["errors"] << (s["errors"] == 1 ? " error, " : " errors, ")
-         << s["warnings"] << (s["warnings"] == 1 ? " warning" : " warnings") << ", " << s.value("suppressed", 0)
-         << " suppressed</p></header>\n";
   }
 
   void summary_table() {
@@ -230,7 +240,8 @@ class HtmlRenderer {
     out_ << "<div class=\"side " << cls << "\" data-side=\"" << n << "\"><h3>";
     if (!cls.empty()) out_ << "<span class=\"badge " << cls << "\">access " << n << "</span>";
     if (a.contains("access")) out_ << str(a, "access") << " by ";
-    out_ << "rank " << a["rank"] << ": <code>" << str(a, "call") << "</code>";
+    if (a.contains("rank")) out_ << "rank " << a["rank"] << ": ";
+    out_ << "<code>" << str(a, "call") << "</code>";
     if (a.contains("target_rank")) out_ << " on rank " << a["target_rank"];
     if (a.contains("bytes")) {
       out_ << ", " << (a.contains("memory") ? str(a, "memory") + " " : "") << "bytes [" << a["bytes"][0] << ","
@@ -247,7 +258,7 @@ class HtmlRenderer {
     if (stack.empty()) out_ << "<li class=\"mono\">" << where(a["location"]) << "</li>";
     for (const json& fr : stack) out_ << "<li class=\"mono\">" << where(fr) << "</li>";
     out_ << "</ol>\n";
-    const int rank = a["rank"].get<int>();
+    const int rank = a.value("rank", -1);
     std::vector<std::string> bounds;
     if (a.contains("request")) bounds.push_back("request created by " + call_at(a["request"]["created_by"], rank));
     if (a.contains("sync")) {
@@ -336,7 +347,12 @@ class HtmlRenderer {
       if (f.contains("window_created")) out_ << " (created by " << call_at(f["window_created"], -1) << ")";
       out_ << " &middot; ";
     }
-    out_ << "ranks " << ranks_text(f["ranks"]);
+    if (f.value("static", false))  // rmacheck lint saw it (and the run too when "dynamic")
+      out_ << (f.value("dynamic", false) ? "seen statically and in the run, ranks " + ranks_text(f["ranks"])
+                                         : std::string("static"))
+           << ", confidence " << str(f, "confidence");
+    else
+      out_ << "ranks " << ranks_text(f["ranks"]);
     if (f["count"].get<int>() > 1) out_ << " &middot; " << f["count"] << " occurrences";
     const json& occ = f.value("occurrences", json::array());
     if (occ.size() > 1) {
@@ -362,8 +378,11 @@ class HtmlRenderer {
   }
 
   void notes() {
-    const json& run = report_["run"];
+    static const json kNoRun = {{"log_errors", json::array()}, {"unfinished", json::array()}};
+    const json& run = report_["run"].is_null() ? kNoRun : report_["run"];
     out_ << "<h2>Run</h2>\n<ul id=\"notes\">\n";
+    for (const json& e : report_.value("lint", json::object()).value("errors", json::array()))
+      out_ << "<li>lint: " << esc(e.get<std::string>()) << "</li>\n";
     for (const json& e : run["log_errors"]) out_ << "<li>log error: " << esc(e.get<std::string>()) << "</li>\n";
     for (const json& u : run["unfinished"]) {
       out_ << "<li>rank " << u["rank"] << " did not finish: " << str(u, "state");

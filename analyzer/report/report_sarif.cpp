@@ -117,7 +117,7 @@ class SarifRenderer {
     json locs = json::array(), related = json::array();
     int id = 0;
     for (const json& a : f["accesses"]) {
-      std::string text = "rank " + std::to_string(a["rank"].get<int>()) + ": ";
+      std::string text = a.contains("rank") ? "rank " + std::to_string(a["rank"].get<int>()) + ": " : "";
       if (a.contains("access")) text += a["access"].get<std::string>() + " by ";
       text += a["call"].get<std::string>();
       if (a.contains("target_rank")) text += " on rank " + std::to_string(a["target_rank"].get<int>());
@@ -139,6 +139,11 @@ class SarifRenderer {
     r["partialFingerprints"] = {{"rmacheckFinding/v1", fingerprint(merge_key(f))}};
     json props = {{"ranks", f["ranks"]}, {"count", f["count"]}};
     if (f.contains("window")) props["window"] = f["window"];
+    if (f.value("static", false)) {  // rmacheck lint saw it (and the run too when "dynamic")
+      props["static"] = true;
+      props["confidence"] = f["confidence"];
+      if (f.value("dynamic", false)) props["dynamic"] = true;
+    }
     r["properties"] = props;
     if (f.contains("suppressed_by")) {
       const json& by = f["suppressed_by"];
@@ -151,7 +156,12 @@ class SarifRenderer {
   }
 
   json invocation() const {
-    const json& run = report_["run"];
+    static const json kNoRun = {{"log_errors", json::array()},
+                                {"command", json::array()},
+                                {"exit_status", nullptr},
+                                {"ranks", 0},
+                                {"complete", nullptr}};
+    const json& run = report_["run"].is_null() ? kNoRun : report_["run"];  // rmacheck lint alone
     const int status = report_exit_status(report_);
     json notes = json::array();
     for (const json& e : run["log_errors"])

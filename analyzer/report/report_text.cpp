@@ -33,6 +33,7 @@ class TextRenderer {
   void finding(const json& f);
   void access(const json& a);
   void run_lines();
+  void lint_lines();
 
   const json& report_;
   std::string root_;
@@ -66,7 +67,10 @@ std::string TextRenderer::call_at(const json& ev, int side_rank) const {
 void TextRenderer::access(const json& a) {
   out_ << "  ";
   if (a.contains("access")) out_ << str(a, "access") << " by ";
-  out_ << "rank " << a["rank"] << ": " << str(a, "call");
+  if (a.contains("rank"))
+    out_ << "rank " << a["rank"] << ": " << str(a, "call");
+  else
+    out_ << str(a, "call");  // a static finding's side: a place in the source
   if (a.contains("target_rank")) out_ << " on rank " << a["target_rank"];
   if (a.contains("bytes")) {
     out_ << ", " << (a.contains("memory") ? str(a, "memory") + " " : "") << "bytes [" << a["bytes"][0] << ","
@@ -82,7 +86,7 @@ void TextRenderer::access(const json& a) {
   const json& stack = a["stack"];
   if (stack.empty()) out_ << "    #0 " << where(a["location"]) << "\n";
   for (size_t i = 0; i < stack.size(); ++i) out_ << "    #" << i << " " << where(stack[i]) << "\n";
-  const int rank = a["rank"].get<int>();
+  const int rank = a.value("rank", -1);
   std::vector<std::string> bounds;
   if (a.contains("request")) bounds.push_back("request created by " + call_at(a["request"]["created_by"], rank));
   if (a.contains("sync")) {
@@ -111,7 +115,11 @@ void TextRenderer::finding(const json& f) {
     if (f.contains("window_created")) out_ << " (created by " << call_at(f["window_created"], -1) << ")";
     out_ << ", ";
   }
-  out_ << "ranks " << ranks;
+  if (f.value("static", false))  // rmacheck lint saw it (and the run too when "dynamic")
+    out_ << (f.value("dynamic", false) ? "seen statically and in the run, ranks " + ranks : "static") << ", confidence "
+         << str(f, "confidence");
+  else
+    out_ << "ranks " << ranks;
   if (f["count"].get<int>() > 1) out_ << ", " << f["count"] << " occurrences";
   out_ << "\n";
   if (f.contains("location")) out_ << "  at " << where(f["location"]) << "\n";
@@ -134,8 +142,18 @@ void TextRenderer::finding(const json& f) {
   }
 }
 
+// What rmacheck lint read: "lint: 3 files, 12 functions", then parse errors.
+void TextRenderer::lint_lines() {
+  const json& lint = report_["lint"];
+  for (const json& e : lint.value("errors", json::array()))
+    out_ << "rmacheck: lint: " << printable(e.get<std::string>()) << "\n";
+  size_t files = lint.value("files", json::array()).size();
+  out_ << "lint: " << files << (files == 1 ? " file, " : " files, ") << lint.value("functions", 0) << " functions\n";
+}
+
 void TextRenderer::run_lines() {
   const json& run = report_["run"];
+  if (run.is_null()) return;  // rmacheck lint alone
   for (const json& e : run["log_errors"]) out_ << "rmacheck: log error: " << printable(e.get<std::string>()) << "\n";
   out_ << "run: " << run["ranks"] << " ranks";
   if (!run["command"].empty()) {
@@ -162,6 +180,7 @@ std::string TextRenderer::render() {
     finding(f);
   }
   if (!report_["findings"].empty()) out_ << rule;
+  if (report_.contains("lint")) lint_lines();
   run_lines();
   for (const json& f : report_.value("suppressed", json::array())) {
     const json& by = f["suppressed_by"];
