@@ -1,6 +1,7 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=put ranks=0
 // rmacheck-expect: rma-conflict at=put ranks=0,1
+// rmacheck-lint-expect: none
 //
 // Ranks 0 and 1 Put into the same element of rank 2's window from one line
 // in one fence epoch, rank 0 twice. Two different bugs share that line: rank 0

@@ -380,7 +380,7 @@ class HtmlRenderer {
   void notes() {
     static const json kNoRun = {{"log_errors", json::array()}, {"unfinished", json::array()}};
     const json& run = report_["run"].is_null() ? kNoRun : report_["run"];
-    out_ << "<h2>Run</h2>\n<ul id=\"notes\">\n";
+    out_ << "<h2>" << (report_["run"].is_null() ? "Lint" : "Run") << "</h2>\n<ul id=\"notes\">\n";
     for (const json& e : report_.value("lint", json::object()).value("errors", json::array()))
       out_ << "<li>lint: " << esc(e.get<std::string>()) << "</li>\n";
     for (const json& e : run["log_errors"]) out_ << "<li>log error: " << esc(e.get<std::string>()) << "</li>\n";
