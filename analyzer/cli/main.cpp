@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/compile.h"
 #include "cli/dump.h"
 #include "cli/launcher.h"
 #include "detectors/detector.h"
@@ -182,6 +183,9 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  if (cmd == "cc" || cmd == "cxx" || cmd == "lint") return usage_error(cmd + " is not implemented yet");
+  // Instrumented builds (cli/compile.cpp): every argument after the command is the compiler's.
+  if (cmd == "mpicc" || cmd == "mpicxx" || cmd == "cc" || cmd == "cxx")
+    return compile_command(cmd, std::vector<std::string>(argv + 2, argv + argc));
+  if (cmd == "lint") return usage_error(cmd + " is not implemented yet");
   return usage_error("unknown command " + cmd);
 }
