@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "access_api.h"
+#include "callsite.h"
 #include "record_buffer.h"
 #include "runtime.h"
 
@@ -55,7 +56,11 @@ void sink(const RmacheckLocalRecord* records, size_t n) {
     t_rec.field(kF_addr, static_cast<int64_t>(r.lo));
     t_rec.field(kF_size, static_cast<int64_t>(r.hi - r.lo));
     t_rec.field(kF_access_count, r.count);
-    t_rec.array(kF_pcs, r.pcs, r.npcs);
+    // The shadow stack ends in the uninstrumented caller of the outermost instrumented
+    // function (the C library's start code for main): not the program's frame.
+    uint32_t npcs = r.npcs;
+    while (npcs > 1 && pc_in_system_module(static_cast<uintptr_t>(r.pcs[npcs - 1]))) --npcs;
+    t_rec.array(kF_pcs, r.pcs, npcs);
     rt.log.append(t_rec.data(), t_rec.size());
   }
 }
