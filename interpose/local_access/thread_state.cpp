@@ -1,18 +1,19 @@
 #include "thread_state.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
 
 namespace rmacheck::access {
 
-thread_local FastState t_fast;
+__thread FastState t_fast;
 
 namespace {
 
-constexpr size_t kRuns = 4;             // open runs per kind: a loop's few access streams
-constexpr size_t kGranules = 4096;      // direct-mapped memory of what this interval logged, 8 bytes a slot
-constexpr size_t kFlushRecords = 4096;  // a longer interval hands its records over in batches
+constexpr size_t kRuns = 4;               // open runs per kind: a loop's few access streams
+constexpr size_t kGranules = 4096;        // direct-mapped memory of what this interval logged, 8 bytes a slot
+constexpr size_t kCompactRecords = 4096;  // then the records of one pc merge; if still many, they go out in a batch
 
 std::atomic<RmacheckLocalSink> g_sink{nullptr};
 
@@ -44,6 +45,9 @@ struct Interval {
   std::vector<uint64_t> pcs;
   Granule granules[kGranules];
   std::vector<RmacheckLocalRecord> out;  // reused by flush
+  size_t compact_at = kCompactRecords;
+  uintptr_t last_pc = 0;
+  uint32_t last_depth = 0;
 };
 
 uintptr_t* allocate_shadow_stack() { return static_cast<uintptr_t*>(std::calloc(kShadowDepth, sizeof(uintptr_t))); }
@@ -56,9 +60,63 @@ Interval& interval() {
   return *f.interval;
 }
 
+// The hot run (FastState) grew without the runtime seeing it: write it back into its run and record.
+void sync_hot(Interval& iv) {
+  FastState& f = t_fast;
+  for (uint32_t k = 0; k < 2; ++k) {
+    if (!iv.nruns[k] || f.hot_hi[k] == 0) continue;
+    Run& r = iv.runs[k][0];
+    r.hi = f.hot_hi[k];
+    Record& rec = iv.records[r.record];
+    rec.hi = r.hi;
+    rec.count += f.hot_count[k];
+    f.hot_count[k] = 0;
+  }
+}
+
+void publish_hot(Interval& iv) {
+  FastState& f = t_fast;
+  for (uint32_t k = 0; k < 2; ++k) {
+    if (iv.nruns[k]) {
+      f.hot_lo[k] = iv.runs[k][0].lo, f.hot_hi[k] = iv.runs[k][0].hi, f.hot_pc[k] = iv.runs[k][0].pc;
+    } else {
+      f.hot_lo[k] = f.hot_hi[k] = f.hot_pc[k] = 0;
+    }
+    f.hot_count[k] = 0;
+  }
+}
+
+// Records of one kind and pc whose ranges touch become one (a strided loop fills a block
+// column by column: its records merge as the columns meet). Order inside an interval does not
+// matter: every record of it sits at the same place among the thread's MPI calls.
+void compact(Interval& iv) {
+  std::vector<Record>& recs = iv.records;
+  std::stable_sort(recs.begin(), recs.end(), [&](const Record& x, const Record& y) {
+    const uint64_t px = iv.pcs[x.stack_begin], py = iv.pcs[y.stack_begin];
+    return x.kind != y.kind ? x.kind < y.kind : px != py ? px < py : x.lo < y.lo;
+  });
+  size_t out = 0;
+  for (size_t i = 0; i < recs.size(); ++i) {
+    if (out > 0) {
+      Record& last = recs[out - 1];
+      if (last.kind == recs[i].kind && iv.pcs[last.stack_begin] == iv.pcs[recs[i].stack_begin] &&
+          recs[i].lo <= last.hi) {
+        last.hi = std::max(last.hi, recs[i].hi);
+        last.count += recs[i].count;
+        continue;
+      }
+    }
+    recs[out++] = recs[i];
+  }
+  recs.resize(out);
+  iv.nruns[0] = iv.nruns[1] = 0;  // runs point at records by index
+}
+
 void hand_over(Interval& iv) {
+  sync_hot(iv);
   RmacheckLocalSink sink = g_sink.load(std::memory_order_acquire);
   if (sink && !iv.records.empty()) {
+    compact(iv);
     iv.out.clear();
     for (const Record& r : iv.records)
       iv.out.push_back({r.lo, r.hi, r.kind, r.count, iv.pcs.data() + r.stack_begin, r.stack_len});
@@ -69,6 +127,7 @@ void hand_over(Interval& iv) {
   // Runs point into the records: a batch handed over mid-interval closes them (the granules still
   // remember the bytes, so a loop that goes on costs one record per batch, not one per access).
   iv.nruns[0] = iv.nruns[1] = 0;
+  publish_hot(iv);
 }
 
 // Is [a, a + n) inside one granule whose logged bytes of this kind cover it?
@@ -90,8 +149,16 @@ void mark_granules(Interval& iv, uintptr_t a, size_t n, uint32_t kind) {
   }
 }
 
+void log_access_synced(Interval& iv, uintptr_t a, size_t n, uint32_t kind, uintptr_t pc);
+
 void log_access(uintptr_t a, size_t n, uint32_t kind, uintptr_t pc) {
   Interval& iv = interval();
+  sync_hot(iv);
+  log_access_synced(iv, a, n, kind, pc);
+  publish_hot(iv);
+}
+
+void log_access_synced(Interval& iv, uintptr_t a, size_t n, uint32_t kind, uintptr_t pc) {
   Run* runs = iv.runs[kind];
   size_t& nruns = iv.nruns[kind];
   const uintptr_t end = a + n;
@@ -115,14 +182,26 @@ void log_access(uintptr_t a, size_t n, uint32_t kind, uintptr_t pc) {
     }
   if (granule_covered(iv, a, n, kind)) return;
   // A new record with the first access's pc and the shadow stack.
-  if (iv.records.size() >= kFlushRecords) hand_over(iv);
+  if (iv.records.size() >= iv.compact_at) {
+    compact(iv);
+    if (iv.records.size() >= kCompactRecords / 2) hand_over(iv);
+    iv.compact_at = std::max(kCompactRecords, 2 * iv.records.size());
+  }
   const FastState& f = t_fast;
   Record rec{a, end, kind, 1, static_cast<uint32_t>(iv.pcs.size()), 0};
-  iv.pcs.push_back(pc);
   const uint32_t depth = std::min(f.depth, kShadowDepth);
-  for (uint32_t d = depth; d > 0 && iv.pcs.size() - rec.stack_begin < kRecordFrames; --d)
-    iv.pcs.push_back(f.stack ? f.stack[d - 1] : 0);
-  rec.stack_len = static_cast<uint32_t>(iv.pcs.size() - rec.stack_begin);
+  // The same instruction at the same call depth as the previous record: share its stack.
+  if (!iv.records.empty() && iv.last_pc == pc && iv.last_depth == f.depth) {
+    rec.stack_begin = iv.records.back().stack_begin;
+    rec.stack_len = iv.records.back().stack_len;
+  } else {
+    iv.pcs.push_back(pc);
+    for (uint32_t d = depth; d > 0 && iv.pcs.size() - rec.stack_begin < kRecordFrames; --d)
+      iv.pcs.push_back(f.stack ? f.stack[d - 1] : 0);
+    rec.stack_len = static_cast<uint32_t>(iv.pcs.size() - rec.stack_begin);
+    iv.last_pc = pc;
+    iv.last_depth = f.depth;
+  }
   iv.records.push_back(rec);
   mark_granules(iv, a, n, kind);
   // The new run replaces the least recently used one.
@@ -164,6 +243,8 @@ void flush_thread() {
   Interval& iv = *f.interval;
   hand_over(iv);
   ++iv.number;  // the granules of the old interval are stale from here on
+  iv.compact_at = kCompactRecords;
+  iv.last_pc = 0;
 }
 
 void set_sink(RmacheckLocalSink sink) { g_sink.store(sink, std::memory_order_release); }

@@ -19,17 +19,23 @@ constexpr uint32_t kRecordFrames = 16;  // pcs per record: the access and 15 cal
 
 struct Interval;
 
-// What every access touches first; small, so it lives in initial-exec TLS.
+// What every access touches first; small and plain (zero-initialized, no
+// constructor), so it lives in initial-exec TLS and is reached without the
+// C++ thread_local wrapper call.
 struct FastState {
-  uintptr_t gap_lo = 0;   // [gap_lo, gap_lo + gap_len + kMaxFastAccess) holds no watched byte
-  uintptr_t gap_len = 0;  // 0: nothing cached
-  uint64_t generation = 0;
-  uint32_t depth = 0;  // shadow stack depth (may exceed kShadowDepth: frames past it are not kept)
-  uintptr_t* stack = nullptr;
-  Interval* interval = nullptr;
+  uintptr_t gap_lo;   // [gap_lo, gap_lo + gap_len + kMaxFastAccess) holds no watched byte
+  uintptr_t gap_len;  // 0: nothing cached
+  uint64_t generation;
+  // The newest record of each kind while it grows: an access inside it is logged already, and
+  // the same instruction's next element (a loop) extends it here, both without a call.
+  uintptr_t hot_lo[2], hot_hi[2], hot_pc[2];
+  uint32_t hot_count[2];
+  uint32_t depth;  // shadow stack depth (may exceed kShadowDepth: frames past it are not kept)
+  uintptr_t* stack;
+  Interval* interval;
 };
 
-extern thread_local FastState t_fast __attribute__((tls_model("initial-exec")));
+extern __thread FastState t_fast __attribute__((tls_model("initial-exec")));
 
 void slow_access(uintptr_t a, size_t n, uint32_t kind, uintptr_t pc);
 uintptr_t* allocate_shadow_stack();
@@ -38,6 +44,15 @@ uintptr_t* allocate_shadow_stack();
 inline __attribute__((always_inline)) void on_access(uintptr_t a, size_t n, uint32_t kind, uintptr_t pc) {
   FastState& f = t_fast;
   if (__builtin_expect(a - f.gap_lo < f.gap_len && f.generation == watch_table().generation(), 1)) return;
+  if (a >= f.hot_lo[kind] && a + n <= f.hot_hi[kind]) {
+    ++f.hot_count[kind];
+    return;
+  }
+  if (a == f.hot_hi[kind] && pc == f.hot_pc[kind]) {
+    f.hot_hi[kind] += n;
+    ++f.hot_count[kind];
+    return;
+  }
   slow_access(a, n, kind, pc);
 }
 

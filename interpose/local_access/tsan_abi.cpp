@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstring>
 #include <mutex>
 #include <set>
 #include <string>
@@ -29,25 +30,78 @@ std::set<std::string>& modules() {
   static auto* m = new std::set<std::string>;
   return *m;
 }
-// dladdr names the main program as it was started (often a relative path): compare bases instead.
-const void* main_program_base() {
-  static const void* base = [] {
-    const void* b = nullptr;
-    dl_iterate_phdr(
-        [](dl_phdr_info* info, size_t, void* out) {
-          *static_cast<const void**>(out) = reinterpret_cast<const void*>(info->dlpi_addr);
-          return 1;  // the first module is the main program
-        },
-        &b);
-    return b;
-  }();
-  return base;
+// Does this module import the ABI (a relocation against __tsan_func_entry or __tsan_init)?
+// That is what compiling with -fsanitize=thread leaves in it. (Asking __tsan_init for its
+// caller does not work: the compilers' module constructors tail-call it.)
+bool imports_tsan_abi(const dl_phdr_info* info) {
+  const ElfW(Dyn)* dyn = nullptr;
+  for (int i = 0; i < info->dlpi_phnum; ++i)
+    if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+      dyn = reinterpret_cast<const ElfW(Dyn)*>(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+  if (!dyn) return false;
+  const char* strtab = nullptr;
+  const ElfW(Sym)* symtab = nullptr;
+  const ElfW(Rela) * rel[2] = {nullptr, nullptr};
+  size_t relsz[2] = {0, 0};
+  for (const ElfW(Dyn)* d = dyn; d->d_tag != DT_NULL; ++d) {
+    switch (d->d_tag) {
+      case DT_STRTAB:
+        strtab = reinterpret_cast<const char*>(d->d_un.d_ptr);
+        break;
+      case DT_SYMTAB:
+        symtab = reinterpret_cast<const ElfW(Sym)*>(d->d_un.d_ptr);
+        break;
+      case DT_JMPREL:
+        rel[0] = reinterpret_cast<const ElfW(Rela)*>(d->d_un.d_ptr);
+        break;
+      case DT_PLTRELSZ:
+        relsz[0] = d->d_un.d_val;
+        break;
+      case DT_RELA:
+        rel[1] = reinterpret_cast<const ElfW(Rela)*>(d->d_un.d_ptr);
+        break;
+      case DT_RELASZ:
+        relsz[1] = d->d_un.d_val;
+        break;
+      default:
+        break;
+    }
+  }
+  if (!strtab || !symtab) return false;
+  // The loader relocates these addresses in place, except in the vDSO: skip anything below the module.
+  if (reinterpret_cast<uintptr_t>(strtab) < info->dlpi_addr || reinterpret_cast<uintptr_t>(symtab) < info->dlpi_addr)
+    return false;
+  for (int k = 0; k < 2; ++k) {
+    if (!rel[k]) continue;
+    for (size_t i = 0; i < relsz[k] / sizeof(ElfW(Rela)); ++i) {
+      const size_t sym = ELF64_R_SYM(rel[k][i].r_info);
+      if (!sym) continue;
+      const char* name = strtab + symtab[sym].st_name;
+      if (std::strcmp(name, "__tsan_func_entry") == 0 || std::strcmp(name, "__tsan_init") == 0) return true;
+    }
+  }
+  return false;
+}
+
+int collect_module(dl_phdr_info* info, size_t, void* data) {
+  auto* out = static_cast<std::set<std::string>*>(data);
+  if (!imports_tsan_abi(info)) return 0;
+  std::string path = info->dlpi_name ? info->dlpi_name : "";
+  if (path.empty()) {  // the main program
+    char exe[4096];
+    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) path.assign(exe, static_cast<size_t>(n));
+  }
+  if (!path.empty()) out->insert(path);
+  return 0;
 }
 }  // namespace
 
 namespace rmacheck::access {
 size_t instrumented_modules(const char** paths, size_t capacity) {
   std::lock_guard<std::mutex> lock(g_modules_mu);
+  modules().clear();
+  dl_iterate_phdr(collect_module, &modules());
   size_t n = 0;
   for (const std::string& m : modules())
     if (n < capacity) paths[n++] = m.c_str();
@@ -57,18 +111,9 @@ size_t instrumented_modules(const char** paths, size_t capacity) {
 
 // Each instrumented module's constructor calls __tsan_init: that is how the
 // runtime knows which code is checked (the report lists it).
-RMACHECK_TSAN void __tsan_init() {
-  Dl_info info;
-  if (!dladdr(__builtin_return_address(0), &info)) return;
-  std::string path = info.dli_fname ? info.dli_fname : "";
-  if (info.dli_fbase == main_program_base() || path.empty()) {
-    char exe[4096];
-    const ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) path.assign(exe, static_cast<size_t>(n));
-  }
-  std::lock_guard<std::mutex> lock(g_modules_mu);
-  modules().insert(path);
-}
+// Each instrumented module's constructor calls __tsan_init; nothing needs setting up (the
+// per-thread state starts zeroed, the watch table empty).
+RMACHECK_TSAN void __tsan_init() {}
 
 RMACHECK_TSAN void __tsan_func_entry(void* caller_pc) { on_func_entry(RMACHECK_ADDR(caller_pc)); }
 RMACHECK_TSAN void __tsan_func_exit() { on_func_exit(); }
