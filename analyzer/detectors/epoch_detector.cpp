@@ -328,7 +328,8 @@ class EpochDetector : public Detector {
         if (ev.call != kCall_Win_fence && ev.call != kCall_Win_post) continue;
         if (log.view(ev).get_or(kF_assert, 0) & kModeNoStore) {
           out.notes.push_back(
-              "MPI_MODE_NOSTORE assertions were not checked: local stores to window memory are not logged (build with rmacheck mpicc to see them)");
+              "MPI_MODE_NOSTORE assertions were not checked: local stores to window memory are not logged (build with "
+              "rmacheck mpicc to see them)");
           return;
         }
       }
