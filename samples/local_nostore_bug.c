@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60 build=instrumented
+// rmacheck-lint-expect: none
 // rmacheck-expect: assert-violation at=fence,store
 //
 // Each rank refreshes slot 0 of its own window, then closes the epoch with

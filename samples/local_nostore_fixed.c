@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60 build=instrumented
+// rmacheck-lint-expect: none
 // rmacheck-expect: none
 //
 // Fixed twin of local_nostore_bug.c: the fence after rank 1's store does

@@ -1,4 +1,12 @@
 // rmacheck-sample: ranks=2 timeout=60 build=instrumented
+// rmacheck-lint-expect: origin-buffer-conflict at=put,w_put
+// rmacheck-lint-expect: origin-buffer-conflict at=acc,w_acc
+// rmacheck-lint-expect: origin-buffer-conflict at=get,r_get
+// rmacheck-lint-expect: origin-buffer-conflict at=getacc,r_getacc
+// rmacheck-lint-expect: origin-buffer-conflict at=fop,r_fop
+// rmacheck-lint-expect: origin-buffer-conflict at=cas,w_cas
+// rmacheck-lint-expect: origin-buffer-conflict at=rput,w_rput
+// rmacheck-lint-expect: origin-buffer-conflict at=rget,r_rget
 // rmacheck-expect: origin-buffer-conflict at=put,w_put ranks=0
 // rmacheck-expect: origin-buffer-conflict at=acc,w_acc ranks=0
 // rmacheck-expect: origin-buffer-conflict at=get,r_get ranks=0

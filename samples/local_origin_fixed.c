@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60 build=instrumented
+// rmacheck-lint-expect: none
 // rmacheck-expect: none
 //
 // Fixed twin of local_origin_bug.c: each buffer is touched again only after

@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60 build=instrumented
+// rmacheck-lint-expect: none
 // rmacheck-expect: target-local-conflict at=put0,memcpy ranks=0,1
 // rmacheck-expect: target-local-conflict at=put1,alias ranks=0,1
 // rmacheck-expect: target-local-conflict at=put2,returned ranks=0,1

@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60 build=instrumented
+// rmacheck-lint-expect: none
 // rmacheck-expect: none
 //
 // Fixed twin of local_paths_bug.c: the same five ways of storing into the

@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60 build=instrumented
+// rmacheck-lint-expect: none
 // rmacheck-expect: target-local-conflict at=neighbour_store,own_load ranks=0,1
 //
 // A shared-memory window (MPI_Win_allocate_shared): rank 1 finds rank 0's

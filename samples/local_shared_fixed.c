@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60 build=instrumented
+// rmacheck-lint-expect: none
 // rmacheck-expect: none
 //
 // Fixed twin of local_shared_bug.c: rank 1 stores into rank 0's segment,

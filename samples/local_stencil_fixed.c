@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=120 build=instrumented args="2000 20"
+// rmacheck-lint-expect: none
 // rmacheck-expect: none
 //
 // A compute-heavy correct stencil (1D heat equation, N points per rank,

@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60 build=instrumented
+// rmacheck-lint-expect: none
 // rmacheck-expect: target-local-conflict at=put,load_put ranks=0,1
 // rmacheck-expect: target-local-conflict at=get,store_get ranks=0,1
 // rmacheck-expect: target-local-conflict at=acc,load_acc ranks=0,1

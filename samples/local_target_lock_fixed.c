@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60 build=instrumented
+// rmacheck-lint-expect: none
 // rmacheck-expect: none
 //
 // Fixed twin of local_target_lock_bug.c: rank 1 writes its slots before the
