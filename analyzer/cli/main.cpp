@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/compile.h"
 #include "cli/dump.h"
 #include "cli/launcher.h"
 #include "detectors/detector.h"
@@ -27,7 +28,8 @@ const char* kUsage =
     "       rmacheck analyze DIR [--format text|json|sarif|html] [--suppressions FILE] [--source-root DIR]\n"
     "       rmacheck dump DIR\n"
     "       rmacheck lint [--format text|json|sarif|html] [-o FILE] [-p BUILD_DIR] FILES... [-- COMPILER FLAGS]\n"
-    "       (run and analyze also take --lint SRC: lint SRC too and merge its findings into the report)\n";
+    "       (run and analyze also take --lint SRC: lint SRC too and merge its findings into the report)\n"
+    "       rmacheck mpicc|mpicxx ARGS...   rmacheck cc|cxx COMPILER ARGS...   (instrumented builds)\n";
 
 int usage_error(const std::string& msg) {
   std::cerr << "rmacheck: " << msg << "\n" << kUsage;
@@ -323,6 +325,8 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  if (cmd == "cc" || cmd == "cxx") return usage_error(cmd + " is not implemented yet");
+  // Instrumented builds (cli/compile.cpp): every argument after the command is the compiler's.
+  if (cmd == "mpicc" || cmd == "mpicxx" || cmd == "cc" || cmd == "cxx")
+    return compile_command(cmd, std::vector<std::string>(argv + 2, argv + argc));
   return usage_error("unknown command " + cmd);
 }

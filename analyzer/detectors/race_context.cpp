@@ -70,8 +70,23 @@ void describe_race_side(AnalysisContext& ctx, const MemAccess& m, Access& side) 
     side.unit = dense_element_size(log, v.get_or(result ? kF_result_type : kF_origin_type, -1));
     return;
   }
-  // Point-to-point (or Bcast) buffers: the fields are on the call that made the operation.
   side.target_rank = -1;  // a buffer of the calling rank's own
+  if (is_local_access(e.call)) {
+    // The program's own load or store: of a window's memory (its region is the window's base
+    // in the owner) or of other memory. It takes effect by its own end: nothing else bounds it.
+    side.completed.reset();
+    side.completion_known = false;
+    side.memory = "memory";
+    for (const auto& [id, w] : model.windows)
+      for (size_t k = 0; k < w.members.size() && k < w.bases.size(); ++k)
+        if (w.members[k] == m.process && w.bases[k] == m.region && w.flavor != kWinDynamic) {
+          side.memory = "window";
+          side.unit = k < w.units.size() ? w.units[k] : 0;
+          if (m.process != m.issuer) side.target_rank = m.process;  // a shared-memory segment of another rank
+        }
+    return;
+  }
+  // Point-to-point (or Bcast) buffers: the fields are on the call that made the operation.
   EventRef made = ev;
   if (const RequestRecord* r = request_of(ctx, m)) {
     made = r->created;  // the access is at the Start (persistent) or the creating call (nonblocking)

@@ -32,7 +32,16 @@ namespace {
 
 // Until the program's own loads and stores are recorded, only MPI calls are seen.
 const char* kLocalAccessNote =
-    "local loads and stores of window memory and buffers were not checked (only MPI calls are observed)";
+    "local loads and stores of window memory and buffers were not checked (only MPI calls are observed; build with "
+    "rmacheck mpicc to check them)";
+
+// Some rank ran code built with rmacheck mpicc: its loads and stores were observed (the
+// local-access detector's notes say in which modules).
+bool local_accesses_observed(const Model& model) {
+  for (const RankLog& log : model.logs)
+    if (!log.instrumented.empty()) return true;
+  return false;
+}
 const char* kNoLineNote =
     "some of your program's frames carry no line information (only function names are shown): compile with -g";
 
@@ -387,7 +396,7 @@ json build_report(const Model& model, const Analysis& analysis, const ReportOpti
   }
   json notes = analysis.notes;
   if (any_frame_lacks_lines(out) || any_frame_lacks_lines(suppressed)) notes.push_back(kNoLineNote);
-  if (!lint_only) notes.push_back(kLocalAccessNote);
+  if (!lint_only && !local_accesses_observed(model)) notes.push_back(kLocalAccessNote);
   report["notes"] = notes;
   report["summary"] = {{"errors", errors}, {"warnings", warnings}, {"suppressed", suppressed.size()}};
   return report;

@@ -311,6 +311,12 @@ TEST(ReportNotes, ACleanReportSaysLocalLoadsAndStoresWereNotChecked) {
   EXPECT_EQ(local, 1) << report["notes"].dump();
   const std::string text = render_text(report);
   EXPECT_NE(text.find("note: local loads and stores of window memory and buffers were not checked"), std::string::npos);
+
+  // A rank that ran code built with rmacheck mpicc: its loads and stores were observed.
+  m.logs[1].instrumented = {"/work/app"};
+  json instrumented = build_report(m, run_detectors(m));
+  for (const json& n : instrumented["notes"])
+    EXPECT_EQ(n.get<std::string>().find("were not checked"), std::string::npos) << n;
 }
 
 json report_with_locations(std::vector<json> locations) {
