@@ -70,7 +70,6 @@ void describe_race_side(AnalysisContext& ctx, const MemAccess& m, Access& side) 
     side.unit = dense_element_size(log, v.get_or(result ? kF_result_type : kF_origin_type, -1));
     return;
   }
-  side.target_rank = -1;  // a buffer of the calling rank's own
   if (is_local_access(e.call)) {
     // The program's own load or store: of a window's memory (its region is the window's base
     // in the owner) or of other memory. It takes effect by its own end: nothing else bounds it.
@@ -82,10 +81,11 @@ void describe_race_side(AnalysisContext& ctx, const MemAccess& m, Access& side) 
         if (w.members[k] == m.process && w.bases[k] == m.region && w.flavor != kWinDynamic) {
           side.memory = "window";
           side.unit = k < w.units.size() ? w.units[k] : 0;
-          if (m.process != m.issuer) side.target_rank = m.process;  // a shared-memory segment of another rank
         }
+    side.target_rank = m.process;  // whose memory: another rank's for a shared-memory segment
     return;
   }
+  side.target_rank = -1;  // a buffer of the calling rank's own
   // Point-to-point (or Bcast) buffers: the fields are on the call that made the operation.
   EventRef made = ev;
   if (const RequestRecord* r = request_of(ctx, m)) {
