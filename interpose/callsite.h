@@ -7,6 +7,8 @@
 // the running interpreter, found with dlsym so nothing links against Python.
 #pragma once
 
+#include <cstdint>
+
 #include "record_buffer.h"
 
 namespace rmacheck {
@@ -17,5 +19,7 @@ void callsite_init();
 void record_callsite(RecordBuffer& rec, void* ret_addr);
 // Logs s once (a STRING record) and returns its id; thread safe.
 int64_t intern_string(const char* s);
+// Is pc inside MPI, Python, the C library or rmacheck (system_modules.h)? Unknown modules are not.
+bool pc_in_system_module(uintptr_t pc);
 
 }  // namespace rmacheck

@@ -2,6 +2,7 @@
 // rmacheck-expect: missing-epoch at=put
 // rmacheck-expect: mpi-error at=put
 // rmacheck-expect: program-failed at=put
+// rmacheck-lint-expect: missing-epoch at=put
 //
 // Ring exchange: every rank puts a value into the inbox of its right
 // neighbour. The MPI_Win_fence that should open the access epoch is missing,

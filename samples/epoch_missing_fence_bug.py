@@ -2,6 +2,7 @@
 # rmacheck-expect: missing-epoch at=put
 # rmacheck-expect: mpi-error at=put
 # rmacheck-expect: program-failed at=put
+# rmacheck-lint-expect: missing-epoch at=put
 #
 # Every rank puts its block into its right neighbour's window, then "waits
 # for the data" with a fence. The fence that opens the access epoch is

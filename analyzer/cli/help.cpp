@@ -13,8 +13,18 @@ namespace {
 
 const char* kFormatHelp =
     "Report format: text (default; a ThreadSanitizer-like report), json (the document of the contract, for "
-    "scripts), sarif (SARIF 2.1.0, for code-scanning tools). Without --format, -o FILE ending in .json or "
-    ".sarif picks that format.";
+    "scripts), sarif (SARIF 2.1.0, for code-scanning tools), html (one self-contained page with per-window "
+    "timelines). Without --format, -o FILE ending in .json, .sarif or .html picks that format.";
+const char* kSuppressionsHelp =
+    "Findings you accept: a file of rules by kind, source file (glob), function, line and finding code; "
+    "suppressed findings are counted in the summary (user guide, Suppressions). `rmacheck-suppress:` comments "
+    "in the sources work too.";
+const char* kSourceRootHelp =
+    "Paths in the report are shown relative to DIR, and SARIF URIs are relative to it (default: the working "
+    "directory).";
+const char* kLintHelp =
+    "Also check SRC (a C/C++/mpi4py source file, or a build directory with compile_commands.json) statically "
+    "with `rmacheck lint` and merge its findings into the report. May be given more than once.";
 const char* kOutputHelp =
     "Write the report to FILE instead of stdout; a short summary (one line per finding and the SUMMARY line) "
     "still goes to stderr.";
@@ -94,6 +104,12 @@ const std::vector<OptionSpec>& run_options() {
       {"--keep-going", nullptr, nullptr,
        "Do not let mpirun stop the whole job when one rank exits with an error (Open MPI's "
        "orte_abort_on_non_zero_status=0)."},
+      {"--stack-depth", nullptr, "N",
+       "Record N frames (1 to 64) per MPI call, so that a call made inside your helper function shows who "
+       "called the helper (only your program's frames are listed)."},
+      {"--suppressions", nullptr, "FILE", kSuppressionsHelp},
+      {"--source-root", nullptr, "DIR", kSourceRootHelp},
+      {"--lint", nullptr, "SRC", kLintHelp},
       {"--quiet", "-q", nullptr, kQuietHelp},
   };
   return specs;
@@ -103,7 +119,9 @@ const std::vector<OptionSpec>& analyze_options() {
   static const std::vector<OptionSpec> specs = {
       {"--format", nullptr, "FMT", kFormatHelp},
       {"--output", "-o", "FILE", kOutputHelp},
-      {"--suppressions", nullptr, "FILE", "Not implemented yet."},
+      {"--suppressions", nullptr, "FILE", kSuppressionsHelp},
+      {"--source-root", nullptr, "DIR", kSourceRootHelp},
+      {"--lint", nullptr, "SRC", kLintHelp},
       {"--quiet", "-q", nullptr, kQuietHelp},
   };
   return specs;
@@ -115,11 +133,15 @@ const std::vector<OptionSpec>& dump_options() {
 }
 
 const char* usage_synopsis() {
-  return "usage: rmacheck run [-n N] [--timeout SEC] [--out DIR] [--keep-logs] [--format text|json|sarif]\n"
-         "                    [-o FILE] [--mpirun \"mpirun ...\"] [--keep-going] [--quiet] -- PROGRAM [ARGS...]\n"
-         "       rmacheck analyze DIR [--format text|json|sarif] [-o FILE] [--quiet]\n"
+  return "usage: rmacheck run [-n N] [--timeout SEC] [--out DIR] [--keep-logs] [--format text|json|sarif|html]\n"
+         "                    [-o FILE] [--suppressions FILE] [--source-root DIR] [--stack-depth N] [--lint SRC]\n"
+         "                    [--mpirun \"mpirun ...\"] [--keep-going] [--quiet] -- PROGRAM [ARGS...]\n"
+         "       rmacheck analyze DIR [--format text|json|sarif|html] [-o FILE] [--suppressions FILE]\n"
+         "                    [--source-root DIR] [--lint SRC] [--quiet]\n"
          "       rmacheck dump DIR\n"
-         "       rmacheck help [run|analyze|dump|flags], rmacheck --version\n";
+         "       rmacheck lint [--format ...] [-o FILE] [-p BUILD_DIR] FILES... [-- COMPILER FLAGS]\n"
+         "       rmacheck mpicc|mpicxx ARGS...   rmacheck cc|cxx COMPILER ARGS...   (instrumented builds)\n"
+         "       rmacheck help [run|analyze|dump|lint|flags], rmacheck --version\n";
 }
 
 std::string version_string() { return std::string("rmacheck ") + RMACHECK_VERSION; }
@@ -132,6 +154,9 @@ bool print_help(const std::string& topic, std::ostream& out) {
         << "  run       run an MPI program under the checker, then analyze and report\n"
         << "  analyze   report on a directory of logs (from run --out, or the plain LD_PRELOAD route)\n"
         << "  dump      print the logged events, one JSON object a line\n"
+        << "  lint      check sources statically, without running them (`rmacheck lint --help`)\n"
+        << "  mpicc, mpicxx, cc, cxx\n"
+        << "            compile and link with load/store instrumentation (instrumented builds)\n"
         << "  help      this overview; `rmacheck help COMMAND` explains every option of COMMAND,\n"
         << "            `rmacheck help flags` the environment variables of the interposition library\n\n"
         << "Exit status: 0 no errors found (warnings alone give 0), 1 errors found (a failed, hung or\n"

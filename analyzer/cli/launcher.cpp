@@ -176,6 +176,7 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
   if (const char* old = getenv("LD_PRELOAD"); old && *old) preload += std::string(":") + old;
   argv.insert(argv.end(), {"-x", "LD_PRELOAD=" + preload, "-x", "RMACHECK_DIR=" + opts.log_dir});
   if (!opts.run_id.empty()) argv.insert(argv.end(), {"-x", "RMACHECK_RUN_ID=" + opts.run_id});
+  for (const std::string& e : opts.env) argv.insert(argv.end(), {"-x", e});
   if (opts.keep_going) argv.insert(argv.end(), {"--mca", "orte_abort_on_non_zero_status", "0"});
   argv.insert(argv.end(), opts.program.begin(), opts.program.end());
 

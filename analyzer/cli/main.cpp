@@ -1,6 +1,8 @@
-// rmacheck: command-line entry point (run, analyze, dump, help).
+// rmacheck: command-line entry point (run, analyze, dump, lint, help, instrumented builds).
 #include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,13 +14,16 @@
 #include <vector>
 
 #include "cli/command_line.h"
+#include "cli/compile.h"
 #include "cli/dump.h"
 #include "cli/help.h"
 #include "cli/launcher.h"
 #include "cli/log_dir.h"
 #include "cli/progress.h"
 #include "detectors/detector.h"
+#include "lint/lint.h"
 #include "report/report.h"
+#include "report/suppressions.h"
 
 using namespace rmacheck;
 
@@ -51,24 +56,28 @@ bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Where and how the report goes.
-struct ReportOptions {
+// Where and how the report goes, and what it needs besides the logs (run and analyze).
+struct ReportOutput {
   std::string format = "text";
   bool format_given = false;
   std::string output;  // -o FILE; "" = stdout
   bool quiet = false;
+  Suppressions suppressions;  // --suppressions FILE
+  bool have_suppressions = false;
+  std::string source_root;         // --source-root DIR
+  lint::LintOptions lint_sources;  // --lint SRC
 
   // The report is a document on stdout: nothing else may be printed there.
   bool document_on_stdout() const { return output.empty() && format != "text"; }
 };
 
 // The options both run and analyze take; "" when handled, else a usage error.
-std::string report_option(ReportOptions& ro, const OptionSpec& spec, const std::string& value, bool& handled) {
+std::string report_option(ReportOutput& ro, const OptionSpec& spec, const std::string& value, bool& handled) {
   handled = true;
   const std::string name = spec.long_name;
   if (name == "--format") {
-    if (value != "text" && value != "json" && value != "sarif")
-      return "--format is text, json or sarif, not '" + value + "'";
+    if (value != "text" && value != "json" && value != "sarif" && value != "html")
+      return "--format is text, json, sarif or html, not '" + value + "'";
     ro.format = value;
     ro.format_given = true;
   } else if (name == "--output") {
@@ -76,21 +85,37 @@ std::string report_option(ReportOptions& ro, const OptionSpec& spec, const std::
     ro.output = value;
   } else if (name == "--quiet") {
     ro.quiet = true;
+  } else if (name == "--suppressions") {
+    std::string error;
+    ro.have_suppressions = ro.suppressions.load(value, error);
+    if (!ro.have_suppressions) return "!" + error;  // about the file, not the command line: no usage text
+  } else if (name == "--source-root") {
+    char abs[PATH_MAX];
+    if (!realpath(value.c_str(), abs) || access(abs, X_OK) != 0) return "--source-root " + value + ": not a directory";
+    ro.source_root = abs;
+  } else if (name == "--lint") {
+    // A source file, or a build directory with compile_commands.json.
+    if (access((value + "/compile_commands.json").c_str(), R_OK) == 0)
+      ro.lint_sources.build_dir = value;
+    else
+      ro.lint_sources.files.push_back(value);
   } else {
     handled = false;
   }
   return "";
 }
 
-void settle_format(ReportOptions& ro) {
+void settle_format(ReportOutput& ro) {
   if (ro.format_given || ro.output.empty()) return;
   if (ends_with(ro.output, ".json")) ro.format = "json";
   if (ends_with(ro.output, ".sarif")) ro.format = "sarif";
+  if (ends_with(ro.output, ".html")) ro.format = "html";
 }
 
-std::string render(const nlohmann::json& report, const std::string& format) {
+std::string render(const Model& model, const nlohmann::json& report, const std::string& format) {
   if (format == "json") return render_json(report);
   if (format == "sarif") return render_sarif(report);
+  if (format == "html") return render_html(report, build_html_context(model, report));
   return render_text(report);
 }
 
@@ -104,8 +129,8 @@ void print_summary(const nlohmann::json& report, const std::string& file) {
             << (s["warnings"] == 1 ? " warning" : " warnings") << " (report in " << file << ")\n";
 }
 
-bool write_report(const nlohmann::json& report, const ReportOptions& ro) {
-  const std::string text = render(report, ro.format);
+bool write_report(const Model& model, const nlohmann::json& report, const ReportOutput& ro) {
+  const std::string text = render(model, report, ro.format);
   if (ro.output.empty()) {
     std::cout << text;
     std::cout.flush();
@@ -130,7 +155,7 @@ struct LogDirPolicy {
 };
 
 // Loads the logs, runs every detector, writes the report; returns the exit status.
-int analyze(const std::string& dir, const ReportOptions& ro, const LogDirPolicy& policy) {
+int analyze(const std::string& dir, const ReportOutput& ro, const LogDirPolicy& policy) {
   Model model;
   std::string error;
   Progress progress(!ro.quiet);
@@ -148,14 +173,29 @@ int analyze(const std::string& dir, const ReportOptions& ro, const LogDirPolicy&
   progress.events(events);
   Analysis analysis =
       run_detectors(model, [&progress](const char* name) { progress.phase(std::string("checking: ") + name); });
+  if (!ro.lint_sources.files.empty() || !ro.lint_sources.build_dir.empty()) {
+    progress.phase("lint");
+    Analysis statically;
+    std::string lint_error;
+    if (!lint::run_lint(ro.lint_sources, statically, lint_error)) {
+      progress.stop();
+      std::cerr << "rmacheck: lint: " << lint_error << "\n";
+      return 2;
+    }
+    for (Finding& f : statically.findings) analysis.findings.push_back(std::move(f));
+    analysis.lint = statically.lint;
+  }
   progress.phase("building the report");
-  nlohmann::json report = build_report(model, analysis);
+  ReportOptions options;
+  options.source_root = ro.source_root;
+  if (ro.have_suppressions) options.suppressions = &ro.suppressions;
+  nlohmann::json report = build_report(model, analysis, options);
   report["run"]["left_out"] = model.left_out;
   const bool clean = report["findings"].empty() && model.errors.empty() && model.left_out.empty();
   const bool keep = !policy.private_dir || policy.keep || !clean;
   if (keep && policy.from_run) report["run"]["log_dir"] = dir;
   progress.stop();  // the line is erased before the report is printed
-  const bool written = write_report(report, ro);
+  const bool written = write_report(model, report, ro);
   if (!keep) remove_log_dir(dir);
   if (!written) return 2;
   return report_exit_status(report);
@@ -234,7 +274,7 @@ bool has_rank_logs(const std::string& dir) {
 
 int cmd_run(const std::vector<std::string>& args) {
   LaunchOptions opts;
-  ReportOptions ro;
+  ReportOutput ro;
   LogDirPolicy policy;
   policy.from_run = true;
   ParsedArgs p = parse_args(
@@ -258,11 +298,18 @@ int cmd_run(const std::vector<std::string>& args) {
           return opts.mpirun.empty() ? "--mpirun needs a command" : "";
         }
         if (name == "--keep-going") return opts.keep_going = true, "";
+        if (name == "--stack-depth") {
+          // Callers of the MPI call's frame, for calls made in the user's helper functions.
+          long depth = 0;
+          err = parse_count(v, "--stack-depth", 1, 64, depth);
+          if (err.empty()) opts.env.push_back("RMACHECK_STACK_DEPTH=" + std::to_string(depth));
+          return err;
+        }
         return "unhandled option " + name;
       },
       /*stop_at_positional=*/true);
   if (p.help) return print_help("run", std::cout), 0;
-  if (!p.error.empty()) return usage_error(p.error);
+  if (!p.error.empty()) return p.error[0] == '!' ? tool_error(p.error.substr(1)) : usage_error(p.error);
   opts.program = p.rest;
   if (opts.program.empty()) return usage_error("run needs a program after --");
   settle_format(ro);
@@ -312,19 +359,18 @@ int cmd_run(const std::vector<std::string>& args) {
 // ---- analyze, dump
 
 int cmd_analyze(const std::vector<std::string>& args) {
-  ReportOptions ro;
+  ReportOutput ro;
   ParsedArgs p = parse_args(
       args, analyze_options(),
       [&](const OptionSpec& spec, const std::string& v) -> std::string {
         bool handled = false;
         std::string err = report_option(ro, spec, v, handled);
         if (handled) return err;
-        if (std::string(spec.long_name) == "--suppressions") return "--suppressions is not implemented yet";
         return std::string("unhandled option ") + spec.long_name;
       },
       /*stop_at_positional=*/false);
   if (p.help) return print_help("analyze", std::cout), 0;
-  if (!p.error.empty()) return usage_error(p.error);
+  if (!p.error.empty()) return p.error[0] == '!' ? tool_error(p.error.substr(1)) : usage_error(p.error);
   std::vector<std::string> dirs = p.positional;
   dirs.insert(dirs.end(), p.rest.begin(), p.rest.end());
   if (dirs.empty()) return usage_error("analyze needs a log directory");
@@ -350,6 +396,64 @@ int cmd_dump(const std::vector<std::string>& args) {
   return 0;
 }
 
+const char* kLintUsage =
+    "usage: rmacheck lint [--format text|json|sarif|html] [-o FILE] FILES... [-- COMPILER FLAGS]\n"
+    "       rmacheck lint [--format ...] [-o FILE] -p BUILD_DIR [FILES...]   (compile_commands.json)\n"
+    "  Checks C/C++ sources (libclang, with the MPI headers) and mpi4py scripts (*.py) without running them.\n";
+
+bool valid_format(const std::string& f) { return f == "text" || f == "json" || f == "sarif" || f == "html"; }
+
+int cmd_lint(int argc, char** argv) {
+  lint::LintOptions opts;
+  std::string format = "text", out_file;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") {
+      opts.compiler_flags.assign(argv + i + 1, argv + argc);
+      break;
+    } else if (a == "--format" && i + 1 < argc) {
+      if (!valid_format(format = argv[++i])) return usage_error("--format is text, json, sarif or html");
+    } else if (a == "-o" && i + 1 < argc) {
+      out_file = argv[++i];
+    } else if (a == "-p" && i + 1 < argc) {
+      opts.build_dir = argv[++i];
+    } else if (a == "--dump-ir") {
+      opts.dump_ir = true;
+    } else if (a == "-h" || a == "--help") {
+      std::cout << kLintUsage;
+      return 0;
+    } else if (!a.empty() && a[0] == '-') {
+      return usage_error("unknown lint option " + a);
+    } else {
+      opts.files.push_back(a);
+    }
+  }
+  if (opts.files.empty() && opts.build_dir.empty()) return usage_error("lint needs source files or -p BUILD_DIR");
+  Analysis analysis;
+  std::string error;
+  if (!lint::run_lint(opts, analysis, error)) {
+    std::cerr << "rmacheck: lint: " << error << "\n";
+    return 2;
+  }
+  if (opts.dump_ir) {
+    std::cout << analysis.lint["ir"].dump(1) << "\n";
+    return 0;
+  }
+  nlohmann::json report = build_report(Model{}, analysis);
+  std::string text = format == "json"    ? render_json(report)
+                     : format == "sarif" ? render_sarif(report)
+                     : format == "html"  ? render_html(report, build_html_context(Model{}, report))
+                                         : render_text(report);
+  if (out_file.empty()) {
+    std::cout << text;
+  } else if (FILE* f = fopen(out_file.c_str(), "w");
+             !f || fwrite(text.data(), 1, text.size(), f) != text.size() || fclose(f) != 0) {
+    std::cerr << "rmacheck: cannot write " << out_file << "\n";
+    return 2;
+  }
+  return report_exit_status(report);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -359,16 +463,21 @@ int main(int argc, char** argv) {
   if (cmd == "run") return cmd_run(args);
   if (cmd == "analyze") return cmd_analyze(args);
   if (cmd == "dump") return cmd_dump(args);
+  if (cmd == "lint") return cmd_lint(argc, argv);
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
     if (cmd == "help" && args.size() > 1) return usage_error("help takes one topic");
     const std::string topic = cmd == "help" && !args.empty() ? args[0] : "";
-    if (!print_help(topic, std::cout)) return usage_error("no help on '" + topic + "' (run, analyze, dump, flags)");
+    if (topic == "lint") return std::cout << kLintUsage, 0;
+    if (!print_help(topic, std::cout))
+      return usage_error("no help on '" + topic + "' (run, analyze, dump, lint, flags)");
     return 0;
   }
   if (cmd == "--version" || cmd == "version") {
     std::cout << version_string() << "\n";
     return 0;
   }
-  if (cmd == "cc" || cmd == "cxx" || cmd == "lint") return usage_error(cmd + " is not implemented yet");
+  // Instrumented builds (cli/compile.cpp): every argument after the command is the compiler's.
+  if (cmd == "mpicc" || cmd == "mpicxx" || cmd == "cc" || cmd == "cxx")
+    return compile_command(cmd, std::vector<std::string>(argv + 2, argv + argc));
   return usage_error("unknown command " + cmd);
 }

@@ -44,8 +44,9 @@ struct RankLog {
   std::unordered_map<int64_t, std::string> strings;
   std::vector<ModuleMapping> modules;
   std::unordered_map<int64_t, TypeLayout> types;
-  bool finished = false;  // an END record: the rank left MPI_Finalize
-  int fatal_signal = 0;   // a SIGNAL record: the rank received this fatal signal (SIGSEGV, SIGABRT, ...)
+  bool finished = false;                  // an END record: the rank left MPI_Finalize
+  std::vector<std::string> instrumented;  // modules whose loads and stores were logged (rmacheck mpicc)
+  int fatal_signal = 0;  // a SIGNAL record: the rank received this fatal signal (SIGSEGV, SIGABRT, ...)
   int64_t signal_time = 0;
   // An EXIT record: the process called _exit(exit_status) (how Open MPI ends a rank
   // whose call failed under MPI_ERRORS_ARE_FATAL); exit_thread was inside a call if exit_in_call.

@@ -38,11 +38,18 @@ enum RecordType : uint8_t {
   kRecModules = 4,  // count, then per module: start, end, load_bias, path length, path bytes
   kRecTypedef =
       5,  // id, basic code, size, lb, extent, true_lb, true_extent, truncated, nblocks, then (offset, length, basic)*
-  kRecEnd = 6,           // time_ns: the rank left MPI_Finalize normally
-  kRecSignal = 7,        // signo, si_code, time_ns: a fatal signal arrived (written by the signal handler, once)
-  kRecExitCall = 8,      // status, thread, inside a call (0/1), time_ns: _exit called (the MPI library aborting)
-  kRecErrorClasses = 9,  // count, then per class: code, length, bytes (MPI_Error_string), logged at MPI_Init
+  kRecEnd = 6,  // time_ns: the rank left MPI_Finalize normally
+  // The program's own loads and stores of watched memory in one interval between two MPI calls of a
+  // thread, logged before the thread's next call (rma-semantics.md section 7): local kind, thread, seq,
+  // time_ns, then fields addr, size (the byte range), access_count, pcs (the first access, then its callers).
+  // Independent of how the access was seen (instrumented code, guarded pages).
+  kRecLocal = 7,
+  kRecInstrumented = 8,   // count, then per module: path length, path bytes (code whose loads and stores are seen)
+  kRecSignal = 9,         // signo, si_code, time_ns: a fatal signal arrived (written by the signal handler, once)
+  kRecExitCall = 10,      // status, thread, inside a call (0/1), time_ns: _exit called (the MPI library aborting)
+  kRecErrorClasses = 11,  // count, then per class: code, length, bytes (MPI_Error_string), logged at MPI_Init
 };
+enum LocalKind : int { kLocalRead = 0, kLocalWrite = 1 };
 
 enum FieldId : uint8_t {
 #define RMACHECK_FIELD(id, name) kF_##id,
