@@ -125,7 +125,7 @@ std::string describe_call(const Model& model, EventRef e) {
 
 std::string call_outcome(const Model& model, EventRef e) {
   const Event& ev = model.event(e);
-  if (!ev.returned && !model.meta.timed_out)
+  if (!ev.returned && !model.meta.stopped())
     return " (the job ended inside this call: the MPI library most likely aborted here)";
   if (ev.returned && ev.rc != 0) return " (MPI returned error code " + std::to_string(ev.rc) + ")";
   return "";
@@ -314,7 +314,7 @@ void EpochTracker::walk_rank(const RankLog& log) {
   }
   if (log.finished || log.events.empty()) return;
   EventRef last{log.rank, static_cast<uint32_t>(log.events.size() - 1)};
-  if (model_.meta.timed_out) {
+  if (model_.meta.stopped()) {  // --timeout or an interruption: the epochs were cut short, not left open
     for (auto& [w, s] : wins) close_all(s, last, nullptr);
     return;
   }
