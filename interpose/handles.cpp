@@ -64,7 +64,14 @@ Registry<MPI_Win, WinRef> g_wins;
 // one shared, already complete request for every operation on
 // MPI_PROC_NULL), so a handle maps to the requests made with it, oldest
 // first, and each use takes the oldest one not already taken by that call.
-Registry<MPI_Request, std::vector<RequestInfo>> g_requests;
+// The first is stored inline: the common unshared handle costs no allocation.
+struct RequestSlot {
+  RequestInfo first;
+  std::vector<RequestInfo> more;  // younger requests with the same handle
+  size_t count() const { return 1 + more.size(); }
+  const RequestInfo& nth(size_t n) const { return n == 0 || more.empty() ? first : more[std::min(n, more.size()) - 1]; }
+};
+Registry<MPI_Request, RequestSlot> g_requests;
 Registry<MPI_Datatype, int64_t> g_types;
 Registry<MPI_Op, int64_t> g_ops;
 // Comm_group, Win_get_group, ... may return a handle the program already
@@ -196,17 +203,24 @@ int64_t register_request(MPI_Request r, bool persistent, CommRef comm) {
   info.id = g_next_request.fetch_add(1);
   info.persistent = persistent;
   info.comm = std::move(comm);
-  g_requests.locked([&](auto& map) { map[r].push_back(info); });
-  return info.id;
+  const int64_t id = info.id;
+  g_requests.locked([&](auto& map) {
+    auto [it, fresh] = map.try_emplace(r);
+    if (fresh)
+      it->second.first = std::move(info);
+    else
+      it->second.more.push_back(std::move(info));
+  });
+  return id;
 }
 
 size_t request_info(MPI_Request r, RequestInfo& out, size_t nth) {
   if (r == MPI_REQUEST_NULL) return 0;
   return g_requests.locked([&](auto& map) -> size_t {
     auto it = map.find(r);
-    if (it == map.end() || it->second.empty()) return 0;
-    out = it->second[std::min(nth, it->second.size() - 1)];
-    return it->second.size();
+    if (it == map.end()) return 0;
+    out = it->second.nth(nth);
+    return it->second.count();
   });
 }
 
@@ -214,13 +228,21 @@ void forget_request(MPI_Request r, int64_t id) {
   g_requests.locked([&](auto& map) {
     auto it = map.find(r);
     if (it == map.end()) return;
-    auto& infos = it->second;
-    for (size_t i = 0; i < infos.size(); ++i)
-      if (infos[i].id == id) {
-        infos.erase(infos.begin() + static_cast<std::ptrdiff_t>(i));
-        break;
+    RequestSlot& slot = it->second;
+    if (slot.first.id == id) {
+      if (slot.more.empty()) {
+        map.erase(it);
+        return;
       }
-    if (infos.empty()) map.erase(it);
+      slot.first = std::move(slot.more.front());
+      slot.more.erase(slot.more.begin());
+      return;
+    }
+    for (size_t i = 0; i < slot.more.size(); ++i)
+      if (slot.more[i].id == id) {
+        slot.more.erase(slot.more.begin() + static_cast<std::ptrdiff_t>(i));
+        return;
+      }
   });
 }
 
