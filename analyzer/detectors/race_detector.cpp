@@ -17,6 +17,7 @@
 #include <unordered_map>
 
 #include "detectors/detector.h"
+#include "detectors/local_race_words.h"
 #include "model/happens_before.h"
 #include "model/memory_accesses.h"
 
@@ -179,7 +180,11 @@ class RaceDetector : public Detector {
     }
   }
 
-  static FindingKind kind_of(const MemAccess& a, const MemAccess& b) {
+  static FindingKind kind_of(const Model& model, const MemAccess& a, const MemAccess& b) {
+    // Two loads/stores of different ranks meet only in a shared-memory window: the owner's memory.
+    if (is_local_access(model.event({a.issuer, a.event}).call) &&
+        is_local_access(model.event({b.issuer, b.event}).call))
+      return kKind_target_local_conflict;
     return a.at_target && b.at_target   ? kKind_rma_conflict
            : a.at_target || b.at_target ? kKind_target_local_conflict
                                         : kKind_origin_buffer_conflict;
@@ -195,12 +200,12 @@ class RaceDetector : public Detector {
     auto win = [&](const MemAccess& m) { return m.at_target ? model.view({m.issuer, m.event}).get_or(kF_win, 0) : 0; };
     uint64_t sa = side(a), sb = side(b);
     if (sa > sb) std::swap(sa, sb);
-    return {static_cast<uint64_t>(kind_of(a, b)), static_cast<uint64_t>(win(a) ? win(a) : win(b)), sa, sb};
+    return {static_cast<uint64_t>(kind_of(model, a, b)), static_cast<uint64_t>(win(a) ? win(a) : win(b)), sa, sb};
   }
 
   static Finding describe(const Model& model, const MemAccess& a, const MemAccess& b) {
     Finding f;
-    f.kind = kind_of(a, b);
+    f.kind = kind_of(model, a, b);
     const int64_t lo = std::max(a.lo, b.lo), hi = std::min(a.hi, b.hi);
     auto side = [&](const MemAccess& m) {
       Access s;
@@ -230,6 +235,8 @@ class RaceDetector : public Detector {
       else if (a.complete_at >= 0 &&
                model.event({a.complete_rank, static_cast<uint32_t>(a.complete_at / 2)}).call == kCall_Win_fence)
         m << " (same fence epoch)";
+    } else if (f.kind == kKind_target_local_conflict && !a.at_target && !b.at_target) {
+      m << local_pair_message(model, a, b, lo, hi);
     } else if (f.kind == kKind_target_local_conflict) {
       const MemAccess& rma = a.at_target ? a : b;
       const MemAccess& local = a.at_target ? b : a;
@@ -244,7 +251,7 @@ class RaceDetector : public Detector {
       m << eb.name() << " on rank " << b.issuer << " " << (writes(b.kind) ? "writes" : "reads") << " bytes ["
         << lo - pending.region << "," << hi - pending.region << ") of the "
         << (writes(pending.kind) ? "receive/result" : "origin") << " buffer of the pending " << ea.name()
-        << " before it completes";
+        << " before it completes" << completion_words(model, pending);
     }
     f.message = m.str();
     return f;
