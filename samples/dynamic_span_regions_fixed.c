@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=2 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Portable twin of dynamic_span_regions_warn.c: rank 1 attaches one array as
 // two adjacent regions, and rank 0 writes it with one MPI_Put per region, so

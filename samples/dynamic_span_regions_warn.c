@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=2 timeout=60
 // rmacheck-expect: rma-portability at=put,attach_lo,attach_hi ranks=0,1
+// rmacheck-lint-expect: none
 //
 // Rank 1 attaches one array to a dynamic window as two regions (its lower and
 // upper half, adjacent in memory), and rank 0 writes the whole array with one

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Pair types are predefined datatypes, and an accumulate on one is atomic on
 // the whole pair (rma-semantics.md section 4). Every rank offers its best

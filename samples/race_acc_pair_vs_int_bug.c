@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=maxloc,sum ranks=1,2
+// rmacheck-lint-expect: none
 //
 // A pair is one atomic element, and only accumulates on the SAME predefined
 // datatype are atomic together: rank 1 offers a (value, rank) pair to rank

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // The MCS-lock pattern on rank 0's tail pointer, in one MPI_Win_lock_all
 // epoch: every rank swaps itself in as the tail with

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=cas,sum ranks=1,2
+// rmacheck-lint-expect: none
 //
 // Compare_and_swap counts as MPI_REPLACE for the same-op rule, and under the
 // default accumulate_ops (same_op_no_op) concurrent atomics on one location

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=2 timeout=60
 // rmacheck-expect: rma-conflict at=rget,put ranks=0
+// rmacheck-lint-expect: none
 //
 // Buggy twin of race_rget_wait_put_fixed.c: rank 0 issues MPI_Rget on rank
 // 1's counter and then MPI_Put to the same int before waiting for the

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=2 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // MPI-3.1 Example 11.21: rank 0 reads a counter of rank 1 with MPI_Rget,
 // waits for the request, and writes the incremented value back with MPI_Put,

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // A 1-D halo exchange on a non-periodic line: the end ranks have
 // MPI_PROC_NULL as one neighbour, and post their MPI_Irecv/MPI_Isend to it

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: request-leak at=isend ranks=0,1,2
+// rmacheck-lint-expect: none
 //
 // Buggy twin of request_proc_null_fixed.c: the halo exchange completes the
 // receives and the left send, but never the send to the right neighbour.

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=2 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // MPI_Comm_group and MPI_Win_get_group may return the same group handle
 // (Open MPI does for a window over MPI_COMM_WORLD: both are references to
