@@ -20,7 +20,7 @@ namespace {
 
 const char* kUsage =
     "usage: rmacheck run [-n N] [--timeout SEC] [--out DIR] [--format text|json|sarif]\n"
-    "                    [--mpirun \"mpirun ...\"] [--keep-going] -- PROGRAM [ARGS...]\n"
+    "                    [--mpirun \"mpirun ...\"] [--keep-going] [--guard-memory] -- PROGRAM [ARGS...]\n"
     "       rmacheck analyze DIR [--format text|json|sarif] [--suppressions FILE]\n"
     "       rmacheck dump DIR\n"
     "       rmacheck lint [--format text|json|sarif] [-o FILE] [-p BUILD_DIR] FILES... [-- COMPILER FLAGS]\n"
@@ -128,6 +128,8 @@ int cmd_run(int argc, char** argv) {
       opts.mpirun = split_words(v);
     } else if (a == "--keep-going") {
       opts.keep_going = true;
+    } else if (a == "--guard-memory") {
+      opts.guard_memory = true;
     } else if (a == "--lint") {
       if (!(v = value("--lint"))) return usage_error("--lint needs a source file or a build directory");
       add_lint_source(lint_sources, v);

@@ -309,6 +309,10 @@ class Parser {
         }
         return true;
       }
+      case kRecGuard:
+        if (!get_varint(p, end, a) || a < 0 || a > end - p) return false;
+        log_.guard.assign(reinterpret_cast<const char*>(p), static_cast<size_t>(a));
+        return true;
       default:
         return false;
     }

@@ -45,6 +45,7 @@ struct RankLog {
   std::unordered_map<int64_t, TypeLayout> types;
   bool finished = false;                  // an END record: the rank left MPI_Finalize
   std::vector<std::string> instrumented;  // modules whose loads and stores were logged (rmacheck mpicc)
+  std::string guard;                      // key=value lines: loads and stores seen through guarded pages (kRecGuard)
   std::vector<LogError> errors;
 
   EventView view(const Event& e) const { return EventView(e, pool); }

@@ -45,6 +45,10 @@ enum RecordType : uint8_t {
   // Independent of how the access was seen (instrumented code, guarded pages).
   kRecLocal = 7,
   kRecInstrumented = 8,  // count, then per module: path length, path bytes (code whose loads and stores are seen)
+  // Guarded pages (--guard-memory, RMACHECK_GUARD=1): this rank's loads and stores of watched memory are
+  // seen through page protection. Length, then text: key=value lines (the fault budget, the MPI settings
+  // chosen so that MPI's own copies never meet a protected page, the Python frame reader).
+  kRecGuard = 9,
 };
 enum LocalKind : int { kLocalRead = 0, kLocalWrite = 1 };
 
