@@ -23,6 +23,7 @@ namespace {
 struct Range {
   uintptr_t start, end;
   bool system;  // MPI, mpi4py, Python or rmacheck itself: not the user's code
+  bool loader;  // ld-linux: the dynamic loader
 };
 
 // Immutable once published; replaced (and the old one leaked) when a pc falls
@@ -53,7 +54,7 @@ int scan_module(dl_phdr_info* info, size_t, void* data) {
     path = n > 0 ? std::string(exe, static_cast<size_t>(n)) : "";
   }
   if (path.empty() || path.find("linux-vdso") != std::string::npos) return 0;
-  st->ranges->push_back({lo, hi, is_system_module(path)});
+  st->ranges->push_back({lo, hi, is_system_module(path), path.find("/ld-linux") != std::string::npos});
   st->rec->varint(static_cast<int64_t>(lo));
   st->rec->varint(static_cast<int64_t>(hi));
   st->rec->varint(static_cast<int64_t>(info->dlpi_addr));
@@ -326,6 +327,11 @@ void record_callsite(RecordBuffer& rec, void* ret_addr) {
     }
   }
   rec.array(kF_pcs, &pc, 1);
+}
+
+bool pc_in_loader(uintptr_t pc) {
+  const Range* r = find_range(pc);
+  return r && r->loader;
 }
 
 bool pc_in_system_module(uintptr_t pc) {

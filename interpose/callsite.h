@@ -24,5 +24,7 @@ void record_callsite(RecordBuffer& rec, void* ret_addr);
 void record_python_frames(RecordBuffer& rec, const guard::PyFrameRef* frames, uint32_t n, bool owned);
 // Is pc inside MPI, Python, the C library or rmacheck (system_modules.h)? Unknown modules are not.
 bool pc_in_system_module(uintptr_t pc);
+// Is pc inside the dynamic loader (lazy binding saves registers on the stack)? Async-signal-safe.
+bool pc_in_loader(uintptr_t pc);
 
 }  // namespace rmacheck

@@ -177,17 +177,67 @@ WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size
 
 void forget_window(MPI_Win w) { g_wins.erase(w); }
 
+// Handles that stand for more than one live request, oldest first (see handles.h).
+std::mutex g_shared_mu;
+std::unordered_map<MPI_Request, std::vector<RequestInfo>> g_shared_requests;
+
 int64_t register_request(MPI_Request r, bool persistent, CommRef comm) {
   RequestInfo info;
   info.id = g_next_request.fetch_add(1);
   info.persistent = persistent;
   info.comm = std::move(comm);
+  RequestInfo older;
+  if (!persistent && g_requests.find(r, older) && !older.persistent) {
+    std::lock_guard<std::mutex> lock(g_shared_mu);
+    auto& list = g_shared_requests[r];
+    if (list.empty()) list.push_back(older);
+    list.push_back(info);
+  }
   g_requests.put(r, info);
   return info.id;
 }
 
 bool request_info(MPI_Request r, RequestInfo& out) { return r != MPI_REQUEST_NULL && g_requests.find(r, out); }
-void forget_request(MPI_Request r) { g_requests.erase(r); }
+bool request_info(MPI_Request r, size_t k, RequestInfo& out) {
+  if (r == MPI_REQUEST_NULL) return false;
+  {
+    std::lock_guard<std::mutex> lock(g_shared_mu);
+    auto it = g_shared_requests.find(r);
+    if (it != g_shared_requests.end() && !it->second.empty()) {
+      out = it->second[std::min(k, it->second.size() - 1)];
+      return true;
+    }
+  }
+  return g_requests.find(r, out);
+}
+void forget_request(MPI_Request r) {
+  {
+    std::lock_guard<std::mutex> lock(g_shared_mu);
+    g_shared_requests.erase(r);
+  }
+  g_requests.erase(r);
+}
+void forget_request(MPI_Request r, int64_t id) {
+  {
+    std::lock_guard<std::mutex> lock(g_shared_mu);
+    auto it = g_shared_requests.find(r);
+    if (it != g_shared_requests.end()) {
+      auto& list = it->second;
+      for (size_t i = 0; i < list.size(); ++i)
+        if (list[i].id == id) {
+          list.erase(list.begin() + static_cast<std::ptrdiff_t>(i));
+          break;
+        }
+      if (!list.empty()) {
+        g_requests.put(r, list.back());
+        if (list.size() == 1) g_shared_requests.erase(it);
+        return;
+      }
+      g_shared_requests.erase(it);
+    }
+  }
+  g_requests.erase(r);
+}
 
 int64_t datatype_id(MPI_Datatype t) {
   if (t == MPI_DATATYPE_NULL) return -1;

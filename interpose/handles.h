@@ -52,7 +52,11 @@ void forget_window(MPI_Win w);
 
 int64_t register_request(MPI_Request r, bool persistent, CommRef comm);
 bool request_info(MPI_Request r, RequestInfo& out);
+// The k-th (oldest first) live request behind handle r: Open MPI's osc pt2pt returns one shared,
+// already complete request for several Rput/Rget calls, so one handle value may stand for several.
+bool request_info(MPI_Request r, size_t k, RequestInfo& out);
 void forget_request(MPI_Request r);
+void forget_request(MPI_Request r, int64_t id);  // that one of the requests behind r
 
 // Datatype id; the first time a type is seen (or when it is committed) its flattened layout is logged.
 int64_t datatype_id(MPI_Datatype t);

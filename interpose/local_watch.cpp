@@ -94,7 +94,11 @@ void guard_sink(const guard::Record* records, size_t n) {
     t_rec.field(kF_access_count, r.count);
     if (r.widened) t_rec.field(kF_guard_widened, r.widened);
     if (r.npy) record_python_frames(t_rec, r.py, r.npy, r.py_owned);
-    t_rec.array(kF_pcs, r.pcs, r.npcs);
+    // pcs are return addresses (the reader looks up pc - 1); the faulting instruction's own
+    // address goes in as the address after its first byte.
+    uint64_t pcs[guard::kRecordFrames];
+    for (uint32_t k = 0; k < r.npcs; ++k) pcs[k] = r.pcs[k] + (k == 0 ? 1 : 0);
+    t_rec.array(kF_pcs, pcs, r.npcs);
     rt.log.append(t_rec.data(), t_rec.size());
   }
 }

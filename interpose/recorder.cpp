@@ -35,11 +35,12 @@ int translate_assert(int a) {
 }
 }  // namespace
 
-Recorder::Recorder(CallId call, void* return_address)
-    : s_(t_scratch), rec_(t_scratch.rec), seq_(runtime().next_seq.fetch_add(1, std::memory_order_relaxed)) {
+Recorder::Recorder(CallId call, void* return_address) : s_(t_scratch), rec_(t_scratch.rec), seq_(0) {
   t_in_wrapper = true;
   local_watch_enter();  // guarded pages open: MPI's copies never meet a protected page
   local_watch_flush();  // the program's accesses since this thread's last call go before this call
+  // Numbered after them: the analyzer orders a thread's events by sequence number.
+  seq_ = runtime().next_seq.fetch_add(1, std::memory_order_relaxed);
   s_.facts.clear();
   s_.facts.call = call;
   s_.watched.clear();
@@ -170,7 +171,9 @@ void Recorder::watch(int count, MPI_Request* reqs) {
   s_.ids.clear();
   for (int i = 0; i < count; ++i) {
     WatchedRequest w{reqs[i], {}, false};
-    w.known = request_info(reqs[i], w.info);
+    size_t same = 0;  // earlier slots with the same handle value: the k-th stands for the k-th request behind it
+    for (int j = 0; j < i; ++j) same += reqs[j] == reqs[i];
+    w.known = request_info(reqs[i], same, w.info);
     s_.ids.push_back(w.known ? w.info.id : 0);
     s_.watched.push_back(std::move(w));
   }
@@ -193,7 +196,7 @@ void Recorder::complete_slot(size_t slot, MPI_Status* st) {
   s_.tags.push_back(t);
   // A completed nonblocking request is gone (MPI set the handle to MPI_REQUEST_NULL);
   // a persistent one stays allocated and inactive.
-  if (!w.info.persistent) forget_request(w.handle);
+  if (!w.info.persistent) forget_request(w.handle, w.info.id);
 }
 
 void Recorder::completed_all(MPI_Status* statuses) {
@@ -224,7 +227,7 @@ void Recorder::completed_some(int outcount, const int* indices, MPI_Status* stat
 
 void Recorder::freed_watched() {
   for (auto& w : s_.watched)
-    if (w.known) forget_request(w.handle), s_.facts.done.push_back(w.info.id);
+    if (w.known) forget_request(w.handle, w.info.id), s_.facts.done.push_back(w.info.id);
 }
 
 void Recorder::new_message(MPI_Message* m) {

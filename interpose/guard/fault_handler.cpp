@@ -228,7 +228,8 @@ bool handle_fault(siginfo_t* si, ucontext_t* uc) {
     return true;
   }
   PageCounter* c = counter(page);
-  const bool program = !t.mpi_thread && !t_in_wrapper;
+  const bool program =
+      !t.mpi_thread && !t_in_wrapper && !pc_in_loader(static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]));
   if (program) {
     DecodedAccess acc[6];
     size_t n = decode_accesses(uc, acc, 6);

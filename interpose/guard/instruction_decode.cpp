@@ -96,7 +96,12 @@ size_t decode_accesses(const ucontext_t* uc, DecodedAccess* out, size_t max) {
   for (uint8_t i = 0; i < insn.operand_count && n < max; ++i) {
     const ZydisDecodedOperand& op = ops[i];
     if (op.type != ZYDIS_OPERAND_TYPE_MEMORY || op.mem.type != ZYDIS_MEMOP_TYPE_MEM) continue;  // lea, bound, vsib
-    if (op.mem.segment == ZYDIS_REGISTER_FS || op.mem.segment == ZYDIS_REGISTER_GS) continue;   // thread-local data
+    // push, pop, call, ret: the stack's own traffic (a return address stored over a dead frame's
+    // buffer), never a load or store of the program's source.
+    if (op.visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN &&
+        (op.mem.base == ZYDIS_REGISTER_RSP || op.mem.base == ZYDIS_REGISTER_ESP))
+      continue;
+    if (op.mem.segment == ZYDIS_REGISTER_FS || op.mem.segment == ZYDIS_REGISTER_GS) continue;  // thread-local data
     uint64_t base = 0, index = 0;
     if (op.mem.base == ZYDIS_REGISTER_RIP || op.mem.base == ZYDIS_REGISTER_EIP)
       base = rip + insn.length;

@@ -18,7 +18,8 @@ struct DecodedAccess {
 };
 
 void decoder_init();
-// The memory operands of the instruction at the context's pc (explicit and implicit: push, movs, ...).
+// The memory operands of the instruction at the context's pc (explicit, and implicit ones such as
+// movs's; not the stack traffic of push, pop, call and ret).
 // Returns 0 when the instruction cannot be decoded.
 size_t decode_accesses(const ucontext_t* uc, DecodedAccess* out, size_t max);
 
