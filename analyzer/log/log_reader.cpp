@@ -311,7 +311,7 @@ class Parser {
       }
       case kRecGuard:
         if (!get_varint(p, end, a) || a < 0 || a > end - p) return false;
-        log_.guard.assign(reinterpret_cast<const char*>(p), static_cast<size_t>(a));
+        log_.guard.append(reinterpret_cast<const char*>(p), static_cast<size_t>(a));  // settings, then the summary
         return true;
       default:
         return false;
