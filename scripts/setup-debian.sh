@@ -13,6 +13,8 @@ PKGS=(
   clang-format-14                       # the tree's format check (tests/style)
   libzydis-dev                          # --guard-memory: decoding the faulting instruction
   python3-dev                           # --guard-memory: reading mpi4py programs' Python frames
+  chromium                              # the HTML report's browser test (headless)
+  python3-jsonschema                    # SARIF output validated against its schema
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -15,6 +15,7 @@ struct LaunchOptions {
   std::vector<std::string> program;  // PROGRAM ARGS...
   bool keep_going = false;           // do not stop the job when one rank exits with an error
   bool guard_memory = false;         // --guard-memory: loads and stores seen through protected pages
+  std::vector<std::string> env;      // VAR=VALUE passed to every rank (-x), e.g. RMACHECK_STACK_DEPTH
 };
 
 struct LaunchResult {
