@@ -1,6 +1,6 @@
 # rmacheck-sample: ranks=2 timeout=120 guard=true
 # rmacheck-expect: none
-# rmacheck-lint-expect: none
+# rmacheck-lint-expect: target-local-conflict at=put_right
 #
 # A numpy Jacobi stencil on a 1-D domain split between the ranks: each rank
 # exposes its slab (with one ghost cell at each end) as a window, puts its
@@ -8,7 +8,8 @@
 # computes on the whole slab between epochs. The computation reads and
 # writes the window array heavily (many faults per page: the budget opens
 # the pages), all of it where no RMA is pending: guarded pages must see no
-# conflict.
+# conflict. (rmacheck lint, which cannot tell the ranks apart, reports the Put
+# into the right neighbour: a static false alarm, kept visible here.)
 import numpy as np
 from mpi4py import MPI
 
@@ -25,7 +26,7 @@ for step in range(20):
     if left >= 0:
         win.Put(u[1:2], left, target=n + 1)     # my first cell -> left's right ghost
     if right < size:
-        win.Put(u[n:n + 1], right, target=0)    # my last cell -> right's left ghost
+        win.Put(u[n:n + 1], right, target=0)    # @put_right my last cell -> right's left ghost
     win.Fence()
     new = 0.5 * (u[:-2] + u[2:])                # reads the whole slab, ghosts included
     u[1:-1] = new                               # writes the interior

@@ -409,8 +409,11 @@ bool install(std::string& settings) {
   const char* osc = std::getenv("OMPI_MCA_osc");
   settings = "fault_budget=" + std::to_string(g_budget) + "\nstep=trap-flag\ndecode=zydis\n" +
              "openmpi=btl_vader_single_copy_mechanism=" + (cma ? cma : "(default)") +
-             " osc=" + (osc ? osc : "(default)") +
-             "\npython_lines=" + (g_python ? rmacheck_py_frames_version() : "no") + "\n" + early_notes();
+             " osc=" + (osc ? osc : "(default)") + "\npython_lines=" +
+             (g_python                                  ? rmacheck_py_frames_version()
+              : dlsym(RTLD_DEFAULT, "Py_IsInitialized") ? "no"
+                                                        : "not-python") +
+             "\n" + early_notes();
   g_active.store(true, std::memory_order_release);
   return true;
 }
