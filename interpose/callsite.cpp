@@ -23,6 +23,7 @@ namespace {
 struct Range {
   uintptr_t start, end;
   bool system;  // MPI, mpi4py, Python or rmacheck itself: not the user's code
+  bool loader;  // ld-linux: the dynamic loader
 };
 
 // Immutable once published; replaced (and the old one leaked) when a pc falls
@@ -53,7 +54,7 @@ int scan_module(dl_phdr_info* info, size_t, void* data) {
     path = n > 0 ? std::string(exe, static_cast<size_t>(n)) : "";
   }
   if (path.empty() || path.find("linux-vdso") != std::string::npos) return 0;
-  st->ranges->push_back({lo, hi, is_system_module(path)});
+  st->ranges->push_back({lo, hi, is_system_module(path), path.find("/ld-linux") != std::string::npos});
   st->rec->varint(static_cast<int64_t>(lo));
   st->rec->varint(static_cast<int64_t>(hi));
   st->rec->varint(static_cast<int64_t>(info->dlpi_addr));
@@ -131,6 +132,7 @@ struct PyApi {
   void (*dec_ref)(void*) = nullptr;
   void (*inc_ref)(void*) = nullptr;
   void (*err_clear)() = nullptr;
+  int (*addr_to_line)(void*, int) = nullptr;  // PyCode_Addr2Line(code, byte offset)
   bool usable = false;
 } g_py;
 
@@ -155,6 +157,7 @@ void find_python() {
   lookup(g_py.dec_ref, "Py_DecRef");
   lookup(g_py.inc_ref, "Py_IncRef");
   lookup(g_py.err_clear, "PyErr_Clear");
+  lookup(g_py.addr_to_line, "PyCode_Addr2Line");
   g_py.usable = g_py.is_initialized && g_py.gil_ensure && g_py.gil_release && g_py.get_frame && g_py.frame_line &&
                 g_py.frame_code && g_py.frame_back && g_py.get_attr && g_py.as_utf8 && g_py.dec_ref && g_py.inc_ref &&
                 g_py.err_clear;
@@ -162,8 +165,18 @@ void find_python() {
 
 struct CodeInfo {
   int64_t file = 0, func = 0;
-  bool skip = false;  // code inside mpi4py's own Python modules
+  bool skip = false;     // code inside mpi4py's own Python modules
+  bool library = false;  // and numpy, the standard library, installed packages: not where an access is the program's
 };
+
+// Python code that is never the program's own for a load or store: what is_system_python_file says,
+// and anything installed (numpy's Python functions read arrays on the caller's behalf).
+bool is_library_python_file(const std::string& file) {
+  if (!file.empty() && file[0] == '<')  // generated code (numpy's "<__array_function__ internals>"), not a script
+    return file != "<stdin>" && file != "<string>" && file != "<console>";
+  return is_system_python_file(file) || file.rfind("/usr/lib/python3", 0) == 0 ||
+         file.find("/site-packages/") != std::string::npos || file.find("/dist-packages/") != std::string::npos;
+}
 // Keyed by code object. The cache holds a reference to each code object it
 // has seen, so an address is never reused by another code object (a few
 // hundred bytes per function that ever called MPI).
@@ -225,6 +238,7 @@ bool record_python_frame(RecordBuffer& rec) {
       if (it == g_code_cache.end()) {
         std::string file = attr_string(code, "co_filename");
         info.skip = is_system_python_file(file);
+        info.library = is_library_python_file(file);
         info.file = intern_locked(file.c_str());
         info.func = intern_locked(attr_string(code, "co_name").c_str());
         g_py.inc_ref(code);
@@ -251,7 +265,40 @@ bool record_python_frame(RecordBuffer& rec) {
   return found;
 }
 
+CodeInfo code_info(void* code) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  auto it = g_code_cache.find(code);
+  if (it != g_code_cache.end()) return it->second;
+  CodeInfo info;
+  std::string file = attr_string(code, "co_filename");
+  info.skip = is_system_python_file(file);
+  info.library = is_library_python_file(file);
+  info.file = intern_locked(file.c_str());
+  info.func = intern_locked(attr_string(code, "co_name").c_str());
+  g_py.inc_ref(code);
+  g_code_cache.emplace(code, info);
+  return info;
+}
+
 }  // namespace
+
+void record_python_frames(RecordBuffer& rec, const guard::PyFrameRef* frames, uint32_t n, bool owned) {
+  if (!g_py.usable || !g_py.addr_to_line || !g_py.is_initialized() || (g_py.is_finalizing && g_py.is_finalizing()))
+    return;
+  const int gil = g_py.gil_ensure();
+  bool found = false;
+  for (uint32_t i = 0; i < n && !found; ++i) {
+    const CodeInfo info = code_info(frames[i].code);
+    if (info.library && i + 1 < n) continue;
+    rec.field(kF_py_file, info.file);
+    rec.field(kF_py_line, g_py.addr_to_line(frames[i].code, frames[i].lasti * 2));  // 2 bytes per code unit
+    rec.field(kF_py_func, info.func);
+    found = true;
+  }
+  if (owned)
+    for (uint32_t i = 0; i < n; ++i) g_py.dec_ref(frames[i].code);
+  g_py.gil_release(gil);
+}
 
 void callsite_init() {
   std::lock_guard<std::mutex> lock(g_mu);
@@ -289,6 +336,11 @@ void record_callsite(RecordBuffer& rec, void* ret_addr) {
     }
   }
   rec.array(kF_pcs, &pc, 1);
+}
+
+bool pc_in_loader(uintptr_t pc) {
+  const Range* r = find_range(pc);
+  return r && r->loader;
 }
 
 bool pc_in_system_module(uintptr_t pc) {

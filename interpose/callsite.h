@@ -9,6 +9,7 @@
 
 #include <cstdint>
 
+#include "guard/guard.h"
 #include "record_buffer.h"
 
 namespace rmacheck {
@@ -19,7 +20,13 @@ void callsite_init();
 void record_callsite(RecordBuffer& rec, void* ret_addr);
 // Logs s once (a STRING record) and returns its id; thread safe.
 int64_t intern_string(const char* s);
+// A guarded-page access's Python frames (innermost first, read raw in the fault handler): the
+// py_file / py_line / py_func of the innermost one that is the program's (not mpi4py, numpy or the
+// standard library). Releases the code objects' references if `owned`. Takes the GIL.
+void record_python_frames(RecordBuffer& rec, const guard::PyFrameRef* frames, uint32_t n, bool owned);
 // Is pc inside MPI, Python, the C library or rmacheck (system_modules.h)? Unknown modules are not.
 bool pc_in_system_module(uintptr_t pc);
+// Is pc inside the dynamic loader (lazy binding saves registers on the stack)? Async-signal-safe.
+bool pc_in_loader(uintptr_t pc);
 
 }  // namespace rmacheck

@@ -198,6 +198,10 @@ WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size
 
 void forget_window(MPI_Win w) { g_wins.erase(w); }
 
+// Handles that stand for more than one live request, oldest first (see handles.h).
+std::mutex g_shared_mu;
+std::unordered_map<MPI_Request, std::vector<RequestInfo>> g_shared_requests;
+
 int64_t register_request(MPI_Request r, bool persistent, CommRef comm) {
   RequestInfo info;
   info.id = g_next_request.fetch_add(1);

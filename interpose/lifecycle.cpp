@@ -27,6 +27,7 @@ void record_init(CallId call, void* ret, int rc, int provided) {
 }  // namespace
 
 RMACHECK_API int MPI_Init(int* argc, char*** argv) {
+  local_watch_prepare_mpi();
   const int rc = PMPI_Init(argc, argv);
   if (rc == MPI_SUCCESS) {
     int provided = MPI_THREAD_SINGLE;
@@ -37,6 +38,8 @@ RMACHECK_API int MPI_Init(int* argc, char*** argv) {
 }
 
 RMACHECK_API int MPI_Init_thread(int* argc, char*** argv, int required, int* provided) {
+  local_watch_prepare_mpi();
+  required = local_watch_thread_level(required);
   const int rc = PMPI_Init_thread(argc, argv, required, provided);
   if (rc == MPI_SUCCESS) record_init(kCall_Init_thread, __builtin_return_address(0), rc, *provided);
   return rc;

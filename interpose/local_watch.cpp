@@ -11,6 +11,7 @@
 
 #include "access_api.h"
 #include "callsite.h"
+#include "guard/guard.h"
 #include "record_buffer.h"
 #include "runtime.h"
 
@@ -19,6 +20,7 @@ namespace rmacheck {
 namespace {
 
 const RmacheckAccessApi* g_api = nullptr;  // set once at Init; null: the program was not instrumented
+bool g_guard = false;                      // guarded pages (RMACHECK_GUARD) instead of the instrumented runtime
 std::atomic<bool> g_logging{false};
 
 struct PendingBuffer {
@@ -36,8 +38,18 @@ struct RequestBuffers {
 };
 std::unordered_map<int64_t, RequestBuffers> g_requests;
 
-void watch(const WatchFacts::Span& s) { g_api->watch(s.lo, s.hi); }
-void unwatch(const WatchFacts::Span& s) { g_api->unwatch(s.lo, s.hi); }
+void watch(const WatchFacts::Span& s) {
+  if (g_guard)
+    guard::watch(s.lo, s.hi, s.kinds);
+  else
+    g_api->watch(s.lo, s.hi);
+}
+void unwatch(const WatchFacts::Span& s) {
+  if (g_guard)
+    guard::unwatch(s.lo, s.hi, s.kinds);
+  else
+    g_api->unwatch(s.lo, s.hi);
+}
 
 thread_local RecordBuffer t_rec;
 
@@ -63,6 +75,40 @@ void sink(const RmacheckLocalRecord* records, size_t n) {
     t_rec.array(kF_pcs, r.pcs, npcs);
     rt.log.append(t_rec.data(), t_rec.size());
   }
+}
+
+// Guarded pages: the same records, with the Python line and the widening the fault handler noted.
+void guard_sink(const guard::Record* records, size_t n) {
+  if (!g_logging.load(std::memory_order_relaxed)) return;
+  Runtime& rt = runtime();
+  const int64_t thread = thread_id(), now = monotonic_ns();
+  for (size_t i = 0; i < n; ++i) {
+    const guard::Record& r = records[i];
+    t_rec.reset(kRecLocal);
+    t_rec.varint(r.kind == RMACHECK_ACCESS_WRITE ? kLocalWrite : kLocalRead);
+    t_rec.varint(thread);
+    t_rec.varint(rt.next_seq.fetch_add(1, std::memory_order_relaxed));
+    t_rec.varint(now);
+    t_rec.field(kF_addr, static_cast<int64_t>(r.lo));
+    t_rec.field(kF_size, static_cast<int64_t>(r.hi - r.lo));
+    t_rec.field(kF_access_count, r.count);
+    if (r.widened) t_rec.field(kF_guard_widened, r.widened);
+    if (r.npy) record_python_frames(t_rec, r.py, r.npy, r.py_owned);
+    // pcs are return addresses (the reader looks up pc - 1); the faulting instruction's own
+    // address goes in as the address after its first byte.
+    uint64_t pcs[guard::kRecordFrames];
+    for (uint32_t k = 0; k < r.npcs; ++k) pcs[k] = r.pcs[k] + (k == 0 ? 1 : 0);
+    t_rec.array(kF_pcs, pcs, r.npcs);
+    rt.log.append(t_rec.data(), t_rec.size());
+  }
+}
+
+void log_guard_text(const std::string& text) {
+  RecordBuffer rec;
+  rec.reset(kRecGuard);
+  rec.varint(static_cast<int64_t>(text.size()));
+  rec.raw(text.data(), text.size());
+  runtime().log.append(rec.data(), rec.size());
 }
 
 void unwatch_pending_if(bool (*covers)(const PendingBuffer&, const WatchFacts&), const WatchFacts& f) {
@@ -91,9 +137,33 @@ bool is_rma_operation(CallId c) {
 
 }  // namespace
 
-bool local_watch_active() { return g_api != nullptr; }
+bool local_watch_active() { return g_api != nullptr || g_guard; }
+
+void local_watch_prepare_mpi() { guard::prepare_mpi_settings(); }
+
+// Without single copy, Open MPI 4.1 runs created windows on osc pt2pt, which refuses
+// MPI_THREAD_MULTIPLE (mpi4py asks for it by default): MPI may provide less than required.
+int local_watch_thread_level(int required) {
+  if (!guard::requested() || required != MPI_THREAD_MULTIPLE) return required;
+  guard::note_setting("thread_level=MPI_THREAD_SERIALIZED (asked for MPI_THREAD_MULTIPLE; osc pt2pt refuses it)");
+  return MPI_THREAD_SERIALIZED;
+}
+void local_watch_enter() {
+  if (g_guard) guard::enter_mpi();
+}
+void local_watch_leave() {
+  if (g_guard) guard::leave_mpi();
+}
 
 void local_watch_init() {
+  std::string settings;
+  if (runtime().flags.guard && guard::install(settings)) {
+    // Guarded pages see every program, instrumented or not; the instrumented runtime stays idle.
+    g_guard = true;
+    log_guard_text(settings);
+    g_logging.store(true);
+    return;
+  }
   auto find = reinterpret_cast<const RmacheckAccessApi* (*)()>(dlsym(RTLD_DEFAULT, "rmacheck_access_api"));
   const RmacheckAccessApi* api = find ? find() : nullptr;
   if (!api || api->version != RMACHECK_ACCESS_API_VERSION) return;
@@ -115,10 +185,21 @@ void local_watch_init() {
 }
 
 void local_watch_flush() {
-  if (g_api) g_api->flush();
+  if (g_guard)
+    guard::flush(guard_sink);
+  else if (g_api)
+    g_api->flush();
 }
 
 void local_watch_stop() {
+  if (g_guard) {
+    guard::flush(guard_sink);
+    std::string summary;
+    guard::stop(summary);
+    log_guard_text(summary);
+    g_logging.store(false);
+    return;
+  }
   if (!g_api) return;
   g_api->flush();
   g_logging.store(false);
@@ -138,8 +219,9 @@ void WatchFacts::clear() {
   size = 0;
 }
 
-void add_span(WatchFacts& f, const void* addr, int count, MPI_Datatype type) {
-  if (!g_api || count <= 0 || type == MPI_DATATYPE_NULL || addr == MPI_BOTTOM || addr == MPI_IN_PLACE) return;
+void add_span(WatchFacts& f, const void* addr, int count, MPI_Datatype type, bool mpi_writes) {
+  if (!local_watch_active() || count <= 0 || type == MPI_DATATYPE_NULL || addr == MPI_BOTTOM || addr == MPI_IN_PLACE)
+    return;
   const auto a = reinterpret_cast<uintptr_t>(addr);
   if (a < 4096) return;
   MPI_Aint lb, extent, true_lb, true_extent;
@@ -148,12 +230,14 @@ void add_span(WatchFacts& f, const void* addr, int count, MPI_Datatype type) {
     return;
   const MPI_Aint lo = true_lb + std::min<MPI_Aint>(0, (count - 1) * extent);
   const MPI_Aint hi = true_lb + std::max<MPI_Aint>(0, (count - 1) * extent) + true_extent;
-  if (hi > lo) f.buffers.push_back({a + static_cast<uintptr_t>(lo), a + static_cast<uintptr_t>(hi)});
+  const uint8_t kinds = mpi_writes ? guard::kGuardReads | guard::kGuardWrites : guard::kGuardWrites;
+  if (hi > lo) f.buffers.push_back({a + static_cast<uintptr_t>(lo), a + static_cast<uintptr_t>(hi), kinds});
 }
 
 std::vector<int64_t> local_watch_window(MPI_Win w, const void* base, MPI_Aint size, int flavor, int members) {
   std::vector<int64_t> mapped;
-  if (!g_api) return mapped;
+  if (!local_watch_active()) return mapped;
+  constexpr uint8_t kAll = guard::kGuardReads | guard::kGuardWrites;  // a remote Get or Put: any access may conflict
   std::vector<WatchFacts::Span> spans;
   if (flavor == kWinShared) {
     // Every member's segment as mapped here: a direct load or store into a
@@ -164,10 +248,12 @@ std::vector<int64_t> local_watch_window(MPI_Win w, const void* base, MPI_Aint si
       void* b = nullptr;
       if (PMPI_Win_shared_query(w, r, &sz, &unit, &b) != MPI_SUCCESS) b = nullptr, sz = 0;
       mapped.push_back(static_cast<int64_t>(reinterpret_cast<uintptr_t>(b)));
-      if (b && sz > 0) spans.push_back({reinterpret_cast<uintptr_t>(b), reinterpret_cast<uintptr_t>(b) + size_t(sz)});
+      if (b && sz > 0)
+        spans.push_back({reinterpret_cast<uintptr_t>(b), reinterpret_cast<uintptr_t>(b) + size_t(sz), kAll});
     }
   } else if (base && size > 0) {
-    spans.push_back({reinterpret_cast<uintptr_t>(base), reinterpret_cast<uintptr_t>(base) + static_cast<size_t>(size)});
+    spans.push_back(
+        {reinterpret_cast<uintptr_t>(base), reinterpret_cast<uintptr_t>(base) + static_cast<size_t>(size), kAll});
   }
   std::lock_guard<std::mutex> lock(g_mu);
   for (const auto& s : spans) watch(s);
@@ -177,7 +263,7 @@ std::vector<int64_t> local_watch_window(MPI_Win w, const void* base, MPI_Aint si
 }
 
 void local_watch_after_call(const WatchFacts& f) {
-  if (!g_api) return;
+  if (!local_watch_active()) return;
   std::lock_guard<std::mutex> lock(g_mu);
   // Requests that completed (or were freed): their buffers are the program's again.
   for (int64_t id : f.done) {
@@ -226,7 +312,8 @@ void local_watch_after_call(const WatchFacts& f) {
       break;
     case kCall_Win_attach:
       if (f.addr && f.size > 0) {
-        const WatchFacts::Span s{f.addr, f.addr + static_cast<uintptr_t>(f.size)};
+        const WatchFacts::Span s{f.addr, f.addr + static_cast<uintptr_t>(f.size),
+                                 guard::kGuardReads | guard::kGuardWrites};
         watch(s);
         g_window_memory[f.win].push_back(s);
       }

@@ -29,11 +29,19 @@ void local_watch_init();
 void local_watch_flush();
 // At MPI_Finalize: no more records.
 void local_watch_stop();
+// Before PMPI_Init: settings the capture needs from MPI (guarded pages: no single-copy transport).
+void local_watch_prepare_mpi();
+// The thread level to ask MPI for instead of `required` (guarded pages: at most MPI_THREAD_SERIALIZED).
+int local_watch_thread_level(int required);
+// Wrapper entry and exit of the calling thread (guarded pages open inside MPI, protected outside).
+void local_watch_enter();
+void local_watch_leave();
 
 // What one wrapped call did that changes the watched memory; filled by the Recorder.
 struct WatchFacts {
   struct Span {
     uintptr_t lo, hi;
+    uint8_t kinds;  // guard::Kinds: which of the program's accesses may conflict (writes; reads too)
   };
   CallId call = kCallCount;
   MPI_Win win = MPI_WIN_NULL;
@@ -48,7 +56,8 @@ struct WatchFacts {
   void clear();
 };
 // The span of `count` elements of `type` at `addr` (empty for MPI_BOTTOM-like addresses).
-void add_span(WatchFacts& f, const void* addr, int count, MPI_Datatype type);
+// `mpi_writes`: MPI writes the buffer (a Get's origin, a result, a receive), so the program must not even read it.
+void add_span(WatchFacts& f, const void* addr, int count, MPI_Datatype type, bool mpi_writes);
 // A new window's local memory (and, for shared windows, every member's segment as mapped here).
 // Returns the members' segment bases as mapped here (shared windows only) for the log.
 std::vector<int64_t> local_watch_window(MPI_Win w, const void* base, MPI_Aint size, int flavor, int members);

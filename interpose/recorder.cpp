@@ -35,10 +35,12 @@ int translate_assert(int a) {
 }
 }  // namespace
 
-Recorder::Recorder(CallId call, void* return_address)
-    : s_(t_scratch), rec_(t_scratch.rec), seq_(runtime().next_seq.fetch_add(1, std::memory_order_relaxed)) {
+Recorder::Recorder(CallId call, void* return_address) : s_(t_scratch), rec_(t_scratch.rec), seq_(0) {
   t_in_wrapper = true;
+  local_watch_enter();  // guarded pages open: MPI's copies never meet a protected page
   local_watch_flush();  // the program's accesses since this thread's last call go before this call
+  // Numbered after them: the analyzer orders a thread's events by sequence number.
+  seq_ = runtime().next_seq.fetch_add(1, std::memory_order_relaxed);
   s_.facts.clear();
   s_.facts.call = call;
   s_.watched.clear();
@@ -50,7 +52,10 @@ Recorder::Recorder(CallId call, void* return_address)
   record_callsite(s_.rec, return_address);
 }
 
-Recorder::~Recorder() { t_in_wrapper = false; }
+Recorder::~Recorder() {
+  local_watch_leave();
+  t_in_wrapper = false;
+}
 
 void Recorder::enter() { runtime().log.append(s_.rec.data(), s_.rec.size()); }
 
@@ -115,14 +120,14 @@ void Recorder::origin(const void* a, int count, MPI_Datatype type) {
   addr(kF_origin_addr, a);
   s_.rec.field(kF_origin_count, count);
   dtype(kF_origin_type, type);
-  add_span(s_.facts, a, count, type);
+  add_span(s_.facts, a, count, type, s_.facts.call == kCall_Get || s_.facts.call == kCall_Rget);
 }
 
 void Recorder::result(const void* a, int count, MPI_Datatype type) {
   addr(kF_result_addr, a);
   s_.rec.field(kF_result_count, count);
   dtype(kF_result_type, type);
-  add_span(s_.facts, a, count, type);
+  add_span(s_.facts, a, count, type, true);
 }
 
 void Recorder::send(const void* buf, int count, MPI_Datatype type, int dest, int t, MPI_Comm c) {
@@ -130,7 +135,7 @@ void Recorder::send(const void* buf, int count, MPI_Datatype type, int dest, int
   addr(kF_buf, buf);
   s_.rec.field(kF_count, count);
   dtype(kF_type, type);
-  add_span(s_.facts, buf, count, type);
+  add_span(s_.facts, buf, count, type, false);
   s_.rec.field(kF_peer, comm_ ? comm_->world_rank_of(dest) : dest);
   tag(kF_tag, t);
 }
@@ -140,7 +145,7 @@ void Recorder::recv(void* buf, int count, MPI_Datatype type, int source, int t, 
   addr(kF_recv_buf, buf);
   s_.rec.field(kF_recv_count, count);
   dtype(kF_recv_type, type);
-  add_span(s_.facts, buf, count, type);
+  add_span(s_.facts, buf, count, type, true);
   s_.rec.field(kF_recv_peer, comm_ ? comm_->world_rank_of(source) : source);
   tag(kF_recv_tag, t);
 }

@@ -104,6 +104,11 @@ const std::vector<OptionSpec>& run_options() {
       {"--keep-going", nullptr, nullptr,
        "Do not let mpirun stop the whole job when one rank exits with an error (Open MPI's "
        "orte_abort_on_non_zero_status=0)."},
+      {"--guard-memory", nullptr, nullptr,
+       "See the program's own loads and stores of window memory and pending buffers without recompiling "
+       "(mpi4py/numpy programs, plain binaries): those pages are protected while a local access could "
+       "conflict, and each fault is recorded. Open MPI is configured so that its own copies never meet a "
+       "protected page; the report says how."},
       {"--stack-depth", nullptr, "N",
        "Record N frames (1 to 64) per MPI call, so that a call made inside your helper function shows who "
        "called the helper (only your program's frames are listed)."},

@@ -178,6 +178,11 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
   if (!opts.run_id.empty()) argv.insert(argv.end(), {"-x", "RMACHECK_RUN_ID=" + opts.run_id});
   for (const std::string& e : opts.env) argv.insert(argv.end(), {"-x", e});
   if (opts.keep_going) argv.insert(argv.end(), {"--mca", "orte_abort_on_non_zero_status", "0"});
+  // Guarded pages: Open MPI must never copy into this process's pages from another process (CMA
+  // single copy fails with EFAULT on a protected page); without it, created windows need osc pt2pt.
+  if (opts.guard_memory)
+    argv.insert(argv.end(), {"-x", "RMACHECK_GUARD=1", "--mca", "btl_vader_single_copy_mechanism", "none", "--mca",
+                             "osc", "sm,pt2pt"});
   argv.insert(argv.end(), opts.program.begin(), opts.program.end());
 
   // Open MPI refuses to run as root, and more ranks than cores, unless told.

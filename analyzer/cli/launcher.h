@@ -24,6 +24,7 @@ struct LaunchOptions {
   bool keep_going = false;           // do not stop the job when one rank exits with an error
   bool stdout_to_stderr = false;     // the report is on stdout: the job's stdout goes to stderr
   double kill_grace_s = 2;           // SIGTERM, then SIGKILL after this long
+  bool guard_memory = false;         // --guard-memory: loads and stores seen through protected pages
   std::vector<std::string> env;      // VAR=VALUE passed to every rank (-x), e.g. RMACHECK_STACK_DEPTH
 };
 

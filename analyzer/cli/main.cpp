@@ -298,6 +298,7 @@ int cmd_run(const std::vector<std::string>& args) {
           return opts.mpirun.empty() ? "--mpirun needs a command" : "";
         }
         if (name == "--keep-going") return opts.keep_going = true, "";
+        if (name == "--guard-memory") return opts.guard_memory = true, "";
         if (name == "--stack-depth") {
           // Callers of the MPI call's frame, for calls made in the user's helper functions.
           long depth = 0;

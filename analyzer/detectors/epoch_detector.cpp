@@ -323,7 +323,7 @@ class EpochDetector : public Detector {
 
   void nostore_note(const Model& model, const EpochTracker&, Analysis& out) {
     for (const RankLog& log : model.logs) {
-      if (!log.instrumented.empty()) continue;  // checked by the local-access detector
+      if (!log.instrumented.empty() || !log.guard.empty()) continue;  // checked by the local-access detector
       for (const Event& ev : log.events) {
         if (ev.call != kCall_Win_fence && ev.call != kCall_Win_post) continue;
         if (log.view(ev).get_or(kF_assert, 0) & kModeNoStore) {

@@ -4,6 +4,7 @@
 // run needs: which modules were instrumented (and which of the program's
 // were not, so their accesses went unseen), and windows in the separate
 // memory model, checked under the unified model's rules.
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <sstream>
@@ -60,7 +61,7 @@ class LocalAccessDetector : public Detector {
   // A store into this rank's own window memory since the window's last
   // synchronization breaks a Win_fence or Win_post that asserts MPI_MODE_NOSTORE.
   static void nostore(const Model& model, const RankLog& log, Analysis& out) {
-    if (log.instrumented.empty()) return;
+    if (log.instrumented.empty() && log.guard.empty()) return;
     const LocalAccessMapper map(model, log);
     std::map<int64_t, uint32_t> first_store;  // window id -> first store since its last synchronization
     for (uint32_t i = 0; i < log.events.size(); ++i) {
@@ -102,7 +103,55 @@ class LocalAccessDetector : public Detector {
     }
   }
 
+  // key=value lines of a rank's guard records (the last value of a key wins).
+  static std::map<std::string, std::string> guard_settings(const std::string& text) {
+    std::map<std::string, std::string> kv;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      const size_t eq = line.find('=');
+      if (eq != std::string::npos) kv[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    return kv;
+  }
+
+  // Guarded pages: how the accesses were seen, what MPI was set to for it, and where the fault budget
+  // left pages open (their accesses were recorded widened to the pages' watched bytes).
+  static void guard_notes(const Model& model, Analysis& out) {
+    std::map<std::string, std::set<int>> settings;
+    std::set<int> ranks;
+    long opened = 0, faults = 0;
+    std::string budget;
+    for (const RankLog& log : model.logs) {
+      if (log.guard.empty()) continue;
+      ranks.insert(log.rank);
+      auto kv = guard_settings(log.guard);
+      budget = kv["fault_budget"];
+      std::string s = "Open MPI set to " + kv["openmpi"] + " (single-copy transfers cannot enter protected pages)";
+      if (!kv["thread_level"].empty()) s += ", " + kv["thread_level"];
+      settings[s].insert(log.rank);
+      if (kv["python_lines"] == "no")
+        settings["no Python file:line for accesses (frame reader not built for this interpreter)"].insert(log.rank);
+      opened += std::atol(kv["opened_after_budget"].c_str());
+      faults += std::atol(kv["faults"].c_str());
+    }
+    if (ranks.empty()) return;
+    auto list = [](const std::set<int>& s) {
+      std::string r;
+      for (int x : s) r += (r.empty() ? "" : ",") + std::to_string(x);
+      return r;
+    };
+    out.notes.push_back("loads and stores seen through guarded pages (--guard-memory), ranks " + list(ranks) + ": " +
+                        std::to_string(faults) + " faults");
+    for (const auto& [s, rs] : settings) out.notes.push_back("guarded pages: " + s + " (ranks " + list(rs) + ")");
+    if (opened > 0)
+      out.notes.push_back("guarded pages: " + std::to_string(opened) + " times a page took " + budget +
+                          " faults of one kind between two MPI calls and was left open for the rest of that interval; "
+                          "its watched bytes were then counted as accessed (\"widened\"; RMACHECK_GUARD_FAULTS raises "
+                          "the budget)");
+  }
+
   static void notes(const Model& model, Analysis& out) {
+    guard_notes(model, out);
     std::map<std::string, std::set<int>> instrumented, missed;
     for (const RankLog& log : model.logs) {
       if (log.instrumented.empty()) continue;

@@ -230,6 +230,10 @@ class RaceDetector : public Detector {
       s.target_rank = m.process;
       s.lo = lo - m.region;
       s.hi = hi - m.region;
+      // Guarded pages: a page that took too many faults was left open; its bytes count as accessed.
+      if (const auto widened = model.view({m.issuer, m.event}).get(kF_guard_widened))
+        s.note = "range widened: the guarded page was left open after " + std::to_string(*widened) +
+                 " faults in this interval, so these bytes may not all have been touched";
       return s;
     };
     f.accesses = {side(a), side(b)};

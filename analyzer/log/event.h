@@ -46,7 +46,7 @@ struct Event {
   uint32_t entry_begin = 0, entry_count = 0;  // fields from the entry record
   uint32_t exit_begin = 0, exit_count = 0;    // fields from the exit record
   uint64_t offset = 0;                        // file offset of the entry record
-  uint64_t present = 0;                       // bit f set: field f is logged (most lookups are misses)
+  uint64_t present = 0;  // bit presence_bit(f) set: field f may be logged (most lookups are misses)
 
   const char* name() const { return call_name(call); }
 };

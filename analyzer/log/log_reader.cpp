@@ -12,7 +12,7 @@
 namespace rmacheck {
 
 const Field* EventView::find(FieldId f) const {
-  if (!(e_.present & (uint64_t{1} << f))) return nullptr;
+  if (!(e_.present & (uint64_t{1} << presence_bit(f)))) return nullptr;
   for (uint32_t i = 0; i < e_.entry_count; ++i)
     if (pool_.fields[e_.entry_begin + i].key == f) return &pool_.fields[e_.entry_begin + i];
   for (uint32_t i = 0; i < e_.exit_count; ++i)
@@ -190,7 +190,7 @@ class Parser {
       uint8_t key = *p++;
       Field f{0, 0, static_cast<uint8_t>(key & ~kArrayBit), (key & kArrayBit) != 0};
       if (f.key >= kFieldCount) return false;
-      present |= uint64_t{1} << f.key;
+      present |= uint64_t{1} << presence_bit(f.key);
       if (f.is_array) {
         int64_t n;
         if (!get_varint(p, end, n) || n < 0 || n > end - p) return false;
@@ -339,6 +339,10 @@ class Parser {
         }
         return true;
       }
+      case kRecGuard:
+        if (!get_varint(p, end, a) || a < 0 || a > end - p) return false;
+        log_.guard.append(reinterpret_cast<const char*>(p), static_cast<size_t>(a));  // settings, then the summary
+        return true;
       default:
         return false;
     }

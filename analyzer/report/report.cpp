@@ -39,7 +39,7 @@ const char* kLocalAccessNote =
 // local-access detector's notes say in which modules).
 bool local_accesses_observed(const Model& model) {
   for (const RankLog& log : model.logs)
-    if (!log.instrumented.empty()) return true;
+    if (!log.instrumented.empty() || !log.guard.empty()) return true;  // instrumented code, or guarded pages
   return false;
 }
 const char* kNoLineNote =

@@ -48,6 +48,10 @@ enum RecordType : uint8_t {
   kRecSignal = 9,         // signo, si_code, time_ns: a fatal signal arrived (written by the signal handler, once)
   kRecExitCall = 10,      // status, thread, inside a call (0/1), time_ns: _exit called (the MPI library aborting)
   kRecErrorClasses = 11,  // count, then per class: code, length, bytes (MPI_Error_string), logged at MPI_Init
+  // Guarded pages (--guard-memory, RMACHECK_GUARD=1): this rank's loads and stores of watched memory are
+  // seen through page protection. Length, then text: key=value lines (the fault budget, the MPI settings
+  // chosen so that MPI's own copies never meet a protected page, the Python frame reader).
+  kRecGuard = 12,
 };
 enum LocalKind : int { kLocalRead = 0, kLocalWrite = 1 };
 
@@ -57,7 +61,10 @@ enum FieldId : uint8_t {
 #undef RMACHECK_FIELD
   kFieldCount
 };
-static_assert(kFieldCount <= 64, "the analyzer keeps a 64-bit presence mask of fields per event");
+static_assert(kFieldCount < 128, "field keys are 7 bits (kArrayBit is the eighth)");
+// The analyzer keeps a 64-bit presence mask per event: fields 0..62 have a bit of their own, the rarely
+// used fields from 63 on share bit 63 (a lookup of one of them scans the event's fields when it is set).
+constexpr int presence_bit(int field) { return field < 63 ? field : 63; }
 // A field key with this bit set carries an array: varint count, then values.
 constexpr uint8_t kArrayBit = 0x80;
 

@@ -11,8 +11,13 @@ Header lines of a sample (C/C++ `//` or Python `#` comments):
 
     rmacheck-sample: ranks=N [timeout=SEC] [args="A B ..."] [complete=true|false] [exit=N]
                      [build=plain|instrumented]   (instrumented: built with `rmacheck mpicc`)
+                     [guard=true]   (run with --guard-memory: loads and stores seen through guarded pages)
     rmacheck-expect: none
-    rmacheck-expect: KIND [at=NAME1,NAME2,...] [ranks=R1,R2,...]     (one line per finding)
+    rmacheck-expect: KIND [at=NAME1,NAME2,...] [ranks=R1,R2,...] [guard=no]   (one line per finding)
+
+`guard=no` on an expectation: a finding that guarded pages cannot decide (docs/user-guide.md,
+"What guarded pages cannot decide"); it is not expected when the sample runs with --guard-memory
+(`guard=true`, or check_sample.py --guard-memory: the suite runs correct samples that way too).
 
 and, on the source lines a finding points at, a marker comment `@NAME`
 (`MPI_Put(...);  // @put` or `win.Put(data, 1)  # @put`), the way FileCheck
@@ -68,7 +73,7 @@ def int_list(value, what, lineno):
 
 def parse_header(path):
     """Returns (settings dict, list of expected Findings)."""
-    settings = {"ranks": None, "timeout": 60, "args": [], "complete": None, "exit": None}
+    settings = {"ranks": None, "timeout": 60, "args": [], "complete": None, "exit": None, "guard": False}
     expected, said_none, said_expect = [], False, False
     with open(path, encoding="utf-8") as f:
         text_lines = f.read().split("\n")
@@ -95,6 +100,8 @@ def parse_header(path):
                         settings["args"] = shlex.split(value)
                     elif name == "build" and value in ("plain", "instrumented"):
                         settings["build"] = value  # samples/CMakeLists.txt builds `instrumented` with rmacheck mpicc
+                    elif name == "guard" and value in ("true", "false"):
+                        settings["guard"] = value == "true"
                     elif name == "complete" and value in ("true", "false"):
                         settings["complete"] = value == "true"
                     else:
@@ -107,7 +114,7 @@ def parse_header(path):
             said_none = True
             continue
         words = rest.split()
-        kind, lines, ranks = words[0], (), None
+        kind, lines, ranks, guard = words[0], (), None, True
         if kind not in KIND_SEVERITY:
             raise SampleError(f"line {lineno}: unknown finding kind '{kind}'")
         for word in words[1:]:
@@ -120,9 +127,11 @@ def parse_header(path):
                 lines = tuple(sorted({markers[v] for v in at}))
             elif name == "ranks":
                 ranks = int_list(value, "ranks", lineno)
+            elif name == "guard" and value == "no":
+                guard = False
             else:
                 raise SampleError(f"line {lineno}: unknown field '{word}'")
-        expected.append(Finding(kind, lines, ranks))
+        expected.append((Finding(kind, lines, ranks), guard))
     if settings["ranks"] is None:
         raise SampleError("no 'rmacheck-sample: ranks=N' line")
     if not said_expect:
@@ -130,6 +139,11 @@ def parse_header(path):
     if said_none and expected:
         raise SampleError("'rmacheck-expect: none' together with expected findings")
     return settings, expected
+
+
+def expected_for(expected, guard):
+    """The expectations of one mode: with guarded pages, those marked guard=no are not expected."""
+    return [f for f, in_guard in expected if in_guard or not guard]
 
 
 def reduce_finding(finding):
@@ -188,6 +202,8 @@ def main():
     ap.add_argument("--sample-bin", required=True, help="folder of the built C/C++ samples")
     ap.add_argument("--clean", action="store_true",
                     help="a correct program of the false-alarm corpus: it must expect no finding at all")
+    ap.add_argument("--guard-memory", action="store_true",
+                    help="run with --guard-memory whatever the header says")
     ap.add_argument("sample", help="the sample's source file")
     opts = ap.parse_args()
 
@@ -206,6 +222,8 @@ def main():
         fail(f"cannot use the sample header: {e}")
     if opts.clean and expected:
         fail("a corpus program must be correct: its header must say 'rmacheck-expect: none'")
+    guard = settings["guard"] or opts.guard_memory
+    expected = expected_for(expected, guard)
 
     if ext == ".py":
         program = ["/usr/bin/python3", "-m", "mpi4py", source]
@@ -224,7 +242,7 @@ def main():
     timeout = settings["timeout"]
     logdir = tempfile.mkdtemp(prefix=f"rmacheck-{stem}-")
     cmd = [opts.rmacheck, "run", "-n", str(settings["ranks"]), "--timeout", str(timeout),
-           "--out", logdir, "--format", "json", "--"] + program + settings["args"]
+           "--out", logdir, "--format", "json"] + (["--guard-memory"] if guard else []) + ["--"] + program + settings["args"]
     print("running:", " ".join(shlex.quote(c) for c in cmd))
     status, out, err = run(cmd, timeout + 60, env)
     if status is None:
