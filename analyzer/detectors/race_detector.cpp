@@ -166,6 +166,10 @@ class RaceDetector : public Detector {
       if (!writes(a.kind) && !writes(b.kind)) continue;
       if (atomic_compatible(a, b)) continue;
       if (hb.ordered(a.complete(), issued)) continue;
+      // Issue order is wall-clock order, which happens-before need not
+      // follow: a Put buffered by a lazy lock is issued before a store that
+      // the lock order puts ahead of it. Concurrent means ordered neither way.
+      if (hb.ordered(b.complete(), entry_node(a.issuer, a.event))) continue;
       if (!reported.insert({slot.access, bi}).second) continue;
       // A race repeated in a loop: count it on the finding already made for
       // these two call sites instead of making another (the report would merge them).

@@ -54,7 +54,7 @@ struct RankLog {
   int64_t exit_thread = 0;
   bool exit_in_call = false;
   std::map<int, std::string> error_strings;  // MPI_Error_string of every error class, logged at MPI_Init
-  std::string guard;                      // key=value lines: loads and stores seen through guarded pages (kRecGuard)
+  std::string guard;                         // key=value lines: loads and stores seen through guarded pages (kRecGuard)
   std::vector<LogError> errors;
 
   EventView view(const Event& e) const { return EventView(e, pool); }

@@ -69,7 +69,14 @@ struct CollCall {
 
 struct LockEpoch {
   Node lock_exit, unlock_exit;
-  int64_t acquired;  // t_exit of the lock call: the order the run observed
+  // t_exit of the unlock call: the order the run observed. Not the lock's
+  // t_exit: a lazy lock (Open MPI's osc pt2pt, MPICH's ch3) returns before
+  // it is acquired and takes the lock inside MPI_Win_unlock, so two
+  // exclusive epochs' lock calls can return in either order. Whichever
+  // epoch held the lock first released it before the other acquired it,
+  // hence finished its unlock first (unless its unlock's return was delayed
+  // past the other's whole epoch).
+  int64_t released;
   bool exclusive;
 };
 
@@ -150,19 +157,17 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
         case kCall_Win_unlock: {
           auto it = open_locks.find({win, v.get_or(kF_target, -1)});
           if (it == open_locks.end() || !e.returned || !log.events[it->second.first].returned) break;
-          const Event& l = log.events[it->second.first];
-          locks[it->first].push_back({exit_node(r, it->second.first), exit_node(r, i), l.t_exit, it->second.second});
+          locks[it->first].push_back({exit_node(r, it->second.first), exit_node(r, i), e.t_exit, it->second.second});
           open_locks.erase(it);
           break;
         }
         case kCall_Win_unlock_all: {
           auto it = open_lock_all.find(win);
           if (it == open_lock_all.end() || !e.returned) break;
-          const Event& l = log.events[it->second];
           auto w = model_.windows.find(win);
           if (w != model_.windows.end())
             for (int t : w->second.members)
-              locks[{win, t}].push_back({exit_node(r, it->second), exit_node(r, i), l.t_exit, false});
+              locks[{win, t}].push_back({exit_node(r, it->second), exit_node(r, i), e.t_exit, false});
           open_lock_all.erase(it);
           break;
         }
@@ -304,7 +309,7 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
   // the order the run acquired them in is a happens-before order.
   for (auto& [key, epochs] : locks) {
     std::sort(epochs.begin(), epochs.end(),
-              [](const LockEpoch& a, const LockEpoch& b) { return a.acquired < b.acquired; });
+              [](const LockEpoch& a, const LockEpoch& b) { return a.released < b.released; });
     std::optional<Node> last_exclusive;
     std::vector<Node> shared_since;
     for (const LockEpoch& ep : epochs) {

@@ -174,6 +174,21 @@ TEST(HappensBefore, ExclusiveLocksAreOrderedInAcquisitionOrder) {
   EXPECT_FALSE(hb.ordered(exit_node(1, 2), exit_node(0, 1)));
 }
 
+// A lazy lock returns before it is acquired: rank 1's lock returns first,
+// but rank 0 releases first, so rank 0 held the lock first.
+TEST(HappensBefore, ExclusiveLocksAreOrderedByRelease) {
+  LogBuilder b = with_window(3);
+  b.call(1, kCall_Win_lock, 4).f(kF_win, kWin).f(kF_target, 2).f(kF_lock_type, kLockExclusive);
+  b.call(0, kCall_Win_lock, 2).f(kF_win, kWin).f(kF_target, 2).f(kF_lock_type, kLockExclusive);
+  b.call(0, kCall_Win_unlock, 3).f(kF_win, kWin).f(kF_target, 2);
+  b.call(1, kCall_Win_unlock, 5).f(kF_win, kWin).f(kF_target, 2);
+  Model m = b.build();
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
+  EXPECT_TRUE(hb.ordered(exit_node(0, 2), exit_node(1, 1)));
+  EXPECT_FALSE(hb.ordered(exit_node(1, 2), exit_node(0, 1)));
+}
+
 // ---- races ----
 
 TEST(RaceDetector, PutAndGetOfOneTargetInOneFenceEpochRace) {
