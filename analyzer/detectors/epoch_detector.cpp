@@ -29,7 +29,10 @@
 #include <limits>
 #include <set>
 
+#include "call_traits.h"
 #include "detectors/detector.h"
+#include "detectors/epoch_wording.h"
+#include "detectors/wording.h"
 #include "model/epoch_tracker.h"
 
 namespace rmacheck {
@@ -37,12 +40,6 @@ namespace rmacheck {
 namespace {
 
 constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
-
-std::string nth(int k) {
-  int m100 = k % 100, m10 = k % 10;
-  const char* suf = (m100 >= 11 && m100 <= 13) ? "th" : m10 == 1 ? "st" : m10 == 2 ? "nd" : m10 == 3 ? "rd" : "th";
-  return std::to_string(k) + suf;
-}
 
 bool same_host(const Model& m, int a, int b) {
   if (a == b) return true;
@@ -54,15 +51,6 @@ bool same_host(const Model& m, int a, int b) {
   return ha->second == hb->second;
 }
 
-Access acc(EventRef e, std::string note, int target = -1) {
-  Access a;
-  a.event = e;
-  a.access = "call";
-  a.target_rank = target;
-  a.note = std::move(note);
-  return a;
-}
-
 class EpochDetector : public Detector {
  public:
   const char* name() const override { return "epoch"; }
@@ -70,8 +58,8 @@ class EpochDetector : public Detector {
   void run(AnalysisContext& ctx, Analysis& out) override {
     const Model& model = ctx.model();
     const EpochTracker& tr = ctx.epochs();
-    for (const EpochError& e : tr.errors()) out.findings.push_back(e.finding);
-    for (const std::string& n : tr.notes()) out.notes.push_back(n);
+    for (const EpochIssue& is : tr.issues()) out.findings.push_back(epoch_issue_finding(model, tr, is));
+    for (const auto& [rank, open] : tr.open_at_death()) out.notes.push_back(open_at_death_note(rank, open));
     for (const auto& [id, wm] : model.windows) {
       fence_assertions(model, tr, wm, out);
       pscw(model, tr, wm, out);
@@ -102,42 +90,43 @@ class EpochDetector : public Detector {
         const EventRef f = fences[i];
         const int a = static_cast<int>(model.view(f).get_or(kF_assert, 0));
         const std::string fence_words = "MPI_Win_fence(" + assert_names(a) + ") on rank " + std::to_string(r) +
-                                        " (its " + nth(k) + " fence on window '" + wm.name + "')";
+                                        " (its " + ordinal(k) + " fence on window '" + wm.name + "')";
         for (int s : wm.members) {
           auto& by_index = fe[s];
           if ((a & kModeNoPrecede) && k >= 2 && by_index.count(k - 1)) {
             const Epoch* ep = by_index[k - 1];
             EventRef rma = ep->rmas.front();
-            push(out, kKind_assert_violation, wm.name,
+            push(out, wm.name,
                  fence_words + " asserts MPI_MODE_NOPRECEDE, but rank " + std::to_string(s) + " issued " +
                      describe_call(model, rma) +
                      " after its previous fence, which this fence must complete "
                      "(drop MPI_MODE_NOPRECEDE)",
-                 {acc(f, "fence asserting MPI_MODE_NOPRECEDE"),
-                  acc(rma, "RMA call pending at that fence", target_of(model, rma))},
-                 "noprecede-with-pending-rma");
+                 {call_access(f, "fence asserting MPI_MODE_NOPRECEDE"),
+                  call_access(rma, "RMA call pending at that fence", rma_target(model, rma))},
+                 kCode_noprecede_with_pending_rma);
           }
           if ((a & kModeNoPut) && by_index.count(k)) {
             for (EventRef rma : by_index[k]->rmas) {
-              if (target_of(model, rma) != r || !rma_updates_target(model, rma)) continue;
-              push(out, kKind_assert_violation, wm.name,
+              if (rma_target(model, rma) != r || !updates_target(model, rma)) continue;
+              push(out, wm.name,
                    fence_words + " asserts MPI_MODE_NOPUT, but rank " + std::to_string(s) + " updates rank " +
                        std::to_string(r) + "'s window with " + describe_call(model, rma) +
                        " in the epoch that this fence opens (drop MPI_MODE_NOPUT)",
-                   {acc(f, "fence asserting MPI_MODE_NOPUT"), acc(rma, "update in that epoch", r)}, "noput-with-put");
+                   {call_access(f, "fence asserting MPI_MODE_NOPUT"), call_access(rma, "update in that epoch", r)},
+                   kCode_noput_with_put);
               break;  // one per origin and fence
             }
           }
           if ((a & kModeNoSucceed) && s != r && by_index.count(k)) {
             EventRef rma = by_index[k]->rmas.front();
-            push(out, kKind_assert_violation, wm.name,
+            push(out, wm.name,
                  fence_words + " asserts MPI_MODE_NOSUCCEED, but rank " + std::to_string(s) + " issues " +
                      describe_call(model, rma) +
                      " after its matching fence; the assertion must be given by all "
                      "members or none (no fence epoch follows that fence)",
-                 {acc(f, "fence asserting MPI_MODE_NOSUCCEED"),
-                  acc(rma, "RMA call after the fence", target_of(model, rma))},
-                 "nosucceed-with-rma");
+                 {call_access(f, "fence asserting MPI_MODE_NOSUCCEED"),
+                  call_access(rma, "RMA call after the fence", rma_target(model, rma))},
+                 kCode_nosucceed_with_rma);
           }
         }
       }
@@ -171,41 +160,41 @@ class EpochDetector : public Detector {
         for (size_t i = 0; i < n; ++i) matched(model, wm, s_ot[i], p_to[i], o, t, out);
         for (size_t i = n; i < s_ot.size(); ++i) {
           const Epoch* s = s_ot[i];
-          std::vector<Access> a{acc(s->open, "Win_start with rank " + std::to_string(t) + " in its group")};
+          std::vector<Access> a{call_access(s->open, "Win_start with rank " + std::to_string(t) + " in its group")};
           std::string why = "rank " + std::to_string(t) + " never calls a matching MPI_Win_post with rank " +
                             std::to_string(o) + " in its group";
           for (const Epoch* p : posts[t]) {
             if (holds(p, o) || !overlaps(s, p)) continue;
             why = "the concurrent MPI_Win_post of rank " + std::to_string(t) + " exposes its window only to " +
                   (p->group.empty() ? std::string("nobody") : rank_list(p->group));
-            a.push_back(acc(p->open, "Win_post without rank " + std::to_string(o)));
+            a.push_back(call_access(p->open, "Win_post without rank " + std::to_string(o)));
             break;
           }
-          push(out, kKind_epoch_mismatch, wm.name,
+          push(out, wm.name,
                "MPI_Win_start on rank " + std::to_string(o) + " has rank " + std::to_string(t) +
                    " in its group on window '" + wm.name + "', but " + why +
                    ": start and post groups must match (rank " + std::to_string(o) +
                    " waits for a post that never comes)",
-               a, "start-post-group-mismatch");
+               a, kCode_start_post_group_mismatch);
         }
         for (size_t i = n; i < p_to.size(); ++i) {
           const Epoch* p = p_to[i];
-          std::vector<Access> a{acc(p->open, "Win_post with rank " + std::to_string(o) + " in its group")};
+          std::vector<Access> a{call_access(p->open, "Win_post with rank " + std::to_string(o) + " in its group")};
           std::string why = "rank " + std::to_string(o) + " never calls a matching MPI_Win_start with rank " +
                             std::to_string(t) + " in its group";
           for (const Epoch* s : starts[o]) {
             if (holds(s, t) || !overlaps(s, p)) continue;
             why = "the concurrent MPI_Win_start of rank " + std::to_string(o) + " accesses only " +
                   (s->group.empty() ? std::string("nobody") : rank_list(s->group));
-            a.push_back(acc(s->open, "Win_start without rank " + std::to_string(t)));
+            a.push_back(call_access(s->open, "Win_start without rank " + std::to_string(t)));
             break;
           }
-          push(out, kKind_epoch_mismatch, wm.name,
+          push(out, wm.name,
                "MPI_Win_post on rank " + std::to_string(t) + " has rank " + std::to_string(o) +
                    " in its group on window '" + wm.name + "', but " + why +
                    ": start and post groups must match (MPI_Win_wait on rank " + std::to_string(t) +
                    " waits for a Win_complete that never comes)",
-               a, "start-post-group-mismatch");
+               a, kCode_start_post_group_mismatch);
         }
       }
     }
@@ -214,13 +203,14 @@ class EpochDetector : public Detector {
   void matched(const Model& model, const WindowModel& wm, const Epoch* s, const Epoch* p, int o, int t, Analysis& out) {
     if (p->assert_bits & kModeNoPut) {
       for (EventRef rma : s->rmas) {
-        if (target_of(model, rma) != t || !rma_updates_target(model, rma)) continue;
-        push(out, kKind_assert_violation, wm.name,
+        if (rma_target(model, rma) != t || !updates_target(model, rma)) continue;
+        push(out, wm.name,
              "MPI_Win_post(MPI_MODE_NOPUT) on rank " + std::to_string(t) + " promises that its window '" + wm.name +
                  "' is not updated by put or accumulate until MPI_Win_wait, but rank " + std::to_string(o) +
                  " issues " + describe_call(model, rma) + " in the matching access epoch (drop MPI_MODE_NOPUT)",
-             {acc(p->open, "post asserting MPI_MODE_NOPUT"), acc(rma, "update in the exposure epoch", t)},
-             "noput-with-put");
+             {call_access(p->open, "post asserting MPI_MODE_NOPUT"),
+              call_access(rma, "update in the exposure epoch", t)},
+             kCode_noput_with_put);
         break;
       }
     }
@@ -228,22 +218,22 @@ class EpochDetector : public Detector {
     const Event& se = model.event(s->open);
     const Event& pe = model.event(p->open);
     if ((s->assert_bits & kModeNoCheck) && pe.t_enter > se.t_exit) {
-      push(out, kKind_assert_violation, wm.name,
+      push(out, wm.name,
            "MPI_Win_start(MPI_MODE_NOCHECK) on rank " + std::to_string(o) +
                " promises that the matching MPI_Win_post of rank " + std::to_string(t) +
                " has already completed, but that post was called after the start returned (window '" + wm.name +
                "'; synchronize before the start, or drop MPI_MODE_NOCHECK)",
-           {acc(s->open, "start asserting MPI_MODE_NOCHECK"), acc(p->open, "post called later")},
-           "nocheck-start-before-post");
+           {call_access(s->open, "start asserting MPI_MODE_NOCHECK"), call_access(p->open, "post called later")},
+           kCode_nocheck_start_before_post);
     }
     if ((p->assert_bits & kModeNoCheck) && se.t_exit < pe.t_enter) {
-      push(out, kKind_assert_violation, wm.name,
+      push(out, wm.name,
            "MPI_Win_post(MPI_MODE_NOCHECK) on rank " + std::to_string(t) +
                " promises that the matching MPI_Win_start of rank " + std::to_string(o) +
                " has not yet been called, but that start had already returned (window '" + wm.name +
                "'; drop MPI_MODE_NOCHECK)",
-           {acc(p->open, "post asserting MPI_MODE_NOCHECK"), acc(s->open, "start called earlier")},
-           "nocheck-post-after-start");
+           {call_access(p->open, "post asserting MPI_MODE_NOCHECK"), call_access(s->open, "start called earlier")},
+           kCode_nocheck_post_after_start);
     }
   }
 
@@ -271,12 +261,13 @@ class EpochDetector : public Detector {
         if (!same_host(model, l->rank, t)) continue;
         auto [llo, lhi] = held(model, *l);
         if (std::max(llo, plo) >= std::min(lhi, phi)) continue;
-        push(out, kKind_epoch_mismatch, wm.name,
+        push(out, wm.name,
              "rank " + std::to_string(l->rank) + " holds " + describe_call(model, l->open) + " on window '" + wm.name +
                  "' while rank " + std::to_string(t) +
                  " has that window exposed by MPI_Win_post (until its MPI_Win_wait): "
                  "a window may not be locked and exposed at the same time",
-             {acc(l->open, "lock held here"), acc(p->open, "exposure epoch open here")}, "lock-while-exposed");
+             {call_access(l->open, "lock held here"), call_access(p->open, "exposure epoch open here")},
+             kCode_lock_while_exposed);
       }
     }
   }
@@ -307,7 +298,7 @@ class EpochDetector : public Detector {
         int64_t mlo = model.event(m->open).t_enter;  // requesting counts
         int64_t mhi = m->close ? model.event(*m->close).t_enter : kForever;
         if (std::max(llo, mlo) >= std::min(lhi, mhi)) continue;
-        push(out, kKind_assert_violation, wm.name,
+        push(out, wm.name,
              "rank " + std::to_string(l->rank) + " locked rank " + std::to_string(t) + "'s window '" + wm.name +
                  "' with MPI_MODE_NOCHECK (" + describe_call(model, l->open) +
                  "), promising that no other process holds "
@@ -315,8 +306,9 @@ class EpochDetector : public Detector {
                  std::to_string(m->rank) + " requested " + describe_call(model, m->open) +
                  (m->lock_type == kLockExclusive ? " (exclusive)" : " (shared)") +
                  " while it was held (drop MPI_MODE_NOCHECK)",
-             {acc(l->open, "lock asserting MPI_MODE_NOCHECK"), acc(m->open, "conflicting lock at the same time")},
-             "nocheck-lock-contended");
+             {call_access(l->open, "lock asserting MPI_MODE_NOCHECK"),
+              call_access(m->open, "conflicting lock at the same time")},
+             kCode_nocheck_lock_contended);
       }
     }
   }
@@ -324,7 +316,8 @@ class EpochDetector : public Detector {
   void nostore_note(const Model& model, const EpochTracker&, Analysis& out) {
     for (const RankLog& log : model.logs) {
       for (const Event& ev : log.events) {
-        if (ev.call != kCall_Win_fence && ev.call != kCall_Win_post) continue;
+        const CallRole role = call_traits(ev.call).role;
+        if (role != CallRole::kFence && role != CallRole::kPost) continue;
         if (log.view(ev).get_or(kF_assert, 0) & kModeNoStore) {
           out.notes.push_back(
               "MPI_MODE_NOSTORE assertions were not checked: local stores to window memory are not logged");
@@ -334,19 +327,15 @@ class EpochDetector : public Detector {
     }
   }
 
-  static int target_of(const Model& model, EventRef e) {
-    int64_t t = model.view(e).get_or(kF_target, -1);
-    return t >= 0 ? static_cast<int>(t) : -1;
+  static bool updates_target(const Model& model, EventRef rma) {
+    return call_traits(model.event(rma).call).updates_target(model.view(rma).get_or(kF_op, -1));
   }
 
-  static void push(Analysis& out, FindingKind kind, const std::string& win, std::string msg, std::vector<Access> a,
-                   const std::string& code) {
-    Finding f;
-    f.kind = kind;
+  static void push(Analysis& out, const std::string& win, std::string msg, std::vector<Access> a, FindingCode code) {
+    Finding f = coded_finding(code);
     f.message = std::move(msg);
     f.window = win;
     f.accesses = std::move(a);
-    f.details = {{"code", code}};
     out.findings.push_back(std::move(f));
   }
 };

@@ -28,6 +28,23 @@ struct KindInfo {
 };
 const KindInfo& kind_info(FindingKind k);
 
+// The rule a finding reports, finer than its kind (finding_codes.def): the
+// report's details.code, what suppressions match. Not every finding has one.
+enum FindingCode : int {
+#define RMACHECK_CODE(id, code, kind, meaning) kCode_##id,
+#include "detectors/finding_codes.def"
+#undef RMACHECK_CODE
+  kCodeCount,
+  kNoCode = kCodeCount
+};
+
+struct CodeInfo {
+  const char* code;
+  FindingKind kind;
+  const char* meaning;
+};
+const CodeInfo& code_info(FindingCode c);
+
 // One side of a finding: an MPI call on some rank, and what it did.
 struct Access {
   EventRef event;
@@ -39,6 +56,7 @@ struct Access {
 
 struct Finding {
   FindingKind kind = kKindCount;
+  FindingCode code = kNoCode;
   std::string message;
   std::string window;  // window name, "" if not about a window
   std::vector<Access> accesses;
@@ -47,6 +65,9 @@ struct Finding {
   int count = 1;           // occurrences merged into this finding
   std::vector<int> ranks;  // ranks involved (filled in when merging)
 };
+
+// A finding reporting `code`, of the code's kind.
+Finding coded_finding(FindingCode code);
 
 // Everything the detectors say: findings, and notes about what could not be
 // checked (e.g. leak checks skipped because a rank never reached Finalize).

@@ -10,15 +10,6 @@ namespace rmacheck {
 
 using nlohmann::json;
 
-const KindInfo& kind_info(FindingKind k) {
-  static const KindInfo kinds[] = {
-#define RMACHECK_KIND(id, name, sev, meaning) {name, sev, meaning},
-#include "detectors/finding_kinds.def"
-#undef RMACHECK_KIND
-  };
-  return kinds[k];
-}
-
 namespace {
 
 json frame_json(const Frame& f) { return {{"file", f.file}, {"line", f.line}, {"function", f.function}}; }
@@ -126,7 +117,9 @@ json build_report(const Model& model, const Analysis& analysis) {
       j["location"] = loc.file.empty() ? json(nullptr) : frame_json(loc);
       involved.insert(f.where->rank);
     }
-    if (!f.details.empty()) j["details"] = f.details;
+    json details = f.details;
+    if (f.code != kNoCode) details["code"] = code_info(f.code).code;
+    if (!details.empty()) j["details"] = details;
     j["count"] = f.count;
     std::string key = merge_key(j);
     auto it = by_key.find(key);
