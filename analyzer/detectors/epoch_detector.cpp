@@ -91,42 +91,37 @@ class EpochDetector : public Detector {
         const int a = static_cast<int>(model.view(f).get_or(kF_assert, 0));
         const std::string fence_words = "MPI_Win_fence(" + assert_names(a) + ") on rank " + std::to_string(r) +
                                         " (its " + ordinal(k) + " fence on window '" + wm.name + "')";
+        // "<fence> asserts <mode>, but rank <s> <before><the RMA call><after>".
+        auto broken = [&](const char* mode, int s, EventRef rma, const std::string& before, const char* after,
+                          const char* rma_note, int target, FindingCode code) {
+          push(out, wm.name,
+               fence_words + " asserts " + mode + ", but rank " + std::to_string(s) + " " + before +
+                   describe_call(model, rma) + after,
+               {call_access(f, std::string("fence asserting ") + mode), call_access(rma, rma_note, target)}, code);
+        };
         for (int s : wm.members) {
           auto& by_index = fe[s];
           if ((a & kModeNoPrecede) && k >= 2 && by_index.count(k - 1)) {
-            const Epoch* ep = by_index[k - 1];
-            EventRef rma = ep->rmas.front();
-            push(out, wm.name,
-                 fence_words + " asserts MPI_MODE_NOPRECEDE, but rank " + std::to_string(s) + " issued " +
-                     describe_call(model, rma) +
-                     " after its previous fence, which this fence must complete "
-                     "(drop MPI_MODE_NOPRECEDE)",
-                 {call_access(f, "fence asserting MPI_MODE_NOPRECEDE"),
-                  call_access(rma, "RMA call pending at that fence", rma_target(model, rma))},
-                 kCode_noprecede_with_pending_rma);
+            const EventRef rma = by_index[k - 1]->rmas.front();
+            broken("MPI_MODE_NOPRECEDE", s, rma, "issued ",
+                   " after its previous fence, which this fence must complete (drop MPI_MODE_NOPRECEDE)",
+                   "RMA call pending at that fence", rma_target(model, rma), kCode_noprecede_with_pending_rma);
           }
           if ((a & kModeNoPut) && by_index.count(k)) {
             for (EventRef rma : by_index[k]->rmas) {
               if (rma_target(model, rma) != r || !updates_target(model, rma)) continue;
-              push(out, wm.name,
-                   fence_words + " asserts MPI_MODE_NOPUT, but rank " + std::to_string(s) + " updates rank " +
-                       std::to_string(r) + "'s window with " + describe_call(model, rma) +
-                       " in the epoch that this fence opens (drop MPI_MODE_NOPUT)",
-                   {call_access(f, "fence asserting MPI_MODE_NOPUT"), call_access(rma, "update in that epoch", r)},
-                   kCode_noput_with_put);
+              broken("MPI_MODE_NOPUT", s, rma, "updates rank " + std::to_string(r) + "'s window with ",
+                     " in the epoch that this fence opens (drop MPI_MODE_NOPUT)", "update in that epoch", r,
+                     kCode_noput_with_put);
               break;  // one per origin and fence
             }
           }
           if ((a & kModeNoSucceed) && s != r && by_index.count(k)) {
-            EventRef rma = by_index[k]->rmas.front();
-            push(out, wm.name,
-                 fence_words + " asserts MPI_MODE_NOSUCCEED, but rank " + std::to_string(s) + " issues " +
-                     describe_call(model, rma) +
-                     " after its matching fence; the assertion must be given by all "
-                     "members or none (no fence epoch follows that fence)",
-                 {call_access(f, "fence asserting MPI_MODE_NOSUCCEED"),
-                  call_access(rma, "RMA call after the fence", rma_target(model, rma))},
-                 kCode_nosucceed_with_rma);
+            const EventRef rma = by_index[k]->rmas.front();
+            broken("MPI_MODE_NOSUCCEED", s, rma, "issues ",
+                   " after its matching fence; the assertion must be given by all members or none (no fence epoch "
+                   "follows that fence)",
+                   "RMA call after the fence", rma_target(model, rma), kCode_nosucceed_with_rma);
           }
         }
       }
@@ -158,46 +153,44 @@ class EpochDetector : public Detector {
           if (holds(e, o)) p_to.push_back(e);
         const size_t n = std::min(s_ot.size(), p_to.size());
         for (size_t i = 0; i < n; ++i) matched(model, wm, s_ot[i], p_to[i], o, t, out);
-        for (size_t i = n; i < s_ot.size(); ++i) {
-          const Epoch* s = s_ot[i];
-          std::vector<Access> a{call_access(s->open, "Win_start with rank " + std::to_string(t) + " in its group")};
-          std::string why = "rank " + std::to_string(t) + " never calls a matching MPI_Win_post with rank " +
-                            std::to_string(o) + " in its group";
-          for (const Epoch* p : posts[t]) {
-            if (holds(p, o) || !overlaps(s, p)) continue;
-            why = "the concurrent MPI_Win_post of rank " + std::to_string(t) + " exposes its window only to " +
-                  (p->group.empty() ? std::string("nobody") : rank_list(p->group));
-            a.push_back(call_access(p->open, "Win_post without rank " + std::to_string(o)));
-            break;
-          }
-          push(out, wm.name,
-               "MPI_Win_start on rank " + std::to_string(o) + " has rank " + std::to_string(t) +
-                   " in its group on window '" + wm.name + "', but " + why +
-                   ": start and post groups must match (rank " + std::to_string(o) +
-                   " waits for a post that never comes)",
-               a, kCode_start_post_group_mismatch);
-        }
-        for (size_t i = n; i < p_to.size(); ++i) {
-          const Epoch* p = p_to[i];
-          std::vector<Access> a{call_access(p->open, "Win_post with rank " + std::to_string(o) + " in its group")};
-          std::string why = "rank " + std::to_string(o) + " never calls a matching MPI_Win_start with rank " +
-                            std::to_string(t) + " in its group";
-          for (const Epoch* s : starts[o]) {
-            if (holds(s, t) || !overlaps(s, p)) continue;
-            why = "the concurrent MPI_Win_start of rank " + std::to_string(o) + " accesses only " +
-                  (s->group.empty() ? std::string("nobody") : rank_list(s->group));
-            a.push_back(call_access(s->open, "Win_start without rank " + std::to_string(t)));
-            break;
-          }
-          push(out, wm.name,
-               "MPI_Win_post on rank " + std::to_string(t) + " has rank " + std::to_string(o) +
-                   " in its group on window '" + wm.name + "', but " + why +
-                   ": start and post groups must match (MPI_Win_wait on rank " + std::to_string(t) +
-                   " waits for a Win_complete that never comes)",
-               a, kCode_start_post_group_mismatch);
-        }
+        for (size_t i = n; i < s_ot.size(); ++i) unmatched(wm, kStartSide, s_ot[i], o, t, posts[t], overlaps, out);
+        for (size_t i = n; i < p_to.size(); ++i) unmatched(wm, kPostSide, p_to[i], t, o, starts[o], overlaps, out);
       }
     }
+  }
+
+  // The words for one side of PSCW: a start (whose partner is a post) or a post.
+  struct PscwSide {
+    const char* call;          // "Win_start"
+    const char* partner;       // "Win_post"
+    const char* partner_sees;  // what the partner's group does: "exposes its window only to"
+    bool origin;               // the start side (it waits in Win_start; a target waits in Win_wait)
+  };
+  static constexpr PscwSide kStartSide{"Win_start", "Win_post", "exposes its window only to", true};
+  static constexpr PscwSide kPostSide{"Win_post", "Win_start", "accesses only", false};
+
+  // A start or post `e` of rank `me` naming `peer`, which no call of `peer` matches.
+  template <class Overlaps>
+  void unmatched(const WindowModel& wm, const PscwSide& side, const Epoch* e, int me, int peer,
+                 const std::vector<const Epoch*>& partners, Overlaps overlaps, Analysis& out) {
+    const std::string me_s = std::to_string(me), peer_s = std::to_string(peer);
+    std::vector<Access> a{call_access(e->open, std::string(side.call) + " with rank " + peer_s + " in its group")};
+    std::string why =
+        "rank " + peer_s + " never calls a matching MPI_" + side.partner + " with rank " + me_s + " in its group";
+    for (const Epoch* x : partners) {
+      if (std::find(x->group.begin(), x->group.end(), me) != x->group.end() || !overlaps(e, x)) continue;
+      why = "the concurrent MPI_" + std::string(side.partner) + " of rank " + peer_s + " " + side.partner_sees + " " +
+            (x->group.empty() ? std::string("nobody") : rank_list(x->group));
+      a.push_back(call_access(x->open, std::string(side.partner) + " without rank " + me_s));
+      break;
+    }
+    const std::string waits = side.origin
+                                  ? "rank " + me_s + " waits for a post that never comes"
+                                  : "MPI_Win_wait on rank " + me_s + " waits for a Win_complete that never comes";
+    push(out, wm.name,
+         "MPI_" + std::string(side.call) + " on rank " + me_s + " has rank " + peer_s + " in its group on window '" +
+             wm.name + "', but " + why + ": start and post groups must match (" + waits + ")",
+         a, kCode_start_post_group_mismatch);
   }
 
   void matched(const Model& model, const WindowModel& wm, const Epoch* s, const Epoch* p, int o, int t, Analysis& out) {

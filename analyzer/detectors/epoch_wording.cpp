@@ -1,5 +1,7 @@
 #include "detectors/epoch_wording.h"
 
+#include <optional>
+
 #include "call_traits.h"
 #include "detectors/wording.h"
 
@@ -115,6 +117,13 @@ class Wording {
   }
 
   std::string message() const {
+    for (auto group : {&Wording::outside_epoch, &Wording::mixed_epochs, &Wording::closing, &Wording::unclosed})
+      if (std::optional<std::string> m = (this->*group)()) return *m;
+    return "?";
+  }
+
+  // An RMA call that no epoch covers.
+  std::optional<std::string> outside_epoch() const {
     switch (is_.kind) {
       case K::kRmaWithoutEpoch:
         return outside() +
@@ -138,6 +147,14 @@ class Wording {
       case K::kTargetNotLocked:
         return outside() + "it holds a lock on " + rank_list(is_.ranks) + " but not on rank " + t() + " (lock rank " +
                t() + " too, or use MPI_Win_lock_all)" + outcome(0);
+      default:
+        return std::nullopt;
+    }
+  }
+
+  // An epoch opened inside another, or a fence inside another kind of epoch.
+  std::optional<std::string> mixed_epochs() const {
+    switch (is_.kind) {
       case K::kNestedLock:
         return nested("while this rank already holds a lock on rank " + t() + " (opened by " + call(0) +
                       " and not yet unlocked): locks on one target do not nest");
@@ -171,6 +188,14 @@ class Wording {
                "do not mix fences with other synchronization)";
       case K::kFenceInEpoch:
         return fence_inside();
+      default:
+        return std::nullopt;
+    }
+  }
+
+  // A closing or flushing call without the epoch it needs.
+  std::optional<std::string> closing() const {
+    switch (is_.kind) {
       case K::kUnlockInLockAll:
         return unlock_head() +
                "the passive-target epoch was opened by MPI_Win_lock_all and must be closed by MPI_Win_unlock_all" +
@@ -215,13 +240,22 @@ class Wording {
                (is_.events.size() > 1 ? "the exposure epoch was already ended by an earlier " + name(1)
                                       : std::string("no MPI_Win_post opened an exposure epoch")) +
                outcome(0);
+      default:
+        return std::nullopt;
+    }
+  }
+
+  // An epoch left open.
+  std::optional<std::string> unclosed() const {
+    switch (is_.kind) {
       case K::kUnclosedEpoch:
         return me() + ": " + unclosed_what() + " is still open at " + name(1) + " (missing " + fix() + " before it)";
       case K::kUnclosedWhenStopped:
         return me() + ": " + unclosed_what() + " was still open when the run was stopped (rank " +
                std::to_string(is_.rank) + " was last in " + name(1) + "; missing " + fix() + ")";
+      default:
+        return std::nullopt;
     }
-    return "?";
   }
 
   std::vector<Access> sides() const {

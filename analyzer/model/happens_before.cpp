@@ -340,32 +340,54 @@ HappensBefore::Clock HappensBefore::clock(Node b) const {
 
 bool HappensBefore::ordered(Node a, Node b) const { return ordered(a, clock(b)); }
 
+// What the propagation needs to know before it starts.
+struct HappensBefore::Destinations {
+  std::vector<int64_t> nodes;                                     // per rank: how many nodes it has
+  std::vector<std::vector<std::pair<int64_t, size_t>>> incoming;  // per rank: (destination node, sync), sorted
+  std::vector<size_t> dests_left;                                 // per sync: destinations not yet reached
+};
+
 void HappensBefore::compute() {
   changes_.assign(static_cast<size_t>(n_), {});
   clocks_.clear();
+  Destinations d = destinations();
+  propagate(d);
+}
+
+// Incoming syncs per destination node, sorted; sources past a log's end never come.
+HappensBefore::Destinations HappensBefore::destinations() {
   const size_t n = static_cast<size_t>(n_);
-  std::vector<int64_t> nodes(n, 0);  // nodes per rank
+  Destinations d;
+  d.nodes.assign(n, 0);
   for (const RankLog& log : model_.logs)
     if (log.rank >= 0 && log.rank < n_)
-      nodes[static_cast<size_t>(log.rank)] = kNodesPerEvent * static_cast<int64_t>(log.events.size());
-  // Incoming syncs per destination node, sorted; sources past a log's end never come.
-  std::vector<std::vector<std::pair<int64_t, size_t>>> incoming(n);
-  std::vector<size_t> dests_left(syncs_.size(), 0);
+      d.nodes[static_cast<size_t>(log.rank)] = kNodesPerEvent * static_cast<int64_t>(log.events.size());
+  d.incoming.resize(n);
+  d.dests_left.assign(syncs_.size(), 0);
   for (size_t s = 0; s < syncs_.size(); ++s) {
     auto& src = syncs_[s].sources;
     src.erase(std::remove_if(src.begin(), src.end(),
                              [&](const Node& x) {
-                               return x.rank < 0 || x.rank >= n_ || x.index >= nodes[static_cast<size_t>(x.rank)];
+                               return x.rank < 0 || x.rank >= n_ || x.index >= d.nodes[static_cast<size_t>(x.rank)];
                              }),
               src.end());
-    for (const Node& d : syncs_[s].dests)
-      if (d.rank >= 0 && d.rank < n_ && d.index < nodes[static_cast<size_t>(d.rank)]) {
-        incoming[static_cast<size_t>(d.rank)].push_back({d.index, s});
-        ++dests_left[s];
+    for (const Node& dst : syncs_[s].dests)
+      if (dst.rank >= 0 && dst.rank < n_ && dst.index < d.nodes[static_cast<size_t>(dst.rank)]) {
+        d.incoming[static_cast<size_t>(dst.rank)].push_back({dst.index, s});
+        ++d.dests_left[s];
       }
   }
-  for (auto& in : incoming) std::sort(in.begin(), in.end());
+  for (auto& in : d.incoming) std::sort(in.begin(), in.end());
+  return d;
+}
 
+// Walks every rank's nodes in order; a node that receives syncs waits until
+// all their sources were walked, then stores the join of their clocks.
+void HappensBefore::propagate(Destinations& d) {
+  const size_t n = static_cast<size_t>(n_);
+  const std::vector<int64_t>& nodes = d.nodes;
+  auto& incoming = d.incoming;
+  auto& dests_left = d.dests_left;
   std::vector<int64_t> pos(n, 0);
   std::vector<size_t> in_pos(n, 0);
   std::vector<std::vector<int64_t>> cur(n, std::vector<int64_t>(n, -1));

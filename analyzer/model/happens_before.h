@@ -81,6 +81,9 @@ class HappensBefore {
   void message_edges(Gathered& g);
   void pscw_edges(const Gathered& g);
   void lock_edges(Gathered& g);
+  struct Destinations;
+  Destinations destinations();
+  void propagate(Destinations& d);
 
   const Model& model_;
   int n_ = 0;

@@ -84,8 +84,11 @@ void RankRequests::issue(RequestIssueKind k, int64_t id, EventRef at, std::optio
   issues.push_back({k, id, at, related});
 }
 
-// Start/Startall: inactive persistent requests become active.
-void RankRequests::on_start(const CallOutcome& c) {
+// Calls live(id, record) for each request the call names that is known and
+// not freed (a use of a freed one is an issue); returns whether the call names
+// MPI_REQUEST_NULL (or a handle the interposer did not know).
+template <class Live>
+bool RankRequests::for_each_named(const CallOutcome& c, Live live) {
   bool null_handle = false;
   for (int64_t id : request_ids(c.view)) {
     if (id == 0) {
@@ -99,27 +102,29 @@ void RankRequests::on_start(const CallOutcome& c) {
       issue(RequestIssueKind::kUseAfterFree, id, c.at, r->freed);
       continue;
     }
-    if (r->is_active()) {
-      issue(RequestIssueKind::kStartActive, id, c.at, r->active.back().start);
-      r->lost = true;  // the library may hand back a new handle for the new operation
-      continue;
-    }
-    if (!r->persistent() || c.failed)
-      continue;  // a completed nonblocking request is gone; a failed start starts nothing
-    r->starts.push_back(c.at);
-    r->active.push_back({c.at, std::nullopt});
+    live(id, *r);
   }
+  return null_handle;
+}
+
+// Start/Startall: inactive persistent requests become active.
+void RankRequests::on_start(const CallOutcome& c) {
+  const bool null_handle = for_each_named(c, [&](int64_t id, RequestRecord& r) {
+    if (r.is_active()) {
+      issue(RequestIssueKind::kStartActive, id, c.at, r.active.back().start);
+      r.lost = true;  // the library may hand back a new handle for the new operation
+      return;
+    }
+    if (!r.persistent() || c.failed) return;  // a completed nonblocking request is gone; a failed start starts nothing
+    r.starts.push_back(c.at);
+    r.active.push_back({c.at, std::nullopt});
+  });
   if (null_handle && (c.failed || c.died_inside)) issue(RequestIssueKind::kNullHandle, 0, c.at, std::nullopt);
 }
 
 // Wait*/Test*: the requests listed in kF_done completed.
 void RankRequests::on_completion(const CallOutcome& c) {
-  for (int64_t id : request_ids(c.view)) {
-    RequestRecord* r = id ? lookup(id) : nullptr;
-    if (!r) continue;
-    r->lost = false;
-    if (r->freed) issue(RequestIssueKind::kUseAfterFree, id, c.at, r->freed);
-  }
+  for_each_named(c, [](int64_t, RequestRecord&) {});
   for (int64_t id : c.view.array(kF_done)) {
     RequestRecord* r = id ? lookup(id) : nullptr;
     if (!r || r->freed) continue;
@@ -133,33 +138,16 @@ void RankRequests::on_completion(const CallOutcome& c) {
 }
 
 void RankRequests::on_free(const CallOutcome& c) {
-  bool null_handle = false;
-  for (int64_t id : request_ids(c.view)) {
-    if (id == 0) {
-      null_handle = true;
-      continue;
-    }
-    RequestRecord* r = lookup(id);
-    if (!r) continue;
-    r->lost = false;
-    if (r->freed) {
-      issue(RequestIssueKind::kUseAfterFree, id, c.at, r->freed);
-      continue;
-    }
-    if (c.failed) continue;
-    if (r->is_active()) issue(RequestIssueKind::kFreeActive, id, c.at, r->active.back().start);
-    r->freed = c.at;
-  }
+  const bool null_handle = for_each_named(c, [&](int64_t id, RequestRecord& r) {
+    if (c.failed) return;
+    if (r.is_active()) issue(RequestIssueKind::kFreeActive, id, c.at, r.active.back().start);
+    r.freed = c.at;
+  });
   if (null_handle && (c.failed || c.died_inside)) issue(RequestIssueKind::kNullHandle, 0, c.at, std::nullopt);
 }
 
 void RankRequests::on_cancel(const CallOutcome& c) {
-  for (int64_t id : request_ids(c.view)) {
-    RequestRecord* r = id ? lookup(id) : nullptr;
-    if (!r) continue;
-    r->lost = false;
-    if (r->freed) issue(RequestIssueKind::kUseAfterFree, id, c.at, r->freed);
-  }
+  for_each_named(c, [](int64_t, RequestRecord&) {});
 }
 
 RequestTracker::RequestTracker(const Model& model) {

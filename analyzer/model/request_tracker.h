@@ -105,6 +105,8 @@ class RankRequests {
   void on_completion(const CallOutcome& c);
   void on_free(const CallOutcome& c);
   void on_cancel(const CallOutcome& c);
+  template <class Live>
+  bool for_each_named(const CallOutcome& c, Live live);
   RequestRecord* lookup(int64_t id);
   void issue(RequestIssueKind k, int64_t id, EventRef at, std::optional<EventRef> related);
 };
