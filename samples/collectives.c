@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Blocking collectives (Barrier, Bcast, Reduce, Allreduce, Gather, Scatter,
 // Allgather, Alltoall, Alltoallv, Reduce_scatter, Scan) and nonblocking ones

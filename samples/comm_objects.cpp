@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // MPI objects from C++ with std::vector buffers, each created, used and freed:
 //   MPI_Init_thread; communicators from MPI_Comm_dup, MPI_Comm_split and

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // A dynamic window (MPI_Win_create_dynamic) whose memory changes over time:
 // each rank attaches a region, publishes its address (MPI_Get_address +

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: invalid-rma-arg at=put
+// rmacheck-lint-expect: none
 //
 // A dynamic window: every rank allocates N ints, attaches them and publishes
 // their address; its left neighbour then writes the last int. MPI_Win_attach

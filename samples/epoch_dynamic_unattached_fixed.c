@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // A dynamic window: every rank allocates N ints, attaches all N * sizeof(int)
 // bytes and publishes their address; its left neighbour then writes the

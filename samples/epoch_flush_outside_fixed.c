@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Ring exchange in a fence epoch: the closing fence completes the Put, no
 // flush is needed (or allowed). Fixed twin of epoch_flush_outside_bug.c.

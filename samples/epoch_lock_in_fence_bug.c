@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: epoch-mismatch at=win_fence,win_lock,win_fence2
+// rmacheck-lint-expect: epoch-mismatch at=win_fence,win_lock,win_fence2
 //
 // Two phases on one window. Phase 1 (fences): every rank puts its rank into
 // its right neighbour's NEIGHBOUR slot. Phase 2 (passive target): every rank

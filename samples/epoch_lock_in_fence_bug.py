@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: epoch-mismatch at=fence,lock,fence2
+# rmacheck-lint-expect: epoch-mismatch at=fence,lock,fence2
 #
 # A halo exchange with fences, followed by a global counter on rank 0
 # updated under an exclusive lock, and one more fence at the end. The fence

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Two phases on one window. Phase 1 (fences): every rank puts its rank into
 // its right neighbour's NEIGHBOUR slot; the fence ending it asserts

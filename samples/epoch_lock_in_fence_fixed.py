@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # A halo exchange with fences (the last one asserts MODE_NOSUCCEED: no fence
 # epoch follows), then a global counter on rank 0 updated under an

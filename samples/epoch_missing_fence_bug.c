@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=30 complete=false exit=47
 // rmacheck-expect: missing-epoch at=put
+// rmacheck-lint-expect: missing-epoch at=put
 //
 // Ring exchange: every rank puts a value into the inbox of its right
 // neighbour. The MPI_Win_fence that should open the access epoch is missing,

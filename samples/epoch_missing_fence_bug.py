@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=30 complete=false exit=1
 # rmacheck-expect: missing-epoch at=put
+# rmacheck-lint-expect: missing-epoch at=put
 #
 # Every rank puts its block into its right neighbour's window, then "waits
 # for the data" with a fence. The fence that opens the access epoch is

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Ring exchange: every rank puts a value into the inbox of its right
 // neighbour, inside a fence epoch: the first fence opens it (nothing to

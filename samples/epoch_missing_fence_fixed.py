@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # Every rank puts its block into its right neighbour's window inside a fence
 # epoch: a fence opens it (nothing pending before: MODE_NOPRECEDE), a fence

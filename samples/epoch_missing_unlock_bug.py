@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: unclosed-epoch at=lock,free
+# rmacheck-lint-expect: unclosed-epoch at=lock,free
 #
 # Every rank adds its rank to a total on rank 0 with Accumulate under a
 # shared lock, but the Unlock is missing: each rank reaches Win_free with

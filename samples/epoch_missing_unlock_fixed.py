@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # Every rank adds its rank to a total on rank 0 with Accumulate under a
 # shared lock; the Unlock completes the Accumulate at rank 0, and rank 0

@@ -1,6 +1,7 @@
 // rmacheck-sample: ranks=2 timeout=8 complete=false
 // rmacheck-expect: epoch-mismatch at=win_lock,win_lock2 ranks=1
 // rmacheck-expect: hang at=win_lock,barrier
+// rmacheck-lint-expect: none
 //
 // Rank 1 reads a counter on rank 0 and then increments it with a helper,
 // all under one exclusive lock. But the helper takes its own (shared) lock

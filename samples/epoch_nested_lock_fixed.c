@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=2 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Rank 1 reads a counter on rank 0 and then increments it, all under one
 // exclusive lock: the helper works inside the caller's epoch instead of

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: assert-violation at=win_lock,win_lock2
+// rmacheck-lint-expect: none
 //
 // Rank 0 fills its part of a result table on rank 2 under an exclusive lock
 // with MPI_MODE_NOCHECK, which promises that no other process holds or

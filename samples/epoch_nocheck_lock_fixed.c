@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Ranks 0 and 1 each fill their part of a result table on rank 2 under an
 // exclusive lock. Both really lock (no MPI_MODE_NOCHECK, since the other

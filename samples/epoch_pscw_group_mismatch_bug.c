@@ -1,6 +1,7 @@
 // rmacheck-sample: ranks=3 timeout=8 complete=false
 // rmacheck-expect: epoch-mismatch at=win_post,win_start
 // rmacheck-expect: hang at=win_start,win_free
+// rmacheck-lint-expect: none
 //
 // Rank 0 collects one value from every other rank with post/start/complete/
 // wait. The group rank 0 posts to is built from the wrong range and leaves

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Rank 0 collects one value from every other rank with post/start/complete/
 // wait: rank 0 posts to all other ranks, each of them starts an access epoch

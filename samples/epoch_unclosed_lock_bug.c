@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: unclosed-epoch at=win_lock,win_free ranks=0
+// rmacheck-lint-expect: unclosed-epoch at=win_lock,return
 //
 // Every rank adds its rank to a total on rank 0 with MPI_Accumulate under a
 // shared lock. contribute() returns early for a zero contribution and skips
@@ -13,7 +14,7 @@ static void contribute(MPI_Win win, int value)
 {
     MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win);  // @win_lock
     if (value == 0)
-        return;   // BUG: returns with the lock epoch still open
+        return;   // BUG: returns with the lock epoch still open @return
     MPI_Accumulate(&value, 1, MPI_INT, 0, 0, 1, MPI_INT, MPI_SUM, win);
     MPI_Win_unlock(0, win);
 }

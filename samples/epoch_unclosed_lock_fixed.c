@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Every rank adds its rank to a total on rank 0 with MPI_Accumulate under a
 // shared lock; a zero contribution is skipped before the lock is taken, so

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Rank 0 publishes a configuration value; the other ranks read it with
 // MPI_Get under a shared lock, and only they unlock.

@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # The fence-and-put example of an introductory mpi4py course, written
 # correctly: ranks 0 and 1 swap data, and ALL ranks call both fences

@@ -1,6 +1,7 @@
 # rmacheck-sample: ranks=4 timeout=8 complete=false
 # rmacheck-expect: fence-mismatch at=fence,free
 # rmacheck-expect: hang at=fence
+# rmacheck-lint-expect: fence-mismatch at=fence_open,fence
 #
 # The fence-and-put example of an introductory mpi4py course, with the
 # classic mistake: only the ranks that move data (0 and 1) call win.Fence(),
@@ -20,7 +21,7 @@ win = MPI.Win.Create(buf, disp_unit=buf.itemsize, comm=comm)
 
 data = np.arange(10, dtype='i') * 3
 if rank < 2:
-    win.Fence()
+    win.Fence()  # @fence_open
     win.Put(data, 1 - rank)  # ranks 0 and 1 swap their data
     win.Fence()                 # @fence BUG: ranks 2 and 3 never call Win_fence
 

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: assert-violation at=put,win_fence
+// rmacheck-lint-expect: none
 //
 // Several rounds of a ring shift: in round k every rank puts a value into
 // slot k of its right neighbour. Every fence asserts MPI_MODE_NOPRECEDE

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: assert-violation at=win_fence,accumulate
+// rmacheck-lint-expect: none
 //
 // Epoch 1: every rank puts its rank into its right neighbour. Epoch 2 is
 // meant to be read-only, so its opening fence asserts MPI_MODE_NOPUT ("the

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Epoch 1: every rank puts its rank into its right neighbour. Epoch 2 reads
 // the neighbours' slots and counts every rank in on rank 0 with

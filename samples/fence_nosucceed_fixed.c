@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Every rank puts a value into its right neighbour, and reads it back with
 // MPI_Get in the next fence epoch; only the last fence asserts

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Active-target RMA with MPI_Win_fence: three epochs on a window of N ints per
 // rank (MPI_Win_create), using derived datatypes at the target.

@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=2 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # The fence-and-put example of an introductory mpi4py course, written
 # correctly: every rank exposes a numpy array as a window, ALL ranks take part

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // 1-D heat equation, explicit stencil u'[i] = u[i] + alpha*(u[i-1] - 2u[i] + u[i+1]),
 // on size*NLOCAL cells with fixed zero boundaries, one block of cells per rank.

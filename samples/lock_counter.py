@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # Passive-target counters on rank 0 from mpi4py: every rank adds its rank+1 to
 # slot 0 with Accumulate under an exclusive lock, and draws a ticket from slot 1

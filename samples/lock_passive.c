@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Passive-target synchronization on a window from MPI_Win_allocate:
 //   1. a ticket counter on rank 0: MPI_Fetch_and_op under MPI_LOCK_SHARED,

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: request-leak at=isend ranks=1,2,3
+// rmacheck-lint-expect: request-leak at=isend
 //
 // BUG: a nonblocking request never completed. Every worker rank sends its
 // partial result to rank 0 with MPI_Isend and moves on ("fire and forget"):

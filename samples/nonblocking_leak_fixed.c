@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of nonblocking_leak_bug.c: every worker completes its MPI_Isend
 // with MPI_Wait before going on.

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Blocking and nonblocking point-to-point in every send mode, plus the probe
 // family, each phase on its own tag so that MPI_ANY_SOURCE receives cannot

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Persistent point-to-point between rank pairs (0,1), (2,3), ...: the even rank
 // holds one persistent send per mode (Send_init, Bsend_init, Ssend_init,

@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # The persistent-request ring of an introductory mpi4py course: each rank sets
 # up a persistent send to its right neighbour and a persistent receive from its

@@ -1,6 +1,8 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: request-leak at=send_init ranks=0,1,2,3
 # rmacheck-expect: request-leak at=recv_init ranks=0,1,2,3
+# rmacheck-lint-expect: request-leak at=recv_init
+# rmacheck-lint-expect: request-leak at=send_init
 #
 # BUG: the persistent-request ring of persistent_ring.py without its two
 # Free calls. Each rank sets up a persistent send to its right neighbour and

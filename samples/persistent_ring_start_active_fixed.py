@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # Fixed twin of persistent_ring_start_active.py: the ring starts its
 # persistent requests only inside the loop, each Startall followed by the

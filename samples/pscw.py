@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=4 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # Post/start/complete/wait from mpi4py, both directions of a star:
 #   round 1: rank 0 exposes its window to all others (Post), each of them

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // General active-target synchronization (post/start/complete/wait) around a
 // ring: every round each rank exposes its window to its left neighbour

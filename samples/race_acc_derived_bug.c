@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=accumulate,accumulate2 ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Rank 1's window holds an array of records {int hits; short flags;}. Two
 // modules add hit counts with MPI_Accumulate(MPI_SUM) through derived

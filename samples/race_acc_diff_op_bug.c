@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=accumulate,accumulate2 ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Two origins update one integer of rank 1 concurrently with different
 // reduction ops. Accumulates are element-wise atomic only with each other's

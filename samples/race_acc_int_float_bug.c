@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=accumulate,accumulate2 ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Rank 1 holds a statistics record {int count; float sum;} in its window
 // (disp_unit 4: COUNT = 0, SUM = 1). Inside shared-lock epochs, rank 0 adds

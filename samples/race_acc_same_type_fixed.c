@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_acc_int_float_bug.c, race_acc_short_int_bug.c and
 // race_acc_derived_bug.c: ranks 0 and 2 update rank 1's window concurrently

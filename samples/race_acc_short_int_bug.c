@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=accumulate,accumulate2 ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Rank 1 keeps a 32-bit event counter per channel. Rank 0 was written for an
 // older layout with two 16-bit counters per channel and bumps them with

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=accumulate,accumulate2 ranks=0,2
+// rmacheck-lint-expect: none
 //
 // A byte-addressed window (disp_unit 1) of int bins on rank 1. Rank 0 adds to
 // bins 0 and 1 (bytes [0,8)) with MPI_Accumulate(MPI_INT, MPI_SUM); rank 2

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_acc_straddle_bug.c: in rank 1's byte-addressed window
 // (disp_unit 1) of int bins, rank 0 adds to bins 0 and 1 (bytes [0,8)) and

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=put ranks=0,2
+// rmacheck-lint-expect: none
 //
 // A registry slot in a dynamic window (MPI_Win_create_dynamic): rank 1
 // attaches N ints and broadcasts their address (MPI_Get_address + MPI_Bcast);

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_dynamic_bug.c: ranks 0 and 2 write their entry into
 // rank 1's registry slot of a dynamic window (address exchanged with

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_shared_lock_bug.c: ranks 0 and 2 each overwrite rank 1's
 // owner record {rank, generation} with MPI_Put inside an MPI_LOCK_EXCLUSIVE

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=accumulate,get ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Progress counters on rank 1: worker rank 0 adds the items it finished to
 // rank 1's counters with MPI_Accumulate (MPI_SUM), while monitor rank 2 reads

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_get_acc_bug.c: worker rank 0 adds to rank 1's progress
 // counters with MPI_Accumulate (MPI_SUM, MPI_INT) and monitor rank 2 reads

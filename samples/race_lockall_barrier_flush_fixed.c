@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_lockall_barrier_noflush_bug.c: inside one
 // MPI_Win_lock_all epoch rank 0 puts a message into rank 1's mailbox and

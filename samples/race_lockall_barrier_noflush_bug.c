@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=put,get ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Inside one MPI_Win_lock_all epoch, rank 0 puts a message into rank 1's
 // mailbox, everybody meets in MPI_Barrier, then rank 2 gets the mailbox from

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=put,put2 ranks=0,1
+// rmacheck-lint-expect: none
 //
 // Like race_msg_order_fixed.c, but rank 0 sends the "defaults are in place"
 // token BEFORE closing its lock epoch. A Put is complete at the target only

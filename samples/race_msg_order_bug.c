@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=put,put2 ranks=0,1
+// rmacheck-lint-expect: none
 //
 // Hand-over of a configuration block on rank 2 without the hand-over: rank 0
 // writes the defaults with MPI_Put and rank 1 overrides the same block with

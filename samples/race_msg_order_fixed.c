@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Hand-over of a configuration block on rank 2: rank 0 writes the defaults
 // with MPI_Put in a shared lock epoch on rank 2, closes it (MPI_Win_unlock

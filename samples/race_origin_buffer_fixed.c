@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_origin_get_send_bug.c, race_origin_get_get_bug.c and
 // race_origin_put_recv_bug.c. Rank 0 collects a row from every other rank

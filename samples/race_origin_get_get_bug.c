@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: origin-buffer-conflict at=get ranks=0
+// rmacheck-lint-expect: origin-buffer-conflict at=get
 //
 // Rank 0 collects one row from every other rank with MPI_Get in one fence
 // epoch, but passes the same destination `row` to every Get instead of

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: origin-buffer-conflict at=get,send ranks=0
+// rmacheck-lint-expect: origin-buffer-conflict at=get,send
 //
 // Forwarding: rank 0 fetches a block from rank 1's window with MPI_Get and
 // forwards it to rank 2 with MPI_Send -- before the closing MPI_Win_fence.

@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=3 timeout=60
 # rmacheck-expect: origin-buffer-conflict at=get,send ranks=0
+# rmacheck-lint-expect: origin-buffer-conflict at=get,send
 #
 # mpi4py version of race_origin_get_send_bug.c: rank 0 fetches a block from
 # rank 1's window with Get and forwards it to rank 2 with Send before the

@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=3 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # Fixed twin of race_origin_get_send_bug.py: rank 0 fetches a block from rank
 # 1's window with Get, the closing Fence completes the Get, and only then

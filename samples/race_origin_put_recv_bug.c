@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: origin-buffer-conflict at=put,recv ranks=0
+// rmacheck-lint-expect: origin-buffer-conflict at=put,recv
 //
 // A staging buffer reused too early: rank 0 puts its staged batch into rank
 // 1's window with MPI_Put and immediately receives the next batch from rank 2

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=put,put2 ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Two windows over overlapping memory of each rank: the solver's 'interior'
 // window covers cells[0..16), the halo module's 'boundary' window covers

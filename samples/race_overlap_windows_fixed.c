@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_overlap_windows_bug.c: the 'interior' window covers
 // cells[0..16) and the 'boundary' window cells[8..24) of every rank. Rank 0

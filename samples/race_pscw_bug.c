@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=put ranks=1,2
+// rmacheck-lint-expect: none
 //
 // Post/start/complete/wait gather: rank 0 exposes a buffer of 2*CHUNK+1 ints
 // to ranks 1 and 2 (MPI_Win_post), and each of them puts its slice of CHUNK

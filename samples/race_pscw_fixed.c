@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_pscw_bug.c. Round 1: rank 0 exposes its buffer to ranks
 // 1 and 2 (post/start/complete/wait) and each puts only its own CHUNK ints,

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=put,get ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Rank 1 keeps a block of simulation parameters in its window. In each step
 // rank 0 publishes new parameters with MPI_Put and rank 2 fetches them with

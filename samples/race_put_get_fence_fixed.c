@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_put_get_fence_bug.c: rank 0 publishes new parameters in
 // rank 1's window with MPI_Put, a fence completes the Put everywhere, and

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=put,put2 ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Assembling a message in rank 1's window inside one MPI_Win_fence epoch:
 // rank 0 writes the 2-int header (sequence number, payload length) and rank 2

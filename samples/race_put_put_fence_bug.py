@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=3 timeout=60
 # rmacheck-expect: rma-conflict at=put,put2 ranks=0,2
+# rmacheck-lint-expect: none
 #
 # mpi4py version of race_put_put_fence_bug.c: in one fence epoch rank 0 puts
 # a 2-int header and rank 2 a 6-int payload into rank 1's message buffer, but

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_put_put_fence_bug.c: rank 0 writes the 2-int header and
 // rank 2 the 6-int payload of a message in rank 1's window, in one fence

@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=3 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # Fixed twin of race_put_put_fence_bug.py: rank 0 puts the 2-int header at
 # displacement 0 and rank 2 the 6-int payload at displacement HDR of rank 1's

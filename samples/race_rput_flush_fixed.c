@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_rput_wait_bug.c: rank 0 publishes results into rank 1's
 // window with MPI_Rput, waits for the request (origin completion) and then

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=rput,rget ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Request-based RMA in one MPI_Win_lock_all epoch: rank 0 publishes results
 // into rank 1's window with MPI_Rput and waits for the request, then all

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=2 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of race_same_origin_noflush_bug.c and
 // race_same_origin_flush_local_bug.c: rank 0 writes a row into rank 1's table

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=2 timeout=60
 // rmacheck-expect: rma-conflict at=put,get ranks=0
+// rmacheck-lint-expect: none
 //
 // Rank 0 writes a row into rank 1's table with MPI_Put and reads it back with
 // MPI_Get in one exclusive lock epoch, with MPI_Win_flush_local in between.

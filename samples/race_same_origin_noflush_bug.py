@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=2 timeout=60
 # rmacheck-expect: rma-conflict at=put,get ranks=0
+# rmacheck-lint-expect: none
 #
 # mpi4py version of race_same_origin_noflush_bug.c: rank 0 writes a row into
 # rank 1's table with Put and reads it back with Get to verify it, in one

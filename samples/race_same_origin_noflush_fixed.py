@@ -1,5 +1,6 @@
 # rmacheck-sample: ranks=2 timeout=60
 # rmacheck-expect: none
+# rmacheck-lint-expect: none
 #
 # Fixed twin of race_same_origin_noflush_bug.py: rank 0 writes a row into rank
 # 1's table with Put, completes it at rank 1 with Flush, and only then reads

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: rma-conflict at=put ranks=0,2
+// rmacheck-lint-expect: none
 //
 // Rank 1 keeps an "owner" record {rank, generation} that the other ranks
 // overwrite when they take over a job. Ranks 0 and 2 each write the record

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: target-local-conflict at=put,recv ranks=0,1
+// rmacheck-lint-expect: none
 //
 // Rank 0 puts a block into rank 1's window while rank 1, in the same fence
 // epoch, receives a message from rank 2 into the same window memory. The

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // The fixed twin of race_target_recv_bug.c: rank 1 receives into its window
 // memory only after the closing fence, when rank 0's Put has completed.

@@ -1,6 +1,8 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: request-free-active at=request_free,startall
 // rmacheck-expect: request-free-active at=request_free2,startall
+// rmacheck-lint-expect: request-free-active at=startall,request_free
+// rmacheck-lint-expect: request-free-active at=startall,request_free2
 //
 // BUG (a warning: legal MPI, but fragile): MPI_Request_free on active
 // requests. The pipelined ring exchange starts the next exchange at the end

@@ -1,6 +1,8 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: request-leak at=send_init ranks=0,1,2,3
 // rmacheck-expect: request-leak at=recv_init ranks=0,1,2,3
+// rmacheck-lint-expect: request-leak at=recv_init
+// rmacheck-lint-expect: request-leak at=send_init
 //
 // BUG: a ring exchange with persistent requests that never frees them. Each
 // rank sets up one persistent send to its right neighbour and one persistent

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of request_leak_persistent_bug.c: the ring exchange with
 // persistent requests frees both requests (inactive after the last

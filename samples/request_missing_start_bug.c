@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: request-misuse at=recv_init,waitall
+// rmacheck-lint-expect: request-misuse at=recv_init,waitall
 //
 // BUG: a persistent request waited on but never started. Each iteration of
 // the ring exchange starts the persistent send, but the persistent receive is

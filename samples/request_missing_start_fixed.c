@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of request_missing_start_bug.c: both persistent requests of the
 // ring exchange are started (MPI_Startall) before every MPI_Waitall.

@@ -2,6 +2,9 @@
 // rmacheck-expect: request-misuse at=startall,finalize
 // rmacheck-expect: request-leak at=recv_init
 // rmacheck-expect: request-leak at=send_init
+// rmacheck-lint-expect: request-misuse at=startall,finalize
+// rmacheck-lint-expect: request-leak at=recv_init
+// rmacheck-lint-expect: request-leak at=send_init
 //
 // BUG: a persistent request started and never completed. The ring exchange is
 // pipelined: each iteration waits for the exchange in flight, uses it, and

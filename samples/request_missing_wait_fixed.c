@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of request_missing_wait_bug.c: the pipelined ring exchange
 // completes the exchange still in flight after the loop, then frees both

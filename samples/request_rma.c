@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=3 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Request-based RMA inside one MPI_Win_lock_all epoch:
 //   MPI_Rput           a message into the right neighbour's INBOX slot,

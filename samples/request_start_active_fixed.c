@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of request_start_active_bug.c: the persistent requests are
 // started only inside the loop, each start followed by the MPI_Waitall that

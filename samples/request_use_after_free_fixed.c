@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of request_use_after_free_bug.c: the persistent requests are
 // freed only after the final exchange, their last use.

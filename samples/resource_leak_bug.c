@@ -5,6 +5,12 @@
 // rmacheck-expect: resource-leak at=group_incl
 // rmacheck-expect: resource-leak at=op_create
 // rmacheck-expect: resource-leak at=win_create
+// rmacheck-lint-expect: resource-leak at=type_vector
+// rmacheck-lint-expect: resource-leak at=group_incl
+// rmacheck-lint-expect: resource-leak at=op_create
+// rmacheck-lint-expect: resource-leak at=comm_split
+// rmacheck-lint-expect: resource-leak at=win_create
+// rmacheck-lint-expect: resource-leak at=comm_group
 //
 // BUG (warnings): MPI objects never freed. A 2D-grid program makes a row
 // communicator, a strided column datatype, the group of the even ranks, a

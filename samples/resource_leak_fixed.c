@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Fixed twin of resource_leak_bug.c: the row communicator, the column
 // datatype, both groups, the user-defined reduction and the window are freed

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: invalid-rma-arg at=put ranks=3
+// rmacheck-lint-expect: none
 //
 // A non-periodic 1-D decomposition: every rank sends its right edge to its
 // right neighbour. The neighbour is computed as rank + 1 without a bound,

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // A non-periodic 1-D decomposition: every rank sends its right edge to its
 // right neighbour; the last rank has none and uses MPI_PROC_NULL, for which

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: invalid-rma-arg at=get ranks=0
+// rmacheck-lint-expect: none
 //
 // A non-periodic 1-D decomposition: every rank reads its left neighbour's
 // edge. The neighbour is computed as rank - 1 without a bound, so rank 0

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // A non-periodic 1-D decomposition: every rank reads its left neighbour's
 // edge; rank 0 has none and uses MPI_PROC_NULL, for which MPI_Get does

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: invalid-rma-arg at=put
+// rmacheck-lint-expect: none
 //
 // Rank 0 gathers per-rank statistics into a window of doubles. Every rank
 // sends its two int counters "as 8 bytes" into its double slot: the origin

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Rank 0 gathers per-rank statistics into a window of doubles: every rank
 // converts its counter to double and puts 1 x MPI_DOUBLE into 1 x

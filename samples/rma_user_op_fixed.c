@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // Every rank folds its largest absolute residual into rank 0: it takes the
 // absolute value itself and accumulates with the predefined MPI_MAX.

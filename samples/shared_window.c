@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: none
+// rmacheck-lint-expect: none
 //
 // A shared-memory window (MPI_Win_allocate_shared) on the ranks of one node
 // (MPI_Comm_split_type): each rank fills its own segment with plain stores, and

@@ -9,7 +9,7 @@ PKGS=(
   nlohmann-json3-dev                    # report/dump JSON
   googletest libgtest-dev               # unit tests
   libdw-dev libelf-dev                  # elfutils: offline DWARF symbolization
-  libclang-14-dev clang-14              # future static checker (issue: lint)
+  libclang-14-dev clang-14              # rmacheck lint (analyzer/lint/)
   clang-format-14                       # the tree's format check (tests/style)
 )
 missing=()

@@ -10,6 +10,7 @@
 #include "cli/dump.h"
 #include "cli/launcher.h"
 #include "detectors/detector.h"
+#include "lint/lint.h"
 #include "report/report.h"
 
 using namespace rmacheck;
@@ -20,7 +21,9 @@ const char* kUsage =
     "usage: rmacheck run [-n N] [--timeout SEC] [--out DIR] [--format text|json|sarif]\n"
     "                    [--mpirun \"mpirun ...\"] [--keep-going] -- PROGRAM [ARGS...]\n"
     "       rmacheck analyze DIR [--format text|json|sarif] [--suppressions FILE]\n"
-    "       rmacheck dump DIR\n";
+    "       rmacheck dump DIR\n"
+    "       rmacheck lint [--format text|json|sarif] [-o FILE] [-p BUILD_DIR] FILES... [-- COMPILER FLAGS]\n"
+    "       (run and analyze also take --lint SRC: lint SRC too and merge its findings into the report)\n";
 
 int usage_error(const std::string& msg) {
   std::cerr << "rmacheck: " << msg << "\n" << kUsage;
@@ -42,8 +45,8 @@ std::vector<std::string> split_words(const std::string& s) {
 
 bool valid_format(const std::string& f) { return f == "text" || f == "json" || f == "sarif"; }
 
-// Loads the logs, runs every detector, prints the report; returns the exit status.
-int analyze(const std::string& dir, const std::string& format) {
+// Loads the logs, runs every detector (and lint on `lint_sources`), prints the report; returns the exit status.
+int analyze(const std::string& dir, const std::string& format, const lint::LintOptions& lint_sources = {}) {
   Model model;
   std::string error;
   if (!load_model(dir, model, error)) {
@@ -52,7 +55,18 @@ int analyze(const std::string& dir, const std::string& format) {
     return 2;
   }
   for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
-  nlohmann::json report = build_report(model, run_detectors(model));
+  Analysis analysis = run_detectors(model);
+  if (!lint_sources.files.empty() || !lint_sources.build_dir.empty()) {
+    Analysis statically;
+    std::string lint_error;
+    if (!lint::run_lint(lint_sources, statically, lint_error)) {
+      std::cerr << "rmacheck: lint: " << lint_error << "\n";
+      return 2;
+    }
+    for (Finding& f : statically.findings) analysis.findings.push_back(std::move(f));
+    analysis.lint = statically.lint;
+  }
+  nlohmann::json report = build_report(model, analysis);
   if (format == "json")
     std::cout << render_json(report);
   else if (format == "sarif")
@@ -61,6 +75,14 @@ int analyze(const std::string& dir, const std::string& format) {
     std::cout << render_text(report);
   std::cout.flush();
   return report_exit_status(report);
+}
+
+// --lint SRC (run, analyze): a source file, or a build directory with compile_commands.json.
+void add_lint_source(lint::LintOptions& lint, const std::string& src) {
+  if (access((src + "/compile_commands.json").c_str(), R_OK) == 0)
+    lint.build_dir = src;
+  else
+    lint.files.push_back(src);
 }
 
 std::string fresh_log_dir() {
@@ -74,6 +96,7 @@ std::string fresh_log_dir() {
 
 int cmd_run(int argc, char** argv) {
   LaunchOptions opts;
+  lint::LintOptions lint_sources;
   std::string format = "text";
   int i = 2;
   for (; i < argc; ++i) {
@@ -103,6 +126,9 @@ int cmd_run(int argc, char** argv) {
       opts.mpirun = split_words(v);
     } else if (a == "--keep-going") {
       opts.keep_going = true;
+    } else if (a == "--lint") {
+      if (!(v = value("--lint"))) return usage_error("--lint needs a source file or a build directory");
+      add_lint_source(lint_sources, v);
     } else if (!a.empty() && a[0] == '-') {
       return usage_error("unknown option " + a);
     } else {
@@ -133,17 +159,20 @@ int cmd_run(int argc, char** argv) {
     std::cerr << "rmacheck: the job was stopped after " << opts.timeout_s
               << " s (--timeout); analyzing what was logged\n";
   std::cerr << "rmacheck: logs in " << opts.log_dir << "\n";
-  return analyze(opts.log_dir, format);
+  return analyze(opts.log_dir, format, lint_sources);
 }
 
 int cmd_analyze(int argc, char** argv) {
   std::string dir, format = "text";
+  lint::LintOptions lint_sources;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--format" && i + 1 < argc) {
       if (!valid_format(format = argv[++i])) return usage_error("--format is text, json or sarif");
     } else if (a == "--suppressions" && i + 1 < argc) {
       return usage_error("--suppressions is not implemented yet");
+    } else if (a == "--lint" && i + 1 < argc) {
+      add_lint_source(lint_sources, argv[++i]);
     } else if (!a.empty() && a[0] == '-') {
       return usage_error("unknown option " + a);
     } else if (dir.empty()) {
@@ -153,7 +182,7 @@ int cmd_analyze(int argc, char** argv) {
     }
   }
   if (dir.empty()) return usage_error("analyze needs a log directory");
-  return analyze(dir, format);
+  return analyze(dir, format, lint_sources);
 }
 
 int cmd_dump(int argc, char** argv) {
@@ -170,6 +199,61 @@ int cmd_dump(int argc, char** argv) {
   return 0;
 }
 
+const char* kLintUsage =
+    "usage: rmacheck lint [--format text|json|sarif] [-o FILE] FILES... [-- COMPILER FLAGS]\n"
+    "       rmacheck lint [--format ...] [-o FILE] -p BUILD_DIR [FILES...]   (compile_commands.json)\n"
+    "  Checks C/C++ sources (libclang, with the MPI headers) and mpi4py scripts (*.py) without running them.\n";
+
+int cmd_lint(int argc, char** argv) {
+  lint::LintOptions opts;
+  std::string format = "text", out_file;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") {
+      opts.compiler_flags.assign(argv + i + 1, argv + argc);
+      break;
+    } else if (a == "--format" && i + 1 < argc) {
+      if (!valid_format(format = argv[++i])) return usage_error("--format is text, json or sarif");
+    } else if (a == "-o" && i + 1 < argc) {
+      out_file = argv[++i];
+    } else if (a == "-p" && i + 1 < argc) {
+      opts.build_dir = argv[++i];
+    } else if (a == "--dump-ir") {
+      opts.dump_ir = true;
+    } else if (a == "-h" || a == "--help") {
+      std::cout << kLintUsage;
+      return 0;
+    } else if (!a.empty() && a[0] == '-') {
+      return usage_error("unknown lint option " + a);
+    } else {
+      opts.files.push_back(a);
+    }
+  }
+  if (opts.files.empty() && opts.build_dir.empty()) return usage_error("lint needs source files or -p BUILD_DIR");
+  Analysis analysis;
+  std::string error;
+  if (!lint::run_lint(opts, analysis, error)) {
+    std::cerr << "rmacheck: lint: " << error << "\n";
+    return 2;
+  }
+  if (opts.dump_ir) {
+    std::cout << analysis.lint["ir"].dump(1) << "\n";
+    return 0;
+  }
+  nlohmann::json report = build_report(Model{}, analysis);
+  std::string text = format == "json"    ? render_json(report)
+                     : format == "sarif" ? render_sarif(report)
+                                         : render_text(report);
+  if (out_file.empty()) {
+    std::cout << text;
+  } else if (FILE* f = fopen(out_file.c_str(), "w");
+             !f || fwrite(text.data(), 1, text.size(), f) != text.size() || fclose(f) != 0) {
+    std::cerr << "rmacheck: cannot write " << out_file << "\n";
+    return 2;
+  }
+  return report_exit_status(report);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -178,10 +262,11 @@ int main(int argc, char** argv) {
   if (cmd == "run") return cmd_run(argc, argv);
   if (cmd == "analyze") return cmd_analyze(argc, argv);
   if (cmd == "dump") return cmd_dump(argc, argv);
+  if (cmd == "lint") return cmd_lint(argc, argv);
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
     std::cout << kUsage;
     return 0;
   }
-  if (cmd == "cc" || cmd == "cxx" || cmd == "lint") return usage_error(cmd + " is not implemented yet");
+  if (cmd == "cc" || cmd == "cxx") return usage_error(cmd + " is not implemented yet");
   return usage_error("unknown command " + cmd);
 }

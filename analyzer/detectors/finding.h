@@ -45,6 +45,16 @@ struct CodeInfo {
 };
 const CodeInfo& code_info(FindingCode c);
 
+// A place in the source that the static checker (rmacheck lint) points at:
+// it has no event, so it names the file, line and call itself.
+struct SourceSite {
+  std::string file;  // absolute path
+  int line = 0;
+  int column = 0;
+  std::string function;
+  std::string call;  // the MPI call there ("MPI_Put"), or what happens there ("load", "return")
+};
+
 // One side of a finding: an MPI call on some rank, and what it did.
 struct Access {
   EventRef event;
@@ -52,6 +62,7 @@ struct Access {
   int target_rank = -1;      // world rank whose memory is accessed, -1 if none
   int64_t lo = -1, hi = -1;  // bytes [lo, hi) of the target window (or of the buffer)
   std::string note;          // extra words for the text report
+  std::optional<SourceSite> site = std::nullopt;  // static findings: the place, instead of an event
 };
 
 struct Finding {
@@ -64,6 +75,10 @@ struct Finding {
   nlohmann::json details = nlohmann::json::object();
   int count = 1;           // occurrences merged into this finding
   std::vector<int> ranks;  // ranks involved (filled in when merging)
+  // Static findings (rmacheck lint): no events; `site` replaces `where`.
+  bool is_static = false;
+  std::string confidence;  // "high", "medium" or "low"
+  std::optional<SourceSite> site;
 };
 
 // A finding reporting `code`, of the code's kind.
@@ -74,6 +89,7 @@ Finding coded_finding(FindingCode code);
 struct Analysis {
   std::vector<Finding> findings;
   std::vector<std::string> notes;
+  nlohmann::json lint;  // what rmacheck lint looked at (files, functions); null when it did not run
 };
 
 }  // namespace rmacheck

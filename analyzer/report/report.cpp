@@ -1,6 +1,8 @@
 #include "report/report.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -14,7 +16,21 @@ namespace {
 
 json frame_json(const Frame& f) { return {{"file", f.file}, {"line", f.line}, {"function", f.function}}; }
 
+json site_json(const SourceSite& s) { return {{"file", s.file}, {"line", s.line}, {"function", s.function}}; }
+
+// A side of a static finding: a place in the source, no rank.
+json static_access_json(const Access& a) {
+  json j;
+  j["call"] = a.site->call;
+  if (!a.access.empty()) j["access"] = a.access;
+  if (!a.note.empty()) j["note"] = a.note;
+  j["location"] = site_json(*a.site);
+  j["stack"] = json::array({site_json(*a.site)});
+  return j;
+}
+
 json access_json(const Model& model, LocationResolver& where, const Access& a) {
+  if (a.site) return static_access_json(a);
   json j;
   j["rank"] = a.event.rank;
   j["call"] = model.event(a.event).name();
@@ -86,6 +102,49 @@ json run_json(const Model& model, LocationResolver& where) {
   return run;
 }
 
+// The source lines a finding points at, as "file:line" (files by real path).
+std::set<std::string> finding_lines(const json& f) {
+  std::set<std::string> out;
+  auto add = [&](const json& loc) {
+    if (!loc.is_object() || loc.value("file", "").empty()) return;
+    char buf[PATH_MAX];
+    std::string file = loc["file"].get<std::string>();
+    if (realpath(file.c_str(), buf)) file = buf;
+    out.insert(file + ":" + std::to_string(loc.value("line", 0)));
+  };
+  for (const json& a : f["accesses"]) add(a["location"]);
+  if (f.contains("location")) add(f["location"]);
+  return out;
+}
+
+// rmacheck run/analyze --lint: a finding that lint saw and the run saw too is
+// one finding marked as both (`"static": true, "dynamic": true`): the dynamic
+// one (it has ranks and bytes) absorbs the static one of the same kind that
+// points at one of its source lines.
+std::vector<json> merge_static_into_dynamic(std::vector<json> findings) {
+  std::vector<bool> absorbed(findings.size(), false);
+  for (size_t s = 0; s < findings.size(); ++s) {
+    if (!findings[s].value("static", false)) continue;
+    const std::set<std::string> lines = finding_lines(findings[s]);
+    for (size_t d = 0; d < findings.size(); ++d) {
+      json& dyn = findings[d];
+      if (dyn.value("static", false) || dyn.value("dynamic", false) || dyn["kind"] != findings[s]["kind"]) continue;
+      const std::set<std::string> dl = finding_lines(dyn);
+      if (std::none_of(lines.begin(), lines.end(), [&](const std::string& l) { return dl.count(l) > 0; })) continue;
+      dyn["static"] = true;
+      dyn["dynamic"] = true;
+      dyn["confidence"] = findings[s]["confidence"];
+      dyn["static_accesses"] = findings[s]["accesses"];
+      absorbed[s] = true;
+      break;
+    }
+  }
+  std::vector<json> out;
+  for (size_t i = 0; i < findings.size(); ++i)
+    if (!absorbed[i]) out.push_back(std::move(findings[i]));
+  return out;
+}
+
 }  // namespace
 
 json build_report(const Model& model, const Analysis& analysis) {
@@ -93,7 +152,10 @@ json build_report(const Model& model, const Analysis& analysis) {
   json report;
   report["tool"] = "rmacheck";
   report["format_version"] = 1;
-  report["run"] = run_json(model, where);
+  // rmacheck lint alone has no run: "run" is null and "lint" says what was read.
+  const bool lint_only = model.logs.empty() && model.dir.empty() && !analysis.lint.is_null();
+  report["run"] = lint_only ? json(nullptr) : run_json(model, where);
+  if (!analysis.lint.is_null()) report["lint"] = analysis.lint;
 
   std::vector<json> merged;
   std::map<std::string, size_t> by_key;
@@ -109,13 +171,18 @@ json build_report(const Model& model, const Analysis& analysis) {
     std::set<int> involved(f.ranks.begin(), f.ranks.end());
     for (const Access& a : f.accesses) {
       acc.push_back(access_json(model, where, a));
-      involved.insert(a.event.rank);
+      if (!a.site) involved.insert(a.event.rank);
     }
     j["accesses"] = acc;
     if (f.where) {
       Frame loc = where.location(*f.where);
       j["location"] = loc.file.empty() ? json(nullptr) : frame_json(loc);
       involved.insert(f.where->rank);
+    }
+    if (f.site) j["location"] = site_json(*f.site);
+    if (f.is_static) {
+      j["static"] = true;
+      j["confidence"] = f.confidence;
     }
     json details = f.details;
     if (f.code != kNoCode) details["code"] = code_info(f.code).code;
@@ -133,10 +200,11 @@ json build_report(const Model& model, const Analysis& analysis) {
     }
     if (f.kind == kKind_hang) report["run"]["hang"] = j["details"];
   }
+  for (size_t i = 0; i < merged.size(); ++i) merged[i]["ranks"] = std::vector<int>(ranks[i].begin(), ranks[i].end());
+  merged = merge_static_into_dynamic(std::move(merged));
   int errors = 0, warnings = 0;
   json out = json::array();
   for (size_t i = 0; i < merged.size(); ++i) {
-    merged[i]["ranks"] = std::vector<int>(ranks[i].begin(), ranks[i].end());
     (merged[i]["severity"] == "error" ? errors : warnings) += 1;
     out.push_back(merged[i]);
   }

@@ -30,7 +30,9 @@ std::string render_sarif(const json& report) {
     json locs = json::array(), related = json::array();
     for (const json& a : f["accesses"]) {
       if (a["location"].is_null()) continue;
-      std::string text = "rank " + std::to_string(a["rank"].get<int>()) + ": " + a["call"].get<std::string>();
+      std::string text = a.contains("rank")
+                             ? "rank " + std::to_string(a["rank"].get<int>()) + ": " + a["call"].get<std::string>()
+                             : a["call"].get<std::string>();
       (locs.empty() ? locs : related).push_back(physical(a["location"], text));
     }
     if (f.contains("location") && !f["location"].is_null())
@@ -38,6 +40,11 @@ std::string render_sarif(const json& report) {
     r["locations"] = locs;
     if (!related.empty()) r["relatedLocations"] = related;
     r["properties"] = {{"ranks", f["ranks"]}, {"count", f["count"]}};
+    if (f.value("static", false)) {
+      r["properties"]["static"] = true;
+      r["properties"]["confidence"] = f["confidence"];
+      if (f.value("dynamic", false)) r["properties"]["dynamic"] = true;
+    }
     results.push_back(r);
   }
   json sarif = {

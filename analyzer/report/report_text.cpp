@@ -37,7 +37,10 @@ std::string where(const json& loc) {
 void print_access(std::ostringstream& out, const json& a) {
   out << "  ";
   if (a.contains("access")) out << a["access"].get<std::string>() << " by ";
-  out << "rank " << a["rank"] << ": " << a["call"].get<std::string>();
+  if (a.contains("rank"))
+    out << "rank " << a["rank"] << ": " << a["call"].get<std::string>();
+  else
+    out << a["call"].get<std::string>();  // a static finding's side: a place in the source
   if (a.contains("target_rank")) out << " on rank " << a["target_rank"];
   if (a.contains("bytes")) out << ", bytes [" << a["bytes"][0] << "," << a["bytes"][1] << ")";
   if (a.contains("note")) out << " (" << a["note"].get<std::string>() << ")";
@@ -48,6 +51,22 @@ void print_access(std::ostringstream& out, const json& a) {
     return;
   }
   for (size_t i = 0; i < stack.size(); ++i) out << "    #" << i << " " << where(stack[i]) << "\n";
+}
+
+std::string summary_line(const json& s) {
+  std::ostringstream out;
+  out << "SUMMARY: rmacheck: " << s["errors"] << (s["errors"] == 1 ? " error, " : " errors, ") << s["warnings"]
+      << (s["warnings"] == 1 ? " warning" : " warnings") << "\n";
+  return out.str();
+}
+
+// What rmacheck lint read: "lint: 3 files, 12 functions", then parse errors.
+std::string lint_line(const json& lint) {
+  std::ostringstream out;
+  for (const json& e : lint.value("errors", json::array())) out << "rmacheck: lint: " << e.get<std::string>() << "\n";
+  size_t files = lint.value("files", json::array()).size();
+  out << "lint: " << files << (files == 1 ? " file, " : " files, ") << lint.value("functions", 0) << " functions\n";
+  return out.str();
 }
 
 }  // namespace
@@ -63,7 +82,11 @@ std::string render_text(const json& report) {
     for (const json& r : f["ranks"]) ranks += (ranks.empty() ? "" : ",") + std::to_string(r.get<int>());
     out << "  ";
     if (f.contains("window")) out << "window " << f["window"].get<std::string>() << ", ";
-    out << "ranks " << ranks;
+    if (f.value("static", false))  // rmacheck lint saw it (and the run too when "dynamic")
+      out << (f.value("dynamic", false) ? "seen statically and in the run, ranks " + ranks : "static")
+          << ", confidence " << f.value("confidence", "");
+    else
+      out << "ranks " << ranks;
     if (f["count"].get<int>() > 1) out << ", " << f["count"] << " occurrences";
     out << "\n";
     if (f.contains("location")) out << "  at " << where(f["location"]) << "\n";
@@ -71,7 +94,9 @@ std::string render_text(const json& report) {
   }
   if (!report["findings"].empty()) out << rule;
 
+  if (report.contains("lint")) out << lint_line(report["lint"]);
   const json& run = report["run"];
+  if (run.is_null()) return out.str() + summary_line(report["summary"]);
   for (const json& e : run["log_errors"]) out << "rmacheck: log error: " << e.get<std::string>() << "\n";
   out << "run: " << run["ranks"] << " ranks";
   if (!run["command"].empty()) {
@@ -90,10 +115,7 @@ std::string render_text(const json& report) {
     out << "\n";
   }
   for (const json& n : report.value("notes", json::array())) out << "note: " << n.get<std::string>() << "\n";
-  const json& s = report["summary"];
-  out << "SUMMARY: rmacheck: " << s["errors"] << (s["errors"] == 1 ? " error, " : " errors, ") << s["warnings"]
-      << (s["warnings"] == 1 ? " warning" : " warnings") << "\n";
-  return out.str();
+  return out.str() + summary_line(report["summary"]);
 }
 
 }  // namespace rmacheck
