@@ -220,6 +220,10 @@ class Parser {
       case kRecEnd:
         log_.finished = true;
         return true;
+      case kRecLocal:
+        return parse_local(p, end, offset);
+      case kRecInstrumented:
+        return parse_instrumented(p, end);
       default:
         return false;
     }
@@ -255,6 +259,36 @@ class Parser {
     e.rc = rc;
     e.returned = true;
     return parse_fields(p, end, e.exit_begin, e.exit_count, e.present);
+  }
+
+  // The program's own accesses: an event of their own, already complete (no exit record).
+  bool parse_local(const uint8_t* p, const uint8_t* end, size_t offset) {
+    Event e;
+    int64_t access;
+    if (!get_varint(p, end, access) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
+        !get_varint(p, end, e.t_enter))
+      return false;
+    if (access != kLocalRead && access != kLocalWrite) return false;
+    e.call = access == kLocalWrite ? kCall_Local_store : kCall_Local_load;
+    e.rank = log_.rank;
+    e.offset = offset;
+    e.t_exit = e.t_enter;
+    e.returned = true;
+    if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
+    log_.events.push_back(e);
+    return true;
+  }
+
+  // The modules built with load/store instrumentation.
+  bool parse_instrumented(const uint8_t* p, const uint8_t* end) {
+    int64_t count, length;
+    if (!get_varint(p, end, count) || count < 0) return false;
+    for (int64_t i = 0; i < count; ++i) {
+      if (!get_varint(p, end, length) || length < 0 || length > end - p) return false;
+      log_.instrumented.emplace_back(reinterpret_cast<const char*>(p), static_cast<size_t>(length));
+      p += length;
+    }
+    return true;
   }
 
   bool parse_string(const uint8_t* p, const uint8_t* end) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "call_traits.h"
+#include "model/local_accesses.h"
 #include "model/request_activations.h"
 
 namespace rmacheck {
@@ -110,8 +111,13 @@ class Collector {
     const int r = log.rank;
     pending_.clear();
     std::map<int64_t, std::vector<size_t>> by_request;  // R* request id -> its origin-side accesses
+    const LocalAccessMapper locals(model_, log);
     for (uint32_t i = 0; i < log.events.size(); ++i) {
       const Event& e = log.events[i];
+      if (is_local_access(e.call)) {  // the program's own load or store (model/local_accesses.cpp)
+        locals.add(i, out_);
+        continue;
+      }
       EventView v = log.view(e);
       const CallTraits& traits = call_traits(e.call);
       if (traits.is_rma()) {

@@ -20,13 +20,14 @@
 namespace rmacheck {
 
 enum class CallFamily : uint8_t {
-  kRma,         // RMA communication: Put, Get, Accumulate, ..., R* variants
-  kSync,        // RMA synchronization: fence, lock/unlock, flush, PSCW, Win_sync
-  kRequest,     // Start, Wait/Test, Request_free, Cancel
-  kP2p,         // sends, receives, probes (blocking, nonblocking, persistent)
-  kCollective,  // collective communication (blocking, nonblocking, persistent)
-  kObject,      // windows, communicators, groups, datatypes, ops: create, query, free
-  kLifecycle,   // Init, Finalize, Abort
+  kRma,          // RMA communication: Put, Get, Accumulate, ..., R* variants
+  kSync,         // RMA synchronization: fence, lock/unlock, flush, PSCW, Win_sync
+  kRequest,      // Start, Wait/Test, Request_free, Cancel
+  kP2p,          // sends, receives, probes (blocking, nonblocking, persistent)
+  kCollective,   // collective communication (blocking, nonblocking, persistent)
+  kObject,       // windows, communicators, groups, datatypes, ops: create, query, free
+  kLifecycle,    // Init, Finalize, Abort
+  kLocalAccess,  // not an MPI call: the program's own load or store (instrumented builds)
 };
 
 // What a call does for the analyses; kNone for most object and collective calls.
@@ -304,7 +305,7 @@ constexpr bool grouped_by_call(const T (&table)[N]) {
   return true;
 }
 static_assert(one_row_per_call_in_order(),
-              "call_traits.def needs one RMACHECK_CALL row per entry of mpi_calls.def, in the same order");
+              "call_traits.def needs one RMACHECK_CALL row per call id of call_ids.h, in the same order");
 static_assert(grouped_by_call(kBuffers) && grouped_by_call(kHandles) && grouped_by_call(kRanks) &&
                   grouped_by_call(kTags),
               "call_traits.def: argument rows must follow the RMACHECK_CALL row of their call");
