@@ -60,6 +60,12 @@ void Recorder::exit(int rc) {
   s_.rec.varint(seq_);
   s_.rec.varint(monotonic_ns());
   s_.rec.varint(rc);
+  if (rc != MPI_SUCCESS) {
+    // The error string is the MPI library's: the analyzer cannot look it up later.
+    char text[MPI_MAX_ERROR_STRING + 1] = {0};
+    int len = 0;
+    if (PMPI_Error_string(rc, text, &len) == MPI_SUCCESS && len > 0) s_.rec.field(kF_error_string, intern_string(text));
+  }
 }
 
 void Recorder::finish() {

@@ -54,7 +54,7 @@ std::string describe_call(const Model& model, EventRef e) {
 
 std::string call_outcome(const Model& model, EventRef e) {
   const Event& ev = model.event(e);
-  if (!ev.returned && !model.meta.timed_out)
+  if (!ev.returned && !model.meta.stopped())
     return " (the job ended inside this call: the MPI library most likely aborted here)";
   if (ev.returned && ev.rc != 0) return " (MPI returned error code " + std::to_string(ev.rc) + ")";
   return "";
@@ -93,6 +93,8 @@ std::string skip_reason(const LeakScope& scope, const LeakScope::Skipped& s) {
       return "killed after " + rank_list(scope.aborters) + " called MPI_Abort";
     case LeakScope::Why::kStoppedByTimeout:
       return "stopped by --timeout";
+    case LeakScope::Why::kInterrupted:
+      return "stopped by " + signal_name(s.signal);
     case LeakScope::Why::kDiedInside:
       return std::string("died inside ") + call_name(s.last_call) + " (an MPI error or a crash)";
     case LeakScope::Why::kKilledBySignal:

@@ -62,7 +62,8 @@ namespace {
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO or device planted as a log must not block the open.
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
       error_ = std::strerror(errno);
       return;
@@ -70,6 +71,11 @@ class MappedFile {
     struct stat st;
     if (fstat(fd, &st) != 0) {
       error_ = std::strerror(errno);
+      ::close(fd);
+      return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      error_ = "not a regular file";
       ::close(fd);
       return;
     }
@@ -224,6 +230,12 @@ class Parser {
         return parse_local(p, end, offset);
       case kRecInstrumented:
         return parse_instrumented(p, end);
+      case kRecSignal:
+        return parse_signal(p, end);
+      case kRecExitCall:
+        return parse_exit_call(p, end);
+      case kRecErrorClasses:
+        return parse_error_classes(p, end);
       default:
         return false;
     }
@@ -286,6 +298,41 @@ class Parser {
     for (int64_t i = 0; i < count; ++i) {
       if (!get_varint(p, end, length) || length < 0 || length > end - p) return false;
       log_.instrumented.emplace_back(reinterpret_cast<const char*>(p), static_cast<size_t>(length));
+      p += length;
+    }
+    return true;
+  }
+
+  // A fatal signal arrived: signal number, si_code, time.
+  bool parse_signal(const uint8_t* p, const uint8_t* end) {
+    int64_t sig, code, time;
+    if (!get_varint(p, end, sig) || !get_varint(p, end, code) || !get_varint(p, end, time) || sig <= 0 || sig > 128)
+      return false;
+    log_.fatal_signal = static_cast<int>(sig);
+    log_.signal_time = time;
+    return true;
+  }
+
+  // _exit was called (the MPI library aborting): status, thread, inside a call, time.
+  bool parse_exit_call(const uint8_t* p, const uint8_t* end) {
+    int64_t status, thread, in_call, time;
+    if (!get_varint(p, end, status) || !get_varint(p, end, thread) || !get_varint(p, end, in_call) ||
+        !get_varint(p, end, time) || status < -256 || status > 256)
+      return false;
+    log_.exit_status = static_cast<int>(status);
+    log_.exit_thread = thread;
+    log_.exit_in_call = in_call != 0;
+    return true;
+  }
+
+  // The MPI library's error strings (MPI_Error_string at MPI_Init): count, then (class, length, bytes)*.
+  bool parse_error_classes(const uint8_t* p, const uint8_t* end) {
+    int64_t count, cls, length;
+    if (!get_varint(p, end, count) || count < 0 || count > end - p) return false;
+    for (int64_t i = 0; i < count; ++i) {
+      if (!get_varint(p, end, cls) || !get_varint(p, end, length) || length < 0 || length > end - p) return false;
+      log_.error_strings[static_cast<int>(cls)] =
+          std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(length));
       p += length;
     }
     return true;

@@ -191,7 +191,7 @@ void EpochTracker::on_event(std::map<int64_t, WinState>& wins, const RankLog& lo
 void EpochTracker::at_end_of_log(std::map<int64_t, WinState>& wins, const RankLog& log) {
   if (log.finished || log.events.empty()) return;
   EventRef last{log.rank, static_cast<uint32_t>(log.events.size() - 1)};
-  if (model_.meta.timed_out) {
+  if (model_.meta.stopped()) {  // --timeout or an interruption: the epochs were cut short, not left open
     for (auto& [w, s] : wins) close_all(s, last, true);
     return;
   }

@@ -35,6 +35,9 @@ LeakScope leak_scope(const Model& model) {
       s.why = LeakScope::Why::kKilledAfterAbort;
     } else if (model.meta.timed_out) {
       s.why = LeakScope::Why::kStoppedByTimeout;
+    } else if (model.meta.interrupted_by) {
+      s.why = LeakScope::Why::kInterrupted;
+      s.signal = model.meta.interrupted_by;
     } else if (!log->events.empty() && !log->events.back().returned) {
       s.why = LeakScope::Why::kDiedInside;
       s.last_call = log->events.back().call;

@@ -17,7 +17,8 @@ struct LeakScope {
     kCalledAbort,
     kKilledAfterAbort,  // another rank called MPI_Abort (see aborters)
     kStoppedByTimeout,
-    kDiedInside,  // the log ends inside a call (last_call): an MPI error or a crash
+    kInterrupted,  // rmacheck run was stopped by a signal (Ctrl-C, SIGTERM: see signal)
+    kDiedInside,   // the log ends inside a call (last_call): an MPI error or a crash
     kKilledBySignal,
     kNoFinalize,  // the log ends after a call that returned
   };
@@ -25,7 +26,7 @@ struct LeakScope {
     int rank = -1;
     Why why = Why::kNoFinalize;
     CallId last_call = kCallCount;  // kDiedInside
-    int signal = 0;                 // kKilledBySignal
+    int signal = 0;                 // kKilledBySignal, kInterrupted
   };
   std::map<int, EventRef> finalize;  // ranks that reached MPI_Finalize -> the event
   std::vector<int> skipped;          // ranks without a Finalize event (or without a log)
