@@ -120,10 +120,10 @@ std::vector<int> group_world_ranks(MPI_Group g) {
   return world;
 }
 
-int CommInfo::world_rank_of(int rank) const {
-  if (rank == MPI_ANY_SOURCE) return static_cast<int>(kRankAny);
-  if (rank == MPI_PROC_NULL) return static_cast<int>(kRankProcNull);
-  if (rank < 0 || static_cast<size_t>(rank) >= remote.size()) return rank;  // invalid: keep it for the analyzer to flag
+int64_t CommInfo::world_rank_of(int rank) const {
+  if (rank == MPI_ANY_SOURCE) return kRankAny;
+  if (rank == MPI_PROC_NULL) return kRankProcNull;
+  if (rank < 0 || static_cast<size_t>(rank) >= remote.size()) return encode_invalid_rank(rank);
   return remote[static_cast<size_t>(rank)];
 }
 

@@ -103,7 +103,7 @@ void Recorder::target(int rank) {
   else if (win_ && rank >= 0 && static_cast<size_t>(rank) < win_->members.size())
     world = win_->members[static_cast<size_t>(rank)];
   else
-    world = -1000 - rank;  // invalid target rank: kept recognisable for the analyzer
+    world = encode_invalid_rank(rank);
   s_.facts.target = world;
   s_.rec.field(kF_target, world);
 }
@@ -172,7 +172,10 @@ void Recorder::new_request(MPI_Request* r, bool persistent) {
   s_.rec.field(kF_new_req, id);
 }
 
-void Recorder::watch(int count, MPI_Request* reqs) {
+void Recorder::watch(int count, MPI_Request* reqs) { watch_into(kF_req, count, reqs); }
+void Recorder::watch_array(int count, MPI_Request* reqs) { watch_into(kF_reqs, count, reqs); }
+
+void Recorder::watch_into(FieldId f, int count, MPI_Request* reqs) {
   s_.watched.clear();
   s_.ids.clear();
   for (int i = 0; i < count; ++i) {
@@ -187,7 +190,7 @@ void Recorder::watch(int count, MPI_Request* reqs) {
     s_.ids.push_back(w.known ? w.info.id : 0);
     s_.watched.push_back(std::move(w));
   }
-  s_.rec.array(count == 1 ? kF_req : kF_reqs, s_.ids.data(), s_.ids.size());
+  s_.rec.array(f, s_.ids.data(), s_.ids.size());
   if (s_.facts.call == kCall_Start || s_.facts.call == kCall_Startall) s_.facts.started = s_.ids;
 }
 

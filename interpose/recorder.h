@@ -62,7 +62,8 @@ class Recorder {
 
   // Requests.
   void new_request(MPI_Request* r, bool persistent);    // after a call that makes *r
-  void watch(int count, MPI_Request* reqs);             // before a Start/Wait/Test/Free: logs their ids
+  void watch(int count, MPI_Request* reqs);             // before a Start/Wait/Test/Free: logs their ids (kF_req)
+  void watch_array(int count, MPI_Request* reqs);       // the same for an array argument (kF_reqs, even of one)
   void completed_all(MPI_Status* statuses);             // after Wait/Waitall/Testall(flag)
   void completed_index(int index, MPI_Status* status);  // after Waitany/Testany
   void completed_some(int outcount, const int* indices, MPI_Status* statuses);
@@ -83,6 +84,7 @@ class Recorder {
 
  private:
   void complete_slot(size_t slot, MPI_Status* s);
+  void watch_into(FieldId f, int count, MPI_Request* reqs);
   void note_region(FieldId f, int64_t v);  // Win_attach/detach regions, for the local-access watch
 
   struct Scratch& s_;  // this thread's reusable buffers

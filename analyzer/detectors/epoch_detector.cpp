@@ -29,7 +29,10 @@
 #include <limits>
 #include <set>
 
+#include "call_traits.h"
 #include "detectors/detector.h"
+#include "detectors/epoch_wording.h"
+#include "detectors/wording.h"
 #include "model/epoch_tracker.h"
 
 namespace rmacheck {
@@ -37,12 +40,6 @@ namespace rmacheck {
 namespace {
 
 constexpr int64_t kForever = std::numeric_limits<int64_t>::max();
-
-std::string nth(int k) {
-  int m100 = k % 100, m10 = k % 10;
-  const char* suf = (m100 >= 11 && m100 <= 13) ? "th" : m10 == 1 ? "st" : m10 == 2 ? "nd" : m10 == 3 ? "rd" : "th";
-  return std::to_string(k) + suf;
-}
 
 bool same_host(const Model& m, int a, int b) {
   if (a == b) return true;
@@ -54,15 +51,6 @@ bool same_host(const Model& m, int a, int b) {
   return ha->second == hb->second;
 }
 
-Access acc(EventRef e, std::string note, int target = -1) {
-  Access a;
-  a.event = e;
-  a.access = "call";
-  a.target_rank = target;
-  a.note = std::move(note);
-  return a;
-}
-
 class EpochDetector : public Detector {
  public:
   const char* name() const override { return "epoch"; }
@@ -70,8 +58,8 @@ class EpochDetector : public Detector {
   void run(AnalysisContext& ctx, Analysis& out) override {
     const Model& model = ctx.model();
     const EpochTracker& tr = ctx.epochs();
-    for (const EpochError& e : tr.errors()) out.findings.push_back(e.finding);
-    for (const std::string& n : tr.notes()) out.notes.push_back(n);
+    for (const EpochIssue& is : tr.issues()) out.findings.push_back(epoch_issue_finding(model, tr, is));
+    for (const auto& [rank, open] : tr.open_at_death()) out.notes.push_back(open_at_death_note(rank, open));
     for (const auto& [id, wm] : model.windows) {
       fence_assertions(model, tr, wm, out);
       pscw(model, tr, wm, out);
@@ -102,42 +90,38 @@ class EpochDetector : public Detector {
         const EventRef f = fences[i];
         const int a = static_cast<int>(model.view(f).get_or(kF_assert, 0));
         const std::string fence_words = "MPI_Win_fence(" + assert_names(a) + ") on rank " + std::to_string(r) +
-                                        " (its " + nth(k) + " fence on window '" + wm.name + "')";
+                                        " (its " + ordinal(k) + " fence on window '" + wm.name + "')";
+        // "<fence> asserts <mode>, but rank <s> <before><the RMA call><after>".
+        auto broken = [&](const char* mode, int s, EventRef rma, const std::string& before, const char* after,
+                          const char* rma_note, int target, FindingCode code) {
+          push(out, wm.name,
+               fence_words + " asserts " + mode + ", but rank " + std::to_string(s) + " " + before +
+                   describe_call(model, rma) + after,
+               {call_access(f, std::string("fence asserting ") + mode), call_access(rma, rma_note, target)}, code);
+        };
         for (int s : wm.members) {
           auto& by_index = fe[s];
           if ((a & kModeNoPrecede) && k >= 2 && by_index.count(k - 1)) {
-            const Epoch* ep = by_index[k - 1];
-            EventRef rma = ep->rmas.front();
-            push(out, kKind_assert_violation, wm.name,
-                 fence_words + " asserts MPI_MODE_NOPRECEDE, but rank " + std::to_string(s) + " issued " +
-                     describe_call(model, rma) +
-                     " after its previous fence, which this fence must complete "
-                     "(drop MPI_MODE_NOPRECEDE)",
-                 {acc(f, "fence asserting MPI_MODE_NOPRECEDE"),
-                  acc(rma, "RMA call pending at that fence", target_of(model, rma))},
-                 "noprecede-with-pending-rma");
+            const EventRef rma = by_index[k - 1]->rmas.front();
+            broken("MPI_MODE_NOPRECEDE", s, rma, "issued ",
+                   " after its previous fence, which this fence must complete (drop MPI_MODE_NOPRECEDE)",
+                   "RMA call pending at that fence", rma_target(model, rma), kCode_noprecede_with_pending_rma);
           }
           if ((a & kModeNoPut) && by_index.count(k)) {
             for (EventRef rma : by_index[k]->rmas) {
-              if (target_of(model, rma) != r || !rma_updates_target(model, rma)) continue;
-              push(out, kKind_assert_violation, wm.name,
-                   fence_words + " asserts MPI_MODE_NOPUT, but rank " + std::to_string(s) + " updates rank " +
-                       std::to_string(r) + "'s window with " + describe_call(model, rma) +
-                       " in the epoch that this fence opens (drop MPI_MODE_NOPUT)",
-                   {acc(f, "fence asserting MPI_MODE_NOPUT"), acc(rma, "update in that epoch", r)}, "noput-with-put");
+              if (rma_target(model, rma) != r || !updates_target(model, rma)) continue;
+              broken("MPI_MODE_NOPUT", s, rma, "updates rank " + std::to_string(r) + "'s window with ",
+                     " in the epoch that this fence opens (drop MPI_MODE_NOPUT)", "update in that epoch", r,
+                     kCode_noput_with_put);
               break;  // one per origin and fence
             }
           }
           if ((a & kModeNoSucceed) && s != r && by_index.count(k)) {
-            EventRef rma = by_index[k]->rmas.front();
-            push(out, kKind_assert_violation, wm.name,
-                 fence_words + " asserts MPI_MODE_NOSUCCEED, but rank " + std::to_string(s) + " issues " +
-                     describe_call(model, rma) +
-                     " after its matching fence; the assertion must be given by all "
-                     "members or none (no fence epoch follows that fence)",
-                 {acc(f, "fence asserting MPI_MODE_NOSUCCEED"),
-                  acc(rma, "RMA call after the fence", target_of(model, rma))},
-                 "nosucceed-with-rma");
+            const EventRef rma = by_index[k]->rmas.front();
+            broken("MPI_MODE_NOSUCCEED", s, rma, "issues ",
+                   " after its matching fence; the assertion must be given by all members or none (no fence epoch "
+                   "follows that fence)",
+                   "RMA call after the fence", rma_target(model, rma), kCode_nosucceed_with_rma);
           }
         }
       }
@@ -169,58 +153,57 @@ class EpochDetector : public Detector {
           if (holds(e, o)) p_to.push_back(e);
         const size_t n = std::min(s_ot.size(), p_to.size());
         for (size_t i = 0; i < n; ++i) matched(model, wm, s_ot[i], p_to[i], o, t, out);
-        for (size_t i = n; i < s_ot.size(); ++i) {
-          const Epoch* s = s_ot[i];
-          std::vector<Access> a{acc(s->open, "Win_start with rank " + std::to_string(t) + " in its group")};
-          std::string why = "rank " + std::to_string(t) + " never calls a matching MPI_Win_post with rank " +
-                            std::to_string(o) + " in its group";
-          for (const Epoch* p : posts[t]) {
-            if (holds(p, o) || !overlaps(s, p)) continue;
-            why = "the concurrent MPI_Win_post of rank " + std::to_string(t) + " exposes its window only to " +
-                  (p->group.empty() ? std::string("nobody") : rank_list(p->group));
-            a.push_back(acc(p->open, "Win_post without rank " + std::to_string(o)));
-            break;
-          }
-          push(out, kKind_epoch_mismatch, wm.name,
-               "MPI_Win_start on rank " + std::to_string(o) + " has rank " + std::to_string(t) +
-                   " in its group on window '" + wm.name + "', but " + why +
-                   ": start and post groups must match (rank " + std::to_string(o) +
-                   " waits for a post that never comes)",
-               a, "start-post-group-mismatch");
-        }
-        for (size_t i = n; i < p_to.size(); ++i) {
-          const Epoch* p = p_to[i];
-          std::vector<Access> a{acc(p->open, "Win_post with rank " + std::to_string(o) + " in its group")};
-          std::string why = "rank " + std::to_string(o) + " never calls a matching MPI_Win_start with rank " +
-                            std::to_string(t) + " in its group";
-          for (const Epoch* s : starts[o]) {
-            if (holds(s, t) || !overlaps(s, p)) continue;
-            why = "the concurrent MPI_Win_start of rank " + std::to_string(o) + " accesses only " +
-                  (s->group.empty() ? std::string("nobody") : rank_list(s->group));
-            a.push_back(acc(s->open, "Win_start without rank " + std::to_string(t)));
-            break;
-          }
-          push(out, kKind_epoch_mismatch, wm.name,
-               "MPI_Win_post on rank " + std::to_string(t) + " has rank " + std::to_string(o) +
-                   " in its group on window '" + wm.name + "', but " + why +
-                   ": start and post groups must match (MPI_Win_wait on rank " + std::to_string(t) +
-                   " waits for a Win_complete that never comes)",
-               a, "start-post-group-mismatch");
-        }
+        for (size_t i = n; i < s_ot.size(); ++i) unmatched(wm, kStartSide, s_ot[i], o, t, posts[t], overlaps, out);
+        for (size_t i = n; i < p_to.size(); ++i) unmatched(wm, kPostSide, p_to[i], t, o, starts[o], overlaps, out);
       }
     }
+  }
+
+  // The words for one side of PSCW: a start (whose partner is a post) or a post.
+  struct PscwSide {
+    const char* call;          // "Win_start"
+    const char* partner;       // "Win_post"
+    const char* partner_sees;  // what the partner's group does: "exposes its window only to"
+    bool origin;               // the start side (it waits in Win_start; a target waits in Win_wait)
+  };
+  static constexpr PscwSide kStartSide{"Win_start", "Win_post", "exposes its window only to", true};
+  static constexpr PscwSide kPostSide{"Win_post", "Win_start", "accesses only", false};
+
+  // A start or post `e` of rank `me` naming `peer`, which no call of `peer` matches.
+  template <class Overlaps>
+  void unmatched(const WindowModel& wm, const PscwSide& side, const Epoch* e, int me, int peer,
+                 const std::vector<const Epoch*>& partners, Overlaps overlaps, Analysis& out) {
+    const std::string me_s = std::to_string(me), peer_s = std::to_string(peer);
+    std::vector<Access> a{call_access(e->open, std::string(side.call) + " with rank " + peer_s + " in its group")};
+    std::string why =
+        "rank " + peer_s + " never calls a matching MPI_" + side.partner + " with rank " + me_s + " in its group";
+    for (const Epoch* x : partners) {
+      if (std::find(x->group.begin(), x->group.end(), me) != x->group.end() || !overlaps(e, x)) continue;
+      why = "the concurrent MPI_" + std::string(side.partner) + " of rank " + peer_s + " " + side.partner_sees + " " +
+            (x->group.empty() ? std::string("nobody") : rank_list(x->group));
+      a.push_back(call_access(x->open, std::string(side.partner) + " without rank " + me_s));
+      break;
+    }
+    const std::string waits = side.origin
+                                  ? "rank " + me_s + " waits for a post that never comes"
+                                  : "MPI_Win_wait on rank " + me_s + " waits for a Win_complete that never comes";
+    push(out, wm.name,
+         "MPI_" + std::string(side.call) + " on rank " + me_s + " has rank " + peer_s + " in its group on window '" +
+             wm.name + "', but " + why + ": start and post groups must match (" + waits + ")",
+         a, kCode_start_post_group_mismatch);
   }
 
   void matched(const Model& model, const WindowModel& wm, const Epoch* s, const Epoch* p, int o, int t, Analysis& out) {
     if (p->assert_bits & kModeNoPut) {
       for (EventRef rma : s->rmas) {
-        if (target_of(model, rma) != t || !rma_updates_target(model, rma)) continue;
-        push(out, kKind_assert_violation, wm.name,
+        if (rma_target(model, rma) != t || !updates_target(model, rma)) continue;
+        push(out, wm.name,
              "MPI_Win_post(MPI_MODE_NOPUT) on rank " + std::to_string(t) + " promises that its window '" + wm.name +
                  "' is not updated by put or accumulate until MPI_Win_wait, but rank " + std::to_string(o) +
                  " issues " + describe_call(model, rma) + " in the matching access epoch (drop MPI_MODE_NOPUT)",
-             {acc(p->open, "post asserting MPI_MODE_NOPUT"), acc(rma, "update in the exposure epoch", t)},
-             "noput-with-put");
+             {call_access(p->open, "post asserting MPI_MODE_NOPUT"),
+              call_access(rma, "update in the exposure epoch", t)},
+             kCode_noput_with_put);
         break;
       }
     }
@@ -228,22 +211,22 @@ class EpochDetector : public Detector {
     const Event& se = model.event(s->open);
     const Event& pe = model.event(p->open);
     if ((s->assert_bits & kModeNoCheck) && pe.t_enter > se.t_exit) {
-      push(out, kKind_assert_violation, wm.name,
+      push(out, wm.name,
            "MPI_Win_start(MPI_MODE_NOCHECK) on rank " + std::to_string(o) +
                " promises that the matching MPI_Win_post of rank " + std::to_string(t) +
                " has already completed, but that post was called after the start returned (window '" + wm.name +
                "'; synchronize before the start, or drop MPI_MODE_NOCHECK)",
-           {acc(s->open, "start asserting MPI_MODE_NOCHECK"), acc(p->open, "post called later")},
-           "nocheck-start-before-post");
+           {call_access(s->open, "start asserting MPI_MODE_NOCHECK"), call_access(p->open, "post called later")},
+           kCode_nocheck_start_before_post);
     }
     if ((p->assert_bits & kModeNoCheck) && se.t_exit < pe.t_enter) {
-      push(out, kKind_assert_violation, wm.name,
+      push(out, wm.name,
            "MPI_Win_post(MPI_MODE_NOCHECK) on rank " + std::to_string(t) +
                " promises that the matching MPI_Win_start of rank " + std::to_string(o) +
                " has not yet been called, but that start had already returned (window '" + wm.name +
                "'; drop MPI_MODE_NOCHECK)",
-           {acc(p->open, "post asserting MPI_MODE_NOCHECK"), acc(s->open, "start called earlier")},
-           "nocheck-post-after-start");
+           {call_access(p->open, "post asserting MPI_MODE_NOCHECK"), call_access(s->open, "start called earlier")},
+           kCode_nocheck_post_after_start);
     }
   }
 
@@ -271,12 +254,13 @@ class EpochDetector : public Detector {
         if (!same_host(model, l->rank, t)) continue;
         auto [llo, lhi] = held(model, *l);
         if (std::max(llo, plo) >= std::min(lhi, phi)) continue;
-        push(out, kKind_epoch_mismatch, wm.name,
+        push(out, wm.name,
              "rank " + std::to_string(l->rank) + " holds " + describe_call(model, l->open) + " on window '" + wm.name +
                  "' while rank " + std::to_string(t) +
                  " has that window exposed by MPI_Win_post (until its MPI_Win_wait): "
                  "a window may not be locked and exposed at the same time",
-             {acc(l->open, "lock held here"), acc(p->open, "exposure epoch open here")}, "lock-while-exposed");
+             {call_access(l->open, "lock held here"), call_access(p->open, "exposure epoch open here")},
+             kCode_lock_while_exposed);
       }
     }
   }
@@ -307,7 +291,7 @@ class EpochDetector : public Detector {
         int64_t mlo = model.event(m->open).t_enter;  // requesting counts
         int64_t mhi = m->close ? model.event(*m->close).t_enter : kForever;
         if (std::max(llo, mlo) >= std::min(lhi, mhi)) continue;
-        push(out, kKind_assert_violation, wm.name,
+        push(out, wm.name,
              "rank " + std::to_string(l->rank) + " locked rank " + std::to_string(t) + "'s window '" + wm.name +
                  "' with MPI_MODE_NOCHECK (" + describe_call(model, l->open) +
                  "), promising that no other process holds "
@@ -315,8 +299,9 @@ class EpochDetector : public Detector {
                  std::to_string(m->rank) + " requested " + describe_call(model, m->open) +
                  (m->lock_type == kLockExclusive ? " (exclusive)" : " (shared)") +
                  " while it was held (drop MPI_MODE_NOCHECK)",
-             {acc(l->open, "lock asserting MPI_MODE_NOCHECK"), acc(m->open, "conflicting lock at the same time")},
-             "nocheck-lock-contended");
+             {call_access(l->open, "lock asserting MPI_MODE_NOCHECK"),
+              call_access(m->open, "conflicting lock at the same time")},
+             kCode_nocheck_lock_contended);
       }
     }
   }
@@ -325,7 +310,8 @@ class EpochDetector : public Detector {
     for (const RankLog& log : model.logs) {
       if (!log.instrumented.empty() || !log.guard.empty()) continue;  // checked by the local-access detector
       for (const Event& ev : log.events) {
-        if (ev.call != kCall_Win_fence && ev.call != kCall_Win_post) continue;
+        const CallRole role = call_traits(ev.call).role;
+        if (role != CallRole::kFence && role != CallRole::kPost) continue;
         if (log.view(ev).get_or(kF_assert, 0) & kModeNoStore) {
           out.notes.push_back(
               "MPI_MODE_NOSTORE assertions were not checked: local stores to window memory are not logged (build with "
@@ -336,19 +322,15 @@ class EpochDetector : public Detector {
     }
   }
 
-  static int target_of(const Model& model, EventRef e) {
-    int64_t t = model.view(e).get_or(kF_target, -1);
-    return t >= 0 ? static_cast<int>(t) : -1;
+  static bool updates_target(const Model& model, EventRef rma) {
+    return call_traits(model.event(rma).call).updates_target(model.view(rma).get_or(kF_op, -1));
   }
 
-  static void push(Analysis& out, FindingKind kind, const std::string& win, std::string msg, std::vector<Access> a,
-                   const std::string& code) {
-    Finding f;
-    f.kind = kind;
+  static void push(Analysis& out, const std::string& win, std::string msg, std::vector<Access> a, FindingCode code) {
+    Finding f = coded_finding(code);
     f.message = std::move(msg);
     f.window = win;
     f.accesses = std::move(a);
-    f.details = {{"code", code}};
     out.findings.push_back(std::move(f));
   }
 };

@@ -29,6 +29,23 @@ struct KindInfo {
 };
 const KindInfo& kind_info(FindingKind k);
 
+// The rule a finding reports, finer than its kind (finding_codes.def): the
+// report's details.code, what suppressions match. Not every finding has one.
+enum FindingCode : int {
+#define RMACHECK_CODE(id, code, kind, meaning) kCode_##id,
+#include "detectors/finding_codes.def"
+#undef RMACHECK_CODE
+  kCodeCount,
+  kNoCode = kCodeCount
+};
+
+struct CodeInfo {
+  const char* code;
+  FindingKind kind;
+  const char* meaning;
+};
+const CodeInfo& code_info(FindingCode c);
+
 // A place in the source that the static checker (rmacheck lint) points at:
 // it has no event, so it names the file, line and call itself.
 struct SourceSite {
@@ -58,6 +75,7 @@ struct Access {
 
 struct Finding {
   FindingKind kind = kKindCount;
+  FindingCode code = kNoCode;
   std::string message;
   std::string window;  // window name, "" if not about a window
   std::vector<Access> accesses;
@@ -73,6 +91,9 @@ struct Finding {
   // sides (one rank per access, in `accesses` order); empty: only the accesses' own ranks.
   std::map<std::vector<int>, int> rank_tuples;
 };
+
+// A finding reporting `code`, of the code's kind.
+Finding coded_finding(FindingCode code);
 
 // Everything the detectors say: findings, and notes about what could not be
 // checked (e.g. leak checks skipped because a rank never reached Finalize).

@@ -3,7 +3,9 @@
 // was logged and whose exit never was), and the ranks that were not.
 #include <sstream>
 
+#include "call_traits.h"
 #include "detectors/detector.h"
+#include "detectors/wording.h"
 
 namespace rmacheck {
 
@@ -48,9 +50,10 @@ class HangDetector : public Detector {
     std::ostringstream msg;
     msg << "the run was stopped after " << model.meta.timeout_s << " s";
     if (!f.accesses.empty()) msg << " with ranks blocked in MPI calls: " << calls.str();
-    if (!running.empty()) msg << "; " << list(running) << " not inside an MPI call (computing, or waiting outside MPI)";
-    if (!finished.empty()) msg << "; " << list(finished) << " had finished";
-    if (!missing.empty()) msg << "; no log from " << list(missing);
+    if (!running.empty())
+      msg << "; " << rank_list(running) << " not inside an MPI call (computing, or waiting outside MPI)";
+    if (!finished.empty()) msg << "; " << rank_list(finished) << " had finished";
+    if (!missing.empty()) msg << "; no log from " << rank_list(missing);
     f.message = msg.str();
     f.details = {{"timeout_s", model.meta.timeout_s}, {"blocked", blocked}};
     out.findings.push_back(std::move(f));
@@ -61,23 +64,13 @@ class HangDetector : public Detector {
   static std::string on_window(const Model& model, const RankLog& log, uint32_t index) {
     const Event& e = log.events[index];
     auto w = log.view(e).get(kF_win);
-    if (!w || *w == 0 || e.call == kCall_Win_create || e.call == kCall_Win_allocate) return "";
-    if (e.call != kCall_Win_fence) return " on " + model.window_name(*w);
+    if (!w || *w == 0) return "";  // (window creation logs new_win, not win)
+    auto is_fence = [](const Event& x) { return call_traits(x.call).role == CallRole::kFence; };
+    if (!is_fence(e)) return " on " + model.window_name(*w);
     int k = 0;
     for (uint32_t j = 0; j <= index; ++j)
-      if (log.events[j].call == kCall_Win_fence && log.view(log.events[j]).get_or(kF_win, 0) == *w) ++k;
-    const char* suf = (k % 100 >= 11 && k % 100 <= 13) ? "th"
-                      : k % 10 == 1                    ? "st"
-                      : k % 10 == 2                    ? "nd"
-                      : k % 10 == 3                    ? "rd"
-                                                       : "th";
-    return " (its " + std::to_string(k) + suf + " on " + model.window_name(*w) + ")";
-  }
-
-  static std::string list(const std::vector<int>& ranks) {
-    std::string s = ranks.size() == 1 ? "rank " : "ranks ";
-    for (size_t i = 0; i < ranks.size(); ++i) s += (i ? "," : "") + std::to_string(ranks[i]);
-    return s;
+      if (is_fence(log.events[j]) && log.view(log.events[j]).get_or(kF_win, 0) == *w) ++k;
+    return " (its " + ordinal(k) + " on " + model.window_name(*w) + ")";
   }
 };
 

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "call_traits.h"
 #include "detectors/detector.h"
 #include "model/local_accesses.h"
 #include "system_modules.h"
@@ -17,28 +18,8 @@ namespace rmacheck {
 
 namespace {
 
-bool synchronizes(CallId c) {
-  switch (c) {
-    case kCall_Win_fence:
-    case kCall_Win_post:
-    case kCall_Win_start:
-    case kCall_Win_complete:
-    case kCall_Win_wait:
-    case kCall_Win_test:
-    case kCall_Win_lock:
-    case kCall_Win_unlock:
-    case kCall_Win_lock_all:
-    case kCall_Win_unlock_all:
-    case kCall_Win_flush:
-    case kCall_Win_flush_all:
-    case kCall_Win_flush_local:
-    case kCall_Win_flush_local_all:
-    case kCall_Win_sync:
-      return true;
-    default:
-      return false;
-  }
-}
+// RMA synchronization: the end of the stores a NOSTORE assertion speaks of.
+bool synchronizes(CallId c) { return call_traits(c).family == CallFamily::kSync; }
 
 // Libraries of the system (the loader, MPI's plugins, anything under /usr or /lib) and rmacheck's own
 // are not the program's code: only the program's modules are worth a "not seen" note.
@@ -80,8 +61,7 @@ class LocalAccessDetector : public Detector {
       auto it = first_store.find(win);
       if ((e.call == kCall_Win_fence || e.call == kCall_Win_post) && (v.get_or(kF_assert, 0) & kModeNoStore) &&
           it != first_store.end()) {
-        Finding f;
-        f.kind = kKind_assert_violation;
+        Finding f = coded_finding(kCode_nostore_with_store);
         f.window = model.window_name(win);
         std::ostringstream m;
         m << e.name() << "(MPI_MODE_NOSTORE) on rank " << log.rank << " promises that rank " << log.rank

@@ -10,7 +10,7 @@ std::string completion_words(const Model& model, const MemAccess& pending) {
     m << " (no later call of rank " << pending.issuer << " completes it)";
     return m.str();
   }
-  const Event& done = model.event({pending.complete_rank, static_cast<uint32_t>(pending.complete_at / 2)});
+  const Event& done = model.event({pending.complete_rank, event_of(pending.complete())});
   m << " (" << done.name() << " on rank " << pending.complete_rank << " completes it)";
   return m.str();
 }

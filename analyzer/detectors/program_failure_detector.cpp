@@ -22,16 +22,11 @@
 #include <utility>
 
 #include "detectors/detector.h"
+#include "detectors/wording.h"
 
 namespace rmacheck {
 
 namespace {
-
-std::string rank_list(const std::vector<int>& ranks) {
-  std::string s = ranks.size() == 1 ? "rank " : "ranks ";
-  for (size_t i = 0; i < ranks.size(); ++i) s += (i ? "," : "") + std::to_string(ranks[i]);
-  return s;
-}
 
 // What is known of one rank's own failure.
 struct RankFailure {

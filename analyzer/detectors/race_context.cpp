@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "call_traits.h"
+
 namespace rmacheck {
 
 namespace {
@@ -44,9 +46,9 @@ void describe_race_side(AnalysisContext& ctx, const MemAccess& m, Access& side) 
   const Event& e = model.event(ev);
   EventView v = model.view(ev);
   const RankLog& log = *model.rank_log(m.issuer);
-  if (m.complete_at >= 0) side.completed = EventRef{m.complete_rank, static_cast<uint32_t>(m.complete_at / 2)};
+  if (m.complete_at >= 0) side.completed = EventRef{m.complete_rank, event_of(m.complete())};
   side.completion_known = true;
-  if (is_rma_call(e.call)) {
+  if (call_traits(e.call).is_rma()) {
     const int64_t target = v.get_or(kF_target, -1);
     side.target_rank = target >= 0 ? static_cast<int>(target) : -1;
     if (const Epoch* epoch = ctx.epochs().epoch_of(ev)) side.epoch_opened = epoch->open;

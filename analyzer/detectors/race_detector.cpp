@@ -26,10 +26,14 @@ namespace rmacheck {
 
 namespace {
 
+// What a segment remembers the latest access of, per issuing rank: where it
+// happened (an RMA target, or the issuer's own buffers) and what it did.
+enum class AccessClass : uint8_t { kOriginRead, kOriginWrite, kOriginAtomic, kTargetRead, kTargetWrite, kTargetAtomic };
+
 struct Slot {
   size_t access;
   int issuer;
-  uint8_t klass;  // at_target * 3 + {read, write, atomic}
+  AccessClass cls;
 };
 
 struct Segment {
@@ -52,9 +56,10 @@ struct Memory {
   }
 };
 
-uint8_t klass(const MemAccess& a) {
-  const uint8_t k = atomic(a.kind) ? 2 : writes(a.kind) ? 1 : 0;
-  return static_cast<uint8_t>((a.at_target ? 3 : 0) + k);
+AccessClass access_class(const MemAccess& a) {
+  if (atomic(a.kind)) return a.at_target ? AccessClass::kTargetAtomic : AccessClass::kOriginAtomic;
+  if (writes(a.kind)) return a.at_target ? AccessClass::kTargetWrite : AccessClass::kOriginWrite;
+  return a.at_target ? AccessClass::kTargetRead : AccessClass::kOriginRead;
 }
 
 // For the same-op rule, Compare_and_swap is a (conditional) MPI_REPLACE:
@@ -147,9 +152,9 @@ class RaceDetector : public Detector {
 
   static void remember(Segment& s, const ChunkedVector<MemAccess>& acc, size_t idx) {
     const MemAccess& b = acc[idx];
-    const uint8_t k = klass(b);
+    const AccessClass k = access_class(b);
     for (Slot& slot : s.slots)
-      if (slot.issuer == b.issuer && slot.klass == k) {
+      if (slot.issuer == b.issuer && slot.cls == k) {
         slot.access = idx;
         return;
       }
@@ -206,11 +211,13 @@ class RaceDetector : public Detector {
                                         : kKind_origin_buffer_conflict;
   }
 
-  // One side of the report's merge key: call, site and access, without symbolizing.
+  // One side of the report's merge key: call, site and access, without symbolizing
+  // (the site hash with the call id and the access kind mixed into high bits).
+  static constexpr int kCallShift = 40, kAccessKindShift = 56;
   static uint64_t side_key(const Model& model, const MemAccess& m) {
     EventView v = model.view({m.issuer, m.event});
-    return v.site_key() ^ (static_cast<uint64_t>(model.event({m.issuer, m.event}).call) << 40) ^
-           (static_cast<uint64_t>(m.kind) << 56);
+    return v.site_key() ^ (static_cast<uint64_t>(model.event({m.issuer, m.event}).call) << kCallShift) ^
+           (static_cast<uint64_t>(m.kind) << kAccessKindShift);
   }
 
   // The report's merge key (kind, window, both sides' keys).
@@ -260,8 +267,7 @@ class RaceDetector : public Detector {
       m << ", and nothing orders them";
       if (a.issuer == b.issuer)
         m << " (operations from one origin are unordered until a flush, unlock or fence completes the first)";
-      else if (a.complete_at >= 0 &&
-               model.event({a.complete_rank, static_cast<uint32_t>(a.complete_at / 2)}).call == kCall_Win_fence)
+      else if (a.complete_at >= 0 && model.event({a.complete_rank, event_of(a.complete())}).call == kCall_Win_fence)
         m << " (same fence epoch)";
     } else if (f.kind == kKind_target_local_conflict && !a.at_target && !b.at_target) {
       m << local_pair_message(model, a, b, lo, hi);

@@ -14,11 +14,19 @@
 #include <string>
 
 #include "detectors/detector.h"
+#include "detectors/wording.h"
 #include "model/request_tracker.h"
 
 namespace rmacheck {
 
 namespace {
+
+// A request finding of `code`; details.problem repeats the code (it was there first).
+Finding request_finding(FindingCode code, int64_t id) {
+  Finding f = coded_finding(code);
+  f.details = {{"request", id}, {"problem", code_info(code).code}};
+  return f;
+}
 
 // "persistent MPI_Recv_init request", "MPI_Isend request".
 std::string kind_words(const Model& model, const RequestRecord& r) {
@@ -50,14 +58,13 @@ class RequestDetector : public Detector {
         if (r.lost) continue;
         if (mpi4py.internal(r.created)) continue;  // made by mpi4py itself, not by the script
         if (r.persistent() && r.is_active()) {
-          Finding f;
-          f.kind = kKind_request_misuse;
+          Finding f = request_finding(kCode_missing_wait, id);
           f.message = "persistent request started by " + std::string(model.event(r.active.back().start).name()) +
                       " is never completed (missing MPI_Wait/MPI_Test before MPI_Finalize)";
           f.accesses.push_back({r.active.back().start, "", -1, -1, -1, "started here"});
           f.accesses.push_back({fin, "", -1, -1, -1, "still active here"});
           f.accesses.front().request = r.created;  // the report names the request by its creation line
-          f.details = {{"request", id}, {"problem", "missing-wait"}, {"created_by", model.event(r.created).name()}};
+          f.details["created_by"] = model.event(r.created).name();
           out.findings.push_back(std::move(f));
         }
         if (!r.allocated()) continue;
@@ -78,15 +85,29 @@ class RequestDetector : public Detector {
   }
 
  private:
+  static FindingCode issue_code(RequestIssueKind k) {
+    switch (k) {
+      case RequestIssueKind::kStartActive:
+        return kCode_start_active;
+      case RequestIssueKind::kMissingStart:
+        return kCode_missing_start;
+      case RequestIssueKind::kUseAfterFree:
+        return kCode_use_after_free;
+      case RequestIssueKind::kFreeActive:
+        return kCode_free_active;
+      case RequestIssueKind::kNullHandle:
+        return kCode_null_request;
+    }
+    return kNoCode;
+  }
+
   static void report_issue(const Model& model, const RankRequests& rr, const RequestIssue& is, Analysis& out) {
     const RequestRecord* r = rr.find(is.id);
     const std::string call = model.event(is.at).name();
-    Finding f;
-    f.details = {{"request", is.id}};
+    Finding f = request_finding(issue_code(is.kind), is.id);
     if (r) f.details["created_by"] = model.event(r->created).name();
     switch (is.kind) {
       case RequestIssueKind::kStartActive:
-        f.kind = kKind_request_misuse;
         if (r && r->persistent())
           f.message = call +
                       " restarts a persistent request that is still active (started before and not yet "
@@ -96,40 +117,31 @@ class RequestDetector : public Detector {
                       ", which is active until completed and cannot be started (only persistent requests can)";
         f.accesses.push_back({is.at, "", -1, -1, -1, "starts an active request"});
         if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "made it active; not completed since"});
-        f.details["problem"] = "start-active";
         break;
       case RequestIssueKind::kMissingStart:
-        f.kind = kKind_request_misuse;
         f.message = call + " completes a " + (r ? kind_words(model, *r) : std::string("persistent request")) +
                     " that was never started (missing MPI_Start: the wait returns at once and no data moves)";
         f.accesses.push_back({is.at, "", -1, -1, -1, "waits on an inactive request"});
         if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "created here, never started"});
-        f.details["problem"] = "missing-start";
         break;
       case RequestIssueKind::kUseAfterFree:
-        f.kind = kKind_request_misuse;
         f.message = call + " uses a " + generic_words(r) + " that was already freed by MPI_Request_free";
         f.accesses.push_back({is.at, "", -1, -1, -1, "uses the freed request"});
         if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "freed here"});
-        f.details["problem"] = "use-after-free";
         break;
       case RequestIssueKind::kFreeActive:
-        f.kind = kKind_request_free_active;
         f.message = "MPI_Request_free on an active " + generic_words(r) +
                     " (legal, but its completion can never be known, so its buffer may never safely be reused; "
                     "complete it with MPI_Wait/MPI_Test first)";
         f.accesses.push_back({is.at, "", -1, -1, -1, "frees the active request"});
         if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "made it active; not completed since"});
-        f.details["problem"] = "free-active";
         break;
       case RequestIssueKind::kNullHandle: {
         const Event& e = model.event(is.at);
-        f.kind = kKind_request_misuse;
         f.message = call + (e.returned ? " failed (MPI error " + std::to_string(e.rc) + ")" : std::string(" aborted")) +
                     " on MPI_REQUEST_NULL or an invalid request: the request was probably freed before "
                     "(MPI_Request_free sets the handle to MPI_REQUEST_NULL) or never created";
         f.accesses.push_back({is.at, "", -1, -1, -1, "null or invalid request"});
-        f.details["problem"] = "null-request";
         break;
       }
     }

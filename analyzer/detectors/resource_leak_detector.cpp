@@ -9,30 +9,38 @@
 #include <utility>
 #include <vector>
 
+#include "call_traits.h"
 #include "detectors/detector.h"
+#include "detectors/wording.h"
 #include "model/request_tracker.h"
 
 namespace rmacheck {
 
 namespace {
 
-enum ObjectKind { kWindow, kDatatype, kComm, kGroup, kOp };
-
-struct ObjectKindInfo {
-  FieldId created;  // field of the creating call carrying the new id
-  CallId free_call;
-  FieldId freed;  // field of the free call naming the object
+// The objects checked (requests have their own detector), in the order findings come, and what they are called.
+struct ObjectWords {
+  HandleKind kind;
   const char* what;
-  const char* free_name;
 };
+const ObjectWords kObjects[] = {
+    {HandleKind::kWin, "window"},  {HandleKind::kDatatype, "datatype"},  {HandleKind::kComm, "communicator"},
+    {HandleKind::kGroup, "group"}, {HandleKind::kOp, "user-defined op"},
+};
+// Position of a kind in kObjects, -1 for one not checked here.
+int object_index(HandleKind k) {
+  for (size_t i = 0; i < std::size(kObjects); ++i)
+    if (kObjects[i].kind == k) return static_cast<int>(i);
+  return -1;
+}
 
-const ObjectKindInfo kObjects[] = {
-    {kF_new_win, kCall_Win_free, kF_win, "window", "MPI_Win_free"},
-    {kF_new_type, kCall_Type_free, kF_type, "datatype", "MPI_Type_free"},
-    {kF_new_comm, kCall_Comm_free, kF_comm, "communicator", "MPI_Comm_free"},
-    {kF_new_group, kCall_Group_free, kF_group_id, "group", "MPI_Group_free"},
-    {kF_new_op, kCall_Op_free, kF_op, "user-defined op", "MPI_Op_free"},
-};
+// "MPI_Win_free": the call that frees objects of a kind (call_traits.def).
+const char* free_call_name(HandleKind k) {
+  for (int c = 0; c < kCallCount; ++c)
+    for (const HandleArg& h : call_traits(static_cast<CallId>(c)).handles)
+      if (h.kind == k && h.use == HandleUse::kFree) return call_name(c);
+  return "its free call";
+}
 
 class ResourceLeakDetector : public Detector {
  public:
@@ -45,37 +53,38 @@ class ResourceLeakDetector : public Detector {
     for (const RankLog& log : model.logs) {
       if (!scope.reached(log.rank)) continue;
       // (kind, id) -> creations not freed yet, oldest first.
-      std::map<std::pair<int, int64_t>, std::vector<EventRef>> live;
+      std::map<std::pair<int, int64_t>, std::vector<EventRef>> live;  // by object_index
       for (uint32_t i = 0; i < log.events.size(); ++i) {
         const Event& e = log.events[i];
         const EventView v = log.view(e);
-        for (int k = 0; k < static_cast<int>(std::size(kObjects)); ++k) {
-          const ObjectKindInfo& o = kObjects[k];
-          if (auto id = v.get(o.created)) live[{k, *id}].push_back({log.rank, i});
-          if (e.call == o.free_call && !(e.returned && e.rc != 0)) {
-            auto id = v.get(o.freed);
-            if (!id) continue;
-            auto it = live.find({k, *id});
-            if (it != live.end() && !it->second.empty()) {
-              it->second.pop_back();
-              if (it->second.empty()) live.erase(it);
-            }
+        const bool failed = e.returned && e.rc != 0;
+        for (const HandleArg& h : call_traits(e.call).handles) {
+          const int k = object_index(h.kind);
+          if (k < 0) continue;
+          auto id = v.get(h.field);
+          if (!id) continue;
+          if (h.use == HandleUse::kCreate) live[{k, *id}].push_back({log.rank, i});
+          if (h.use != HandleUse::kFree || failed) continue;
+          auto it = live.find({k, *id});
+          if (it != live.end() && !it->second.empty()) {
+            it->second.pop_back();
+            if (it->second.empty()) live.erase(it);
           }
         }
       }
       for (const auto& [key, refs] : live) {
-        const ObjectKindInfo& o = kObjects[key.first];
+        const ObjectWords& o = kObjects[key.first];
         for (const EventRef& ref : refs) {
           if (mpi4py.internal(ref)) continue;
           Finding f;
           f.kind = kKind_resource_leak;
           std::string what = o.what;
-          if (key.first == kWindow) {
+          if (o.kind == HandleKind::kWin) {
             f.window = model.window_name(key.second);
             what += " " + f.window;
           }
-          f.message = what + " created by " + model.event(ref).name() + " is never freed (missing " + o.free_name +
-                      " before MPI_Finalize)";
+          f.message = what + " created by " + model.event(ref).name() + " is never freed (missing " +
+                      free_call_name(o.kind) + " before MPI_Finalize)";
           f.where = ref;  // the creation site; the report merges the ranks
           f.details = {{"object", o.what}, {"id", key.second}};
           out.findings.push_back(std::move(f));

@@ -1,6 +1,7 @@
 // `invalid-rma-arg` (rma-semantics.md section 5, last rule):
-// - a target rank outside the window's group (the interposer logs an
-//   invalid rank r as -1000-r), for RMA calls and Win_lock/unlock/flush;
+// - a target rank outside the window's group (the interposer logs it by
+//   encode_invalid_rank, log_format.h: negative ranks too), for RMA calls and
+//   the synchronization calls that name a target (Win_lock/unlock/flush);
 // - target bytes outside the target's window: disp * disp_unit of the TARGET
 //   rank, plus the true extent of target_count x target datatype (the
 //   datatype's layout comes from the ORIGIN's log: types are per rank and
@@ -26,8 +27,9 @@
 #include <map>
 #include <set>
 
+#include "call_traits.h"
 #include "detectors/detector.h"
-#include "model/epoch_tracker.h"
+#include "detectors/wording.h"
 
 namespace rmacheck {
 
@@ -218,131 +220,162 @@ class RmaArgumentDetector : public Detector {
     for (const RankLog& log : model.logs) {
       for (uint32_t i = 0; i < log.events.size(); ++i) {
         const Event& e = log.events[i];
-        EventRef ref{log.rank, i};
-        const bool rma = is_rma_call(e.call);
-        const bool sync_target = e.call == kCall_Win_lock || e.call == kCall_Win_unlock || e.call == kCall_Win_flush ||
-                                 e.call == kCall_Win_flush_local;
-        if (!rma && !sync_target) continue;
+        const CallTraits& traits = call_traits(e.call);
+        // RMA calls, and the synchronization calls that name a target (lock, unlock, flush).
+        if (traits.family != CallFamily::kRma && traits.family != CallFamily::kSync) continue;
+        if (!traits.rank(kF_target)) continue;
+        const EventRef ref{log.rank, i};
         EventView v = log.view(e);
         auto w = v.get(kF_win);
         auto wit = w ? model.windows.find(*w) : model.windows.end();
-        const std::string wname = w ? model.window_name(*w) : "win?";
         auto t = v.get(kF_target);
         if (!t || *t == kRankProcNull) continue;
-        if (*t <= -1000) {
-          const int64_t given = -1000 - *t;
-          std::string size = wit != model.windows.end() ? std::to_string(wit->second.members.size()) : "?";
-          report(out, model, ref, wname,
-                 "rank " + std::to_string(log.rank) + ": " + e.name() + " on window '" + wname +
-                     "' names target rank " + std::to_string(given) +
-                     ", which is not a rank of the window's group (valid: 0.." +
-                     (size == "?" ? size : std::to_string(std::stoll(size) - 1)) + ", or MPI_PROC_NULL)" +
-                     call_outcome(model, ref),
-                 "bad-target-rank", -1, -1, -1);
+        if (is_invalid_rank(*t)) {
+          bad_target_rank(model, ref, w ? model.window_name(*w) : "win?",
+                          wit != model.windows.end() ? &wit->second : nullptr, invalid_rank_as_given(*t), out);
           continue;
         }
-        if (!rma || wit == model.windows.end()) continue;
+        if (!traits.is_rma() || wit == model.windows.end() || *t < 0) continue;
         check_rma(model, log, ref, wit->second, static_cast<int>(*t), out);
       }
     }
   }
 
  private:
+  void bad_target_rank(const Model& model, EventRef ref, const std::string& wname, const WindowModel* wm, int64_t given,
+                       Analysis& out) {
+    const std::string valid = wm ? std::to_string(static_cast<int64_t>(wm->members.size()) - 1) : "?";
+    report(out, model, ref, wname,
+           "rank " + std::to_string(ref.rank) + ": " + model.event(ref).name() + " on window '" + wname +
+               "' names target rank " + std::to_string(given) +
+               ", which is not a rank of the window's group (valid: 0.." + valid + ", or MPI_PROC_NULL)" +
+               call_outcome(model, ref),
+           kCode_bad_target_rank, -1, -1, -1);
+  }
+
   void check_rma(const Model& model, const RankLog& log, EventRef ref, const WindowModel& wm, int t, Analysis& out) {
-    const Event& e = model.event(ref);
-    EventView v = log.view(e);
-    const std::string me = "rank " + std::to_string(log.rank) + ": ";
-    const std::string call = describe_call(model, ref);
-    const int64_t op = v.get_or(kF_op, -1);
+    const RmaCall c{model, log, ref, wm, t, call_traits(model.event(ref).call)};
+    check_op(c, out);
+    check_target_range(c, out);
+    // Fetch_and_op and Compare_and_swap take one datatype for every side: nothing to compare.
+    int datatypes = 0;
+    for (const HandleArg& h : c.traits.handles) datatypes += h.kind == HandleKind::kDatatype;
+    if (datatypes == 1) return;
+    check_signatures(c, out);
+    check_accumulate_types(c, out);
+  }
 
-    // Ops of the accumulate family.
-    if (is_accumulate_call(e.call) && v.has(kF_op)) {
-      if (op >= kUserOpBase) {
-        report(out, model, ref, wm.name,
-               me + call + " on window '" + wm.name +
-                   "' uses a user-defined MPI_Op: RMA accumulate operations accept "
-                   "only predefined operations (and MPI_REPLACE / MPI_NO_OP)",
-               "user-op", t, -1, -1);
-      } else if (op == kOp_MPI_NO_OP && (e.call == kCall_Accumulate || e.call == kCall_Raccumulate)) {
-        report(out, model, ref, wm.name,
-               me + call + " on window '" + wm.name +
-                   "' uses MPI_NO_OP, which only MPI_Get_accumulate, "
-                   "MPI_Rget_accumulate and MPI_Fetch_and_op accept",
-               "no-op-in-accumulate", t, -1, -1);
-      }
+  // One RMA call under examination, with what every check needs.
+  struct RmaCall {
+    RmaCall(const Model& m, const RankLog& l, EventRef r, const WindowModel& w, int target, const CallTraits& tr)
+        : model(m), log(l), ref(r), wm(w), t(target), traits(tr), view(l.view(m.event(r))) {
+      me = "rank " + std::to_string(l.rank) + ": ";
+      call = describe_call(m, r);
+      op = view.get_or(kF_op, -1);
+      count = view.get_or(kF_target_count, 0);
+      type = view.get_or(kF_target_type, -1);
+      // A fetching accumulate with MPI_NO_OP ignores its origin.
+      ignore_origin = op == kOp_MPI_NO_OP && traits.role == CallRole::kGetAccumulate;
     }
+    const Model& model;
+    const RankLog& log;
+    EventRef ref;
+    const WindowModel& wm;
+    int t;
+    const CallTraits& traits;
+    EventView view;
+    std::string me, call;
+    int64_t op, count, type;
+    bool ignore_origin;
+  };
 
-    // Target range.
-    auto pos = std::find(wm.members.begin(), wm.members.end(), t);
-    const int64_t count = v.get_or(kF_target_count, 0);
-    const int64_t type = v.get_or(kF_target_type, -1);
-    auto tl = log.types.find(type);
-    if (pos != wm.members.end() && count > 0 && tl != log.types.end()) {
-      const size_t wr = static_cast<size_t>(pos - wm.members.begin());
-      const TypeLayout& L = tl->second;
-      const int64_t disp = v.get_or(kF_disp, 0);
-      if (L.extent >= 0 && L.true_extent > 0) {
-        const int64_t span_lo = L.true_lb, span_hi = (count - 1) * L.extent + L.true_lb + L.true_extent;
-        if (wm.flavor == kWinDynamic) {
-          check_dynamic(model, ref, wm, t, disp + span_lo, disp + span_hi, out);
-        } else if (wr < wm.sizes.size() && wr < wm.units.size()) {
-          const int64_t base = disp * wm.units[wr];
-          const int64_t lo = base + span_lo, hi = base + span_hi, size = wm.sizes[wr];
-          if (lo < 0 || hi > size) {
-            report(out, model, ref, wm.name,
-                   me + call + " accesses bytes [" + std::to_string(lo) + "," + std::to_string(hi) + ") of rank " +
-                       std::to_string(t) + "'s window '" + wm.name + "', which is only " + std::to_string(size) +
-                       " bytes long (target_disp " + std::to_string(disp) + " x disp_unit " +
-                       std::to_string(wm.units[wr]) + " of rank " + std::to_string(t) + ", then " +
-                       describe_type(log, count, type) + ")" + call_outcome(model, ref),
-                   "out-of-window", t, lo, hi);
-          }
-        }
-      }
+  // Ops of the accumulate family.
+  void check_op(const RmaCall& c, Analysis& out) {
+    if (!c.traits.is_accumulate() || !c.view.has(kF_op)) return;
+    if (c.op >= kUserOpBase) {
+      report(out, c.model, c.ref, c.wm.name,
+             c.me + c.call + " on window '" + c.wm.name +
+                 "' uses a user-defined MPI_Op: RMA accumulate operations accept "
+                 "only predefined operations (and MPI_REPLACE / MPI_NO_OP)",
+             kCode_user_op, c.t, -1, -1);
+    } else if (c.op == kOp_MPI_NO_OP && c.traits.role == CallRole::kAccumulate) {
+      report(out, c.model, c.ref, c.wm.name,
+             c.me + c.call + " on window '" + c.wm.name +
+                 "' uses MPI_NO_OP, which only MPI_Get_accumulate, "
+                 "MPI_Rget_accumulate and MPI_Fetch_and_op accept",
+             kCode_no_op_in_accumulate, c.t, -1, -1);
     }
+  }
 
-    // Type signatures.
-    if (e.call == kCall_Fetch_and_op || e.call == kCall_Compare_and_swap) return;
-    const Signature target = signature(log, type, count);
-    const bool ignore_origin =
-        op == kOp_MPI_NO_OP && (e.call == kCall_Get_accumulate || e.call == kCall_Rget_accumulate);
-    auto compare = [&](FieldId cf, FieldId tf, const char* what) {
-      auto c = v.get(cf);
-      auto ty = v.get(tf);
-      if (!c || !ty) return;
-      const Signature s = signature(log, *ty, *c);
+  // Target bytes inside the target's window (or an attached region of a dynamic window).
+  void check_target_range(const RmaCall& c, Analysis& out) {
+    const WindowModel& wm = c.wm;
+    auto pos = std::find(wm.members.begin(), wm.members.end(), c.t);
+    auto tl = c.log.types.find(c.type);
+    if (pos == wm.members.end() || c.count <= 0 || tl == c.log.types.end()) return;
+    const size_t wr = static_cast<size_t>(pos - wm.members.begin());
+    const TypeLayout& L = tl->second;
+    const int64_t disp = c.view.get_or(kF_disp, 0);
+    if (L.extent < 0 || L.true_extent <= 0) return;
+    const int64_t span_lo = L.true_lb, span_hi = (c.count - 1) * L.extent + L.true_lb + L.true_extent;
+    if (wm.flavor == kWinDynamic) {
+      check_dynamic(c.model, c.ref, wm, c.t, disp + span_lo, disp + span_hi, out);
+      return;
+    }
+    if (wr >= wm.sizes.size() || wr >= wm.units.size()) return;
+    const int64_t base = disp * wm.units[wr];
+    const int64_t lo = base + span_lo, hi = base + span_hi, size = wm.sizes[wr];
+    if (lo >= 0 && hi <= size) return;
+    report(out, c.model, c.ref, wm.name,
+           c.me + c.call + " accesses bytes [" + std::to_string(lo) + "," + std::to_string(hi) + ") of rank " +
+               std::to_string(c.t) + "'s window '" + wm.name + "', which is only " + std::to_string(size) +
+               " bytes long (target_disp " + std::to_string(disp) + " x disp_unit " + std::to_string(wm.units[wr]) +
+               " of rank " + std::to_string(c.t) + ", then " + describe_type(c.log, c.count, c.type) + ")" +
+               call_outcome(c.model, c.ref),
+           kCode_out_of_window, c.t, lo, hi);
+  }
+
+  // Origin (and result) type signatures equal to the target's.
+  void check_signatures(const RmaCall& c, Analysis& out) {
+    const Signature target = signature(c.log, c.type, c.count);
+    auto compare = [&](FieldId cf, FieldId tf, const char* what, FindingCode code) {
+      auto n = c.view.get(cf);
+      auto ty = c.view.get(tf);
+      if (!n || !ty) return;
+      const Signature s = signature(c.log, *ty, *n);
       if (same_signature(s, target)) return;
-      report(out, model, ref, wm.name,
-             me + call + " on window '" + wm.name + "': the " + what + " data (" + describe_type(log, *c, *ty) +
-                 ") and the target data (" + describe_type(log, count, type) +
+      report(out, c.model, c.ref, c.wm.name,
+             c.me + c.call + " on window '" + c.wm.name + "': the " + what + " data (" + describe_type(c.log, *n, *ty) +
+                 ") and the target data (" + describe_type(c.log, c.count, c.type) +
                  ") have different type signatures; "
                  "they must be the same sequence of basic types" +
-                 call_outcome(model, ref),
-             std::string(what) + "-target-type-mismatch", t, -1, -1);
+                 call_outcome(c.model, c.ref),
+             code, c.t, -1, -1);
     };
-    if (!ignore_origin) compare(kF_origin_count, kF_origin_type, "origin");
-    if (e.call == kCall_Get_accumulate || e.call == kCall_Rget_accumulate)
-      compare(kF_result_count, kF_result_type, "result");
+    if (!c.ignore_origin) compare(kF_origin_count, kF_origin_type, "origin", kCode_origin_target_type_mismatch);
+    if (c.traits.role == CallRole::kGetAccumulate)
+      compare(kF_result_count, kF_result_type, "result", kCode_result_target_type_mismatch);
+  }
 
-    // Accumulate: each datatype built from one basic type.
-    if (is_accumulate_call(e.call) && op != kOp_MPI_MAXLOC && op != kOp_MPI_MINLOC) {
-      for (auto [cf, tf] : {std::pair{kF_origin_count, kF_origin_type}, std::pair{kF_target_count, kF_target_type}}) {
-        if (ignore_origin && tf == kF_origin_type) continue;
-        auto ty = v.get(tf);
-        if (!ty || *ty < kDerivedTypeBase) continue;
-        const Signature s = signature(log, *ty, 1, /*expand_pairs=*/false);
-        if (!s.known || s.has_byte) continue;
-        std::set<int> classes;
-        for (const Run& r : s.runs) classes.insert(r.cls);
-        if (classes.size() > 1) {
-          report(out, model, ref, wm.name,
-                 me + call + " on window '" + wm.name + "' uses a derived datatype made of several basic types (" +
-                     describe_type(log, v.get_or(cf, 1), *ty) +
-                     "): accumulate operations need datatypes built from "
-                     "a single predefined type",
-                 "mixed-accumulate-type", t, -1, -1);
-          break;
-        }
+  // Accumulate: each datatype built from one basic type (MAXLOC/MINLOC pair types mix two).
+  void check_accumulate_types(const RmaCall& c, Analysis& out) {
+    if (!c.traits.is_accumulate() || c.op == kOp_MPI_MAXLOC || c.op == kOp_MPI_MINLOC) return;
+    for (auto [cf, tf] : {std::pair{kF_origin_count, kF_origin_type}, std::pair{kF_target_count, kF_target_type}}) {
+      if (c.ignore_origin && tf == kF_origin_type) continue;
+      auto ty = c.view.get(tf);
+      if (!ty || *ty < kDerivedTypeBase) continue;
+      const Signature s = signature(c.log, *ty, 1, /*expand_pairs=*/false);
+      if (!s.known || s.has_byte) continue;
+      std::set<int> classes;
+      for (const Run& r : s.runs) classes.insert(r.cls);
+      if (classes.size() > 1) {
+        report(out, c.model, c.ref, c.wm.name,
+               c.me + c.call + " on window '" + c.wm.name + "' uses a derived datatype made of several basic types (" +
+                   describe_type(c.log, c.view.get_or(cf, 1), *ty) +
+                   "): accumulate operations need datatypes built from "
+                   "a single predefined type",
+               kCode_mixed_accumulate_type, c.t, -1, -1);
+        return;
       }
     }
   }
@@ -394,8 +427,7 @@ class RmaArgumentDetector : public Detector {
       // another rejects it. Portable code splits the access at the boundary.
       std::vector<Access> a{{ref, rma_target_access(model, ref), t, lo, hi, "RMA call"}};
       for (const EventRef& at : live_attach) a.push_back({at, "call", -1, -1, -1, "one of the regions"});
-      Finding f;
-      f.kind = kKind_rma_portability;
+      Finding f = coded_finding(kCode_spans_regions);
       f.window = wm.name;
       f.message = "rank " + std::to_string(ref.rank) + ": " + describe_call(model, ref) + " accesses addresses [" +
                   hex(lo) + "," + hex(hi) + ") of rank " + std::to_string(t) + "'s dynamic window '" + wm.name +
@@ -404,7 +436,6 @@ class RmaArgumentDetector : public Detector {
                   "from one attached region into another, and MPI libraries differ (split the access at the region "
                   "boundary, or attach one region)";
       f.accesses = std::move(a);
-      f.details = {{"code", "spans-regions"}};
       out.findings.push_back(std::move(f));
       return;
     }
@@ -415,14 +446,12 @@ class RmaArgumentDetector : public Detector {
       why = "the region holding it was detached by rank " + std::to_string(t) + " before the call";
       a.push_back({*detached_before, "call", -1, -1, -1, "region detached here"});
     }
-    Finding f;
-    f.kind = kKind_invalid_rma_arg;
+    Finding f = coded_finding(kCode_not_attached);
     f.window = wm.name;
     f.message = "rank " + std::to_string(ref.rank) + ": " + describe_call(model, ref) + " accesses addresses [" +
                 hex_lo + "," + hex_hi + ") of rank " + std::to_string(t) + "'s dynamic window '" + wm.name + "', but " +
                 why + call_outcome(model, ref);
     f.accesses = std::move(a);
-    f.details = {{"code", "not-attached"}};
     out.findings.push_back(std::move(f));
   }
 
@@ -446,15 +475,12 @@ class RmaArgumentDetector : public Detector {
   }
 
   void report(Analysis& out, const Model& model, EventRef ref, const std::string& win, std::string msg,
-              const std::string& code, int target, int64_t lo, int64_t hi) {
-    Finding f;
-    f.kind = kKind_invalid_rma_arg;
+              FindingCode code, int target, int64_t lo, int64_t hi) {
+    Finding f = coded_finding(code);
     f.window = win;
     f.message = std::move(msg);
-    const Event& e = model.event(ref);
-    Access a{ref, is_rma_call(e.call) ? rma_target_access(model, ref) : "call", target, lo, hi, ""};
-    f.accesses.push_back(a);
-    f.details = {{"code", code}};
+    const bool rma = call_traits(model.event(ref).call).is_rma();
+    f.accesses.push_back({ref, rma ? rma_target_access(model, ref) : "call", target, lo, hi, ""});
     out.findings.push_back(std::move(f));
   }
 };

@@ -212,140 +212,190 @@ class Parser {
 
   bool parse_record(const uint8_t* p, const uint8_t* end, size_t offset) {
     const uint8_t type = *p++;
-    int64_t a, b, c, d;
     switch (type) {
-      case kRecEnter: {
-        Event e;
-        if (!get_varint(p, end, a) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
-            !get_varint(p, end, e.t_enter))
-          return false;
-        if (a < 0 || a >= kCallCount) return false;
-        e.call = static_cast<CallId>(a);
-        e.rank = log_.rank;
-        e.offset = offset;
-        if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
-        open_[e.seq] = log_.events.size();
-        log_.events.push_back(e);
-        return true;
-      }
-      case kRecExit: {
-        int64_t thread, seq, t, rc;
-        if (!get_varint(p, end, thread) || !get_varint(p, end, seq) || !get_varint(p, end, t) ||
-            !get_varint(p, end, rc))
-          return false;
-        auto it = open_.find(seq);
-        if (it == open_.end()) return false;  // an exit without its entry
-        Event& e = log_.events[it->second];
-        open_.erase(it);
-        e.t_exit = t;
-        e.rc = rc;
-        e.returned = true;
-        return parse_fields(p, end, e.exit_begin, e.exit_count, e.present);
-      }
-      case kRecString: {
-        if (!get_varint(p, end, a) || !get_varint(p, end, b) || b < 0 || b > end - p) return false;
-        log_.strings[a] = std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(b));
-        return true;
-      }
-      case kRecModules: {
-        if (!get_varint(p, end, a)) return false;
-        std::vector<ModuleMapping> mods;
-        for (int64_t i = 0; i < a; ++i) {
-          int64_t len;
-          ModuleMapping m;
-          if (!get_varint(p, end, b) || !get_varint(p, end, c) || !get_varint(p, end, d) || !get_varint(p, end, len) ||
-              len < 0 || len > end - p)
-            return false;
-          m.start = static_cast<uint64_t>(b);
-          m.end = static_cast<uint64_t>(c);
-          m.load_bias = static_cast<uint64_t>(d);
-          m.path.assign(reinterpret_cast<const char*>(p), static_cast<size_t>(len));
-          p += len;
-          mods.push_back(std::move(m));
-        }
-        log_.modules = std::move(mods);  // a later map (after dlopen) is a superset
-        return true;
-      }
-      case kRecTypedef: {
-        TypeLayout t;
-        int64_t basic, trunc, nblocks;
-        if (!get_varint(p, end, t.id) || !get_varint(p, end, basic) || !get_varint(p, end, t.size) ||
-            !get_varint(p, end, t.lb) || !get_varint(p, end, t.extent) || !get_varint(p, end, t.true_lb) ||
-            !get_varint(p, end, t.true_extent) || !get_varint(p, end, trunc) || !get_varint(p, end, nblocks) ||
-            nblocks < 0 || nblocks > end - p)
-          return false;
-        t.basic = static_cast<int32_t>(basic);
-        t.truncated = trunc != 0;
-        t.blocks.reserve(static_cast<size_t>(nblocks));
-        for (int64_t i = 0; i < nblocks; ++i) {
-          TypeBlockRec blk;
-          if (!get_varint(p, end, blk.offset) || !get_varint(p, end, blk.length) || !get_varint(p, end, basic))
-            return false;
-          blk.basic = static_cast<int32_t>(basic);
-          t.blocks.push_back(blk);
-        }
-        log_.types[t.id] = std::move(t);
-        return true;
-      }
+      case kRecEnter:
+        return parse_enter(p, end, offset);
+      case kRecExit:
+        return parse_exit(p, end);
+      case kRecString:
+        return parse_string(p, end);
+      case kRecModules:
+        return parse_modules(p, end);
+      case kRecTypedef:
+        return parse_typedef(p, end);
       case kRecEnd:
         log_.finished = true;
         return true;
-      case kRecLocal: {
-        // The program's own accesses: an event of their own, already complete (no exit record).
-        Event e;
-        if (!get_varint(p, end, a) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
-            !get_varint(p, end, e.t_enter))
-          return false;
-        if (a != kLocalRead && a != kLocalWrite) return false;
-        e.call = a == kLocalWrite ? kCall_Local_store : kCall_Local_load;
-        e.rank = log_.rank;
-        e.offset = offset;
-        e.t_exit = e.t_enter;
-        e.returned = true;
-        if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
-        log_.events.push_back(e);
-        return true;
-      }
-      case kRecInstrumented: {
-        if (!get_varint(p, end, a) || a < 0) return false;
-        for (int64_t i = 0; i < a; ++i) {
-          if (!get_varint(p, end, b) || b < 0 || b > end - p) return false;
-          log_.instrumented.emplace_back(reinterpret_cast<const char*>(p), static_cast<size_t>(b));
-          p += b;
-        }
-        return true;
-      }
+      case kRecLocal:
+        return parse_local(p, end, offset);
+      case kRecInstrumented:
+        return parse_instrumented(p, end);
       case kRecSignal:
-        if (!get_varint(p, end, a) || !get_varint(p, end, b) || !get_varint(p, end, c) || a <= 0 || a > 128)
-          return false;
-        log_.fatal_signal = static_cast<int>(a);
-        log_.signal_time = c;
-        return true;
+        return parse_signal(p, end);
       case kRecExitCall:
-        if (!get_varint(p, end, a) || !get_varint(p, end, b) || !get_varint(p, end, c) || !get_varint(p, end, d) ||
-            a < -256 || a > 256)
-          return false;
-        log_.exit_status = static_cast<int>(a);
-        log_.exit_thread = b;
-        log_.exit_in_call = c != 0;
-        return true;
-      case kRecErrorClasses: {
-        if (!get_varint(p, end, a) || a < 0 || a > end - p) return false;
-        for (int64_t i = 0; i < a; ++i) {
-          if (!get_varint(p, end, b) || !get_varint(p, end, c) || c < 0 || c > end - p) return false;
-          log_.error_strings[static_cast<int>(b)] =
-              std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(c));
-          p += c;
-        }
-        return true;
-      }
+        return parse_exit_call(p, end);
+      case kRecErrorClasses:
+        return parse_error_classes(p, end);
       case kRecGuard:
-        if (!get_varint(p, end, a) || a < 0 || a > end - p) return false;
-        log_.guard.append(reinterpret_cast<const char*>(p), static_cast<size_t>(a));  // settings, then the summary
-        return true;
+        return parse_guard(p, end);
       default:
         return false;
     }
+  }
+
+  // A call's entry: call, thread, seq, time, then fields; the event stays open until its exit.
+  bool parse_enter(const uint8_t* p, const uint8_t* end, size_t offset) {
+    Event e;
+    int64_t call;
+    if (!get_varint(p, end, call) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
+        !get_varint(p, end, e.t_enter))
+      return false;
+    if (call < 0 || call >= kCallCount) return false;
+    e.call = static_cast<CallId>(call);
+    e.rank = log_.rank;
+    e.offset = offset;
+    if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
+    open_[e.seq] = log_.events.size();
+    log_.events.push_back(e);
+    return true;
+  }
+
+  // A call's exit: thread, seq, time, return code, then fields, merged into its open entry.
+  bool parse_exit(const uint8_t* p, const uint8_t* end) {
+    int64_t thread, seq, t, rc;
+    if (!get_varint(p, end, thread) || !get_varint(p, end, seq) || !get_varint(p, end, t) || !get_varint(p, end, rc))
+      return false;
+    auto it = open_.find(seq);
+    if (it == open_.end()) return false;  // an exit without its entry
+    Event& e = log_.events[it->second];
+    open_.erase(it);
+    e.t_exit = t;
+    e.rc = rc;
+    e.returned = true;
+    return parse_fields(p, end, e.exit_begin, e.exit_count, e.present);
+  }
+
+  // The program's own accesses: an event of their own, already complete (no exit record).
+  bool parse_local(const uint8_t* p, const uint8_t* end, size_t offset) {
+    Event e;
+    int64_t access;
+    if (!get_varint(p, end, access) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
+        !get_varint(p, end, e.t_enter))
+      return false;
+    if (access != kLocalRead && access != kLocalWrite) return false;
+    e.call = access == kLocalWrite ? kCall_Local_store : kCall_Local_load;
+    e.rank = log_.rank;
+    e.offset = offset;
+    e.t_exit = e.t_enter;
+    e.returned = true;
+    if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
+    log_.events.push_back(e);
+    return true;
+  }
+
+  // The modules built with load/store instrumentation.
+  bool parse_instrumented(const uint8_t* p, const uint8_t* end) {
+    int64_t count, length;
+    if (!get_varint(p, end, count) || count < 0) return false;
+    for (int64_t i = 0; i < count; ++i) {
+      if (!get_varint(p, end, length) || length < 0 || length > end - p) return false;
+      log_.instrumented.emplace_back(reinterpret_cast<const char*>(p), static_cast<size_t>(length));
+      p += length;
+    }
+    return true;
+  }
+
+  // A fatal signal arrived: signal number, si_code, time.
+  bool parse_signal(const uint8_t* p, const uint8_t* end) {
+    int64_t sig, code, time;
+    if (!get_varint(p, end, sig) || !get_varint(p, end, code) || !get_varint(p, end, time) || sig <= 0 || sig > 128)
+      return false;
+    log_.fatal_signal = static_cast<int>(sig);
+    log_.signal_time = time;
+    return true;
+  }
+
+  // _exit was called (the MPI library aborting): status, thread, inside a call, time.
+  bool parse_exit_call(const uint8_t* p, const uint8_t* end) {
+    int64_t status, thread, in_call, time;
+    if (!get_varint(p, end, status) || !get_varint(p, end, thread) || !get_varint(p, end, in_call) ||
+        !get_varint(p, end, time) || status < -256 || status > 256)
+      return false;
+    log_.exit_status = static_cast<int>(status);
+    log_.exit_thread = thread;
+    log_.exit_in_call = in_call != 0;
+    return true;
+  }
+
+  // The MPI library's error strings (MPI_Error_string at MPI_Init): count, then (class, length, bytes)*.
+  // The guarded-pages record: the settings, then the summary, as text.
+  bool parse_guard(const uint8_t* p, const uint8_t* end) {
+    int64_t n;
+    if (!get_varint(p, end, n) || n < 0 || n > end - p) return false;
+    log_.guard.append(reinterpret_cast<const char*>(p), static_cast<size_t>(n));
+    return true;
+  }
+
+  bool parse_error_classes(const uint8_t* p, const uint8_t* end) {
+    int64_t count, cls, length;
+    if (!get_varint(p, end, count) || count < 0 || count > end - p) return false;
+    for (int64_t i = 0; i < count; ++i) {
+      if (!get_varint(p, end, cls) || !get_varint(p, end, length) || length < 0 || length > end - p) return false;
+      log_.error_strings[static_cast<int>(cls)] =
+          std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(length));
+      p += length;
+    }
+    return true;
+  }
+
+  bool parse_string(const uint8_t* p, const uint8_t* end) {
+    int64_t id, length;
+    if (!get_varint(p, end, id) || !get_varint(p, end, length) || length < 0 || length > end - p) return false;
+    log_.strings[id] = std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(length));
+    return true;
+  }
+
+  bool parse_modules(const uint8_t* p, const uint8_t* end) {
+    int64_t count;
+    if (!get_varint(p, end, count)) return false;
+    std::vector<ModuleMapping> mods;
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t start, stop, bias, len;
+      ModuleMapping m;
+      if (!get_varint(p, end, start) || !get_varint(p, end, stop) || !get_varint(p, end, bias) ||
+          !get_varint(p, end, len) || len < 0 || len > end - p)
+        return false;
+      m.start = static_cast<uint64_t>(start);
+      m.end = static_cast<uint64_t>(stop);
+      m.load_bias = static_cast<uint64_t>(bias);
+      m.path.assign(reinterpret_cast<const char*>(p), static_cast<size_t>(len));
+      p += len;
+      mods.push_back(std::move(m));
+    }
+    log_.modules = std::move(mods);  // a later map (after dlopen) is a superset
+    return true;
+  }
+
+  bool parse_typedef(const uint8_t* p, const uint8_t* end) {
+    TypeLayout t;
+    int64_t basic, trunc, nblocks;
+    if (!get_varint(p, end, t.id) || !get_varint(p, end, basic) || !get_varint(p, end, t.size) ||
+        !get_varint(p, end, t.lb) || !get_varint(p, end, t.extent) || !get_varint(p, end, t.true_lb) ||
+        !get_varint(p, end, t.true_extent) || !get_varint(p, end, trunc) || !get_varint(p, end, nblocks) ||
+        nblocks < 0 || nblocks > end - p)
+      return false;
+    t.basic = static_cast<int32_t>(basic);
+    t.truncated = trunc != 0;
+    t.blocks.reserve(static_cast<size_t>(nblocks));
+    for (int64_t i = 0; i < nblocks; ++i) {
+      TypeBlockRec blk;
+      if (!get_varint(p, end, blk.offset) || !get_varint(p, end, blk.length) || !get_varint(p, end, basic))
+        return false;
+      blk.basic = static_cast<int32_t>(basic);
+      t.blocks.push_back(blk);
+    }
+    log_.types[t.id] = std::move(t);
+    return true;
   }
 
   RankLog& log_;

@@ -7,6 +7,7 @@
 
 #include "model/epoch_tracker.h"
 #include "model/happens_before.h"
+#include "model/leak_scope.h"
 #include "model/model.h"
 #include "model/request_tracker.h"
 

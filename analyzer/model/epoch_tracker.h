@@ -48,46 +48,28 @@
 //   taken as done: a blocked closing call still closes its epoch, but an
 //   opening call (lock, start) that never returned opened nothing.
 // * MPI_PROC_NULL targets are no-ops everywhere; invalid target ranks
-//   (logged as -1000-r) are left to the invalid-rma-arg detector.
+//   (logged by encode_invalid_rank, log_format.h) are left to the
+//   invalid-rma-arg detector.
 // * An RMA call after a fence that asserted MPI_MODE_NOSUCCEED, not covered
 //   by another epoch, is an assert-violation when the same rank calls a
 //   fence on that window later (the program treats it as a fence epoch and
 //   the assertion is the lie), and a missing-epoch otherwise.
 // * At the end of a run that hung (--timeout) open epochs are reported
 //   (a lock that is never released explains a hang); at the end of a run
-//   that died they are not (the rank was killed wherever it was): a note
-//   says so.
+//   that died they are not (the rank was killed wherever it was): the
+//   tracker counts them (open_at_death) for a note.
 #pragma once
 
 #include <map>
 #include <optional>
-#include <string>
 #include <utility>
 #include <vector>
 
-#include "detectors/finding.h"
+#include "model/model.h"
 
 namespace rmacheck {
 
-// Put, Get, Accumulate, Get_accumulate, Fetch_and_op, Compare_and_swap, Rput, Rget, Raccumulate, Rget_accumulate.
-bool is_rma_call(CallId c);
-// Accumulate-family calls (atomic element-wise).
-bool is_accumulate_call(CallId c);
-// Does the RMA call update target memory (put or accumulate, MPI_NO_OP excluded)?
-bool rma_updates_target(const Model& model, EventRef e);
-// "write", "read" or "atomic": what the call does to target memory.
-const char* rma_target_access(const Model& model, EventRef e);
-// "MPI_Put to rank 1" (or "MPI_Win_lock on rank 1", "MPI_Win_fence(MPI_MODE_NOPRECEDE)").
-std::string describe_call(const Model& model, EventRef e);
-// "MPI_MODE_NOPRECEDE|MPI_MODE_NOSUCCEED" ("0" for none).
-std::string assert_names(int bits);
-// " (MPI returned error N)" / " (the job died inside this call)" / "".
-std::string call_outcome(const Model& model, EventRef e);
-// "rank 3" / "ranks 0,1,2".
-std::string rank_list(const std::vector<int>& ranks);
-
 enum class EpochKind { kFence, kLock, kLockAll, kAccess /* Win_start */, kExposure /* Win_post */ };
-const char* epoch_kind_name(EpochKind k);  // "fence", "lock", "lock_all", "Win_start", "Win_post"
 
 struct Epoch {
   EpochKind kind = EpochKind::kFence;
@@ -105,11 +87,56 @@ struct Epoch {
   bool covers(int target_rank) const;    // access epochs: does it cover RMA to target_rank?
 };
 
-// One error found while walking; `code` is a stable short name (for tests
-// and details), the finding is ready to be reported.
-struct EpochError {
-  std::string code;
-  Finding finding;
+// What went wrong. Each kind lists its `events` in the order a finding shows
+// them, and the facts it fills in (see EpochIssue).
+enum class EpochIssueKind {
+  // An RMA call that no epoch covers.
+  kRmaWithoutEpoch,         // {rma}
+  kRmaAfterEpochClosed,     // {rma, the unlock/unlock_all/complete that closed it}; target
+  kRmaAfterNosucceed,       // {rma, the fence asserting MPI_MODE_NOSUCCEED}; no fence followed
+  kNosucceedBrokenByFence,  // {rma, that fence}: the same, and a later fence shows the assertion was wrong
+  kTargetNotInStartGroup,   // {rma, the Win_start}; target, epoch = the start's
+  kTargetNotLocked,         // {rma, the latest lock}; target, ranks = the targets locked
+  // An access epoch opened while another is open: {the other's opening call, the new one}; epoch = the other.
+  kNestedLock,  // target
+  kLockInLockAll,
+  kNestedLockAll,
+  kLockAllInLock,
+  kNestedStart,
+  kStartInLock,
+  kStartInLockAll,
+  kLockInStart,  // a Win_lock or Win_lock_all inside a Win_start epoch
+  // Epochs mixed with a fence epoch.
+  kAccessEpochInFenceEpoch,    // {the fence, its first RMA call, the lock/lock_all/start}; epoch = the fence epoch
+  kAccessEpochMixedIntoFence,  // {the fence before, the lock/lock_all/start, the fence after}; epoch = that epoch
+  kFenceInEpoch,               // {the other's opening call, the fence}; epoch = the lock/lock_all/start/post epoch
+  // A closing or flushing call without the epoch it needs.
+  kUnlockInLockAll,          // {unlock, lock_all}; target
+  kUnlockOtherTarget,        // {unlock, lock of another target}; target, epoch = that lock's
+  kUnlockAlreadyReleased,    // {unlock, the earlier unlock}; target
+  kUnlockWithoutLock,        // {unlock}; target
+  kUnlockAllInLocks,         // {unlock_all, the latest lock}; ranks = the targets locked
+  kUnlockAllAlreadyClosed,   // {unlock_all, the earlier unlock_all}
+  kUnlockAllWithoutLockAll,  // {unlock_all}
+  kFlushOtherTarget,         // {flush, the latest lock}; target, ranks = the targets locked
+  kFlushInActiveEpoch,       // {flush, the fence/start}; target (-1 for *_all), epoch = that epoch
+  kFlushWithoutLock,         // {flush}; target (-1 for *_all)
+  kCompleteWithoutStart,     // {complete[, the earlier complete]}
+  kNestedPost,               // {the open post, post}; epoch = the open post's
+  kWaitWithoutPost,          // {wait/test[, the earlier wait/test]}
+  // Epochs left open.
+  kUnclosedEpoch,        // {opening call, Win_free or Finalize}; epoch
+  kUnclosedWhenStopped,  // {opening call, the rank's last event}; epoch (the run was stopped by --timeout)
+};
+
+struct EpochIssue {
+  EpochIssueKind kind;
+  int rank = -1;  // whose calls
+  int64_t win = 0;
+  std::vector<EventRef> events;  // the calls involved (order: see EpochIssueKind)
+  std::optional<size_t> epoch;   // index into EpochTracker::epochs() of the other epoch involved
+  int target = -1;               // the target rank concerned
+  std::vector<int> ranks;        // the targets this rank had locked at the time
 };
 
 class EpochTracker {
@@ -117,8 +144,9 @@ class EpochTracker {
   explicit EpochTracker(const Model& model);
 
   const std::vector<Epoch>& epochs() const { return epochs_; }
-  const std::vector<EpochError>& errors() const { return errors_; }
-  const std::vector<std::string>& notes() const { return notes_; }
+  const std::vector<EpochIssue>& issues() const { return issues_; }
+  // Ranks whose log ended (the run died, no timeout) with epochs open, and how many: not reported as unclosed.
+  const std::vector<std::pair<int, int>>& open_at_death() const { return open_at_death_; }
   // The epoch covering an RMA call, nullptr when none does (or not an RMA call).
   const Epoch* epoch_of(EventRef rma) const;
   // Fences of one rank on one window, in program order (including one that never returned).
@@ -129,6 +157,8 @@ class EpochTracker {
  private:
   struct WinState;
   void walk_rank(const RankLog& log);
+  void on_event(std::map<int64_t, WinState>& wins, const RankLog& log, uint32_t index);
+  void at_end_of_log(std::map<int64_t, WinState>& wins, const RankLog& log);
   void on_fence(WinState& s, EventRef e);
   void on_rma(WinState& s, EventRef e);
   void on_lock(WinState& s, EventRef e);
@@ -140,16 +170,16 @@ class EpochTracker {
   void on_complete(WinState& s, EventRef e);
   void on_post(WinState& s, EventRef e);
   void on_wait(WinState& s, EventRef e);
-  void close_all(WinState& s, EventRef at, const char* where);
+  void close_all(WinState& s, EventRef at, bool stopped);
   bool open_access_conflicts(WinState& s, EventRef e);
   size_t new_epoch(WinState& s, EpochKind k, EventRef open);
-  void error(const std::string& code, FindingKind kind, int64_t win, std::string message, std::vector<Access> accesses);
-  Access call_access(EventRef e, std::string note) const;
+  EpochIssue& issue(EpochIssueKind kind, const WinState& s, std::vector<EventRef> events);
+  int64_t target_of(EventRef e) const;  // the logged target rank, kRankProcNull when none
 
   const Model& model_;
   std::vector<Epoch> epochs_;
-  std::vector<EpochError> errors_;
-  std::vector<std::string> notes_;
+  std::vector<EpochIssue> issues_;
+  std::vector<std::pair<int, int>> open_at_death_;
   std::map<EventRef, size_t> epoch_of_rma_;
   std::map<std::pair<int, int64_t>, std::vector<EventRef>> fences_;
   std::map<std::pair<int, int64_t>, std::vector<size_t>> epochs_by_win_;

@@ -5,66 +5,19 @@
 #include <optional>
 #include <tuple>
 
+#include "call_traits.h"
 #include "model/request_activations.h"
 
 namespace rmacheck {
 
 namespace {
 
-enum class CollShape { kNone, kAll, kFromRoot, kToRoot, kPrefix };
-
-CollShape collective_shape(CallId c) {
-  switch (c) {
-    case kCall_Barrier:
-    case kCall_Allreduce:
-    case kCall_Allgather:
-    case kCall_Allgatherv:
-    case kCall_Alltoall:
-    case kCall_Alltoallv:
-    case kCall_Alltoallw:
-    case kCall_Reduce_scatter:
-    case kCall_Reduce_scatter_block:
-    case kCall_Ibarrier:
-    case kCall_Iallreduce:
-    case kCall_Iallgather:
-    case kCall_Ialltoall:
-    case kCall_Ireduce_scatter_block:
-      return CollShape::kAll;
-    case kCall_Bcast:
-    case kCall_Scatter:
-    case kCall_Scatterv:
-    case kCall_Ibcast:
-    case kCall_Iscatter:
-      return CollShape::kFromRoot;
-    case kCall_Reduce:
-    case kCall_Gather:
-    case kCall_Gatherv:
-    case kCall_Ireduce:
-    case kCall_Igather:
-      return CollShape::kToRoot;
-    case kCall_Scan:
-    case kCall_Exscan:
-    case kCall_Iscan:
-      return CollShape::kPrefix;
-    default:
-      return CollShape::kNone;
-  }
-}
-
-bool is_blocking_send(CallId c) { return c == kCall_Send || c == kCall_Ssend || c == kCall_Bsend || c == kCall_Rsend; }
-bool is_send_init(CallId c) {
-  return c == kCall_Send_init || c == kCall_Bsend_init || c == kCall_Ssend_init || c == kCall_Rsend_init;
-}
-bool is_nonblocking_send(CallId c) {
-  return c == kCall_Isend || c == kCall_Issend || c == kCall_Ibsend || c == kCall_Irsend;
-}
-
 // One side of a collective call: where it starts and where it takes effect.
 struct CollCall {
-  CallId call;
+  CallId call;  // the collective (for a started persistent collective: its init call)
   int64_t root;
   Node entry;
-  std::optional<Node> done;  // exit of the call, or of the Wait completing a nonblocking collective
+  std::optional<Node> done;  // exit of the call, or of the Wait/Test completing a nonblocking or started one
 };
 
 struct LockEpoch {
@@ -80,9 +33,6 @@ struct LockEpoch {
   bool exclusive;
 };
 
-struct Message {
-  Node send;
-};
 using MsgKey = std::tuple<int64_t, int64_t, int64_t, int64_t>;  // comm, source, dest, tag
 
 struct Receive {
@@ -91,7 +41,23 @@ struct Receive {
   Node done;
 };
 
+// PSCW calls of one rank on one window: posts/waits as a target, starts/completes as an origin.
+struct Pscw {
+  std::vector<std::pair<uint32_t, std::vector<int64_t>>> posts, starts;
+  std::vector<uint32_t> waits, completes;
+};
+
 }  // namespace
+
+// What the walk over every rank gathers, for the edges of each kind.
+struct HappensBefore::Gathered {
+  std::map<int64_t, std::map<int, std::vector<uint32_t>>> fences;       // window -> rank -> fence events
+  std::map<int64_t, std::map<int, std::vector<CollCall>>> collectives;  // comm -> rank -> calls, in call order
+  std::map<MsgKey, std::vector<Node>> sends;                            // per sender, in issue order
+  std::map<int, std::vector<Receive>> receives;                         // per receiver
+  std::map<int64_t, std::map<int, Pscw>> pscw;                          // window -> rank -> its PSCW calls
+  std::map<std::pair<int64_t, int64_t>, std::vector<LockEpoch>> locks;  // (window, target) -> epochs
+};
 
 HappensBefore::HappensBefore(const Model& model, const RequestTracker& requests) : model_(model), n_(model.world_size) {
   collect_edges(requests);
@@ -104,117 +70,143 @@ void HappensBefore::add_sync(std::vector<Node> sources, std::vector<Node> dests)
 }
 
 void HappensBefore::collect_edges(const RequestTracker& requests) {
-  std::map<int64_t, std::map<int, std::vector<uint32_t>>> fences;       // window -> rank -> fence events
-  std::map<int64_t, std::map<int, std::vector<CollCall>>> collectives;  // comm -> rank -> calls
-  std::map<MsgKey, std::vector<Node>> sends;                            // in issue order per sender
-  std::map<int, std::vector<Receive>> receives;                         // per receiver
-  // PSCW, per window: posts/waits by target, starts/completes by origin.
-  struct Pscw {
-    std::vector<std::pair<uint32_t, std::vector<int64_t>>> posts, starts;
-    std::vector<uint32_t> waits, completes;
-  };
-  std::map<int64_t, std::map<int, Pscw>> pscw;
-  std::map<std::pair<int64_t, int64_t>, std::vector<LockEpoch>> locks;  // (window, target) -> epochs
+  Gathered g;
+  for (const RankLog& log : model_.logs) gather(log, requests.rank(log.rank), g);
+  fence_edges(g);
+  collective_edges(g);
+  message_edges(g);
+  pscw_edges(g);
+  lock_edges(g);
+}
 
-  for (const RankLog& log : model_.logs) {
-    const int r = log.rank;
-    const std::vector<Activation> acts = request_activations(log, requests.rank(r));
-    std::map<uint32_t, const Activation*> act_by_start;
-    for (const Activation& a : acts) act_by_start[a.started] = &a;
-    std::map<std::pair<int64_t, int64_t>, std::pair<uint32_t, bool>>
-        open_locks;  // (win, target) -> lock event, exclusive
-    std::map<int64_t, uint32_t> open_lock_all;
-
-    for (uint32_t i = 0; i < log.events.size(); ++i) {
-      const Event& e = log.events[i];
-      EventView v = log.view(e);
-      const int64_t win = v.get_or(kF_win, 0);
-      switch (e.call) {
-        case kCall_Win_fence:
-          fences[win][r].push_back(i);
-          break;
-        case kCall_Win_post:
-          pscw[win][r].posts.push_back({i, std::vector<int64_t>(v.array(kF_group).begin(), v.array(kF_group).end())});
-          break;
-        case kCall_Win_start:
-          pscw[win][r].starts.push_back({i, std::vector<int64_t>(v.array(kF_group).begin(), v.array(kF_group).end())});
-          break;
-        case kCall_Win_complete:
-          pscw[win][r].completes.push_back(i);
-          break;
-        case kCall_Win_wait:
-          pscw[win][r].waits.push_back(i);
-          break;
-        case kCall_Win_test:
-          if (v.get_or(kF_flag, 0)) pscw[win][r].waits.push_back(i);
-          break;
-        case kCall_Win_lock:
-          open_locks[{win, v.get_or(kF_target, -1)}] = {i, v.get_or(kF_lock_type, 0) == kLockExclusive};
-          break;
-        case kCall_Win_lock_all:
-          open_lock_all[win] = i;
-          break;
-        case kCall_Win_unlock: {
-          auto it = open_locks.find({win, v.get_or(kF_target, -1)});
-          if (it == open_locks.end() || !e.returned || !log.events[it->second.first].returned) break;
-          locks[it->first].push_back({exit_node(r, it->second.first), exit_node(r, i), e.t_exit, it->second.second});
-          open_locks.erase(it);
-          break;
-        }
-        case kCall_Win_unlock_all: {
-          auto it = open_lock_all.find(win);
-          if (it == open_lock_all.end() || !e.returned) break;
-          auto w = model_.windows.find(win);
-          if (w != model_.windows.end())
-            for (int t : w->second.members)
-              locks[{win, t}].push_back({exit_node(r, it->second), exit_node(r, i), e.t_exit, false});
-          open_lock_all.erase(it);
-          break;
-        }
-        default:
-          break;
+void HappensBefore::gather(const RankLog& log, const RankRequests* requests, Gathered& g) {
+  const int r = log.rank;
+  const std::vector<Activation> acts = request_activations(log, requests);
+  std::map<uint32_t, std::vector<const Activation*>> act_by_start;  // in the order the start call lists the ids
+  for (const Activation& a : acts) act_by_start[a.started].push_back(&a);
+  for (auto& [start, list] : act_by_start) {
+    const std::vector<int64_t> ids = request_ids(log.view(log.events[start]));
+    auto pos = [&](const Activation* a) { return std::find(ids.begin(), ids.end(), a->request) - ids.begin(); };
+    std::stable_sort(list.begin(), list.end(), [&](auto* x, auto* y) { return pos(x) < pos(y); });
+  }
+  OpenLocks open;
+  for (uint32_t i = 0; i < log.events.size(); ++i) {
+    const Event& e = log.events[i];
+    const CallTraits& traits = call_traits(e.call);
+    EventView v = log.view(e);
+    if (traits.family == CallFamily::kSync) gather_sync(log, i, open, g);
+    // Collectives, in call order per communicator (MPI requires the same order on every member).
+    const bool ordering = traits.collective == Collective::kComm && traits.shape != CollectiveShape::kNoOrder;
+    if (ordering && traits.completion != Completion::kPersistent) {
+      CollCall c{e.call, v.get_or(kF_root, -1), entry_node(r, i), std::nullopt};
+      if (traits.completion == Completion::kRequest) {
+        auto a = act_by_start.find(i);
+        if (a != act_by_start.end() && a->second.front()->completed)
+          c.done = exit_node(r, *a->second.front()->completed);
+      } else if (e.returned) {
+        c.done = exit_node(r, i);
       }
-      // Collectives, in call order per communicator (MPI requires the same order on every member).
-      const CollShape shape = collective_shape(e.call);
-      if (shape != CollShape::kNone) {
-        CollCall c{e.call, v.get_or(kF_root, -1), entry_node(r, i), std::nullopt};
-        if (v.has(kF_new_req)) {
-          auto a = act_by_start.find(i);
-          if (a != act_by_start.end() && a->second->completed) c.done = exit_node(r, *a->second->completed);
-        } else if (e.returned) {
-          c.done = exit_node(r, i);
-        }
-        collectives[v.get_or(kF_comm, 0)][r].push_back(c);
-      }
-      // Point-to-point: sends in issue order, receives in posting order.
-      const int64_t comm = v.get_or(kF_comm, 0);
-      if (is_blocking_send(e.call) || e.call == kCall_Sendrecv || e.call == kCall_Sendrecv_replace) {
-        const int64_t peer = v.get_or(kF_peer, kRankProcNull);
-        if (peer >= 0) sends[{comm, r, peer, v.get_or(kF_tag, 0)}].push_back(entry_node(r, i));
-      }
-      if ((e.call == kCall_Recv || e.call == kCall_Sendrecv || e.call == kCall_Sendrecv_replace ||
-           e.call == kCall_Mprobe || (e.call == kCall_Improbe && v.get_or(kF_flag, 0))) &&
-          e.returned) {
-        const int64_t src = v.get_or(kF_status_src, kRankProcNull);
-        if (src >= 0) receives[r].push_back({i, comm, src, v.get_or(kF_status_tag, kTagAny), exit_node(r, i)});
+      g.collectives[v.get_or(kF_comm, 0)][r].push_back(c);
+    }
+    // A started persistent collective orders like its nonblocking twin, at the completion of that start.
+    if (traits.role == CallRole::kStartRequests) {
+      auto a = act_by_start.find(i);
+      for (const Activation* act : a == act_by_start.end() ? std::vector<const Activation*>{} : a->second) {
+        const Event& made = log.events[act->created];
+        const CallTraits& mt = call_traits(made.call);
+        if (mt.collective != Collective::kComm || mt.shape == CollectiveShape::kNoOrder) continue;
+        EventView mv = log.view(made);
+        CollCall c{made.call, mv.get_or(kF_root, -1), entry_node(r, i), std::nullopt};
+        if (act->completed) c.done = exit_node(r, *act->completed);
+        g.collectives[mv.get_or(kF_comm, 0)][r].push_back(c);
       }
     }
-    // Nonblocking and persistent point-to-point: one message per activation.
-    for (const Activation& a : acts) {
-      const Event& created = log.events[a.created];
-      EventView cv = log.view(created);
-      const int64_t comm = cv.get_or(kF_comm, 0);
-      if (is_nonblocking_send(created.call) || is_send_init(created.call)) {
-        const int64_t peer = cv.get_or(kF_peer, kRankProcNull);
-        if (peer >= 0) sends[{comm, r, peer, cv.get_or(kF_tag, 0)}].push_back(entry_node(r, a.started));
-      } else if ((created.call == kCall_Irecv || created.call == kCall_Recv_init) && a.completed && a.status_src >= 0) {
-        receives[r].push_back({a.started, comm, a.status_src, a.status_tag, exit_node(r, *a.completed)});
-      }
+    // Blocking point-to-point: sends in issue order, receives in posting order.
+    if (traits.family != CallFamily::kP2p || traits.completion != Completion::kBlocking) continue;
+    const int64_t comm = v.get_or(kF_comm, 0);
+    if (traits.sends()) {
+      const int64_t peer = v.get_or(kF_peer, kRankProcNull);
+      if (peer >= 0) g.sends[{comm, r, peer, v.get_or(kF_tag, 0)}].push_back(entry_node(r, i));
+    }
+    // A receive, or a matched probe (which takes the message out of matching); Improbe only with flag = true.
+    if ((traits.receives() || traits.role == CallRole::kMatchedProbe) && e.returned && v.get_or(kF_flag, 1)) {
+      const int64_t src = v.get_or(kF_status_src, kRankProcNull);
+      if (src >= 0) g.receives[r].push_back({i, comm, src, v.get_or(kF_status_tag, kTagAny), exit_node(r, i)});
     }
   }
+  // Nonblocking and persistent point-to-point: one message per activation.
+  for (const Activation& a : acts) {
+    const Event& created = log.events[a.created];
+    const CallTraits& ct = call_traits(created.call);
+    if (ct.family != CallFamily::kP2p) continue;
+    EventView cv = log.view(created);
+    const int64_t comm = cv.get_or(kF_comm, 0);
+    if (ct.sends()) {
+      const int64_t peer = cv.get_or(kF_peer, kRankProcNull);
+      if (peer >= 0) g.sends[{comm, r, peer, cv.get_or(kF_tag, 0)}].push_back(entry_node(r, a.started));
+    } else if (ct.receives() && a.completed && a.status_src >= 0) {
+      g.receives[r].push_back({a.started, comm, a.status_src, a.status_tag, exit_node(r, *a.completed)});
+    }
+  }
+}
 
-  // Fences: the k-th fence of every member is one synchronization.
-  for (auto& [win, by_rank] : fences) {
+// Fences, PSCW calls and lock epochs of one rank.
+void HappensBefore::gather_sync(const RankLog& log, uint32_t i, OpenLocks& open, Gathered& g) {
+  const int r = log.rank;
+  const Event& e = log.events[i];
+  EventView v = log.view(e);
+  const int64_t win = v.get_or(kF_win, 0);
+  auto group = [&] { return std::vector<int64_t>(v.array(kF_group).begin(), v.array(kF_group).end()); };
+  switch (call_traits(e.call).role) {
+    case CallRole::kFence:
+      g.fences[win][r].push_back(i);
+      break;
+    case CallRole::kPost:
+      g.pscw[win][r].posts.push_back({i, group()});
+      break;
+    case CallRole::kStart:
+      g.pscw[win][r].starts.push_back({i, group()});
+      break;
+    case CallRole::kComplete:
+      g.pscw[win][r].completes.push_back(i);
+      break;
+    case CallRole::kWait:
+      g.pscw[win][r].waits.push_back(i);
+      break;
+    case CallRole::kTest:
+      if (v.get_or(kF_flag, 0)) g.pscw[win][r].waits.push_back(i);
+      break;
+    case CallRole::kLock:
+      open.locks[{win, v.get_or(kF_target, -1)}] = {i, v.get_or(kF_lock_type, 0) == kLockExclusive};
+      break;
+    case CallRole::kLockAll:
+      open.lock_all[win] = i;
+      break;
+    case CallRole::kUnlock: {
+      auto it = open.locks.find({win, v.get_or(kF_target, -1)});
+      if (it == open.locks.end() || !e.returned || !log.events[it->second.first].returned) break;
+      g.locks[it->first].push_back({exit_node(r, it->second.first), exit_node(r, i), e.t_exit, it->second.second});
+      open.locks.erase(it);
+      break;
+    }
+    case CallRole::kUnlockAll: {
+      auto it = open.lock_all.find(win);
+      if (it == open.lock_all.end() || !e.returned) break;
+      auto w = model_.windows.find(win);
+      if (w != model_.windows.end())
+        for (int t : w->second.members)
+          g.locks[{win, t}].push_back({exit_node(r, it->second), exit_node(r, i), e.t_exit, false});
+      open.lock_all.erase(it);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// Fences: the k-th fence of every member is one synchronization.
+void HappensBefore::fence_edges(const Gathered& g) {
+  for (auto& [win, by_rank] : g.fences) {
     size_t most = 0;
     for (auto& [r, evs] : by_rank) most = std::max(most, evs.size());
     for (size_t k = 0; k < most; ++k) {
@@ -224,8 +216,11 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
       add_sync(src, dst);
     }
   }
-  // Collectives: the k-th collective call of every member, with its direction.
-  for (auto& [comm, by_rank] : collectives) {
+}
+
+// Collectives: the k-th collective call of every member, with its direction.
+void HappensBefore::collective_edges(const Gathered& g) {
+  for (auto& [comm, by_rank] : g.collectives) {
     auto cm = model_.comms.find(comm);
     if (cm == model_.comms.end()) continue;
     const std::vector<int>& members = cm->second.members;
@@ -238,59 +233,67 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
         if (it != by_rank.end() && k < it->second.size()) part.push_back({m, &it->second[k]});
       }
       if (part.empty()) continue;
-      const CollShape shape = collective_shape(part.front().second->call);
+      const CollectiveShape shape = call_traits(part.front().second->call).shape;
       const int64_t root = part.front().second->root;
       std::vector<Node> src, dst;
       for (size_t p = 0; p < part.size(); ++p) {
         const auto& [m, c] = part[p];
         const bool is_root = m == root;
-        if (shape == CollShape::kPrefix) {
+        if (shape == CollectiveShape::kPrefix) {
           std::vector<Node> before;
           for (size_t q = 0; q < p; ++q) before.push_back(part[q].second->entry);
           if (c->done) add_sync(before, {*c->done});
           continue;
         }
-        if (shape == CollShape::kAll || (shape == CollShape::kFromRoot && is_root) ||
-            (shape == CollShape::kToRoot && !is_root))
+        const bool all = shape == CollectiveShape::kAllToAll;
+        if (all || (shape == CollectiveShape::kRootToAll && is_root) ||
+            (shape == CollectiveShape::kAllToRoot && !is_root))
           src.push_back(c->entry);
-        if (c->done && (shape == CollShape::kAll || (shape == CollShape::kFromRoot && !is_root) ||
-                        (shape == CollShape::kToRoot && is_root)))
+        if (c->done && (all || (shape == CollectiveShape::kRootToAll && !is_root) ||
+                        (shape == CollectiveShape::kAllToRoot && is_root)))
           dst.push_back(*c->done);
       }
       add_sync(src, dst);
     }
   }
-  // Messages: the k-th receive whose status names (source, tag) on a
-  // communicator matches the k-th such send (MPI's non-overtaking rule).
-  for (auto& [d, recvs] : receives) {
+}
+
+// Messages: the k-th receive whose status names (source, tag) on a
+// communicator matches the k-th such send (MPI's non-overtaking rule).
+void HappensBefore::message_edges(Gathered& g) {
+  // One sender's sends in issue order, blocking and nonblocking mixed (they were gathered apart).
+  for (auto& [key, nodes] : g.sends)
+    std::sort(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) { return a.index < b.index; });
+  for (auto& [d, recvs] : g.receives) {
     std::sort(recvs.begin(), recvs.end(), [](const Receive& a, const Receive& b) { return a.posted < b.posted; });
     std::map<MsgKey, size_t> next;
     for (const Receive& rc : recvs) {
       MsgKey key{rc.comm, rc.src, d, rc.tag};
-      auto s = sends.find(key);
+      auto s = g.sends.find(key);
       size_t& k = next[key];
-      if (s == sends.end() || k >= s->second.size()) {
+      if (s == g.sends.end() || k >= s->second.size()) {
         warnings_.push_back("a receive on rank " + std::to_string(d) + " has no matching send in the logs");
         continue;
       }
       add_sync({s->second[k++]}, {rc.done});
     }
   }
-  // PSCW: a target's post opens the origins' matching start; an origin's
-  // complete lets the target's matching wait return.
-  for (auto& [win, by_rank] : pscw) {
-    std::map<std::pair<int, int>, size_t> post_k, start_k;
+}
+
+// PSCW: a target's post opens the origins' matching start; an origin's
+// complete lets the target's matching wait return.
+void HappensBefore::pscw_edges(const Gathered& g) {
+  for (auto& [win, by_rank] : g.pscw) {
+    std::map<std::pair<int, int>, size_t> post_k;
     for (auto& [t, tp] : by_rank) {
-      for (size_t pi = 0; pi < tp.posts.size(); ++pi) {
-        const auto& [post_ev, origins] = tp.posts[pi];
+      for (const auto& [post_ev, origins] : tp.posts) {
         for (int64_t o : origins) {
           auto ob = by_rank.find(static_cast<int>(o));
           if (ob == by_rank.end()) continue;
           // The k-th post of t naming o matches the k-th start of o naming t.
-          size_t k = post_k[{t, static_cast<int>(o)}]++;
+          const size_t k = post_k[{t, static_cast<int>(o)}]++;
           size_t seen = 0;
-          for (size_t si = 0; si < ob->second.starts.size(); ++si) {
-            const auto& [start_ev, targets] = ob->second.starts[si];
+          for (const auto& [start_ev, targets] : ob->second.starts) {
             if (std::find(targets.begin(), targets.end(), t) == targets.end()) continue;
             if (seen++ != k) continue;
             add_sync({entry_node(t, post_ev)}, {exit_node(static_cast<int>(o), start_ev)});
@@ -305,9 +308,12 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
       }
     }
   }
-  // Lock epochs on one target: an exclusive epoch excludes every other, so
-  // the order the run acquired them in is a happens-before order.
-  for (auto& [key, epochs] : locks) {
+}
+
+// Lock epochs on one target: an exclusive epoch excludes every other, so
+// the order the run acquired them in is a happens-before order.
+void HappensBefore::lock_edges(Gathered& g) {
+  for (auto& [key, epochs] : g.locks) {
     std::sort(epochs.begin(), epochs.end(),
               [](const LockEpoch& a, const LockEpoch& b) { return a.released < b.released; });
     std::optional<Node> last_exclusive;
@@ -339,32 +345,54 @@ HappensBefore::Clock HappensBefore::clock(Node b) const {
 
 bool HappensBefore::ordered(Node a, Node b) const { return ordered(a, clock(b)); }
 
+// What the propagation needs to know before it starts.
+struct HappensBefore::Destinations {
+  std::vector<int64_t> nodes;                                     // per rank: how many nodes it has
+  std::vector<std::vector<std::pair<int64_t, size_t>>> incoming;  // per rank: (destination node, sync), sorted
+  std::vector<size_t> dests_left;                                 // per sync: destinations not yet reached
+};
+
 void HappensBefore::compute() {
   changes_.assign(static_cast<size_t>(n_), {});
   clocks_.clear();
+  Destinations d = destinations();
+  propagate(d);
+}
+
+// Incoming syncs per destination node, sorted; sources past a log's end never come.
+HappensBefore::Destinations HappensBefore::destinations() {
   const size_t n = static_cast<size_t>(n_);
-  std::vector<int64_t> nodes(n, 0);  // nodes per rank
+  Destinations d;
+  d.nodes.assign(n, 0);
   for (const RankLog& log : model_.logs)
     if (log.rank >= 0 && log.rank < n_)
-      nodes[static_cast<size_t>(log.rank)] = 2 * static_cast<int64_t>(log.events.size());
-  // Incoming syncs per destination node, sorted; sources past a log's end never come.
-  std::vector<std::vector<std::pair<int64_t, size_t>>> incoming(n);
-  std::vector<size_t> dests_left(syncs_.size(), 0);
+      d.nodes[static_cast<size_t>(log.rank)] = kNodesPerEvent * static_cast<int64_t>(log.events.size());
+  d.incoming.resize(n);
+  d.dests_left.assign(syncs_.size(), 0);
   for (size_t s = 0; s < syncs_.size(); ++s) {
     auto& src = syncs_[s].sources;
     src.erase(std::remove_if(src.begin(), src.end(),
                              [&](const Node& x) {
-                               return x.rank < 0 || x.rank >= n_ || x.index >= nodes[static_cast<size_t>(x.rank)];
+                               return x.rank < 0 || x.rank >= n_ || x.index >= d.nodes[static_cast<size_t>(x.rank)];
                              }),
               src.end());
-    for (const Node& d : syncs_[s].dests)
-      if (d.rank >= 0 && d.rank < n_ && d.index < nodes[static_cast<size_t>(d.rank)]) {
-        incoming[static_cast<size_t>(d.rank)].push_back({d.index, s});
-        ++dests_left[s];
+    for (const Node& dst : syncs_[s].dests)
+      if (dst.rank >= 0 && dst.rank < n_ && dst.index < d.nodes[static_cast<size_t>(dst.rank)]) {
+        d.incoming[static_cast<size_t>(dst.rank)].push_back({dst.index, s});
+        ++d.dests_left[s];
       }
   }
-  for (auto& in : incoming) std::sort(in.begin(), in.end());
+  for (auto& in : d.incoming) std::sort(in.begin(), in.end());
+  return d;
+}
 
+// Walks every rank's nodes in order; a node that receives syncs waits until
+// all their sources were walked, then stores the join of their clocks.
+void HappensBefore::propagate(Destinations& d) {
+  const size_t n = static_cast<size_t>(n_);
+  const std::vector<int64_t>& nodes = d.nodes;
+  auto& incoming = d.incoming;
+  auto& dests_left = d.dests_left;
   std::vector<int64_t> pos(n, 0);
   std::vector<size_t> in_pos(n, 0);
   std::vector<std::vector<int64_t>> cur(n, std::vector<int64_t>(n, -1));
@@ -414,7 +442,7 @@ void HappensBefore::compute() {
           }
           if (force) {
             warnings_.push_back("inconsistent synchronization in the logs near rank " + std::to_string(r) + " event " +
-                                std::to_string(x / 2));
+                                std::to_string(event_of(Node{r, x})));
             force = false;
           }
           cur[R][R] = x;

@@ -2,7 +2,7 @@
 // section 3), as vector clocks.
 //
 // Every event has two nodes: its entry (the call was made) and its exit (it
-// returned); node index = 2 * event index (+1 for the exit). Cross-rank
+// returned); see entry_node / exit_node. Cross-rank
 // edges run from a source node to a destination node: messages (send entry
 // -> receive completion exit), collectives and fences (every participant's
 // entry -> every participant's exit, or rooted), PSCW (post -> start,
@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,12 +22,18 @@
 
 namespace rmacheck {
 
+// Nodes of a rank are numbered in program order: event e has entry node
+// kNodesPerEvent * e and exit node kNodesPerEvent * e + 1.
+constexpr int64_t kNodesPerEvent = 2;
 struct Node {
   int rank = -1;
-  int64_t index = -1;  // 2 * event + (exit ? 1 : 0)
+  int64_t index = -1;  // entry or exit node of an event; -1: none
 };
-inline Node entry_node(int rank, uint32_t event) { return {rank, 2 * int64_t{event}}; }
-inline Node exit_node(int rank, uint32_t event) { return {rank, 2 * int64_t{event} + 1}; }
+inline Node entry_node(int rank, uint32_t event) { return {rank, kNodesPerEvent * int64_t{event}}; }
+inline Node exit_node(int rank, uint32_t event) { return {rank, kNodesPerEvent * int64_t{event} + 1}; }
+// The event a node belongs to, and which of its two nodes it is.
+inline uint32_t event_of(Node n) { return static_cast<uint32_t>(n.index / kNodesPerEvent); }
+inline bool is_exit(Node n) { return n.index % kNodesPerEvent == 1; }
 
 class HappensBefore {
  public:
@@ -61,7 +68,22 @@ class HappensBefore {
     int64_t node;
     size_t offset;  // into clocks_: world_size entries
   };
+  struct Gathered;  // the raw material of the edges, from every rank's events
+  struct OpenLocks {
+    std::map<std::pair<int64_t, int64_t>, std::pair<uint32_t, bool>> locks;  // (win, target) -> lock event, exclusive
+    std::map<int64_t, uint32_t> lock_all;                                    // win -> lock_all event
+  };
   void collect_edges(const RequestTracker& requests);
+  void gather(const RankLog& log, const RankRequests* requests, Gathered& g);
+  void gather_sync(const RankLog& log, uint32_t index, OpenLocks& open, Gathered& g);
+  void fence_edges(const Gathered& g);
+  void collective_edges(const Gathered& g);
+  void message_edges(Gathered& g);
+  void pscw_edges(const Gathered& g);
+  void lock_edges(Gathered& g);
+  struct Destinations;
+  Destinations destinations();
+  void propagate(Destinations& d);
 
   const Model& model_;
   int n_ = 0;

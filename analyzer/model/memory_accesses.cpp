@@ -6,6 +6,7 @@
 #include <queue>
 #include <stdexcept>
 
+#include "call_traits.h"
 #include "model/local_accesses.h"
 #include "model/request_activations.h"
 
@@ -59,37 +60,48 @@ const std::vector<Block>& layout(const RankLog& log, int64_t base, int64_t count
   return out;
 }
 
-bool is_rma(CallId c) {
-  switch (c) {
-    case kCall_Put:
-    case kCall_Get:
-    case kCall_Accumulate:
-    case kCall_Get_accumulate:
-    case kCall_Fetch_and_op:
-    case kCall_Compare_and_swap:
-    case kCall_Rput:
-    case kCall_Rget:
-    case kCall_Raccumulate:
-    case kCall_Rget_accumulate:
-      return true;
-    default:
-      return false;
-  }
-}
-
-AccessKind target_kind(CallId c, int64_t op) {
-  switch (c) {
-    case kCall_Put:
-    case kCall_Rput:
+// What an RMA call does at the target: a plain read or write, or an atomic update (an atomic read under MPI_NO_OP).
+AccessKind target_kind(CallRole role, int64_t op) {
+  switch (role) {
+    case CallRole::kPut:
       return AccessKind::kWrite;
-    case kCall_Get:
-    case kCall_Rget:
+    case CallRole::kGet:
       return AccessKind::kRead;
-    case kCall_Accumulate:
-    case kCall_Raccumulate:
+    case CallRole::kAccumulate:
       return AccessKind::kAtomicWrite;
     default:
       return op == kOp_MPI_NO_OP ? AccessKind::kAtomicRead : AccessKind::kAtomicWrite;  // fetching atomics
+  }
+}
+
+// How far a synchronization call completes the pending RMA operations of its rank (rma-semantics.md section 2).
+struct Completes {
+  bool any = false;
+  bool one_target = false;  // only those to the call's target (else every target)
+  bool at_target = false;   // at the target too (else only the origin buffers)
+  bool at_exit = false;     // by the call's return (else by its entry)
+  bool every_window = false;
+};
+Completes completes(CallRole role) {
+  switch (role) {
+    case CallRole::kFence:
+    case CallRole::kComplete:
+    case CallRole::kWinFree:
+      return {true, false, true, false, false};
+    case CallRole::kUnlock:
+    case CallRole::kFlush:
+      return {true, true, true, true, false};
+    case CallRole::kUnlockAll:
+    case CallRole::kFlushAll:
+      return {true, false, true, true, false};
+    case CallRole::kFlushLocal:
+      return {true, true, false, true, false};
+    case CallRole::kFlushLocalAll:
+      return {true, false, false, true, false};
+    case CallRole::kFinalize:
+      return {true, false, true, false, true};
+    default:
+      return {};
   }
 }
 
@@ -110,9 +122,8 @@ class Collector {
         continue;
       }
       EventView v = log.view(e);
-      const int64_t win = v.get_or(kF_win, 0);
-      const int64_t target = v.get_or(kF_target, -1);
-      if (is_rma(e.call)) {
+      const CallTraits& traits = call_traits(e.call);
+      if (traits.is_rma()) {
         const size_t first = out_.size();
         rma(log, i, e, v);
         // Completion of an R* request completes its origin side, and the
@@ -124,40 +135,9 @@ class Collector {
             if (done_at_origin(out_[a])) by_request[*req].push_back(a);
         continue;
       }
-      switch (e.call) {
-        case kCall_Win_fence:
-          complete(win, -1, entry_node(r, i), true);
-          break;
-        case kCall_Win_complete:
-          complete(win, -1, entry_node(r, i), true);
-          break;
-        case kCall_Win_unlock:
-          complete(win, target, exit_node(r, i), true);
-          break;
-        case kCall_Win_unlock_all:
-          complete(win, -1, exit_node(r, i), true);
-          break;
-        case kCall_Win_flush:
-          complete(win, target, exit_node(r, i), true);
-          break;
-        case kCall_Win_flush_all:
-          complete(win, -1, exit_node(r, i), true);
-          break;
-        case kCall_Win_flush_local:
-          complete(win, target, exit_node(r, i), false);
-          break;
-        case kCall_Win_flush_local_all:
-          complete(win, -1, exit_node(r, i), false);
-          break;
-        case kCall_Win_free:
-          complete(win, -1, entry_node(r, i), true);
-          break;
-        case kCall_Finalize:
-          complete(0, -1, entry_node(r, i), true);
-          break;
-        default:
-          break;
-      }
+      if (const Completes c = completes(traits.role); c.any)
+        complete(c.every_window ? 0 : v.get_or(kF_win, 0), c.one_target ? v.get_or(kF_target, -1) : -1,
+                 c.at_exit ? exit_node(r, i) : entry_node(r, i), c.at_target);
       for (int64_t id : v.array(kF_done)) {
         auto it = by_request.find(id);
         if (it == by_request.end()) continue;
@@ -181,6 +161,7 @@ class Collector {
   // Adds the accesses of one RMA call: at the target, then at the origin.
   void rma(const RankLog& log, uint32_t i, const Event& e, EventView v) {
     const int r = log.rank;
+    const CallTraits& traits = call_traits(e.call);
     const int64_t win = v.get_or(kF_win, 0), target = v.get_or(kF_target, -1), op = v.get_or(kF_op, kOp_MPI_OP_NULL);
     auto w = model_.windows.find(win);
     if (w != model_.windows.end() && target >= 0) {
@@ -192,8 +173,8 @@ class Collector {
         const bool dynamic = wm.flavor == kWinDynamic;
         const int64_t base = dynamic ? 0 : wm.bases[tr];
         const int64_t addr = dynamic ? v.get_or(kF_disp, 0) : base + v.get_or(kF_disp, 0) * wm.units[tr];
-        const AccessKind kind = target_kind(e.call, op);
-        const auto atomic_op = static_cast<int16_t>(e.call == kCall_Compare_and_swap ? kOpCompareAndSwap : op);
+        const AccessKind kind = target_kind(traits.role, op);
+        const auto atomic_op = static_cast<int16_t>(traits.role == CallRole::kCompareAndSwap ? kOpCompareAndSwap : op);
         for (const Block& b : layout(log, addr, v.get_or(kF_target_count, 0), v.get_or(kF_target_type, -1))) {
           MemAccess a = access(b, e.t_enter, dynamic ? addr : base, static_cast<int>(target), r, i, kind,
                                basic_size(log, b.basic), true);
@@ -202,11 +183,9 @@ class Collector {
         }
       }
     }
-    const AccessKind origin_kind =
-        (e.call == kCall_Get || e.call == kCall_Rget) ? AccessKind::kWrite : AccessKind::kRead;
+    const AccessKind origin_kind = traits.role == CallRole::kGet ? AccessKind::kWrite : AccessKind::kRead;
     // Fetching atomics with MPI_NO_OP ignore their origin buffer (it may be NULL).
-    const bool fetch_only = op == kOp_MPI_NO_OP && (e.call == kCall_Get_accumulate || e.call == kCall_Rget_accumulate ||
-                                                    e.call == kCall_Fetch_and_op);
+    const bool fetch_only = op == kOp_MPI_NO_OP && traits.role == CallRole::kGetAccumulate;
     if (!fetch_only)
       buffer(log, i, e, v.get_or(kF_origin_addr, 0), v.get_or(kF_origin_count, 0), v.get_or(kF_origin_type, -1),
              origin_kind, win, target);
@@ -269,58 +248,24 @@ class Collector {
     pending_.resize(keep);
   }
 
-  // The buffers a point-to-point call (or Bcast) uses, and how: the fields
-  // that describe them are logged by the call that made the operation (for a
-  // request, the call that created it).
-  struct BufferUse {
-    FieldId buf, count, type;
-    AccessKind kind;
-  };
-  static std::vector<BufferUse> buffers_of(CallId c, bool root) {
-    const BufferUse send{kF_buf, kF_count, kF_type, AccessKind::kRead};
-    const BufferUse recv{kF_recv_buf, kF_recv_count, kF_recv_type, AccessKind::kWrite};
-    switch (c) {
-      case kCall_Send:
-      case kCall_Ssend:
-      case kCall_Bsend:
-      case kCall_Rsend:
-      case kCall_Isend:
-      case kCall_Issend:
-      case kCall_Ibsend:
-      case kCall_Irsend:
-      case kCall_Send_init:
-      case kCall_Bsend_init:
-      case kCall_Ssend_init:
-      case kCall_Rsend_init:
-        return {send};
-      case kCall_Recv:
-      case kCall_Mrecv:
-      case kCall_Irecv:
-      case kCall_Recv_init:
-      case kCall_Imrecv:
-        return {recv};
-      case kCall_Sendrecv:
-      case kCall_Sendrecv_replace:
-        return {send, recv};
-      case kCall_Bcast:
-      case kCall_Ibcast:
-      case kCall_X_Bcast_init:
-        return {{kF_buf, kF_count, kF_type, root ? AccessKind::kRead : AccessKind::kWrite}};
-      default:
-        return {};
-    }
-  }
-
-  // Adds the buffer accesses of the operation described by event `made`,
-  // issued by event `issued` and taken effect by node `done`.
+  // Adds the buffer accesses of the point-to-point or collective operation
+  // described by event `made` (the call that made it, for a request; its
+  // buffer rows in call_traits.def), issued by event `issued` and taken
+  // effect by node `done`.
   void use_buffers(const RankLog& log, uint32_t made, uint32_t issued, Node done) {
+    const CallTraits& traits = call_traits(log.events[made].call);
+    if (traits.family != CallFamily::kP2p && traits.family != CallFamily::kCollective) return;
     EventView v = log.view(log.events[made]);
     const int64_t t = log.events[issued].t_enter;
-    for (const BufferUse& u : buffers_of(log.events[made].call, v.get_or(kF_root, -1) == log.rank)) {
-      const int64_t addr = v.get_or(u.buf, 0);
+    const bool root = v.get_or(kF_root, -1) == log.rank;
+    for (const BufferArg& u : traits.buffers) {
+      const AccessKind kind = u.use == BufferUse::kRead || (u.use == BufferUse::kBroadcast && root)
+                                  ? AccessKind::kRead
+                                  : AccessKind::kWrite;
+      const int64_t addr = v.get_or(u.addr, 0);
       if (addr < kMinAddress) continue;
       for (const Block& b : layout(log, addr, v.get_or(u.count, 0), v.get_or(u.type, -1))) {
-        MemAccess a = access(b, t, addr, log.rank, log.rank, issued, u.kind, 0, false);
+        MemAccess a = access(b, t, addr, log.rank, log.rank, issued, kind, 0, false);
         a.complete_at = done.index;
         a.complete_rank = done.rank;
         out_.push_back(a);

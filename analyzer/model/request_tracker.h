@@ -78,12 +78,6 @@ struct RequestIssue {
   std::optional<EventRef> related;
 };
 
-// Calls that create a persistent request (is_persistent_init of the call table:
-// the point-to-point *_init calls and the MPIX persistent collectives).
-bool creates_persistent_request(CallId call);
-// Calls that complete requests (log kF_done).
-bool is_completion_call(CallId call);
-
 class RankRequests {
  public:
   int rank = -1;
@@ -99,7 +93,22 @@ class RankRequests {
   void process(const RankLog& log);
 
  private:
+  // The call being processed and how it ended.
+  struct CallOutcome {
+    EventRef at;
+    EventView view;
+    bool failed;       // MPI refused the call (its error handler returned)
+    bool died_inside;  // the process died inside it (the last event of an unfinished log)
+  };
   void on_event(const RankLog& log, uint32_t index);
+  void on_start(const CallOutcome& c);
+  void on_completion(const CallOutcome& c);
+  void on_free(const CallOutcome& c);
+  void on_cancel(const CallOutcome& c);
+  template <class Live>
+  bool for_each_named(const CallOutcome& c, Live live);
+  RequestRecord* lookup(int64_t id);
+  void issue(RequestIssueKind k, int64_t id, EventRef at, std::optional<EventRef> related);
 };
 
 class RequestTracker {
@@ -115,19 +124,6 @@ class RequestTracker {
 
 // The request ids an event names in kF_req / kF_reqs (logged as arrays, or as a scalar).
 std::vector<int64_t> request_ids(const EventView& v);
-
-// Which ranks may get leak findings: only those whose log shows an MPI_Finalize
-// event. For the others, one note (the same text for every leak detector, so
-// the detectors can push it once) says that and why, when known.
-struct LeakScope {
-  std::map<int, EventRef> finalize;  // ranks that reached MPI_Finalize -> the event
-  std::vector<int> skipped;          // ranks without a Finalize event (or without a log)
-  std::string note;                  // "" when no rank was skipped
-  bool reached(int rank) const { return finalize.count(rank) != 0; }
-};
-LeakScope leak_scope(const Model& model);
-// Pushes the note of `scope` unless an identical note is already there.
-void push_leak_note(const LeakScope& scope, std::vector<std::string>& notes);
 
 // Tells objects the user's code made from those mpi4py made by itself, on a
 // Python (mpi4py) rank:

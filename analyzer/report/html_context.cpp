@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <set>
 
+#include "detectors/epoch_wording.h"
+#include "detectors/wording.h"
 #include "model/epoch_tracker.h"
 #include "report/location.h"
 #include "report/report.h"

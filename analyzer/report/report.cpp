@@ -17,15 +17,6 @@ namespace rmacheck {
 
 using nlohmann::json;
 
-const KindInfo& kind_info(FindingKind k) {
-  static const KindInfo kinds[] = {
-#define RMACHECK_KIND(id, name, sev, meaning) {name, sev, meaning},
-#include "detectors/finding_kinds.def"
-#undef RMACHECK_KIND
-  };
-  return kinds[k];
-}
-
 std::string dump_json(const json& j, int indent) { return j.dump(indent, ' ', false, json::error_handler_t::replace); }
 
 namespace {
@@ -328,7 +319,9 @@ json build_report(const Model& model, const Analysis& analysis, const ReportOpti
         j["window_created"] = event_json(model, where, c != w.created.end() ? c->second : w.created.begin()->second);
       }
     }
-    if (!f.details.empty()) j["details"] = f.details;
+    json details = f.details;
+    if (f.code != kNoCode) details["code"] = code_info(f.code).code;
+    if (!details.empty()) j["details"] = details;
     j["count"] = f.count;
     // The occurrences by side ranks: the detector's own tally, or this one.
     std::map<std::vector<int>, int> tuples = f.rank_tuples;

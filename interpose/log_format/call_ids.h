@@ -37,24 +37,4 @@ inline const char* call_name(int id) {
   return id >= 0 && id < kCallCount ? names[id] : "MPI_?";
 }
 
-// Calls that create a persistent (inactive until started) request.
-inline bool is_persistent_init(int id) {
-  switch (id) {
-    case kCall_Send_init:
-    case kCall_Bsend_init:
-    case kCall_Ssend_init:
-    case kCall_Rsend_init:
-    case kCall_Recv_init:
-    case kCall_X_Barrier_init:
-    case kCall_X_Bcast_init:
-    case kCall_X_Allreduce_init:
-    case kCall_X_Reduce_init:
-    case kCall_X_Allgather_init:
-    case kCall_X_Alltoall_init:
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace rmacheck

@@ -22,7 +22,8 @@
 
 namespace rmacheck {
 
-constexpr int kLogFormatVersion = 1;
+// 2: invalid rank arguments logged as kRankInvalid + rank (1: -1000 - rank, which lost negative ranks).
+constexpr int kLogFormatVersion = 2;
 constexpr size_t kHeaderSize = 4096;
 constexpr size_t kRecordPrefix = 8;  // size + checksum
 constexpr char kLogMagic[] = "RMACHECK-LOG";
@@ -70,7 +71,17 @@ constexpr uint8_t kArrayBit = 0x80;
 
 constexpr int64_t kRankAny = -1;       // MPI_ANY_SOURCE
 constexpr int64_t kRankProcNull = -2;  // MPI_PROC_NULL
-constexpr int64_t kTagAny = -1;        // MPI_ANY_TAG (stored as -1 whatever the MPI value)
+// A rank argument that names no process (outside the communicator's or the
+// window's group, or negative and not MPI_PROC_NULL / MPI_ANY_SOURCE) is
+// logged as kRankInvalid + the rank as given: far from every world rank and
+// special value, for any int the program passed (-1 included).
+constexpr int64_t kRankInvalid = -(int64_t{1} << 40);
+constexpr int64_t encode_invalid_rank(int64_t given) { return kRankInvalid + given; }
+constexpr bool is_invalid_rank(int64_t logged) {
+  return logged >= kRankInvalid - (int64_t{1} << 31) && logged < kRankInvalid + (int64_t{1} << 31);
+}
+constexpr int64_t invalid_rank_as_given(int64_t logged) { return logged - kRankInvalid; }
+constexpr int64_t kTagAny = -1;  // MPI_ANY_TAG (stored as -1 whatever the MPI value)
 
 enum WindowFlavor : int { kWinCreate = 1, kWinAllocate = 2, kWinShared = 3, kWinDynamic = 4 };
 enum LockType : int { kLockExclusive = 1, kLockShared = 2 };

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "detectors/detector.h"
+#include "detectors/epoch_wording.h"
 #include "log_builder.h"
 #include "model/epoch_tracker.h"
 #include "report/report.h"
@@ -54,7 +55,7 @@ EventBuilder fence(LogBuilder& b, int r, int line, int assert_bits = 0) {
   return b.call(r, kCall_Win_fence, line).f(kF_win, W).f(kF_assert, assert_bits);
 }
 // An RMA call; fields may not be given twice (the first one wins), hence all the arguments.
-EventBuilder rma(LogBuilder& b, CallId c, int r, int target, int line, int64_t disp = 0, int64_t ocount = 1,
+EventBuilder rma(LogBuilder& b, CallId c, int r, int64_t target, int line, int64_t disp = 0, int64_t ocount = 1,
                  int64_t otype = -1, int64_t tcount = 1, int64_t ttype = -1) {
   if (otype < 0) otype = basic("MPI_INT");
   if (ttype < 0) ttype = basic("MPI_INT");
@@ -67,17 +68,17 @@ EventBuilder rma(LogBuilder& b, CallId c, int r, int target, int line, int64_t d
       .f(kF_origin_count, ocount)
       .f(kF_origin_type, otype);
 }
-EventBuilder put(LogBuilder& b, int r, int target, int line, int64_t disp = 0) {
+EventBuilder put(LogBuilder& b, int r, int64_t target, int line, int64_t disp = 0) {
   return rma(b, kCall_Put, r, target, line, disp);
 }
-EventBuilder lock(LogBuilder& b, int r, int target, int line, int type = kLockExclusive, int assert_bits = 0) {
+EventBuilder lock(LogBuilder& b, int r, int64_t target, int line, int type = kLockExclusive, int assert_bits = 0) {
   return b.call(r, kCall_Win_lock, line)
       .f(kF_win, W)
       .f(kF_target, target)
       .f(kF_lock_type, type)
       .f(kF_assert, assert_bits);
 }
-EventBuilder unlock(LogBuilder& b, int r, int target, int line) {
+EventBuilder unlock(LogBuilder& b, int r, int64_t target, int line) {
   return b.call(r, kCall_Win_unlock, line).f(kF_win, W).f(kF_target, target);
 }
 EventBuilder simple(LogBuilder& b, CallId c, int r, int line) { return b.call(r, c, line).f(kF_win, W); }
@@ -91,9 +92,23 @@ void int_types(LogBuilder& b, int n) {
   }
 }
 
-std::vector<std::string> codes(const EpochTracker& t) {
+// The tracker's issues as the epoch detector reports them (code and finding).
+struct Worded {
+  std::string code;
+  Finding finding;
+};
+std::vector<Worded> worded(const Model& m, const EpochTracker& t) {
+  std::vector<Worded> w;
+  for (const EpochIssue& is : t.issues()) {
+    Finding f = epoch_issue_finding(m, t, is);
+    w.push_back({code_info(f.code).code, f});
+  }
+  return w;
+}
+
+std::vector<std::string> codes(const Model& m, const EpochTracker& t) {
   std::vector<std::string> c;
-  for (const EpochError& e : t.errors()) c.push_back(e.code);
+  for (const Worded& e : worded(m, t)) c.push_back(e.code);
   return c;
 }
 
@@ -129,7 +144,7 @@ TEST(EpochTracker, FenceEpochOpensLazilyAtTheFirstRmaAndClosesAtTheNextFence) {
   for (int r = 0; r < 2; ++r) simple(b, kCall_Win_free, r, 14);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_TRUE(t.errors().empty()) << t.errors()[0].finding.message;
+  EXPECT_TRUE(worded(m, t).empty()) << worded(m, t)[0].finding.message;
   ASSERT_EQ(t.epochs().size(), 1u);  // only rank 0 issued RMA
   const Epoch& e = t.epochs()[0];
   EXPECT_EQ(e.kind, EpochKind::kFence);
@@ -150,8 +165,9 @@ TEST(EpochTracker, RmaWithoutAnyEpochIsMissingEpoch) {
   EventRef p = put(b, 0, 1, 5).ref();
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"rma-without-epoch"});
-  const Finding& f = t.errors()[0].finding;
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"rma-without-epoch"});
+  const std::vector<Worded> w = worded(m, t);
+  const Finding& f = w[0].finding;
   EXPECT_EQ(f.kind, kKind_missing_epoch);
   ASSERT_EQ(f.accesses.size(), 1u);
   EXPECT_EQ(f.accesses[0].event, p);
@@ -167,10 +183,10 @@ TEST(EpochTracker, ProcNullTargetsAreNoOps) {
   lock(b, 0, static_cast<int>(kRankProcNull), 6);
   unlock(b, 0, static_cast<int>(kRankProcNull), 7);
   b.call(0, kCall_Win_flush, 8).f(kF_win, W).f(kF_target, kRankProcNull);
-  put(b, 0, -1005, 9);  // invalid rank: left to invalid-rma-arg
+  put(b, 0, encode_invalid_rank(5), 9);  // invalid rank: left to invalid-rma-arg
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_TRUE(t.errors().empty());
+  EXPECT_TRUE(worded(m, t).empty());
 }
 
 TEST(EpochTracker, RmaAfterNosucceedFenceIsMissingEpochWithoutALaterFence) {
@@ -181,9 +197,9 @@ TEST(EpochTracker, RmaAfterNosucceedFenceIsMissingEpochWithoutALaterFence) {
   simple(b, kCall_Win_free, 0, 6);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"rma-after-nosucceed"});
-  EXPECT_EQ(t.errors()[0].finding.kind, kKind_missing_epoch);
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{5, 4}));
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"rma-after-nosucceed"});
+  EXPECT_EQ(worded(m, t)[0].finding.kind, kKind_missing_epoch);
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{5, 4}));
 }
 
 TEST(EpochTracker, RmaAfterNosucceedFenceFollowedByAFenceIsAssertViolation) {
@@ -194,9 +210,9 @@ TEST(EpochTracker, RmaAfterNosucceedFenceFollowedByAFenceIsAssertViolation) {
   fence(b, 0, 6);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"rma-after-nosucceed"});
-  EXPECT_EQ(t.errors()[0].finding.kind, kKind_assert_violation);
-  EXPECT_NE(t.errors()[0].finding.message.find("MPI_MODE_NOSUCCEED"), std::string::npos);
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"rma-after-nosucceed"});
+  EXPECT_EQ(worded(m, t)[0].finding.kind, kKind_assert_violation);
+  EXPECT_NE(worded(m, t)[0].finding.message.find("MPI_MODE_NOSUCCEED"), std::string::npos);
 }
 
 TEST(EpochTracker, RmaToTargetOutsideTheStartGroup) {
@@ -208,9 +224,9 @@ TEST(EpochTracker, RmaToTargetOutsideTheStartGroup) {
   simple(b, kCall_Win_complete, 0, 7);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"target-not-in-start-group"});
-  EXPECT_EQ(t.errors()[0].finding.accesses[0].event, bad);
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{6, 4}));
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"target-not-in-start-group"});
+  EXPECT_EQ(worded(m, t)[0].finding.accesses[0].event, bad);
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{6, 4}));
   ASSERT_EQ(t.epochs().size(), 1u);
   EXPECT_EQ(t.epochs()[0].kind, EpochKind::kAccess);
   EXPECT_EQ(t.epochs()[0].rmas.size(), 1u);
@@ -224,8 +240,8 @@ TEST(EpochTracker, RmaToATargetThatIsNotLocked) {
   unlock(b, 0, 1, 6);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"target-not-locked"});
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{5, 4}));
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"target-not-locked"});
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{5, 4}));
 }
 
 TEST(EpochTracker, RmaAfterUnlockPointsAtTheUnlock) {
@@ -237,8 +253,8 @@ TEST(EpochTracker, RmaAfterUnlockPointsAtTheUnlock) {
   b.call(0, kCall_Get, 7).f(kF_win, W).f(kF_target, 1);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"rma-after-epoch-closed"});
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{7, 6}));
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"rma-after-epoch-closed"});
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{7, 6}));
 }
 
 // ---------------------------------------------------------------- passive target
@@ -256,7 +272,7 @@ TEST(EpochTracker, LockEpochsCoverTheirTargetOnly) {
   unlock(b, 0, 1, 11);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_TRUE(t.errors().empty()) << t.errors()[0].finding.message;
+  EXPECT_TRUE(worded(m, t).empty()) << worded(m, t)[0].finding.message;
   ASSERT_EQ(t.epochs().size(), 2u);
   const Epoch* e = t.epoch_of(p1);
   ASSERT_NE(e, nullptr);
@@ -279,7 +295,7 @@ TEST(EpochTracker, LockAllCoversEveryTarget) {
   simple(b, kCall_Win_unlock_all, 0, 9);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_TRUE(t.errors().empty());
+  EXPECT_TRUE(worded(m, t).empty());
   ASSERT_EQ(t.epochs().size(), 1u);
   EXPECT_EQ(t.epochs()[0].kind, EpochKind::kLockAll);
   EXPECT_EQ(t.epochs()[0].rmas.size(), 2u);
@@ -296,10 +312,10 @@ TEST(EpochTracker, NestedLockOnOneTargetAndTheExtraUnlock) {
   unlock(b, 0, 1, 8);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), (std::vector<std::string>{"nested-lock", "unlock-without-lock"}));
-  EXPECT_EQ(t.errors()[0].finding.kind, kKind_epoch_mismatch);
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{4, 5}));
-  EXPECT_EQ(lines(m, t.errors()[1].finding), (std::vector<int>{8, 7}));  // released by the earlier unlock
+  ASSERT_EQ(codes(m, t), (std::vector<std::string>{"nested-lock", "unlock-without-lock"}));
+  EXPECT_EQ(worded(m, t)[0].finding.kind, kKind_epoch_mismatch);
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{4, 5}));
+  EXPECT_EQ(lines(m, worded(m, t)[1].finding), (std::vector<int>{8, 7}));  // released by the earlier unlock
 }
 
 TEST(EpochTracker, LockWhileLockAllAndLockAllTwiceAndLockAllWhileLocked) {
@@ -314,7 +330,7 @@ TEST(EpochTracker, LockWhileLockAllAndLockAllTwiceAndLockAllWhileLocked) {
   simple(b, kCall_Win_lock_all, 1, 10);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_EQ(codes(t), (std::vector<std::string>{"lock-in-lock-all", "nested-lock-all", "lock-all-in-lock"}));
+  EXPECT_EQ(codes(m, t), (std::vector<std::string>{"lock-in-lock-all", "nested-lock-all", "lock-all-in-lock"}));
 }
 
 TEST(EpochTracker, UnlockWithoutLockVariants) {
@@ -331,13 +347,13 @@ TEST(EpochTracker, UnlockWithoutLockVariants) {
   simple(b, kCall_Win_unlock_all, 2, 12);  // never locked
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_EQ(codes(t), (std::vector<std::string>{"unlock-without-lock", "unlock-other-target", "unlock-in-lock-all",
-                                                "unlock-all-without-lock-all", "unlock-all-without-lock-all"}));
-  EXPECT_EQ(lines(m, t.errors()[0].finding), std::vector<int>{4});
-  EXPECT_EQ(lines(m, t.errors()[1].finding), (std::vector<int>{6, 5}));
-  EXPECT_EQ(lines(m, t.errors()[2].finding), (std::vector<int>{9, 8}));
-  EXPECT_EQ(lines(m, t.errors()[3].finding), (std::vector<int>{11, 10}));
-  EXPECT_EQ(lines(m, t.errors()[4].finding), std::vector<int>{12});
+  EXPECT_EQ(codes(m, t), (std::vector<std::string>{"unlock-without-lock", "unlock-other-target", "unlock-in-lock-all",
+                                                   "unlock-all-without-lock-all", "unlock-all-without-lock-all"}));
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), std::vector<int>{4});
+  EXPECT_EQ(lines(m, worded(m, t)[1].finding), (std::vector<int>{6, 5}));
+  EXPECT_EQ(lines(m, worded(m, t)[2].finding), (std::vector<int>{9, 8}));
+  EXPECT_EQ(lines(m, worded(m, t)[3].finding), (std::vector<int>{11, 10}));
+  EXPECT_EQ(lines(m, worded(m, t)[4].finding), std::vector<int>{12});
 }
 
 TEST(EpochTracker, FlushNeedsAPassiveTargetEpochOnItsTarget) {
@@ -354,11 +370,11 @@ TEST(EpochTracker, FlushNeedsAPassiveTargetEpochOnItsTarget) {
   fence(b, 1, 12);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t),
+  ASSERT_EQ(codes(m, t),
             (std::vector<std::string>{"flush-outside-passive", "flush-outside-passive", "flush-outside-passive"}));
-  EXPECT_EQ(lines(m, t.errors()[0].finding), std::vector<int>{4});
-  EXPECT_EQ(lines(m, t.errors()[1].finding), (std::vector<int>{6, 5}));
-  EXPECT_EQ(lines(m, t.errors()[2].finding), (std::vector<int>{11, 9}));
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), std::vector<int>{4});
+  EXPECT_EQ(lines(m, worded(m, t)[1].finding), (std::vector<int>{6, 5}));
+  EXPECT_EQ(lines(m, worded(m, t)[2].finding), (std::vector<int>{11, 9}));
 }
 
 TEST(EpochTracker, CallsThatReturnedAnErrorChangeNothing) {
@@ -368,8 +384,8 @@ TEST(EpochTracker, CallsThatReturnedAnErrorChangeNothing) {
   put(b, 0, 1, 5);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"rma-without-epoch"});
-  EXPECT_NE(t.errors()[0].finding.message.find("outside any access epoch"), std::string::npos);
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"rma-without-epoch"});
+  EXPECT_NE(worded(m, t)[0].finding.message.find("outside any access epoch"), std::string::npos);
 }
 
 // ---------------------------------------------------------------- PSCW
@@ -385,7 +401,7 @@ TEST(EpochTracker, PscwAccessAndExposureEpochs) {
   simple(b, kCall_Win_test, 1, 9).f(kF_flag, 1);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_TRUE(t.errors().empty());
+  EXPECT_TRUE(worded(m, t).empty());
   ASSERT_EQ(t.epochs().size(), 2u);
   const Epoch* a = t.epoch_of(p);
   ASSERT_NE(a, nullptr);
@@ -412,12 +428,12 @@ TEST(EpochTracker, PscwCallsWithoutTheirPartner) {
   simple(b, kCall_Win_complete, 0, 14);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_EQ(codes(t),
+  EXPECT_EQ(codes(m, t),
             (std::vector<std::string>{"complete-without-start", "nested-start", "complete-without-start",
                                       "wait-without-post", "test-without-post", "nested-post", "wait-without-post"}));
   // Ranks are walked in order: rank 0's errors first.
-  EXPECT_EQ(lines(m, t.errors()[2].finding), (std::vector<int>{14, 13}));
-  EXPECT_EQ(lines(m, t.errors()[6].finding), (std::vector<int>{10, 9}));
+  EXPECT_EQ(lines(m, worded(m, t)[2].finding), (std::vector<int>{14, 13}));
+  EXPECT_EQ(lines(m, worded(m, t)[6].finding), (std::vector<int>{10, 9}));
 }
 
 TEST(EpochTracker, LockAndStartDoNotNest) {
@@ -434,7 +450,7 @@ TEST(EpochTracker, LockAndStartDoNotNest) {
   Model m = b.build();
   EpochTracker t(m);
   // The lock_all at 6 meets both the start and the lock taken at 5.
-  EXPECT_EQ(codes(t),
+  EXPECT_EQ(codes(m, t),
             (std::vector<std::string>{"lock-in-start", "lock-all-in-lock", "lock-all-in-start", "start-in-lock"}));
 }
 
@@ -450,7 +466,7 @@ TEST(EpochTracker, FenceThenLockEpochThenWinFreeIsLegal) {
   simple(b, kCall_Win_free, 0, 8);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_TRUE(t.errors().empty()) << t.errors()[0].finding.message;
+  EXPECT_TRUE(worded(m, t).empty()) << worded(m, t)[0].finding.message;
 }
 
 TEST(EpochTracker, LockEpochBetweenTwoFencesWithRmaMixesEpochs) {
@@ -463,11 +479,11 @@ TEST(EpochTracker, LockEpochBetweenTwoFencesWithRmaMixesEpochs) {
   fence(b, 0, 8);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"lock-in-fence-epoch"});
-  EXPECT_EQ(t.errors()[0].finding.kind, kKind_epoch_mismatch);
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{4, 5, 8}));
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"lock-in-fence-epoch"});
+  EXPECT_EQ(worded(m, t)[0].finding.kind, kKind_epoch_mismatch);
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{4, 5, 8}));
   // Still an error (MPI-3.1 11.5), but the message says which assertion makes the program correct.
-  const std::string& msg = t.errors()[0].finding.message;
+  const std::string msg = worded(m, t)[0].finding.message;
   EXPECT_NE(msg.find("correct when that first fence is MPI_Win_fence(MPI_MODE_NOSUCCEED"), std::string::npos) << msg;
 }
 
@@ -487,7 +503,7 @@ TEST(EpochTracker, NosucceedBeforeOrNoprecedeAfterALockEpochIsLegal) {
   fence(b, 0, 13, kModeNoPrecede);  // promises to complete nothing: the RMA belonged to lock_all
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_TRUE(t.errors().empty()) << t.errors()[0].finding.message;
+  EXPECT_TRUE(worded(m, t).empty()) << worded(m, t)[0].finding.message;
 }
 
 TEST(EpochTracker, LockInsideAnOpenFenceEpochIsReportedOnce) {
@@ -500,8 +516,8 @@ TEST(EpochTracker, LockInsideAnOpenFenceEpochIsReportedOnce) {
   fence(b, 0, 8);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"lock-in-fence-epoch"});
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{4, 5, 6}));
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"lock-in-fence-epoch"});
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{4, 5, 6}));
 }
 
 TEST(EpochTracker, StartAndLockAllInsideFenceEpochs) {
@@ -518,7 +534,7 @@ TEST(EpochTracker, StartAndLockAllInsideFenceEpochs) {
   fence(b, 0, 12, kModeNoSucceed);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_EQ(codes(t), (std::vector<std::string>{"Win_start-in-fence-epoch", "lock_all-in-fence-epoch"}));
+  EXPECT_EQ(codes(m, t), (std::vector<std::string>{"Win_start-in-fence-epoch", "lock_all-in-fence-epoch"}));
 }
 
 TEST(EpochTracker, AFenceInsideALockOpenedInAFenceEpochIsOneError) {
@@ -531,8 +547,8 @@ TEST(EpochTracker, AFenceInsideALockOpenedInAFenceEpochIsOneError) {
   unlock(b, 0, 1, 8);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"fence-in-lock"});
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{5, 7}));
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"fence-in-lock"});
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{5, 7}));
 }
 
 TEST(EpochTracker, FenceInsideOtherEpochs) {
@@ -552,9 +568,9 @@ TEST(EpochTracker, FenceInsideOtherEpochs) {
   simple(b, kCall_Win_wait, 0, 15);
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_EQ(codes(t),
+  EXPECT_EQ(codes(m, t),
             (std::vector<std::string>{"fence-in-lock", "fence-in-lock-all", "fence-in-start", "fence-in-post"}));
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{4, 5}));
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{4, 5}));
 }
 
 // ---------------------------------------------------------------- unclosed epochs
@@ -573,13 +589,13 @@ TEST(EpochTracker, EpochsOpenAtWinFreeAndFinalize) {
   b.call(2, kCall_Finalize, 12);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t),
+  ASSERT_EQ(codes(m, t),
             (std::vector<std::string>{"unclosed-lock", "unclosed-fence", "unclosed-lock_all", "unclosed-Win_post"}));
-  for (const EpochError& e : t.errors()) EXPECT_EQ(e.finding.kind, kKind_unclosed_epoch);
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{4, 6}));
-  EXPECT_EQ(lines(m, t.errors()[1].finding), (std::vector<int>{7, 9}));
-  EXPECT_EQ(lines(m, t.errors()[2].finding), (std::vector<int>{10, 12}));
-  EXPECT_NE(t.errors()[2].finding.message.find("MPI_Finalize"), std::string::npos);
+  for (const Worded& e : worded(m, t)) EXPECT_EQ(e.finding.kind, kKind_unclosed_epoch);
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{4, 6}));
+  EXPECT_EQ(lines(m, worded(m, t)[1].finding), (std::vector<int>{7, 9}));
+  EXPECT_EQ(lines(m, worded(m, t)[2].finding), (std::vector<int>{10, 12}));
+  EXPECT_NE(worded(m, t)[2].finding.message.find("MPI_Finalize"), std::string::npos);
   const Epoch& e = t.epochs()[0];
   ASSERT_TRUE(e.left_open_at.has_value());
   EXPECT_FALSE(e.close.has_value());
@@ -596,9 +612,9 @@ TEST(EpochTracker, EpochsOpenWhenAHungRunWasStopped) {
   b.timed_out(5);
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(codes(t), std::vector<std::string>{"unclosed-lock"});
-  EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{4, 6}));
-  EXPECT_NE(t.errors()[0].finding.message.find("when the run was stopped"), std::string::npos);
+  ASSERT_EQ(codes(m, t), std::vector<std::string>{"unclosed-lock"});
+  EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{4, 6}));
+  EXPECT_NE(worded(m, t)[0].finding.message.find("when the run was stopped"), std::string::npos);
 }
 
 TEST(EpochTracker, EpochsOpenWhenARunDiedAreOnlyANote) {
@@ -608,8 +624,8 @@ TEST(EpochTracker, EpochsOpenWhenARunDiedAreOnlyANote) {
   b.call(0, kCall_Barrier, 6).f(kF_comm, 1).unreturned();
   Model m = b.build();
   EpochTracker t(m);
-  EXPECT_TRUE(t.errors().empty());
-  ASSERT_EQ(t.notes().size(), 1u);
+  EXPECT_TRUE(worded(m, t).empty());
+  ASSERT_EQ(t.open_at_death().size(), 1u);
 }
 
 TEST(EpochTracker, AFailedRmaCallIsExplainedAsTheCallTheJobDiedIn) {
@@ -618,8 +634,8 @@ TEST(EpochTracker, AFailedRmaCallIsExplainedAsTheCallTheJobDiedIn) {
   put(b, 0, 1, 5).unreturned();
   Model m = b.build();
   EpochTracker t(m);
-  ASSERT_EQ(t.errors().size(), 1u);
-  EXPECT_NE(t.errors()[0].finding.message.find("the job ended inside this call"), std::string::npos);
+  ASSERT_EQ(worded(m, t).size(), 1u);
+  EXPECT_NE(worded(m, t)[0].finding.message.find("the job ended inside this call"), std::string::npos);
 }
 
 // ---------------------------------------------------------------- fence-mismatch detector
@@ -860,14 +876,31 @@ TEST(RmaArguments, TargetRankOutsideTheWindowGroup) {
   LogBuilder b(2);
   window(b, 2);
   int_types(b, 2);
-  lock(b, 0, -1005, 4);
-  put(b, 0, -1005, 5);
+  lock(b, 0, encode_invalid_rank(5), 4);
+  put(b, 0, encode_invalid_rank(5), 5);
   Model m = b.build();
   Analysis a = run_one(make_rma_argument_detector(), m);
   ASSERT_EQ(a.findings.size(), 2u);
   EXPECT_EQ(a.findings[1].kind, kKind_invalid_rma_arg);
   EXPECT_NE(a.findings[1].message.find("target rank 5"), std::string::npos) << a.findings[1].message;
   EXPECT_NE(a.findings[1].message.find("0..1"), std::string::npos) << a.findings[1].message;
+}
+
+// A negative target (rank - 1 on rank 0) is as invalid as one past the end; it was once logged as -999 and lost.
+TEST(RmaArguments, NegativeTargetRankIsOutsideTheWindowGroup) {
+  LogBuilder b(2);
+  window(b, 2);
+  int_types(b, 2);
+  fence(b, 0, 3);
+  rma(b, kCall_Get, 0, encode_invalid_rank(-1), 4);
+  Model m = b.build();
+  Analysis a = run_one(make_rma_argument_detector(), m);
+  ASSERT_EQ(a.findings.size(), 1u);
+  EXPECT_EQ(a.findings[0].kind, kKind_invalid_rma_arg);
+  EXPECT_EQ(a.findings[0].code, kCode_bad_target_rank);
+  EXPECT_NE(a.findings[0].message.find("names target rank -1,"), std::string::npos) << a.findings[0].message;
+  EpochTracker t(m);
+  EXPECT_TRUE(t.issues().empty());  // no epoch finding on top: the rank is the mistake
 }
 
 TEST(RmaArguments, AccessPastTheEndOfTheTargetsWindowUsesTheTargetsDispUnit) {
@@ -933,7 +966,7 @@ TEST(RmaArguments, AccumulateOpsAndDatatypes) {
   Model m = b.build();
   Analysis a = run_one(make_rma_argument_detector(), m);
   std::vector<std::string> got;
-  for (const Finding& f : a.findings) got.push_back(f.details["code"].get<std::string>());
+  for (const Finding& f : a.findings) got.push_back(code_info(f.code).code);
   EXPECT_EQ(got, (std::vector<std::string>{"user-op", "no-op-in-accumulate", "mixed-accumulate-type"}));
 }
 
@@ -1000,11 +1033,11 @@ TEST(RmaArguments, AnAccessSpanningAdjacentRegionsIsAPortabilityWarning) {
     ASSERT_EQ(a.findings.size(), 1u) << "second region at " << second;
     if (second == 0x5010) {
       EXPECT_EQ(a.findings[0].kind, kKind_rma_portability);
-      EXPECT_EQ(a.findings[0].details["code"], "spans-regions");
+      EXPECT_STREQ(code_info(a.findings[0].code).code, "spans-regions");
       EXPECT_EQ(lines(m, a.findings[0]), (std::vector<int>{5, 3, 4}));
     } else {
       EXPECT_EQ(a.findings[0].kind, kKind_invalid_rma_arg);
-      EXPECT_EQ(a.findings[0].details["code"], "not-attached");
+      EXPECT_STREQ(code_info(a.findings[0].code).code, "not-attached");
     }
   }
 }
@@ -1026,7 +1059,7 @@ TEST(RmaArguments, PairTypesMatchTheirHalves) {
   Analysis a = run_one(make_rma_argument_detector(), m);
   ASSERT_EQ(a.findings.size(), 1u);
   EXPECT_EQ(lines(m, a.findings[0]), std::vector<int>{5});
-  EXPECT_EQ(a.findings[0].details["code"], "origin-target-type-mismatch");
+  EXPECT_STREQ(code_info(a.findings[0].code).code, "origin-target-type-mismatch");
 }
 
 }  // namespace

@@ -217,7 +217,7 @@ TEST(LogReader, RoundTripOfEveryRecordAndFieldKind) {
         kCall_Put, 17, 123456789012345,
         [&](RecordBuffer& r) {
           r.field(kF_win, 0x3000000001);
-          r.field(kF_target, -1003);  // an invalid target rank 3, as the interposer logs it
+          r.field(kF_target, encode_invalid_rank(3));  // an invalid target rank 3, as the interposer logs it
           r.field(kF_disp, -16);
           r.field(kF_origin_addr, high_addr);
           r.field(kF_result_addr, kernel_like);
@@ -302,7 +302,7 @@ TEST(LogReader, RoundTripOfEveryRecordAndFieldKind) {
   EXPECT_EQ(e.offset % 4, 0u);
   EXPECT_GT(e.offset, kHeaderSize);  // after the string, module and type records
   EXPECT_EQ(field(log, e, kF_win), 0x3000000001);
-  EXPECT_EQ(field(log, e, kF_target), -1003);
+  EXPECT_EQ(field(log, e, kF_target), encode_invalid_rank(3));
   EXPECT_EQ(field(log, e, kF_disp), -16);
   EXPECT_EQ(field(log, e, kF_origin_addr), high_addr);
   EXPECT_EQ(field(log, e, kF_result_addr), kernel_like);

@@ -5,7 +5,9 @@
 
 #include <set>
 
+#include "call_traits.h"
 #include "detectors/detector.h"
+#include "detectors/wording.h"
 #include "log_builder.h"
 #include "model/request_tracker.h"
 #include "report/report.h"
@@ -138,7 +140,7 @@ TEST(RequestTracker, EveryCompletionCallCompletesWhatItListsInDone) {
     b.call(0, kCall_Request_free, 7).a(kF_req, {1});
     b.call(0, kCall_Finalize, 8);
     Model m = b.build();
-    EXPECT_TRUE(is_completion_call(c));
+    EXPECT_TRUE((call_traits(c).role == CallRole::kCompleteRequests));
     RequestTracker t(m);
     const RequestRecord* r = t.rank(0)->find(1);
     ASSERT_EQ(r->active.size(), 1u) << call_name(c);
@@ -146,16 +148,16 @@ TEST(RequestTracker, EveryCompletionCallCompletesWhatItListsInDone) {
     EXPECT_EQ(r->active[0].end->index, 3u) << call_name(c);
     EXPECT_TRUE(run_request(m).findings.empty()) << call_name(c);
   }
-  EXPECT_FALSE(is_completion_call(kCall_Start));
-  EXPECT_FALSE(is_completion_call(kCall_Request_free));
+  EXPECT_FALSE((call_traits(kCall_Start).role == CallRole::kCompleteRequests));
+  EXPECT_FALSE((call_traits(kCall_Request_free).role == CallRole::kCompleteRequests));
 }
 
 TEST(RequestTracker, EveryPersistentInitCallMakesAPersistentRequest) {
   for (CallId c : {kCall_Send_init, kCall_Bsend_init, kCall_Ssend_init, kCall_Rsend_init, kCall_Recv_init})
-    EXPECT_TRUE(creates_persistent_request(c)) << call_name(c);
+    EXPECT_TRUE(call_traits(c).makes_persistent_request()) << call_name(c);
   for (CallId c : {kCall_Isend, kCall_Irecv, kCall_Rput, kCall_Rget, kCall_Raccumulate, kCall_Rget_accumulate,
                    kCall_Ibarrier, kCall_Ibcast, kCall_Iallreduce, kCall_Imrecv, kCall_Init, kCall_Init_thread})
-    EXPECT_FALSE(creates_persistent_request(c)) << call_name(c);
+    EXPECT_FALSE(call_traits(c).makes_persistent_request()) << call_name(c);
 }
 
 TEST(RequestTracker, FailedStartActivatesNothing) {
@@ -465,7 +467,7 @@ TEST(RequestDetector, NoteNamesTheTimeout) {
   EXPECT_TRUE(s.reached(1));
   EXPECT_FALSE(s.reached(0));
   EXPECT_EQ(s.skipped, std::vector<int>{0});
-  EXPECT_NE(s.note.find("rank 0: stopped by --timeout"), std::string::npos) << s.note;
+  EXPECT_NE(leak_note(s).find("rank 0: stopped by --timeout"), std::string::npos) << leak_note(s);
   Analysis a = run_leaks(m);
   EXPECT_TRUE(a.findings.empty());
   EXPECT_EQ(a.notes.size(), 1u);
@@ -479,8 +481,8 @@ TEST(RequestDetector, NoteNamesTheCallARankDiedIn) {
   Model m = b.build();
   LeakScope s = leak_scope(m);
   EXPECT_EQ(s.skipped, (std::vector<int>{0, 1}));
-  EXPECT_NE(s.note.find("rank 0: died inside MPI_Startall"), std::string::npos) << s.note;
-  EXPECT_NE(s.note.find("rank 1: ended without MPI_Finalize"), std::string::npos) << s.note;
+  EXPECT_NE(leak_note(s).find("rank 0: died inside MPI_Startall"), std::string::npos) << leak_note(s);
+  EXPECT_NE(leak_note(s).find("rank 1: ended without MPI_Finalize"), std::string::npos) << leak_note(s);
 }
 
 TEST(RequestDetector, ARankStuckInFinalizeStillGetsLeakChecks) {
