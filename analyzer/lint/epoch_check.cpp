@@ -74,7 +74,16 @@ void run_key(const CheckContext& ctx, const Ref& key) {
     for (const Op& op : node.ops) {
       if (v.gone) return;
       if (op.kind == OpKind::kEscape && op.var.base == key.base) {
-        v.gone = true;
+        // Passed to a function (or copied, compared): it may open or close epochs there. What this
+        // function opens afterwards is still followed, against an unknown state, as for a window
+        // from outside.
+        v = WinValue{};
+        v.tracked = v.outer = true;
+        continue;
+      }
+      if (op.kind == OpKind::kFailed) {
+        if (op.object.key == key.key && find_call(op.name) && find_call(op.name)->effect == Effect::kCreate)
+          v = WinValue{};  // the window was not created on this path
         continue;
       }
       if (op.kind != OpKind::kMpi) continue;

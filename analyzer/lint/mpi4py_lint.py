@@ -28,10 +28,10 @@ ENTRY, EXIT, ABORT = 0, 1, 2
 # Creating calls: the kind of what they return, and the C name.
 #   method name -> (kind, C name, roles by positional index / keyword)
 CREATE = {
-    "Create": ("win", "MPI_Win_create", {"memory": (0, "memory")}),
-    "Allocate": ("win", "MPI_Win_allocate", {}),
-    "Allocate_shared": ("win", "MPI_Win_allocate_shared", {}),
-    "Create_dynamic": ("win", "MPI_Win_create_dynamic", {}),
+    "Create": ("win", "MPI_Win_create", {"memory": (0, "memory"), "comm": (3, "comm")}),
+    "Allocate": ("win", "MPI_Win_allocate", {"comm": (3, "comm")}),
+    "Allocate_shared": ("win", "MPI_Win_allocate_shared", {"comm": (3, "comm")}),
+    "Create_dynamic": ("win", "MPI_Win_create_dynamic", {"comm": (1, "comm")}),
     "Send_init": ("preq", "MPI_Send_init", {"origin": (0, "buf")}),
     "Ssend_init": ("preq", "MPI_Ssend_init", {"origin": (0, "buf")}),
     "Bsend_init": ("preq", "MPI_Bsend_init", {"origin": (0, "buf")}),
@@ -415,6 +415,14 @@ class Lowering:
 
     def mpi(self, name, call, roles, ops, receiver=None, receiver_role=None, result_ref=None):
         op = {"op": "mpi", "name": name, "line": call.lineno, "column": call.col_offset + 1}
+        # mpi4py infers a basic datatype from the buffer unless [buf, datatype] names another one
+        for role in ("origin", "result"):
+            if role in roles:
+                a = arg(call, *roles[role])
+                if a is not None:
+                    dt = a.elts[-1] if isinstance(a, (ast.List, ast.Tuple)) and len(a.elts) >= 2 else None
+                    op["basic_type"] = dt is None or (dotted(dt) or "").startswith("MPI.")
+                break
         if receiver is not None and receiver_role:
             op[receiver_role] = receiver
         for role, (index, keyword) in roles.items():
@@ -427,9 +435,15 @@ class Lowering:
                     op[role] = b
             elif role in ("target", "disp"):
                 op[role] = value(a)
+            elif role == "comm":
+                d = dotted(a)
+                if d:
+                    op["comm"] = {"key": d, "base": d}
             elif role == "assert":
                 text = ast.unparse(a)
                 op["nosucceed"] = "NOSUCCEED" in text and " if " not in text
+        if "comm" not in op and (name.startswith("MPI_Win_create") or name.startswith("MPI_Win_allocate")):
+            op["comm"] = {"key": "MPI.COMM_SELF", "base": "MPI.COMM_SELF"}  # mpi4py's default comm
         if "disp" not in op and name in ("MPI_Put", "MPI_Get", "MPI_Accumulate"):
             op["disp"] = {"text": "0", "constant": 0}
         if result_ref is not None:
@@ -467,6 +481,8 @@ class Lowering:
             kind, name, roles = CREATE[m]
             if m in ("Rput", "Rget", "Raccumulate"):
                 self.mpi(name, c, roles, ops, {"key": rname, "base": rname, "local": True}, "window", target_ref)
+            elif kind in ("comm", "group") and rname:  # comm.Split(...), comm.Dup(), comm.Get_group()
+                self.mpi(name, c, roles, ops, {"key": rname, "base": rname}, "comm", target_ref)
             else:
                 self.mpi(name, c, roles, ops, result_ref=target_ref)
             self.args_loads(c, ops, skip_buffers=True)
