@@ -1121,13 +1121,15 @@ ClangFrontend::ClangFrontend() : index_(clang_createIndex(0, 0)) {}
 ClangFrontend::~ClangFrontend() { clang_disposeIndex(static_cast<CXIndex>(index_)); }
 
 bool ClangFrontend::parse(const std::string& file, const std::vector<std::string>& args, Unit& out, std::string& error,
-                          std::vector<std::string>& diagnostics) {
+                          std::vector<std::string>& diagnostics, const std::string* contents) {
   std::vector<const char*> argv;
   for (const std::string& a : args) argv.push_back(a.c_str());
+  CXUnsavedFile unsaved{file.c_str(), contents ? contents->data() : nullptr,
+                        contents ? static_cast<unsigned long>(contents->size()) : 0};
   CXTranslationUnit tu = nullptr;
-  CXErrorCode rc =
-      clang_parseTranslationUnit2(static_cast<CXIndex>(index_), file.c_str(), argv.data(),
-                                  static_cast<int>(argv.size()), nullptr, 0, CXTranslationUnit_KeepGoing, &tu);
+  CXErrorCode rc = clang_parseTranslationUnit2(static_cast<CXIndex>(index_), file.c_str(), argv.data(),
+                                               static_cast<int>(argv.size()), contents ? &unsaved : nullptr,
+                                               contents ? 1 : 0, CXTranslationUnit_KeepGoing, &tu);
   if (rc != CXError_Success || !tu) {
     error = "libclang could not parse " + file + " (error " + std::to_string(static_cast<int>(rc)) + ")";
     return false;

@@ -118,6 +118,8 @@ bool read_compile_db(const std::string& dir, const std::vector<std::string>& onl
   return true;
 }
 
+}  // namespace
+
 void check_unit(const Unit& unit, std::vector<Finding>& out) {
   RankTaint taint = compute_rank_taint(unit);
   for (const Function& fn : unit.functions) {
@@ -126,8 +128,6 @@ void check_unit(const Unit& unit, std::vector<Finding>& out) {
     for (Check c : all_checks()) c(ctx);
   }
 }
-
-}  // namespace
 
 const std::vector<std::string>& mpi_compile_flags(bool cxx) {
   static const std::vector<std::string> c = [] {

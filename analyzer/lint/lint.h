@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "detectors/finding.h"
+#include "lint/lint_ir.h"
 
 namespace rmacheck::lint {
 
@@ -23,6 +24,9 @@ struct LintOptions {
 // nothing could be checked (unreadable compile database, no parser). Files
 // that fail to parse are listed in out.lint["errors"] and skipped.
 bool run_lint(const LintOptions& opts, Analysis& out, std::string& error);
+
+// Every check of checks.cpp on every function of one parsed unit.
+void check_unit(const Unit& unit, std::vector<Finding>& out);
 
 // The compiler flags of the MPI installation (`mpicc.openmpi --showme:compile`),
 // found once; empty if no MPI compiler wrapper is installed.

@@ -81,6 +81,12 @@ WIN = {
     "Test": ("MPI_Win_test", {}),
     "Free": ("MPI_Win_free", {}),
 }
+# Methods only an MPI.Win has: on a name of unknown kind (a function's parameter) they make it a window.
+# (Win.Get too when it has the origin and the target rank: Info.Get takes a key.)
+WIN_ONLY = {"Fence", "Put", "Accumulate", "Get_accumulate", "Fetch_and_op", "Compare_and_swap", "Lock", "Unlock",
+            "Lock_all", "Unlock_all", "Flush", "Flush_local", "Flush_all", "Flush_local_all", "Post", "Rput", "Rget",
+            "Raccumulate"}
+COMM_ONLY = {"Barrier"}
 REQ = {"Start": "MPI_Start", "Wait": "MPI_Wait", "Test": "MPI_Test", "Free": "MPI_Request_free"}
 REQ_ALL = {"Startall": "MPI_Startall", "Waitall": "MPI_Waitall", "Testall": "MPI_Testall", "Waitany": "MPI_Waitany",
            "Testany": "MPI_Testany", "Waitsome": "MPI_Waitsome", "Testsome": "MPI_Testsome"}
@@ -469,6 +475,12 @@ class Lowering:
         recv = f.value
         rname = dotted(recv)
         rkind = self.kinds.get(rname) if rname else None
+        nargs = len(c.args) + len(c.keywords)
+        if rkind is None and rname and rname.split(".")[0] not in ("threading", "multiprocessing", "asyncio") and \
+                ((m in WIN_ONLY and (nargs >= 1 or m not in ("Lock", "Unlock"))) or (m == "Get" and len(c.args) >= 2)):
+            rkind = "win"
+        if rkind is None and rname and m in COMM_ONLY:
+            rkind = "comm"
         target_ref = None
         if assigned and len(assigned) == 1:
             target_ref = self.ref(assigned[0])
