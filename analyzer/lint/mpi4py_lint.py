@@ -113,6 +113,23 @@ def names_in(node):
     return sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name)}) if node is not None else []
 
 
+# Calls whose value may differ between two evaluations: an `if` on them is not the same `if` twice.
+VOLATILE_METHODS = set(REQ) | set(REQ_ALL) | {"Test", "Iprobe", "Improbe", "Testany", "Testsome", "Testall"}
+VOLATILE_PREFIXES = ("MPI.", "random.", "time.", "np.random.", "numpy.random.", "os.")
+
+
+def volatile(test):
+    for n in ast.walk(test):
+        if not isinstance(n, ast.Call):
+            continue
+        d = dotted(n.func) or ""
+        if isinstance(n.func, ast.Attribute) and n.func.attr in VOLATILE_METHODS:
+            return True
+        if d.startswith(VOLATILE_PREFIXES) or d in ("random", "time", "input"):
+            return True
+    return False
+
+
 def constant(node):
     if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
         return node.value
@@ -157,8 +174,28 @@ class Kinds(ast.NodeVisitor):
                         self.kind[tt.id] = kk
             if isinstance(t, ast.Name) and isinstance(node.value, (ast.List, ast.Tuple)):
                 kinds = {self.kind_of(e) for e in node.value.elts}
+                if kinds and kinds <= {"req", "preq"}:  # requests of both kinds: the request methods apply to all
+                    kinds = {"preq"} if kinds == {"preq"} else {"req"}
                 if len(kinds) == 1 and None not in kinds:
                     self.kind[t.id] = "list:" + kinds.pop()
+        self.generic_visit(node)
+
+    def visit_Expr(self, node):
+        # reqs.append(comm.Isend(...)): a list of requests built in a loop
+        v = node.value
+        if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "append" and \
+                isinstance(v.func.value, ast.Name) and len(v.args) == 1:
+            k = self.kind_of(v.args[0])
+            if k in ("req", "preq") and self.kind.get(v.func.value.id, "list:" + k).startswith("list:"):
+                self.kind[v.func.value.id] = "list:" + k
+        self.generic_visit(node)
+
+    def visit_For(self, node):
+        # for r in reqs: the loop variable is each element
+        if isinstance(node.iter, ast.Name) and isinstance(node.target, ast.Name):
+            k = self.kind.get(node.iter.id, "")
+            if k.startswith("list:"):
+                self.kind[node.target.id] = k[len("list:"):]
         self.generic_visit(node)
 
     def kind_of(self, v):
@@ -191,6 +228,7 @@ class Lowering:
         self.appendable = [False, False, False]
         self.breaks, self.continues = [], []
         self.aborts = False
+        self.alias = {}  # `for r in reqs`: r stands for reqs[*] in the loop body
 
     # ---- graph ----
     def new(self, kind, line):
@@ -284,7 +322,7 @@ class Lowering:
         n = self.nodes[b]
         n["cond"] = ast.unparse(test)
         n["cond_vars"] = names_in(test)
-        n["correlate"] = correlate
+        n["correlate"] = correlate and not volatile(test)
         self.expr(test, n["ops"], condition=True)
         return b
 
@@ -316,9 +354,14 @@ class Lowering:
     def loop(self, s, cur):
         forever = isinstance(s, ast.While) and isinstance(s.test, ast.Constant) and bool(s.test.value)
         head = self.fresh(cur, s.lineno)
+        alias = None
         if isinstance(s, ast.For):
             self.expr(s.iter, self.nodes[head]["ops"])
             self.targets(s.target, s.iter, self.nodes[head]["ops"], s.lineno)
+            if isinstance(s.iter, ast.Name) and isinstance(s.target, ast.Name) and \
+                    (self.kinds.get(s.iter.id) or "").startswith("list:"):
+                alias = s.target.id
+                self.alias[alias] = s.iter.id
         elif not forever:
             self.expr(s.test, self.nodes[head]["ops"], condition=True)
         exit_ = self.new("stmt", s.lineno)
@@ -328,6 +371,8 @@ class Lowering:
         body = self.fresh(head, s.body[0].lineno)
         self.appendable[body] = False
         end = self.body(s.body, body)
+        if alias:
+            del self.alias[alias]
         self.breaks.pop()
         self.continues.pop()
         self.edge(end, latch)
@@ -344,6 +389,18 @@ class Lowering:
 
     # ---- expressions ----
     def simple(self, s, ops):
+        if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) and \
+                isinstance(s.value, (ast.List, ast.Tuple)) and \
+                (self.kinds.get(s.targets[0].id) or "").startswith("list:"):
+            # reqs = [comm.Send_init(...), comm.Recv_init(...)]: each element made as reqs[i]
+            name = s.targets[0].id
+            for i, e in enumerate(s.value.elts):
+                if isinstance(e, ast.Call):
+                    self.call(e, ops, [ast.Subscript(value=ast.Name(id=name), slice=ast.Constant(value=i))])
+                else:
+                    self.expr(e, ops, escape=True)
+            self.targets(s.targets[0], s.value, ops, s.lineno)
+            return
         if isinstance(s, ast.Assign):
             self.expr(s.value, ops, escape=True, assigned=s.targets)
             for t in s.targets:
@@ -396,6 +453,9 @@ class Lowering:
         return {"op": kind, "line": line, "var": var}
 
     def ref(self, node):
+        if isinstance(node, ast.Name) and node.id in self.alias:
+            base = self.alias[node.id]
+            return {"key": base + "[*]", "base": base, "local": True, "element": True}
         if isinstance(node, ast.Name):
             return {"key": node.id, "base": node.id, "local": True}
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
@@ -538,6 +598,11 @@ class Lowering:
             self.mpi(FREE[rkind], c, {}, ops, r, "request" if rkind in ("preq", "req") else "object")
             if rkind == "win":
                 ops[-1]["window"] = r
+            return
+        if m == "append" and isinstance(recv, ast.Name) and (rkind or "").startswith("list:") and \
+                len(c.args) == 1 and isinstance(c.args[0], ast.Call):
+            # reqs.append(comm.Isend(...)): an element of unknown index
+            self.call(c.args[0], ops, [ast.Subscript(value=recv, slice=ast.Name(id="_"))])
             return
         # Any other method: a read of the receiver if it is a buffer (buf.sum(), buf.copy()).
         if isinstance(recv, ast.Name):

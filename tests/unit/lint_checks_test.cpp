@@ -183,6 +183,24 @@ req.Free()
             kNone);
 }
 
+TEST(LintRequests, PythonRequestLists) {
+  const char* made = R"(out = array.array("d", [0.0])
+got = array.array("d", [0.0])
+reqs = [comm.Send_init(out, 1), comm.Recv_init(got, 1)]  # @make
+MPI.Prequest.Startall(reqs)
+MPI.Request.Waitall(reqs)
+)";
+  EXPECT_EQ(py(made), (Expect{"request-leak at=make", "request-leak at=make"})) << "reqs[0] and reqs[1]";
+  EXPECT_EQ(py(std::string(made) + "for r in reqs:\n    r.Free()\n"), kNone);
+  const char* appended = R"(mine = array.array("i", [rank])
+pending = []
+for peer in (1, 2):
+    pending.append(comm.Isend(mine, peer))  # @isend
+)";
+  EXPECT_EQ(py(appended), (Expect{"request-leak at=isend"}));
+  EXPECT_EQ(py(std::string(appended) + "MPI.Request.Waitall(pending)\n"), kNone);
+}
+
 // ---- resources ----
 
 TEST(LintResources, ObjectsNotFreedOnSomePath) {

@@ -396,6 +396,28 @@ win.Free()
   EXPECT_FALSE(reaches(fn, kEntryNode, kExitNode, barrier)) << "the for body runs at least once";
 }
 
+TEST(LintPython, OnlyStableConditionsAreCorrelated) {
+  Unit u = parse_py(R"(from mpi4py import MPI
+import random
+comm = MPI.COMM_WORLD
+rank = comm.Get_rank()
+req = comm.Irecv(bytearray(8), 0)
+if req.Test():
+    pass
+if random.random() < 0.5:
+    pass
+if rank % 2 == 0:
+    pass
+req.Wait()
+)");
+  const Function& fn = function(u, "<module>");
+  auto b = branches(fn);
+  ASSERT_EQ(b.size(), 3u);
+  EXPECT_FALSE(fn.nodes[b[0]].correlate) << fn.nodes[b[0]].cond_text;
+  EXPECT_FALSE(fn.nodes[b[1]].correlate) << fn.nodes[b[1]].cond_text;
+  EXPECT_TRUE(fn.nodes[b[2]].correlate) << fn.nodes[b[2]].cond_text;
+}
+
 TEST(LintPython, RequestListsAndFunctions) {
   Unit u = parse_py(R"(from mpi4py import MPI
 def ring(comm, buf, right):
