@@ -894,6 +894,8 @@ class Lowering {
   }
 
   // A handle operand: `&req`, `&reqs[2]`, `&reqs[i]`, `reqs` (array), `win`, `*pwin`.
+  // `&reqs[k]` or `reqs.data()` where an array of requests is expected (Waitall, Startall): the array.
+  // `reqs[2]` of a std::vector or std::array: an element, as for a C array.
   Ref handle_ref(CXCursor a, bool array) {
     Ref r;
     CXCursor s = strip(a);
@@ -905,8 +907,27 @@ class Lowering {
         addr = true;
       }
     }
-    (void)addr;
     CXCursorKind k = clang_getCursorKind(s);
+    if (k == CXCursor_CallExpr) {
+      std::string callee = take(clang_getCursorSpelling(s));
+      auto kk = children(s);
+      std::optional<VarInfo> v = kk.empty() ? std::nullopt : first_var(kk[0]);
+      if (callee == "data" && array && v) {
+        r.key = r.base = v->name;
+        r.local = v->local;
+        r.whole = true;
+        return r;
+      }
+      if (callee == "operator[]" && kk.size() >= 2 && v) {
+        r.base = v->name;
+        r.local = v->local;
+        r.index = evaluate(strip(kk.back()));
+        r.element = !r.index;
+        r.key = v->name + "[" + (r.index ? std::to_string(*r.index) : std::string("*")) + "]";
+        if (array && addr) r = whole_array(r);
+        return r;
+      }
+    }
     if (k == CXCursor_DeclRefExpr) {
       auto v = var_of(s);
       if (!v) return r;
@@ -927,12 +948,30 @@ class Lowering {
       r.index = evaluate(kk[1]);
       r.element = !r.index;
       r.key = v->name + "[" + (r.index ? std::to_string(*r.index) : std::string("*")) + "]";
+      if (array && addr) r = whole_array(r);
       return r;
     }
     // s.req, p->win, *pwin: named by their text, never local (they live in memory the checker does not follow).
     r.key = toks_.text(begin_of(s), end_of(s));
     r.base = r.key;
     return r;
+  }
+
+  static Ref whole_array(Ref r) {
+    r.key = r.base;
+    r.index.reset();
+    r.element = false;
+    r.whole = true;
+    return r;
+  }
+
+  // The variable an expression names, looking through member calls and operators (`v.data()`, `v[i]`).
+  std::optional<VarInfo> first_var(CXCursor e) {
+    CXCursor s = strip(e);
+    if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) return var_of(s);
+    for (CXCursor c : children(s))
+      if (auto v = first_var(c)) return v;
+    return std::nullopt;
   }
 
   // A buffer operand: `&x` (x), `buf` (buf from element 0), `&buf[3]`, `buf + 3`.

@@ -167,6 +167,28 @@ TEST(LintRequests, ArraysCompletedWithWaitallAndFreedInLoops) {
             kNone);
 }
 
+TEST(LintRequests, CxxVectorsOfRequests) {
+  const std::string src = R"(#include <mpi.h>
+#include <vector>
+int main(int argc, char **argv) {
+  MPI_Init(&argc, &argv);
+  std::vector<MPI_Request> reqs(3);
+  MPI_Request arr[2];
+  double a = 0, b = 1;
+  MPI_Irecv(&a, 1, MPI_DOUBLE, 0, 0, MPI_COMM_WORLD, &reqs[0]);
+  MPI_Isend(&b, 1, MPI_DOUBLE, 0, 0, MPI_COMM_WORLD, &reqs[1]);
+  MPI_Isend(&b, 1, MPI_DOUBLE, 0, 1, MPI_COMM_WORLD, &reqs[2]);
+  MPI_Waitall(2, reqs.data(), MPI_STATUSES_IGNORE);
+  MPI_Wait(&reqs[2], MPI_STATUS_IGNORE);
+  MPI_Irecv(&a, 1, MPI_DOUBLE, 0, 0, MPI_COMM_WORLD, &arr[0]);
+  MPI_Isend(&b, 1, MPI_DOUBLE, 0, 0, MPI_COMM_WORLD, &arr[1]);
+  MPI_Waitall(2, &arr[0], MPI_STATUSES_IGNORE);
+  MPI_Finalize();
+  return 0;
+})";
+  EXPECT_EQ(testing::reduce(testing::lint(testing::parse_c(src, "vec.cpp")), src), kNone);
+}
+
 TEST(LintRequests, Python) {
   EXPECT_EQ(py(R"(buf = array.array("d", [0.0])
 req = comm.Send_init(buf, (rank + 1) % comm.Get_size())  # @init
@@ -237,6 +259,22 @@ MPI_Comm f(MPI_Comm c, int k) {
   keep = b;
   MPI_Comm_dup(c, &d);
   return d;
+})"),
+            kNone);
+}
+
+TEST(LintResources, CreatedAndFreedUnderTheSameRankTestWrittenTwoWays) {
+  EXPECT_EQ(c(R"(int main(void) {
+  MPI_Init(0, 0);
+  int rank;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Datatype t;
+  if (!rank)
+    MPI_Type_contiguous(4, MPI_INT, &t);
+  if (rank == 0)
+    MPI_Type_free(&t);
+  MPI_Finalize();
+  return 0;
 })"),
             kNone);
 }

@@ -148,6 +148,17 @@ TEST(LintDataflow, RankRangesAreConsistent) {
   EXPECT_EQ(at_exit(g.fn), (std::set<int>{0, 1, 1 | 4, 2}));
 }
 
+TEST(LintDataflow, NegationIsAComparisonWithZero) {
+  Graph g;
+  int r = g.node({Graph::comm_rank("rank")});
+  g.edge(kEntryNode, r);
+  int j = g.if_call(r, "!rank", {"rank"}, "A");
+  j = g.if_call(j, "rank==0", {"rank"}, "B");
+  j = g.if_call(j, "rank", {"rank"}, "C");
+  g.edge(j, kExitNode);
+  EXPECT_EQ(at_exit(g.fn), (std::set<int>{1 | 2, 4}));
+}
+
 TEST(LintDataflow, RanksAreNeverNegativeOtherVariablesMayBe) {
   for (bool is_rank : {true, false}) {
     Graph g;
@@ -180,6 +191,16 @@ TEST(LintDataflow, ComparisonsParse) {
   EXPECT_EQ(c, 3);
   ASSERT_TRUE(parse_comparison("x != -1", var, op, c));
   EXPECT_EQ(c, -1);
+  ASSERT_TRUE(parse_comparison("!rank", var, op, c));
+  EXPECT_EQ(var, "rank");
+  EXPECT_EQ(op, "==");
+  EXPECT_EQ(c, 0);
+  ASSERT_TRUE(parse_comparison("not rank", var, op, c));
+  EXPECT_EQ(op, "==");
+  ASSERT_TRUE(parse_comparison("(flag)", var, op, c));
+  EXPECT_EQ(var, "flag");
+  EXPECT_EQ(op, "!=");
+  EXPECT_EQ(c, 0);
   EXPECT_FALSE(parse_comparison("rank + 1 == 2", var, op, c));
   EXPECT_FALSE(parse_comparison("rank == size", var, op, c));
 }
