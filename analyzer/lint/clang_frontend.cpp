@@ -41,8 +41,17 @@ std::vector<CXCursor> children(CXCursor c) {
   return out;
 }
 
+// The file being lowered (set by ClangFrontend::parse). Offsets are taken where a thing is written
+// in it: a macro argument (`CHECK(MPI_Send_init(..., &r))`) at its own place, the body of a macro
+// defined in this file in the #define; anything from a header (MPI_COMM_WORLD) where it is expanded.
+// Lines are always where the code is expanded (line_of).
+CXFile g_main_file = nullptr;
+
 unsigned offset_of(CXSourceLocation loc) {
   unsigned off = 0;
+  CXFile file = nullptr;
+  clang_getFileLocation(loc, &file, nullptr, nullptr, &off);
+  if (file && g_main_file && clang_File_isEqual(file, g_main_file)) return off;
   clang_getExpansionLocation(loc, nullptr, nullptr, nullptr, &off);
   return off;
 }
@@ -430,11 +439,13 @@ class Lowering {
       tail = block(latch, line_of(*inc));
       expr(*inc, fn_.nodes[tail].ops, kRead);
     }
-    if (cond && !(constant && *constant != 0)) {
+    if (cond && constant && *constant == 0) {
+      edge(tail, exit);  // do { ... } while (0): once (the CHECK(...) macro idiom)
+    } else if (cond && !constant) {
       int b = branch_node(*cond, tail, false);
       edge(b, head_body, true);
-      if (!(constant && *constant == 0)) edge(b, exit);
-    } else if (!cond || (constant && *constant != 0)) {
+      edge(b, exit);
+    } else {
       edge(tail, head_body, true);  // for (;;), while (1): only break leaves
     }
     appendable_[exit] = true;
@@ -1112,6 +1123,7 @@ class Lowering {
 struct Collector {
   CXTranslationUnit tu;
   Unit* unit;
+  const Tokens* toks;  // the whole file's
 };
 
 CXChildVisitResult collect(CXCursor c, CXCursor, CXClientData data) {
@@ -1144,8 +1156,7 @@ CXChildVisitResult collect(CXCursor c, CXCursor, CXClientData data) {
       fn.is_main = fn.name == "main" && k == CXCursor_FunctionDecl;
       for (int i = 0, n = clang_Cursor_getNumArguments(c); i < n; ++i)
         fn.params.push_back(take(clang_getCursorSpelling(clang_Cursor_getArgument(c, i))));
-      Tokens toks(col->tu, clang_getCursorExtent(c));
-      Lowering(col->tu, c, fn, toks).run(body);
+      Lowering(col->tu, c, fn, *col->toks).run(body);
       col->unit->functions.push_back(std::move(fn));
       return CXChildVisit_Continue;
     }
@@ -1180,8 +1191,19 @@ bool ClangFrontend::parse(const std::string& file, const std::vector<std::string
     clang_disposeDiagnostic(d);
   }
   out.file = file;
-  Collector col{tu, &out};
+  // The whole file's tokens: macro definitions above a function are read for the operators of
+  // their bodies (CHECK's `if (rc != MPI_SUCCESS)`).
+  g_main_file = clang_getFile(tu, file.c_str());
+  size_t size = 0;
+  if (g_main_file) clang_getFileContents(tu, g_main_file, &size);
+  CXSourceRange whole = g_main_file
+                            ? clang_getRange(clang_getLocationForOffset(tu, g_main_file, 0),
+                                             clang_getLocationForOffset(tu, g_main_file, static_cast<unsigned>(size)))
+                            : clang_getCursorExtent(clang_getTranslationUnitCursor(tu));
+  Tokens toks(tu, whole);
+  Collector col{tu, &out, &toks};
   clang_visitChildren(clang_getTranslationUnitCursor(tu), collect, &col);
+  g_main_file = nullptr;
   clang_disposeTranslationUnit(tu);
   return true;
 }

@@ -47,6 +47,20 @@ TEST(LintRequests, PersistentRequestNeverFreedLeaks) {
   EXPECT_EQ(c(fixed), kNone);
 }
 
+TEST(LintRequests, LeakBehindACheckMacro) {
+  EXPECT_EQ(
+      c(R"(#define CHECK(x) do { int rc_ = (x); if (rc_ != MPI_SUCCESS) MPI_Abort(MPI_COMM_WORLD, rc_); } while (0)
+int main(int argc, char **argv) {
+  CHECK(MPI_Init(&argc, &argv));
+  MPI_Request r;
+  double b = 0;
+  CHECK(MPI_Send_init(&b, 1, MPI_DOUBLE, 0, 0, MPI_COMM_WORLD, &r));  // @init
+  MPI_Finalize();
+  return 0;
+})"),
+      (Expect{"request-leak at=init"}));
+}
+
 TEST(LintRequests, SecondInitOverwritesALiveRequest) {
   EXPECT_EQ(c(R"(void f(double *b, MPI_Comm comm) {
   MPI_Request r;

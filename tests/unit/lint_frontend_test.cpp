@@ -147,6 +147,23 @@ void f(int n, MPI_Comm c) {
   EXPECT_EQ(node_of(fn, "MPI_Finalize"), -1) << "while (0) has no body";
 }
 
+TEST(LintCfg, DoWhileZeroRunsOnce) {
+  // The CHECK(...) macro idiom: the code after it is reached, and its body is not a loop.
+  Unit u = parse_c(R"(#include <mpi.h>
+#define CHECK(x) do { int rc_ = (x); if (rc_ != MPI_SUCCESS) MPI_Abort(MPI_COMM_WORLD, rc_); } while (0)
+void f(double *b, MPI_Request *r) {
+  CHECK(MPI_Send_init(b, 1, MPI_DOUBLE, 0, 0, MPI_COMM_WORLD, r));
+  MPI_Finalize();
+})");
+  const Function& fn = function(u, "f");
+  int fin = node_of(fn, "MPI_Finalize");
+  ASSERT_GE(fin, 0);
+  EXPECT_TRUE(reaches(fn, kEntryNode, fin));
+  EXPECT_TRUE(reaches(fn, fin, kExitNode));
+  for (const Node& n : fn.nodes)
+    for (bool back : n.back) EXPECT_FALSE(back) << "do { } while (0) has no back edge";
+}
+
 TEST(LintCfg, ReturnsGotosAndCallsThatEndTheProgram) {
   Unit u = parse_c(R"(#include <mpi.h>
 #include <stdlib.h>
