@@ -110,11 +110,16 @@ bool read_compile_db(const std::string& dir, const std::vector<std::string>& onl
     unsigned nargs = clang_CompileCommand_getNumArgs(c);
     for (unsigned a = 1; a < nargs; ++a) {
       std::string arg = take(clang_CompileCommand_getArg(c, a));
-      if (arg == "-c") continue;
-      if (arg == "-o") {
+      if (arg.empty() || arg == "-c" || arg == "-MD" || arg == "-MMD") continue;
+      // Outputs: the object, and the dependency file a Ninja build asks for (parsing must not write it).
+      if (arg == "-o" || arg == "-MF" || arg == "-MT" || arg == "-MQ") {
         ++a;
         continue;
       }
+      if (arg.rfind("-o", 0) == 0 || arg.rfind("-MF", 0) == 0) continue;
+      // The build's compiler may warn where clang does not, and the other way round: no warning may
+      // become an error that stops the file from being checked.
+      if (arg.rfind("-Werror", 0) == 0) continue;
       if (absolute(arg.front() == '/' ? arg : wd + "/" + arg) == file) continue;
       job.args.push_back(arg);
     }
@@ -186,6 +191,7 @@ bool run_lint(const LintOptions& opts, Analysis& out, std::string& error) {
     for (Job& job : jobs) {
       std::vector<std::string> args = mpi_compile_flags(is_cxx(job.file));
       args.insert(args.end(), job.args.begin(), job.args.end());
+      args.push_back("-Wno-unknown-warning-option");  // the build's -W flags may be gcc's
       if (!opts.build_dir.empty()) args.insert(args.end(), opts.compiler_flags.begin(), opts.compiler_flags.end());
       Unit unit;
       std::string err;

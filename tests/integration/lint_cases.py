@@ -71,6 +71,8 @@ find_package(MPI REQUIRED COMPONENTS C)
 add_executable(app src/main.c src/exchange.c)
 target_include_directories(app PRIVATE include)
 target_compile_definitions(app PRIVATE HALO_LEAK=1)
+# gcc's warnings as errors, and a dependency file: lint must neither fail on them nor write it
+target_compile_options(app PRIVATE -Wall -Werror -Wno-stringop-overflow -MD -MF ${CMAKE_BINARY_DIR}/lint-must-not-write.d)
 target_link_libraries(app PRIVATE MPI::MPI_C)
 """,
     "include/exchange.h": """#pragma once
@@ -143,6 +145,9 @@ def case_compile_db(opts, tmp):
                  for f in report["findings"]]
         check(found == [("request-leak", exchange, recv_line)],
               f"-p build: expected the leak of r[1] at exchange.c:{recv_line} (HALO_LEAK from the build), got {found}")
+
+    check(not os.path.exists(os.path.join(tmp, "build", "lint-must-not-write.d")),
+          "-p build: parsing wrote the build's dependency file")
 
     # Only the file named, with the build's flags.
     proc = run([opts.rmacheck, "lint", "--format", "json", "-p", os.path.join(tmp, "build"), main_c])
