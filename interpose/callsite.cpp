@@ -282,4 +282,9 @@ void record_callsite(RecordBuffer& rec, void* ret_addr) {
   rec.array(kF_pcs, &pc, 1);
 }
 
+bool pc_in_system_module(uintptr_t pc) {
+  const Range* r = find_range(pc);
+  return r && r->system;
+}
+
 }  // namespace rmacheck

@@ -7,6 +7,8 @@
 // the running interpreter, found with dlsym so nothing links against Python.
 #pragma once
 
+#include <cstdint>
+
 #include "record_buffer.h"
 
 namespace rmacheck {
@@ -15,5 +17,7 @@ namespace rmacheck {
 void callsite_init();
 // Adds the pcs / py_file / py_line / py_func fields for a call whose wrapper returns to ret_addr.
 void record_callsite(RecordBuffer& rec, void* ret_addr);
+// Is pc inside MPI, Python, the C library or rmacheck (system_modules.h)? Unknown modules are not.
+bool pc_in_system_module(uintptr_t pc);
 
 }  // namespace rmacheck

@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include "handles.h"
+#include "local_watch.h"
 #include "recorder.h"
 #include "runtime.h"
 
@@ -16,6 +17,7 @@ void record_init(CallId call, void* ret, int rc, int provided) {
   if (!recording()) return;
   register_comm(MPI_COMM_WORLD, /*created=*/false);
   register_comm(MPI_COMM_SELF, /*created=*/false);
+  local_watch_init();
   Recorder R(call, ret);
   R.i(kF_thread_level, provided);
   R.enter();
@@ -50,6 +52,7 @@ RMACHECK_API int MPI_Finalize() {
     R.exit(rc);
     R.finish();
   }
+  local_watch_stop();
   stop_logging();
   return rc;
 }

@@ -1,6 +1,7 @@
 #include "recorder.h"
 
 #include "callsite.h"
+#include "local_watch.h"
 #include "runtime.h"
 
 namespace rmacheck {
@@ -18,6 +19,7 @@ struct Scratch {
   std::vector<WatchedRequest> watched;
   std::vector<int64_t> ids, done, srcs, tags;
   std::vector<MPI_Status> statuses;
+  WatchFacts facts;  // what the call changes in the memory local accesses are watched in
 };
 namespace {
 thread_local Scratch t_scratch;
@@ -36,6 +38,9 @@ int translate_assert(int a) {
 Recorder::Recorder(CallId call, void* return_address)
     : s_(t_scratch), rec_(t_scratch.rec), seq_(runtime().next_seq.fetch_add(1, std::memory_order_relaxed)) {
   t_in_wrapper = true;
+  local_watch_flush();  // the program's accesses since this thread's last call go before this call
+  s_.facts.clear();
+  s_.facts.call = call;
   s_.watched.clear();
   s_.rec.reset(kRecEnter);
   s_.rec.varint(call);
@@ -57,7 +62,15 @@ void Recorder::exit(int rc) {
   s_.rec.varint(rc);
 }
 
-void Recorder::finish() { runtime().log.append(s_.rec.data(), s_.rec.size()); }
+void Recorder::finish() {
+  runtime().log.append(s_.rec.data(), s_.rec.size());
+  if (local_watch_active()) local_watch_after_call(s_.facts);
+}
+
+void Recorder::note_region(FieldId f, int64_t v) {
+  if (f == kF_addr) s_.facts.addr = static_cast<uintptr_t>(v);
+  if (f == kF_size) s_.facts.size = v;
+}
 
 void Recorder::comm(MPI_Comm c) {
   comm_ = comm_info(c);
@@ -68,6 +81,7 @@ void Recorder::assertion(int a) { s_.rec.field(kF_assert, translate_assert(a)); 
 
 void Recorder::win(MPI_Win w) {
   win_ = win_info(w);
+  s_.facts.win = w;
   s_.rec.field(kF_win, win_ ? win_->id : 0);
 }
 
@@ -79,6 +93,7 @@ void Recorder::target(int rank) {
     world = win_->members[static_cast<size_t>(rank)];
   else
     world = -1000 - rank;  // invalid target rank: kept recognisable for the analyzer
+  s_.facts.target = world;
   s_.rec.field(kF_target, world);
 }
 
@@ -94,12 +109,14 @@ void Recorder::origin(const void* a, int count, MPI_Datatype type) {
   addr(kF_origin_addr, a);
   s_.rec.field(kF_origin_count, count);
   dtype(kF_origin_type, type);
+  add_span(s_.facts, a, count, type);
 }
 
 void Recorder::result(const void* a, int count, MPI_Datatype type) {
   addr(kF_result_addr, a);
   s_.rec.field(kF_result_count, count);
   dtype(kF_result_type, type);
+  add_span(s_.facts, a, count, type);
 }
 
 void Recorder::send(const void* buf, int count, MPI_Datatype type, int dest, int t, MPI_Comm c) {
@@ -107,6 +124,7 @@ void Recorder::send(const void* buf, int count, MPI_Datatype type, int dest, int
   addr(kF_buf, buf);
   s_.rec.field(kF_count, count);
   dtype(kF_type, type);
+  add_span(s_.facts, buf, count, type);
   s_.rec.field(kF_peer, comm_ ? comm_->world_rank_of(dest) : dest);
   tag(kF_tag, t);
 }
@@ -116,6 +134,7 @@ void Recorder::recv(void* buf, int count, MPI_Datatype type, int source, int t, 
   addr(kF_recv_buf, buf);
   s_.rec.field(kF_recv_count, count);
   dtype(kF_recv_type, type);
+  add_span(s_.facts, buf, count, type);
   s_.rec.field(kF_recv_peer, comm_ ? comm_->world_rank_of(source) : source);
   tag(kF_recv_tag, t);
 }
@@ -136,7 +155,10 @@ void Recorder::status(MPI_Status* st) {
 
 void Recorder::new_request(MPI_Request* r, bool persistent) {
   if (!r || *r == MPI_REQUEST_NULL) return;
-  s_.rec.field(kF_new_req, register_request(*r, persistent, comm_));
+  const int64_t id = register_request(*r, persistent, comm_);
+  s_.facts.new_req = id;
+  s_.facts.persistent = persistent;
+  s_.rec.field(kF_new_req, id);
 }
 
 void Recorder::watch(int count, MPI_Request* reqs) {
@@ -149,6 +171,7 @@ void Recorder::watch(int count, MPI_Request* reqs) {
     s_.watched.push_back(std::move(w));
   }
   s_.rec.array(count == 1 ? kF_req : kF_reqs, s_.ids.data(), s_.ids.size());
+  if (s_.facts.call == kCall_Start || s_.facts.call == kCall_Startall) s_.facts.started = s_.ids;
 }
 
 void Recorder::complete_slot(size_t slot, MPI_Status* st) {
@@ -156,6 +179,7 @@ void Recorder::complete_slot(size_t slot, MPI_Status* st) {
   WatchedRequest& w = s_.watched[slot];
   if (!w.known) return;
   s_.done.push_back(w.info.id);
+  s_.facts.done.push_back(w.info.id);
   int64_t src = kRankProcNull, t = kTagAny;
   if (st) {
     src = w.info.comm ? w.info.comm->world_rank_of(st->MPI_SOURCE) : st->MPI_SOURCE;
@@ -196,7 +220,7 @@ void Recorder::completed_some(int outcount, const int* indices, MPI_Status* stat
 
 void Recorder::freed_watched() {
   for (auto& w : s_.watched)
-    if (w.known) forget_request(w.handle);
+    if (w.known) forget_request(w.handle), s_.facts.done.push_back(w.info.id);
 }
 
 void Recorder::new_message(MPI_Message* m) {
@@ -224,6 +248,12 @@ void Recorder::new_window(MPI_Win w, MPI_Comm c, const void* base, MPI_Aint size
   s_.rec.array(kF_win_bases, geo.bases.data(), geo.bases.size());
   s_.rec.array(kF_win_sizes, geo.sizes.data(), geo.sizes.size());
   s_.rec.array(kF_win_units, geo.units.data(), geo.units.size());
+  const std::vector<int64_t> mapped = local_watch_window(w, base, size, flavor, static_cast<int>(info->members.size()));
+  if (!mapped.empty()) s_.rec.array(kF_win_local_bases, mapped.data(), mapped.size());
+  int* model = nullptr;
+  int found = 0;
+  if (PMPI_Win_get_attr(w, MPI_WIN_MODEL, &model, &found) == MPI_SUCCESS && found && model)
+    s_.rec.field(kF_win_model, *model == MPI_WIN_SEPARATE ? 2 : 1);
 }
 
 void Recorder::new_group(MPI_Group g) {

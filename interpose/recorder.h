@@ -27,8 +27,15 @@ class Recorder {
   Recorder(const Recorder&) = delete;
   Recorder& operator=(const Recorder&) = delete;
 
-  void i(FieldId f, int64_t v) { rec_.field(f, v); }
-  void addr(FieldId f, const void* p) { rec_.field(f, static_cast<int64_t>(reinterpret_cast<uintptr_t>(p))); }
+  void i(FieldId f, int64_t v) {
+    if (f == kF_size) note_region(f, v);
+    rec_.field(f, v);
+  }
+  void addr(FieldId f, const void* p) {
+    const auto v = static_cast<int64_t>(reinterpret_cast<uintptr_t>(p));
+    if (f == kF_addr) note_region(f, v);
+    rec_.field(f, v);
+  }
   void ranks(FieldId f, const std::vector<int>& r) { rec_.array(f, r.data(), r.size()); }
   void comm(MPI_Comm c);
   void tag(FieldId f, int t) { rec_.field(f, t == MPI_ANY_TAG ? kTagAny : t); }
@@ -76,6 +83,7 @@ class Recorder {
 
  private:
   void complete_slot(size_t slot, MPI_Status* s);
+  void note_region(FieldId f, int64_t v);  // Win_attach/detach regions, for the local-access watch
 
   struct Scratch& s_;  // this thread's reusable buffers
   RecordBuffer& rec_;  // s_.rec, the record being built

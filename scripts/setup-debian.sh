@@ -11,6 +11,8 @@ PKGS=(
   libdw-dev libelf-dev                  # elfutils: offline DWARF symbolization
   libclang-14-dev clang-14              # rmacheck lint (analyzer/lint/)
   clang-format-14                       # the tree's format check (tests/style)
+  chromium                              # the HTML report's browser test (headless)
+  python3-jsonschema                    # SARIF output validated against its schema
 )
 missing=()
 for p in "${PKGS[@]}"; do

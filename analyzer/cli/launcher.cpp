@@ -61,6 +61,7 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
   std::string preload = interposer;
   if (const char* old = getenv("LD_PRELOAD"); old && *old) preload += std::string(":") + old;
   argv.insert(argv.end(), {"-x", "LD_PRELOAD=" + preload, "-x", "RMACHECK_DIR=" + opts.log_dir});
+  for (const std::string& e : opts.env) argv.insert(argv.end(), {"-x", e});
   if (opts.keep_going) argv.insert(argv.end(), {"--mca", "orte_abort_on_non_zero_status", "0"});
   argv.insert(argv.end(), opts.program.begin(), opts.program.end());
 

@@ -14,6 +14,7 @@ struct LaunchOptions {
   std::vector<std::string> mpirun;   // launcher command prefix (default: Open MPI's mpirun)
   std::vector<std::string> program;  // PROGRAM ARGS...
   bool keep_going = false;           // do not stop the job when one rank exits with an error
+  std::vector<std::string> env;      // VAR=VALUE passed to every rank (-x), e.g. RMACHECK_STACK_DEPTH
 };
 
 struct LaunchResult {

@@ -1,4 +1,6 @@
 // rmacheck: command-line entry point (run, analyze, dump).
+#include <limits.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -7,23 +9,27 @@
 #include <string>
 #include <vector>
 
+#include "cli/compile.h"
 #include "cli/dump.h"
 #include "cli/launcher.h"
 #include "detectors/detector.h"
 #include "lint/lint.h"
 #include "report/report.h"
+#include "report/suppressions.h"
 
 using namespace rmacheck;
 
 namespace {
 
 const char* kUsage =
-    "usage: rmacheck run [-n N] [--timeout SEC] [--out DIR] [--format text|json|sarif]\n"
+    "usage: rmacheck run [-n N] [--timeout SEC] [--out DIR] [--format text|json|sarif|html]\n"
+    "                    [--suppressions FILE] [--source-root DIR] [--stack-depth N]\n"
     "                    [--mpirun \"mpirun ...\"] [--keep-going] -- PROGRAM [ARGS...]\n"
-    "       rmacheck analyze DIR [--format text|json|sarif] [--suppressions FILE]\n"
+    "       rmacheck analyze DIR [--format text|json|sarif|html] [--suppressions FILE] [--source-root DIR]\n"
     "       rmacheck dump DIR\n"
-    "       rmacheck lint [--format text|json|sarif] [-o FILE] [-p BUILD_DIR] FILES... [-- COMPILER FLAGS]\n"
-    "       (run and analyze also take --lint SRC: lint SRC too and merge its findings into the report)\n";
+    "       rmacheck lint [--format text|json|sarif|html] [-o FILE] [-p BUILD_DIR] FILES... [-- COMPILER FLAGS]\n"
+    "       (run and analyze also take --lint SRC: lint SRC too and merge its findings into the report)\n"
+    "       rmacheck mpicc|mpicxx ARGS...   rmacheck cc|cxx COMPILER ARGS...   (instrumented builds)\n";
 
 int usage_error(const std::string& msg) {
   std::cerr << "rmacheck: " << msg << "\n" << kUsage;
@@ -43,10 +49,41 @@ std::vector<std::string> split_words(const std::string& s) {
   return out;
 }
 
-bool valid_format(const std::string& f) { return f == "text" || f == "json" || f == "sarif"; }
+bool valid_format(const std::string& f) { return f == "text" || f == "json" || f == "sarif" || f == "html"; }
+
+// What the report needs besides the logs (run and analyze): --suppressions FILE, --source-root DIR.
+struct ReportFlags {
+  Suppressions suppressions;
+  bool have_suppressions = false;
+  std::string source_root;
+};
+
+// 1: argv[i] (and its value) was a report option, 0: it is not one, -1: `error` says what is wrong
+// with the command line, -2: what is wrong with the suppressions file (no usage text for that).
+int report_flag(int argc, char** argv, int& i, ReportFlags& flags, std::string& error) {
+  const std::string a = argv[i];
+  if (a != "--suppressions" && a != "--source-root") return 0;
+  if (i + 1 >= argc) {
+    error = a + (a == "--suppressions" ? " needs a file" : " needs a directory");
+    return -1;
+  }
+  const std::string v = argv[++i];
+  if (a == "--suppressions") {
+    flags.have_suppressions = flags.suppressions.load(v, error);
+    return flags.have_suppressions ? 1 : -2;
+  }
+  char abs[PATH_MAX];
+  if (!realpath(v.c_str(), abs) || access(abs, X_OK) != 0) {
+    error = "--source-root " + v + ": not a directory";
+    return -1;
+  }
+  flags.source_root = abs;
+  return 1;
+}
 
 // Loads the logs, runs every detector (and lint on `lint_sources`), prints the report; returns the exit status.
-int analyze(const std::string& dir, const std::string& format, const lint::LintOptions& lint_sources = {}) {
+int analyze(const std::string& dir, const std::string& format, const ReportFlags& flags,
+            const lint::LintOptions& lint_sources = {}) {
   Model model;
   std::string error;
   if (!load_model(dir, model, error)) {
@@ -66,9 +103,14 @@ int analyze(const std::string& dir, const std::string& format, const lint::LintO
     for (Finding& f : statically.findings) analysis.findings.push_back(std::move(f));
     analysis.lint = statically.lint;
   }
-  nlohmann::json report = build_report(model, analysis);
+  ReportOptions options;
+  options.source_root = flags.source_root;
+  if (flags.have_suppressions) options.suppressions = &flags.suppressions;
+  nlohmann::json report = build_report(model, analysis, options);
   if (format == "json")
     std::cout << render_json(report);
+  else if (format == "html")
+    std::cout << render_html(report, build_html_context(model, report));
   else if (format == "sarif")
     std::cout << render_sarif(report);
   else
@@ -98,6 +140,8 @@ int cmd_run(int argc, char** argv) {
   LaunchOptions opts;
   lint::LintOptions lint_sources;
   std::string format = "text";
+  ReportFlags report_flags;
+  std::string flag_error;
   int i = 2;
   for (; i < argc; ++i) {
     std::string a = argv[i];
@@ -111,7 +155,16 @@ int cmd_run(int argc, char** argv) {
       break;
     }
     const char* v = nullptr;
-    if (a == "-n" || a == "-np") {
+    if (const int r = report_flag(argc, argv, i, report_flags, flag_error)) {
+      if (r == -2) std::cerr << "rmacheck: " << flag_error << "\n";
+      if (r < 0) return r == -2 ? 2 : usage_error(flag_error);
+    } else if (a == "--stack-depth") {
+      // Callers of the MPI call's frame, for calls made in the user's helper functions.
+      char* end = nullptr;
+      const long depth = (v = value("--stack-depth")) ? std::strtol(v, &end, 10) : -1;
+      if (!v || *end || depth < 1 || depth > 64) return usage_error("--stack-depth needs a number of frames, 1 to 64");
+      opts.env.push_back("RMACHECK_STACK_DEPTH=" + std::to_string(depth));
+    } else if (a == "-n" || a == "-np") {
       if (!(v = value("-n")) || (opts.ranks = std::atoi(v)) <= 0) return usage_error("-n needs a positive number");
     } else if (a == "--timeout") {
       if (!(v = value("--timeout")) || (opts.timeout_s = std::atof(v)) <= 0)
@@ -120,7 +173,8 @@ int cmd_run(int argc, char** argv) {
       if (!(v = value("--out"))) return usage_error("--out needs a directory");
       opts.log_dir = v;
     } else if (a == "--format") {
-      if (!(v = value("--format")) || !valid_format(format = v)) return usage_error("--format is text, json or sarif");
+      if (!(v = value("--format")) || !valid_format(format = v))
+        return usage_error("--format is text, json, sarif or html");
     } else if (a == "--mpirun") {
       if (!(v = value("--mpirun"))) return usage_error("--mpirun needs a command");
       opts.mpirun = split_words(v);
@@ -159,18 +213,21 @@ int cmd_run(int argc, char** argv) {
     std::cerr << "rmacheck: the job was stopped after " << opts.timeout_s
               << " s (--timeout); analyzing what was logged\n";
   std::cerr << "rmacheck: logs in " << opts.log_dir << "\n";
-  return analyze(opts.log_dir, format, lint_sources);
+  return analyze(opts.log_dir, format, report_flags, lint_sources);
 }
 
 int cmd_analyze(int argc, char** argv) {
   std::string dir, format = "text";
+  ReportFlags report_flags;
+  std::string flag_error;
   lint::LintOptions lint_sources;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--format" && i + 1 < argc) {
-      if (!valid_format(format = argv[++i])) return usage_error("--format is text, json or sarif");
-    } else if (a == "--suppressions" && i + 1 < argc) {
-      return usage_error("--suppressions is not implemented yet");
+      if (!valid_format(format = argv[++i])) return usage_error("--format is text, json, sarif or html");
+    } else if (const int r = report_flag(argc, argv, i, report_flags, flag_error)) {
+      if (r == -2) std::cerr << "rmacheck: " << flag_error << "\n";
+      if (r < 0) return r == -2 ? 2 : usage_error(flag_error);
     } else if (a == "--lint" && i + 1 < argc) {
       add_lint_source(lint_sources, argv[++i]);
     } else if (!a.empty() && a[0] == '-') {
@@ -182,7 +239,7 @@ int cmd_analyze(int argc, char** argv) {
     }
   }
   if (dir.empty()) return usage_error("analyze needs a log directory");
-  return analyze(dir, format, lint_sources);
+  return analyze(dir, format, report_flags, lint_sources);
 }
 
 int cmd_dump(int argc, char** argv) {
@@ -213,7 +270,7 @@ int cmd_lint(int argc, char** argv) {
       opts.compiler_flags.assign(argv + i + 1, argv + argc);
       break;
     } else if (a == "--format" && i + 1 < argc) {
-      if (!valid_format(format = argv[++i])) return usage_error("--format is text, json or sarif");
+      if (!valid_format(format = argv[++i])) return usage_error("--format is text, json, sarif or html");
     } else if (a == "-o" && i + 1 < argc) {
       out_file = argv[++i];
     } else if (a == "-p" && i + 1 < argc) {
@@ -243,6 +300,7 @@ int cmd_lint(int argc, char** argv) {
   nlohmann::json report = build_report(Model{}, analysis);
   std::string text = format == "json"    ? render_json(report)
                      : format == "sarif" ? render_sarif(report)
+                     : format == "html"  ? render_html(report, build_html_context(Model{}, report))
                                          : render_text(report);
   if (out_file.empty()) {
     std::cout << text;
@@ -269,6 +327,8 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  if (cmd == "cc" || cmd == "cxx") return usage_error(cmd + " is not implemented yet");
+  // Instrumented builds (cli/compile.cpp): every argument after the command is the compiler's.
+  if (cmd == "mpicc" || cmd == "mpicxx" || cmd == "cc" || cmd == "cxx")
+    return compile_command(cmd, std::vector<std::string>(argv + 2, argv + argc));
   return usage_error("unknown command " + cmd);
 }

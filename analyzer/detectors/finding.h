@@ -3,6 +3,7 @@
 // job; detectors never print.
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -42,10 +43,17 @@ struct SourceSite {
 struct Access {
   EventRef event;
   std::string access;        // "read", "write", "atomic", "blocked", "call", ... ("" when not about memory)
-  int target_rank = -1;      // world rank whose memory is accessed, -1 if none
+  int target_rank = -1;      // world rank an RMA call targets (for its window side: whose memory), -1 if none
   int64_t lo = -1, hi = -1;  // bytes [lo, hi) of the target window (or of the buffer)
   std::string note;          // extra words for the text report
   std::optional<SourceSite> site = std::nullopt;  // static findings: the place, instead of an event
+  // Context the report shows when known (race sides fill these; other findings may).
+  std::string memory{};                    // "window", "origin buffer", "result buffer", "send buffer", ...
+  int64_t unit = 0;                        // window: the target's disp_unit; buffer: its element size (0: unknown)
+  std::optional<EventRef> epoch_opened{};  // the call that opened the epoch (or started the request) of the access
+  std::optional<EventRef> completed{};     // the call by which the access had certainly taken effect
+  bool completion_known = false;           // `completed` was looked up: absent then means never, within the log
+  std::optional<EventRef> request{};       // the call that created the request the access belongs to
 };
 
 struct Finding {
@@ -61,6 +69,9 @@ struct Finding {
   bool is_static = false;
   std::string confidence;  // "high", "medium" or "low"
   std::optional<SourceSite> site;
+  // Occurrences merged into this finding by the detector, by the ranks of its
+  // sides (one rank per access, in `accesses` order); empty: only the accesses' own ranks.
+  std::map<std::vector<int>, int> rank_tuples;
 };
 
 // Everything the detectors say: findings, and notes about what could not be

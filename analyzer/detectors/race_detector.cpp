@@ -17,6 +17,8 @@
 #include <unordered_map>
 
 #include "detectors/detector.h"
+#include "detectors/local_race_words.h"
+#include "detectors/race_context.h"
 #include "model/happens_before.h"
 #include "model/memory_accesses.h"
 
@@ -86,6 +88,7 @@ class RaceDetector : public Detector {
   const char* name() const override { return "race"; }
 
   void run(AnalysisContext& ctx, Analysis& out) override {
+    ctx_ = &ctx;
     const Model& model = ctx.model();
     const HappensBefore& hb = ctx.happens_before();
     for (const std::string& w : hb.warnings()) out.notes.push_back("happens-before: " + w);
@@ -158,41 +161,59 @@ class RaceDetector : public Detector {
       if (!reported.insert({slot.access, bi}).second) continue;
       // A race repeated in a loop: count it on the finding already made for
       // these two call sites instead of making another (the report would merge them).
-      const std::vector<uint64_t> key = merge_key(model, a, b);
+      const uint64_t ka = side_key(model, a), kb = side_key(model, b);
+      const std::vector<uint64_t> key = merge_key(model, a, b, ka, kb);
       auto [it, fresh] = merged.emplace(key, out.findings.size());
       if (!fresh) {
         Finding& f = out.findings[it->second];
         ++f.count;
         for (int r : {a.issuer, b.issuer})
           if (std::find(f.ranks.begin(), f.ranks.end(), r) == f.ranks.end()) f.ranks.push_back(r);
+        // The ranks in the order of the finding's sides (symmetric sides sorted).
+        const bool a_first = ka == kb ? a.issuer <= b.issuer : ka == first_side_[it->second];
+        ++f.rank_tuples[a_first ? std::vector<int>{a.issuer, b.issuer} : std::vector<int>{b.issuer, a.issuer}];
         continue;
       }
       out.findings.push_back(describe(model, a, b));
+      Finding& f = out.findings.back();
+      describe_race_side(*ctx_, a, f.accesses[0]);
+      describe_race_side(*ctx_, b, f.accesses[1]);
+      f.rank_tuples[{a.issuer, b.issuer}] = 1;
+      first_side_.resize(out.findings.size());
+      first_side_.back() = ka;
     }
   }
 
-  static FindingKind kind_of(const MemAccess& a, const MemAccess& b) {
+  static FindingKind kind_of(const Model& model, const MemAccess& a, const MemAccess& b) {
+    // Two loads/stores of different ranks meet only in a shared-memory window: the owner's memory.
+    if (is_local_access(model.event({a.issuer, a.event}).call) &&
+        is_local_access(model.event({b.issuer, b.event}).call))
+      return kKind_target_local_conflict;
     return a.at_target && b.at_target   ? kKind_rma_conflict
            : a.at_target || b.at_target ? kKind_target_local_conflict
                                         : kKind_origin_buffer_conflict;
   }
 
-  // The report's merge key (kind, window, each side's call, site and access) without symbolizing.
-  static std::vector<uint64_t> merge_key(const Model& model, const MemAccess& a, const MemAccess& b) {
-    auto side = [&](const MemAccess& m) {
-      EventView v = model.view({m.issuer, m.event});
-      return v.site_key() ^ (static_cast<uint64_t>(model.event({m.issuer, m.event}).call) << 40) ^
-             (static_cast<uint64_t>(m.kind) << 56);
-    };
+  // One side of the report's merge key: call, site and access, without symbolizing.
+  static uint64_t side_key(const Model& model, const MemAccess& m) {
+    EventView v = model.view({m.issuer, m.event});
+    return v.site_key() ^ (static_cast<uint64_t>(model.event({m.issuer, m.event}).call) << 40) ^
+           (static_cast<uint64_t>(m.kind) << 56);
+  }
+
+  // The report's merge key (kind, window, both sides' keys).
+  static std::vector<uint64_t> merge_key(const Model& model, const MemAccess& a, const MemAccess& b, uint64_t sa,
+                                         uint64_t sb) {
     auto win = [&](const MemAccess& m) { return m.at_target ? model.view({m.issuer, m.event}).get_or(kF_win, 0) : 0; };
-    uint64_t sa = side(a), sb = side(b);
     if (sa > sb) std::swap(sa, sb);
-    return {static_cast<uint64_t>(kind_of(a, b)), static_cast<uint64_t>(win(a) ? win(a) : win(b)), sa, sb};
+    // A race of one rank with itself is another bug than one between two ranks at the same lines.
+    return {static_cast<uint64_t>(kind_of(model, a, b)), static_cast<uint64_t>(win(a) ? win(a) : win(b)), sa, sb,
+            a.issuer == b.issuer ? 1u : 0u};
   }
 
   static Finding describe(const Model& model, const MemAccess& a, const MemAccess& b) {
     Finding f;
-    f.kind = kind_of(a, b);
+    f.kind = kind_of(model, a, b);
     const int64_t lo = std::max(a.lo, b.lo), hi = std::min(a.hi, b.hi);
     auto side = [&](const MemAccess& m) {
       Access s;
@@ -210,6 +231,10 @@ class RaceDetector : public Detector {
     const int64_t win_a = a.at_target ? model.view({a.issuer, a.event}).get_or(kF_win, 0) : 0;
     const int64_t win_b = b.at_target ? model.view({b.issuer, b.event}).get_or(kF_win, 0) : 0;
     if (win_a || win_b) f.window = model.window_name(win_a ? win_a : win_b);
+    // Origin buffers of RMA calls: the window of the calls (whose epoch the buffer waits for).
+    const int64_t call_win =
+        model.view({a.issuer, a.event}).get_or(kF_win, model.view({b.issuer, b.event}).get_or(kF_win, 0));
+    if (f.window.empty() && call_win) f.window = model.window_name(call_win);
     std::ostringstream m;
     if (f.kind == kKind_rma_conflict) {
       m << ea.name() << " from rank " << a.issuer << " and " << eb.name() << " from rank " << b.issuer
@@ -222,6 +247,8 @@ class RaceDetector : public Detector {
       else if (a.complete_at >= 0 &&
                model.event({a.complete_rank, static_cast<uint32_t>(a.complete_at / 2)}).call == kCall_Win_fence)
         m << " (same fence epoch)";
+    } else if (f.kind == kKind_target_local_conflict && !a.at_target && !b.at_target) {
+      m << local_pair_message(model, a, b, lo, hi);
     } else if (f.kind == kKind_target_local_conflict) {
       const MemAccess& rma = a.at_target ? a : b;
       const MemAccess& local = a.at_target ? b : a;
@@ -236,11 +263,14 @@ class RaceDetector : public Detector {
       m << eb.name() << " on rank " << b.issuer << " " << (writes(b.kind) ? "writes" : "reads") << " bytes ["
         << lo - pending.region << "," << hi - pending.region << ") of the "
         << (writes(pending.kind) ? "receive/result" : "origin") << " buffer of the pending " << ea.name()
-        << " before it completes";
+        << " before it completes" << completion_words(model, pending);
     }
     f.message = m.str();
     return f;
   }
+
+  AnalysisContext* ctx_ = nullptr;
+  std::vector<uint64_t> first_side_;  // per finding made here: the side key of its first access
 };
 
 }  // namespace

@@ -9,6 +9,7 @@ std::unique_ptr<Detector> make_rma_argument_detector();
 std::unique_ptr<Detector> make_race_detector();
 std::unique_ptr<Detector> make_request_detector();
 std::unique_ptr<Detector> make_resource_leak_detector();
+std::unique_ptr<Detector> make_local_access_detector();
 
 std::vector<std::unique_ptr<Detector>> all_detectors() {
   std::vector<std::unique_ptr<Detector>> d;
@@ -19,6 +20,7 @@ std::vector<std::unique_ptr<Detector>> all_detectors() {
   d.push_back(make_race_detector());
   d.push_back(make_request_detector());
   d.push_back(make_resource_leak_detector());
+  d.push_back(make_local_access_detector());
   return d;
 }
 

@@ -56,6 +56,7 @@ class RequestDetector : public Detector {
                       " is never completed (missing MPI_Wait/MPI_Test before MPI_Finalize)";
           f.accesses.push_back({r.active.back().start, "", -1, -1, -1, "started here"});
           f.accesses.push_back({fin, "", -1, -1, -1, "still active here"});
+          f.accesses.front().request = r.created;  // the report names the request by its creation line
           f.details = {{"request", id}, {"problem", "missing-wait"}, {"created_by", model.event(r.created).name()}};
           out.findings.push_back(std::move(f));
         }
@@ -132,6 +133,7 @@ class RequestDetector : public Detector {
         break;
       }
     }
+    if (r && !f.accesses.empty()) f.accesses.front().request = r->created;  // which request: its creation line
     out.findings.push_back(std::move(f));
   }
 };

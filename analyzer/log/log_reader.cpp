@@ -284,6 +284,31 @@ class Parser {
       case kRecEnd:
         log_.finished = true;
         return true;
+      case kRecLocal: {
+        // The program's own accesses: an event of their own, already complete (no exit record).
+        Event e;
+        if (!get_varint(p, end, a) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
+            !get_varint(p, end, e.t_enter))
+          return false;
+        if (a != kLocalRead && a != kLocalWrite) return false;
+        e.call = a == kLocalWrite ? kCall_Local_store : kCall_Local_load;
+        e.rank = log_.rank;
+        e.offset = offset;
+        e.t_exit = e.t_enter;
+        e.returned = true;
+        if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
+        log_.events.push_back(e);
+        return true;
+      }
+      case kRecInstrumented: {
+        if (!get_varint(p, end, a) || a < 0) return false;
+        for (int64_t i = 0; i < a; ++i) {
+          if (!get_varint(p, end, b) || b < 0 || b > end - p) return false;
+          log_.instrumented.emplace_back(reinterpret_cast<const char*>(p), static_cast<size_t>(b));
+          p += b;
+        }
+        return true;
+      }
       default:
         return false;
     }

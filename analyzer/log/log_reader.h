@@ -43,7 +43,8 @@ struct RankLog {
   std::unordered_map<int64_t, std::string> strings;
   std::vector<ModuleMapping> modules;
   std::unordered_map<int64_t, TypeLayout> types;
-  bool finished = false;  // an END record: the rank left MPI_Finalize
+  bool finished = false;                  // an END record: the rank left MPI_Finalize
+  std::vector<std::string> instrumented;  // modules whose loads and stores were logged (rmacheck mpicc)
   std::vector<LogError> errors;
 
   EventView view(const Event& e) const { return EventView(e, pool); }

@@ -6,6 +6,7 @@
 #include <queue>
 #include <stdexcept>
 
+#include "model/local_accesses.h"
 #include "model/request_activations.h"
 
 namespace rmacheck {
@@ -98,8 +99,13 @@ class Collector {
     const int r = log.rank;
     pending_.clear();
     std::map<int64_t, std::vector<size_t>> by_request;  // R* request id -> its origin-side accesses
+    const LocalAccessMapper locals(model_, log);
     for (uint32_t i = 0; i < log.events.size(); ++i) {
       const Event& e = log.events[i];
+      if (is_local_access(e.call)) {  // the program's own load or store (model/local_accesses.cpp)
+        locals.add(i, out_);
+        continue;
+      }
       EventView v = log.view(e);
       const int64_t win = v.get_or(kF_win, 0);
       const int64_t target = v.get_or(kF_target, -1);

@@ -4,6 +4,12 @@
 
 namespace rmacheck {
 
+namespace {
+bool is_runtime_entry(const std::string& function) {
+  return function == "_start" || function == "__libc_start_main" || function == "__libc_start_call_main";
+}
+}  // namespace
+
 Symbolizer& LocationResolver::symbolizer(int rank) {
   auto& s = symbolizers_[rank];
   if (!s) {
@@ -24,11 +30,12 @@ std::vector<Frame> LocationResolver::stack(EventRef ref) {
     return frames;
   }
   Symbolizer& sym = symbolizer(ref.rank);
-  bool user_seen = false;
   for (int64_t pc : v.array(kF_pcs)) {
     SourceLocation loc = sym.lookup(static_cast<uint64_t>(pc));
-    if (!user_seen && is_system_module(loc.module)) continue;  // binding layers above the user's frame
-    user_seen = true;
+    // Binding layers above the user's frame, and below it the C runtime that
+    // called main (libc, and _start in the executable itself): never the user's.
+    if (is_system_module(loc.module) || is_runtime_entry(loc.function)) continue;
+    if (!frames.empty() && loc.file.empty() && loc.function.empty()) continue;  // an unresolvable caller
     frames.push_back({loc.file, loc.line, loc.function, loc.module});
   }
   return frames;

@@ -13,8 +13,14 @@ enum CallId : int {
 #undef RMACHECK_WRAP
 #undef RMACHECK_MANUAL
 #undef RMACHECK_WRAP_MPIX
+  // Not MPI calls: the program's own loads and stores (kRecLocal records), events of their own so
+  // that they sit in program order among the calls of their thread.
+  kCall_Local_load,
+  kCall_Local_store,
   kCallCount
 };
+
+inline bool is_local_access(int id) { return id == kCall_Local_load || id == kCall_Local_store; }
 
 inline const char* call_name(int id) {
   static const char* const names[] = {
@@ -25,6 +31,8 @@ inline const char* call_name(int id) {
 #undef RMACHECK_WRAP
 #undef RMACHECK_MANUAL
 #undef RMACHECK_WRAP_MPIX
+      "load",
+      "store",
   };
   return id >= 0 && id < kCallCount ? names[id] : "MPI_?";
 }

@@ -39,7 +39,14 @@ enum RecordType : uint8_t {
   kRecTypedef =
       5,  // id, basic code, size, lb, extent, true_lb, true_extent, truncated, nblocks, then (offset, length, basic)*
   kRecEnd = 6,  // time_ns: the rank left MPI_Finalize normally
+  // The program's own loads and stores of watched memory in one interval between two MPI calls of a
+  // thread, logged before the thread's next call (rma-semantics.md section 7): local kind, thread, seq,
+  // time_ns, then fields addr, size (the byte range), access_count, pcs (the first access, then its callers).
+  // Independent of how the access was seen (instrumented code, guarded pages).
+  kRecLocal = 7,
+  kRecInstrumented = 8,  // count, then per module: path length, path bytes (code whose loads and stores are seen)
 };
+enum LocalKind : int { kLocalRead = 0, kLocalWrite = 1 };
 
 enum FieldId : uint8_t {
 #define RMACHECK_FIELD(id, name) kF_##id,

@@ -7,6 +7,7 @@ usage: check_sample.py --rmacheck PATH/TO/rmacheck --sample-bin DIR SAMPLE_SOURC
 Header lines of a sample (C/C++ `//` or Python `#` comments):
 
     rmacheck-sample: ranks=N [timeout=SEC] [args="A B ..."] [complete=true|false] [exit=N]
+                     [build=plain|instrumented]   (instrumented: built with `rmacheck mpicc`)
     rmacheck-expect: none
     rmacheck-expect: KIND [at=NAME1,NAME2,...] [ranks=R1,R2,...]     (one line per finding)
 
@@ -89,6 +90,8 @@ def parse_header(path):
                         settings[name] = int(value)
                     elif name == "args":
                         settings["args"] = shlex.split(value)
+                    elif name == "build" and value in ("plain", "instrumented"):
+                        settings["build"] = value  # samples/CMakeLists.txt builds `instrumented` with rmacheck mpicc
                     elif name == "complete" and value in ("true", "false"):
                         settings["complete"] = value == "true"
                     else:

@@ -403,7 +403,7 @@ def case_plain(c):
     c.check(run["exit_status"] is None, f"run.exit_status is {run['exit_status']} without run.json")
     c.check(run["hang"] is None, "run.hang is set")
     c.check(rep["findings"] == [], f"findings on a correct program: {[f['message'] for f in rep['findings']]}")
-    c.check(rep["summary"] == {"errors": 0, "warnings": 0}, f"summary is {rep['summary']}")
+    c.check(rep["summary"] == {"errors": 0, "warnings": 0, "suppressed": 0}, f"summary is {rep['summary']}")
     events, _, _ = c.dump(d)
     puts = [e for e in events if e["call"] == "MPI_Put"]
     c.check(len(puts) == 16 and {line_of(e) for e in puts} == {c.marker("clean_fence.c", "put")},
