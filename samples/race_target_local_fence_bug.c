@@ -1,5 +1,5 @@
-// rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: none
+// rmacheck-sample: ranks=4 timeout=60 build=instrumented
+// rmacheck-expect: target-local-conflict at=put,load
 // rmacheck-lint-expect: target-local-conflict at=put,load
 //
 // BUG: a ring shift through a window. In each step every rank Puts its
@@ -10,9 +10,9 @@
 // value or the previous one). Only the closing fence makes the Put visible.
 // Every rank runs the same MPI_Put(..., right, 0, ...), so lint sees that
 // another rank's Put addresses this rank's element 0 while this rank loads
-// it (target-local-conflict). The run reports nothing: the program's own
-// loads are not recorded unless it is built with load/store
-// instrumentation, and this sample is built with plain mpicc.
+// it. The run sees the load only because this sample is built with load/store
+// instrumentation (build=instrumented: `rmacheck mpicc`); built with plain
+// mpicc, the run reports nothing.
 // The fixed twin is race_target_local_fence_fixed.c.
 #include <mpi.h>
 #include <stdio.h>
