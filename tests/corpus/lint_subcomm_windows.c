@@ -9,6 +9,9 @@
 // branch). Rank 0 alone creates and frees a self window for local
 // bookkeeping on MPI_COMM_SELF (MPI_Win_allocate: Open MPI 4.1 refuses
 // MPI_Win_create on MPI_COMM_SELF with MPI_ERR_WIN). Everything is freed before Finalize.
+// The halves make their windows one after the other (a world barrier in
+// each arm): Open MPI 4.1 on one node fails now and then with MPI_ERR_WIN
+// when two disjoint split communicators create windows at the same time.
 #include <mpi.h>
 #include <stdio.h>
 
@@ -39,7 +42,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "rank %d: lower cell %d\n", rank, cell);
             MPI_Abort(MPI_COMM_WORLD, 1);
         }
+        MPI_Barrier(MPI_COMM_WORLD);
     } else {
+        MPI_Barrier(MPI_COMM_WORLD);  // after the lower half's window is gone (see above)
         // The upper half all read its rank 0's value.
         MPI_Win upper;
         cell = 100 + hrank;
