@@ -106,6 +106,15 @@ int64_t intern_locked(const char* s) {
   return id;
 }
 
+}  // namespace
+
+int64_t intern_string(const char* s) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return intern_locked(s);
+}
+
+namespace {
+
 // ---- CPython, reached through dlsym (the interpreter may not be there at all) ----
 struct PyApi {
   int (*is_initialized)() = nullptr;

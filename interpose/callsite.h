@@ -17,6 +17,8 @@ namespace rmacheck {
 void callsite_init();
 // Adds the pcs / py_file / py_line / py_func fields for a call whose wrapper returns to ret_addr.
 void record_callsite(RecordBuffer& rec, void* ret_addr);
+// Logs s once (a STRING record) and returns its id; thread safe.
+int64_t intern_string(const char* s);
 // Is pc inside MPI, Python, the C library or rmacheck (system_modules.h)? Unknown modules are not.
 bool pc_in_system_module(uintptr_t pc);
 

@@ -111,42 +111,23 @@ void append_repeated(Blocks& out, const Blocks& unit, int64_t count, int64_t str
   }
 }
 
-// The MINLOC/MAXLOC pair types are predefined, so get_contents may not be
-// called on them: their layout is that of the C struct {first; second;}.
-struct PairLayout {
-  MPI_Datatype pair, first, second;
-  int64_t second_offset;
-};
-
-template <class T>
-struct WithInt {
-  T value;
-  int index;
-};
-
-const std::vector<PairLayout>& pair_layouts() {
-  static const std::vector<PairLayout> layouts = {
-      {MPI_FLOAT_INT, MPI_FLOAT, MPI_INT, offsetof(WithInt<float>, index)},
-      {MPI_DOUBLE_INT, MPI_DOUBLE, MPI_INT, offsetof(WithInt<double>, index)},
-      {MPI_LONG_INT, MPI_LONG, MPI_INT, offsetof(WithInt<long>, index)},
-      {MPI_2INT, MPI_INT, MPI_INT, offsetof(WithInt<int>, index)},
-      {MPI_SHORT_INT, MPI_SHORT, MPI_INT, offsetof(WithInt<short>, index)},
-      {MPI_LONG_DOUBLE_INT, MPI_LONG_DOUBLE, MPI_INT, offsetof(WithInt<long double>, index)},
-      {MPI_2REAL, MPI_REAL, MPI_REAL, size_of(MPI_REAL)},
-      {MPI_2DOUBLE_PRECISION, MPI_DOUBLE_PRECISION, MPI_DOUBLE_PRECISION, size_of(MPI_DOUBLE_PRECISION)},
-      {MPI_2INTEGER, MPI_INTEGER, MPI_INTEGER, size_of(MPI_INTEGER)},
-      {MPI_2COMPLEX, MPI_COMPLEX, MPI_COMPLEX, size_of(MPI_COMPLEX)},
-      {MPI_2DOUBLE_COMPLEX, MPI_DOUBLE_COMPLEX, MPI_DOUBLE_COMPLEX, size_of(MPI_DOUBLE_COMPLEX)},
-  };
-  return layouts;
-}
+// The MINLOC/MAXLOC pair types are predefined datatypes (MPI-3.1 5.9.4), and
+// an accumulate on one is element-wise atomic on the whole pair, not on its
+// two halves (rma-semantics.md section 4). So a pair is one block of its own
+// code covering the pair's true extent: [first, end of second). Only
+// MPI_SHORT_INT has padding inside that range (2 bytes after the short),
+// which the block covers too; the analyzer expands a pair into its two
+// basic types where it compares type signatures.
+const MPI_Datatype kPairTypes[] = {MPI_FLOAT_INT, MPI_DOUBLE_INT,      MPI_LONG_INT,       MPI_2INT,
+                                   MPI_SHORT_INT, MPI_LONG_DOUBLE_INT, MPI_2REAL,          MPI_2DOUBLE_PRECISION,
+                                   MPI_2INTEGER,  MPI_2COMPLEX,        MPI_2DOUBLE_COMPLEX};
 
 Blocks named_blocks(MPI_Datatype t) {
   Blocks out;
-  for (const PairLayout& p : pair_layouts()) {
-    if (p.pair != t) continue;
-    append(out, {0, size_of(p.first), basic_type_code(p.first)});
-    append(out, {p.second_offset, size_of(p.second), basic_type_code(p.second)});
+  if (is_pair_type(t)) {
+    MPI_Count true_lb = 0, true_extent = 0;
+    PMPI_Type_get_true_extent_x(t, &true_lb, &true_extent);
+    append(out, {true_lb, true_extent, basic_type_code(t)});
     return out;
   }
   append(out, {0, size_of(t), basic_type_code(t)});
@@ -376,13 +357,28 @@ Blocks flatten_blocks(MPI_Datatype t) {
 
 }  // namespace
 
-int32_t basic_type_code(MPI_Datatype t) {
+bool is_pair_type(MPI_Datatype t) {
+  return std::find(std::begin(kPairTypes), std::end(kPairTypes), t) != std::end(kPairTypes);
+}
+
+const std::vector<MPI_Datatype>& basic_type_handles() {
   // MPI_INT and friends are addresses of globals, not constant expressions,
   // hence a table built at first use instead of a switch.
   static const std::vector<MPI_Datatype> handles = {
 #define RMACHECK_BASIC_TYPE(handle, name) handle,
 #include "basic_types.def"
   };
+  return handles;
+}
+
+MPI_Datatype basic_type_handle(int32_t code) {
+  const std::vector<MPI_Datatype>& handles = basic_type_handles();
+  return code >= 0 && static_cast<size_t>(code) < handles.size() ? handles[static_cast<size_t>(code)]
+                                                                 : MPI_DATATYPE_NULL;
+}
+
+int32_t basic_type_code(MPI_Datatype t) {
+  const std::vector<MPI_Datatype>& handles = basic_type_handles();
   const auto it = std::find(handles.begin(), handles.end(), t);
   return it == handles.end() ? kBasicUnknown : static_cast<int32_t>(it - handles.begin());
 }

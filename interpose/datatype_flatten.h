@@ -11,7 +11,7 @@
 namespace rmacheck {
 
 // One contiguous run of bytes of a single predefined basic type, relative to
-// the buffer address (can be negative).
+// the buffer address (can be negative). A pair type is its own basic type here.
 struct TypeBlock {
   int64_t offset;
   int64_t length;
@@ -38,6 +38,11 @@ constexpr int32_t kBasicMixed = -2, kBasicUnknown = -1;
 // Code of a predefined type: index into the table in basic_types.def, or
 // kBasicUnknown if t is not predefined. Aliases map to their first position.
 int32_t basic_type_code(MPI_Datatype t);
+// The handle of a code (MPI_DATATYPE_NULL for an unknown code).
+MPI_Datatype basic_type_handle(int32_t code);
+// The MINLOC/MAXLOC pair types (MPI_2INT, MPI_DOUBLE_INT, ...): predefined,
+// flattened as ONE block of their own code (the atomic element of an accumulate).
+bool is_pair_type(MPI_Datatype t);
 
 // Flatten any datatype (predefined or derived, committed or not). Uses only
 // PMPI_ calls, since the interposition library intercepts MPI_*.

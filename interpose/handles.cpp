@@ -1,5 +1,6 @@
 #include "handles.h"
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -59,20 +60,40 @@ MPI_Group world_group() {
 Registry<MPI_Comm, CommRef> g_comms;
 Registry<uint64_t, int64_t> g_comm_ordinals;  // member-list hash -> communicators made with it so far
 Registry<MPI_Win, WinRef> g_wins;
-Registry<MPI_Request, RequestInfo> g_requests;
+// MPI may hand out one handle for several live requests (Open MPI returns its
+// one shared, already complete request for every operation on
+// MPI_PROC_NULL), so a handle maps to the requests made with it, oldest
+// first, and each use takes the oldest one not already taken by that call.
+// The first is stored inline: the common unshared handle costs no allocation.
+struct RequestSlot {
+  RequestInfo first;
+  std::vector<RequestInfo> more;  // younger requests with the same handle
+  size_t count() const { return 1 + more.size(); }
+  const RequestInfo& nth(size_t n) const { return n == 0 || more.empty() ? first : more[std::min(n, more.size()) - 1]; }
+};
+Registry<MPI_Request, RequestSlot> g_requests;
 Registry<MPI_Datatype, int64_t> g_types;
 Registry<MPI_Op, int64_t> g_ops;
-Registry<MPI_Group, int64_t> g_groups;
+// Comm_group, Win_get_group, ... may return a handle the program already
+// holds (a new reference to the same group): every reference is freed
+// separately, so a handle maps to the ids of its live references.
+Registry<MPI_Group, std::vector<int64_t>> g_groups;
 Registry<MPI_Message, CommRef> g_messages;
 std::atomic<int64_t> g_next_request{1}, g_next_type{kDerivedTypeBase}, g_next_op{kUserOpBase}, g_next_group{1},
     g_windows_made{0};
 
 void emit_typedef(int64_t id, MPI_Datatype t) {
   FlatType ft = flatten_datatype(t);
+  // The analyzer takes element sizes (accumulate atomicity) from the
+  // predefined types' own layouts: log each one a derived type is made of,
+  // even if the program never names it in a call.
+  const int32_t own = basic_type_code(t);
+  for (const auto& b : ft.blocks)
+    if (b.basic >= 0 && b.basic != own) datatype_id(basic_type_handle(b.basic));
   RecordBuffer rec;
   rec.reset(kRecTypedef);
   rec.varint(id);
-  rec.varint(basic_type_code(t));
+  rec.varint(own);
   rec.varint(ft.size);
   rec.varint(ft.lb);
   rec.varint(ft.extent);
@@ -182,12 +203,48 @@ int64_t register_request(MPI_Request r, bool persistent, CommRef comm) {
   info.id = g_next_request.fetch_add(1);
   info.persistent = persistent;
   info.comm = std::move(comm);
-  g_requests.put(r, info);
-  return info.id;
+  const int64_t id = info.id;
+  g_requests.locked([&](auto& map) {
+    auto [it, fresh] = map.try_emplace(r);
+    if (fresh)
+      it->second.first = std::move(info);
+    else
+      it->second.more.push_back(std::move(info));
+  });
+  return id;
 }
 
-bool request_info(MPI_Request r, RequestInfo& out) { return r != MPI_REQUEST_NULL && g_requests.find(r, out); }
-void forget_request(MPI_Request r) { g_requests.erase(r); }
+size_t request_info(MPI_Request r, RequestInfo& out, size_t nth) {
+  if (r == MPI_REQUEST_NULL) return 0;
+  return g_requests.locked([&](auto& map) -> size_t {
+    auto it = map.find(r);
+    if (it == map.end()) return 0;
+    out = it->second.nth(nth);
+    return it->second.count();
+  });
+}
+
+void forget_request(MPI_Request r, int64_t id) {
+  g_requests.locked([&](auto& map) {
+    auto it = map.find(r);
+    if (it == map.end()) return;
+    RequestSlot& slot = it->second;
+    if (slot.first.id == id) {
+      if (slot.more.empty()) {
+        map.erase(it);
+        return;
+      }
+      slot.first = std::move(slot.more.front());
+      slot.more.erase(slot.more.begin());
+      return;
+    }
+    for (size_t i = 0; i < slot.more.size(); ++i)
+      if (slot.more[i].id == id) {
+        slot.more.erase(slot.more.begin() + static_cast<std::ptrdiff_t>(i));
+        return;
+      }
+  });
+}
 
 int64_t datatype_id(MPI_Datatype t) {
   if (t == MPI_DATATYPE_NULL) return -1;
@@ -240,17 +297,25 @@ void forget_op(MPI_Op op) { g_ops.erase(op); }
 int64_t register_group(MPI_Group g, std::vector<int>& world_members) {
   world_members = group_world_ranks(g);
   int64_t id = g_next_group.fetch_add(1);
-  g_groups.put(g, id);
+  g_groups.locked([&](auto& map) { map[g].push_back(id); });
   return id;
 }
 
 int64_t group_id(MPI_Group g) {
-  int64_t id = 0;
-  g_groups.find(g, id);
-  return id;
+  return g_groups.locked([&](auto& map) -> int64_t {
+    auto it = map.find(g);
+    return it == map.end() || it->second.empty() ? 0 : it->second.back();
+  });
 }
 
-void forget_group(MPI_Group g) { g_groups.erase(g); }
+void forget_group(MPI_Group g) {
+  g_groups.locked([&](auto& map) {
+    auto it = map.find(g);
+    if (it == map.end()) return;
+    it->second.pop_back();
+    if (it->second.empty()) map.erase(it);
+  });
+}
 
 void register_message(MPI_Message m, CommRef comm) { g_messages.put(m, std::move(comm)); }
 

@@ -50,9 +50,13 @@ struct WinGeometry {
 WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size, int disp_unit, WinGeometry& out);
 void forget_window(MPI_Win w);
 
+// A handle may stand for several live requests (Open MPI's shared request of
+// MPI_PROC_NULL operations): request_info gives the nth oldest (the last one
+// if there are fewer) and returns how many share the handle (0: unknown
+// handle); forget_request drops the one with that id.
 int64_t register_request(MPI_Request r, bool persistent, CommRef comm);
-bool request_info(MPI_Request r, RequestInfo& out);
-void forget_request(MPI_Request r);
+size_t request_info(MPI_Request r, RequestInfo& out, size_t nth = 0);
+void forget_request(MPI_Request r, int64_t id);
 
 // Datatype id; the first time a type is seen (or when it is committed) its flattened layout is logged.
 int64_t datatype_id(MPI_Datatype t);
@@ -64,6 +68,9 @@ int64_t op_id(MPI_Op op);
 int64_t register_op(MPI_Op op);
 void forget_op(MPI_Op op);
 
+// A group handle may be returned again while the program holds it (a new
+// reference): each reference has its own id; group_id names the newest,
+// forget_group drops it.
 int64_t register_group(MPI_Group g, std::vector<int>& world_members);
 int64_t group_id(MPI_Group g);
 void forget_group(MPI_Group g);

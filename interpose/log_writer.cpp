@@ -2,9 +2,11 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 
 #include "log_format.h"
@@ -15,13 +17,50 @@ namespace {
 constexpr size_t kChunk = size_t{8} << 20;  // file growth step; bounds the zero tail of a dead rank
 }
 
-bool LogWriter::open(const std::string& path, const std::string& header_lines) {
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+namespace {
+
+// A log an earlier run left at path: a regular file (not a link) starting with the log magic.
+bool is_old_log(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  char head[sizeof kLogMagic - 1];
+  const bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+                  ::pread(fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head) &&
+                  std::memcmp(head, kLogMagic, sizeof head) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// Creates path as a new file (mode 0600): never through a symbolic link, never
+// over a file rmacheck did not write. An earlier run's log is replaced.
+int create_log_file(const std::string& path, std::string& error) {
+  const int flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+  int fd = ::open(path.c_str(), flags, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    if (!is_old_log(path)) {
+      struct stat st;
+      error = lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)
+                  ? "it is a symbolic link (not followed)"
+                  : "a file that is not an rmacheck log is in the way (not overwritten)";
+      return -1;
+    }
+    if (::unlink(path.c_str()) == 0) fd = ::open(path.c_str(), flags, 0600);
+  }
+  if (fd < 0 && error.empty()) error = std::strerror(errno);
+  return fd;
+}
+
+}  // namespace
+
+bool LogWriter::open(const std::string& path, const std::string& header_lines, std::string& error) {
+  fd_ = create_log_file(path, error);
   if (fd_ < 0) return false;
   std::string header = std::string(kLogMagic) + " " + std::to_string(kLogFormatVersion) + "\n" + header_lines + "\n";
   if (header.size() > kHeaderSize) header.resize(kHeaderSize - 1), header += "\n";
   header.resize(kHeaderSize, '\n');
   if (::pwrite(fd_, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
+    error = std::strerror(errno);
     ::close(fd_);
     fd_ = -1;
     return false;
@@ -42,14 +81,29 @@ void LogWriter::remap(size_t need) {
 }
 
 void LogWriter::append(const uint8_t* payload, size_t n) {
+  const uint32_t sum = payload_checksum(payload, n);  // outside the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  append_locked(payload, n, sum, /*may_grow=*/true);
+}
+
+bool LogWriter::try_append(const uint8_t* payload, size_t n) {
+  const uint32_t sum = payload_checksum(payload, n);
+  if (!mu_.try_lock()) return false;
+  const bool ok = append_locked(payload, n, sum, /*may_grow=*/false);
+  mu_.unlock();
+  return ok;
+}
+
+bool LogWriter::append_locked(const uint8_t* payload, size_t n, uint32_t sum, bool may_grow) {
   const size_t total = kRecordPrefix + n;
   const size_t step = record_stride(total);
-  const uint32_t sum = payload_checksum(payload, n);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (fd_ < 0) return;
+  if (fd_ < 0) return false;
   // Keep 4 zero bytes after every record: they are the end marker a reader sees if we die now.
-  if (!map_ || pos_ + step + 4 > map_off_ + map_len_) remap(step + 4);
-  if (!map_) return;  // disk full or mapping refused: stop logging rather than crash the program
+  if (!map_ || pos_ + step + 4 > map_off_ + map_len_) {
+    if (!may_grow) return false;
+    remap(step + 4);
+  }
+  if (!map_) return false;  // disk full or mapping refused: stop logging rather than crash the program
   uint8_t* rec = map_ + (pos_ - map_off_);
   // Pending mark first: if we die during the copy, a reader sees a torn record
   // (dropped silently), not a zero size followed by stray bytes (which is corruption).
@@ -60,6 +114,7 @@ void LogWriter::append(const uint8_t* payload, size_t n) {
   // The size goes last: a reader never sees a size whose payload is not there.
   __atomic_store_n(reinterpret_cast<uint32_t*>(rec), static_cast<uint32_t>(total), __ATOMIC_RELEASE);
   pos_ += step;
+  return true;
 }
 
 void LogWriter::close() {

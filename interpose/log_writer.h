@@ -15,17 +15,23 @@ namespace rmacheck {
 
 class LogWriter {
  public:
-  // Creates (truncates) path and writes the header text (key=value lines).
-  // Returns false and leaves the writer closed when the file cannot be made.
-  bool open(const std::string& path, const std::string& header_lines);
+  // Creates path (0600, no link followed, no foreign file overwritten; an
+  // earlier rmacheck log there is replaced) and writes the header text
+  // (key=value lines). Returns false with the reason and leaves the writer
+  // closed when the file cannot be made.
+  bool open(const std::string& path, const std::string& header_lines, std::string& error);
   bool is_open() const { return fd_ >= 0; }
   // Appends one record (payload starts with the record type). Thread safe.
   void append(const uint8_t* payload, size_t n);
+  // The same from a signal handler: gives up (false) rather than wait for the
+  // lock (the signal may have hit this thread inside append) or grow the file.
+  bool try_append(const uint8_t* payload, size_t n);
   // Trims the file to the bytes written; the log stays readable without it.
   void close();
 
  private:
   void remap(size_t need);  // called with mu_ held
+  bool append_locked(const uint8_t* payload, size_t n, uint32_t sum, bool may_grow);
 
   std::mutex mu_;
   int fd_ = -1;

@@ -60,6 +60,12 @@ void Recorder::exit(int rc) {
   s_.rec.varint(seq_);
   s_.rec.varint(monotonic_ns());
   s_.rec.varint(rc);
+  if (rc != MPI_SUCCESS) {
+    // The error string is the MPI library's: the analyzer cannot look it up later.
+    char text[MPI_MAX_ERROR_STRING + 1] = {0};
+    int len = 0;
+    if (PMPI_Error_string(rc, text, &len) == MPI_SUCCESS && len > 0) s_.rec.field(kF_error_string, intern_string(text));
+  }
 }
 
 void Recorder::finish() {
@@ -166,7 +172,13 @@ void Recorder::watch(int count, MPI_Request* reqs) {
   s_.ids.clear();
   for (int i = 0; i < count; ++i) {
     WatchedRequest w{reqs[i], {}, false};
-    w.known = request_info(reqs[i], w.info);
+    const size_t sharing = request_info(reqs[i], w.info);
+    w.known = sharing > 0;
+    if (sharing > 1) {  // one handle for several requests: the k-th slot holding it takes the k-th of them
+      size_t nth = 0;
+      for (int j = 0; j < i; ++j) nth += reqs[j] == reqs[i];
+      if (nth > 0) request_info(reqs[i], w.info, nth);
+    }
     s_.ids.push_back(w.known ? w.info.id : 0);
     s_.watched.push_back(std::move(w));
   }
@@ -189,7 +201,7 @@ void Recorder::complete_slot(size_t slot, MPI_Status* st) {
   s_.tags.push_back(t);
   // A completed nonblocking request is gone (MPI set the handle to MPI_REQUEST_NULL);
   // a persistent one stays allocated and inactive.
-  if (!w.info.persistent) forget_request(w.handle);
+  if (!w.info.persistent) forget_request(w.handle, w.info.id);
 }
 
 void Recorder::completed_all(MPI_Status* statuses) {
@@ -220,7 +232,7 @@ void Recorder::completed_some(int outcount, const int* indices, MPI_Status* stat
 
 void Recorder::freed_watched() {
   for (auto& w : s_.watched)
-    if (w.known) forget_request(w.handle), s_.facts.done.push_back(w.info.id);
+    if (w.known) forget_request(w.handle, w.info.id), s_.facts.done.push_back(w.info.id);
 }
 
 void Recorder::new_message(MPI_Message* m) {

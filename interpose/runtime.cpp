@@ -1,6 +1,7 @@
 #include "runtime.h"
 
 #include <mpi.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,7 +14,9 @@
 #include <sstream>
 
 #include "callsite.h"
+#include "fatal_notes.h"
 #include "log_format.h"
+#include "record_buffer.h"
 
 namespace rmacheck {
 
@@ -37,15 +40,45 @@ int64_t thread_id() {
 }
 
 namespace {
-void parse(const char* s, std::string& out) { out = s; }
-void parse(const char* s, int& out) { out = std::atoi(s); }
-void parse(const char* s, bool& out) {
-  out = !(std::strcmp(s, "0") == 0 || std::strcmp(s, "false") == 0 || std::strcmp(s, "no") == 0);
-}
 
+// Values are read whole: "4x" is not 4. A malformed value keeps the default and is reported.
+bool parse(const char* s, std::string& out) {
+  out = s;
+  return true;
+}
+bool parse(const char* s, int& out) {
+  errno = 0;
+  char* end = nullptr;
+  long v = std::strtol(s, &end, 10);
+  if (*s == '\0' || *end != '\0' || errno == ERANGE || v < 0 || v > 1 << 20) return false;
+  out = static_cast<int>(v);
+  return true;
+}
+bool parse(const char* s, bool& out) {
+  for (const char* yes : {"1", "true", "yes", "on"})
+    if (strcasecmp(s, yes) == 0) return out = true;
+  for (const char* no : {"0", "false", "no", "off", ""})
+    if (strcasecmp(s, no) == 0) return !(out = false);
+  return false;
+}
+const char* expected(const std::string&) { return "a string"; }
+const char* expected(int) { return "a whole number from 0 to 1048576"; }
+const char* expected(bool) { return "1/0, true/false, yes/no or on/off"; }
+
+// Directories as a user would make them; the last one (the log directory) private:
+// logs hold command lines, host names and addresses.
 void make_dirs(const std::string& dir) {
   for (size_t i = 1; i <= dir.size(); ++i)
-    if (i == dir.size() || dir[i] == '/') ::mkdir(dir.substr(0, i).c_str(), 0755);
+    if (i == dir.size() || dir[i] == '/') ::mkdir(dir.substr(0, i).c_str(), i == dir.size() ? 0700 : 0755);
+}
+
+// The id every rank of one mpirun job shares, when rmacheck run did not pass one.
+std::string derived_run_id() {
+  if (const char* ns = std::getenv("PMIX_NAMESPACE"); ns && *ns) return std::string("job-") + ns;
+  if (const char* job = std::getenv("OMPI_MCA_ess_base_jobid"); job && *job) return std::string("job-") + job;
+  timespec real;
+  clock_gettime(CLOCK_REALTIME, &real);  // a singleton: the process is the job
+  return "pid-" + std::to_string(getpid()) + "-" + std::to_string(real.tv_sec);
 }
 
 // The command line as one header value: arguments separated by \x1f (no newline can appear).
@@ -60,21 +93,62 @@ std::string command_line() {
       c = ' ';
   return s;
 }
+// The library's text for every error class, once: a rank that the library ends with
+// _exit(error code) has no time to say why, and its message does not always reach mpirun.
+void log_error_classes(LogWriter& log) {
+  RecordBuffer rec;
+  rec.reset(kRecErrorClasses);
+  int last = MPI_ERR_LASTCODE;
+  if (last < 0 || last > 1024) last = 1024;
+  rec.varint(last + 1);
+  for (int code = 0; code <= last; ++code) {
+    char text[MPI_MAX_ERROR_STRING + 1] = {0};
+    int len = 0;
+    if (PMPI_Error_string(code, text, &len) != MPI_SUCCESS || len < 0) len = 0;
+    rec.varint(code);
+    rec.varint(len);
+    rec.raw(text, static_cast<size_t>(len));
+  }
+  log.append(rec.data(), rec.size());
+}
+
 }  // namespace
 
-void Flags::load_from_env() {
-#define RMACHECK_FLAG(type, field, env, def, help) \
-  if (const char* v = std::getenv(env)) parse(v, field);
+void Flags::load_from_env(bool warn) {
+  auto warn_bad = [warn](const char* env, const char* value, const char* want) {
+    if (warn) std::fprintf(stderr, "rmacheck: %s=%s is malformed (expected %s); using the default\n", env, value, want);
+  };
+#define RMACHECK_FLAG(type, field, env, def, help)                         \
+  if (const char* v = std::getenv(env)) {                                  \
+    if (!parse(v, field)) warn_bad(env, v, expected(type{})), field = def; \
+  }
 #include "flags.def"
 #undef RMACHECK_FLAG
+  if (!warn) return;
+  static const char* const known[] = {
+#define RMACHECK_FLAG(type, field, env, def, help) env,
+#include "flags.def"
+#undef RMACHECK_FLAG
+  };
+  for (char** e = environ; *e; ++e) {
+    if (std::strncmp(*e, "RMACHECK_", 9) != 0) continue;
+    const char* eq = std::strchr(*e, '=');
+    const std::string name(*e, eq ? static_cast<size_t>(eq - *e) : std::strlen(*e));
+    bool found = false;
+    for (const char* k : known) found = found || name == k;
+    if (!found)
+      std::fprintf(stderr, "rmacheck: unknown environment variable %s ignored (`rmacheck help flags` lists them)\n",
+                   name.c_str());
+  }
 }
 
 void start_logging(int thread_level) {
   Runtime& rt = runtime();
-  rt.flags.load_from_env();
-  if (rt.flags.disable) return;
   PMPI_Comm_rank(MPI_COMM_WORLD, &rt.world_rank);
   PMPI_Comm_size(MPI_COMM_WORLD, &rt.world_size);
+  rt.flags.load_from_env(/*warn=*/rt.world_rank == 0);  // every rank has the same environment: one warning
+  if (rt.flags.disable) return;
+  if (rt.flags.run_id.empty()) rt.flags.run_id = derived_run_id();
   make_dirs(rt.flags.dir);
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
@@ -86,23 +160,26 @@ void start_logging(int thread_level) {
   timespec real;
   clock_gettime(CLOCK_REALTIME, &real);
   std::ostringstream h;
-  h << "rank=" << rt.world_rank << "\nsize=" << rt.world_size << "\npid=" << getpid() << "\nhost=" << host
-    << "\nthread_level=" << thread_level << "\nstart_monotonic_ns=" << monotonic_ns()
+  h << "run_id=" << rt.flags.run_id << "\nrank=" << rt.world_rank << "\nsize=" << rt.world_size << "\npid=" << getpid()
+    << "\nhost=" << host << "\nthread_level=" << thread_level << "\nstart_monotonic_ns=" << monotonic_ns()
     << "\nstart_realtime_ns=" << int64_t{real.tv_sec} * 1000000000 + real.tv_nsec << "\ncommand=" << command_line()
     << "\nmpi_library=" << version << "\n";
   std::string path = rt.flags.dir + "/rank-" + std::to_string(rt.world_rank) + ".log";
-  if (!rt.log.open(path, h.str())) {
-    std::fprintf(stderr, "rmacheck: cannot create log %s: %s; this rank is not checked\n", path.c_str(),
-                 std::strerror(errno));
+  std::string why;
+  if (!rt.log.open(path, h.str(), why)) {
+    std::fprintf(stderr, "rmacheck: cannot create log %s: %s; this rank is not checked\n", path.c_str(), why.c_str());
     return;
   }
   callsite_init();
+  log_error_classes(rt.log);
   rt.active.store(true);
+  install_fatal_notes();
 }
 
 void stop_logging() {
   Runtime& rt = runtime();
   if (!rt.active.exchange(false)) return;
+  remove_fatal_notes();
   uint8_t buf[16];
   uint8_t* p = buf;
   *p++ = kRecEnd;

@@ -18,7 +18,8 @@ struct Flags {
 #define RMACHECK_FLAG(type, field, env, def, help) type field = def;
 #include "flags.def"
 #undef RMACHECK_FLAG
-  void load_from_env();
+  // Reads the RMACHECK_* variables; with warn, says on stderr which are unknown or malformed.
+  void load_from_env(bool warn);
 };
 
 struct Runtime {

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: epoch-mismatch at=win_fence,win_flush
+// rmacheck-expect: mpi-error at=win_flush
 // rmacheck-lint-expect: epoch-mismatch at=win_fence,win_flush
 //
 // Ring exchange in a fence epoch, with an MPI_Win_flush added "to push the

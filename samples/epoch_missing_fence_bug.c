@@ -1,5 +1,7 @@
 // rmacheck-sample: ranks=4 timeout=30 complete=false exit=47
 // rmacheck-expect: missing-epoch at=put
+// rmacheck-expect: mpi-error at=put
+// rmacheck-expect: program-failed at=put
 // rmacheck-lint-expect: missing-epoch at=put
 //
 // Ring exchange: every rank puts a value into the inbox of its right

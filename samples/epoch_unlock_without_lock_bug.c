@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: epoch-mismatch at=win_unlock ranks=0
+// rmacheck-expect: mpi-error at=win_unlock
 // rmacheck-lint-expect: epoch-mismatch at=win_unlock
 //
 // Rank 0 publishes a configuration value; the other ranks read it with

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: assert-violation at=win_fence,get
+// rmacheck-expect: mpi-error at=get
 // rmacheck-lint-expect: missing-epoch at=get
 //
 // Every rank puts a value into its right neighbour, closes the epoch with a

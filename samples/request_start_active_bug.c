@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: request-misuse at=startall,startall2
+// rmacheck-expect: mpi-error at=startall2
 // rmacheck-lint-expect: request-misuse at=startall,startall2
 //
 // BUG: MPI_Startall on active persistent requests. The ring exchange "primes"

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: invalid-rma-arg at=put ranks=3
+// rmacheck-expect: mpi-error at=put
 // rmacheck-lint-expect: none
 //
 // A non-periodic 1-D decomposition: every rank sends its right edge to its

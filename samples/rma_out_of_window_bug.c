@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: invalid-rma-arg at=put
+// rmacheck-expect: mpi-error at=put
 // rmacheck-lint-expect: none
 //
 // Every rank sends its row of ROW ints, followed by a checksum, into the

@@ -1,5 +1,6 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: invalid-rma-arg at=accumulate
+// rmacheck-expect: mpi-error at=accumulate
 // rmacheck-lint-expect: none
 //
 // Every rank folds its largest absolute residual into rank 0 with

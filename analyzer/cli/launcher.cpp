@@ -1,7 +1,10 @@
 #include "cli/launcher.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -11,8 +14,9 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
-#include <thread>
+#include <set>
 
 namespace rmacheck {
 
@@ -40,6 +44,116 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// ---- Signals that stop `rmacheck run`: noted here, acted on by the wait loop.
+volatile sig_atomic_t g_stop_signal = 0;
+volatile sig_atomic_t g_stop_count = 0;  // a second Ctrl-C does not wait for the grace period
+int g_wake_pipe[2] = {-1, -1};           // the handler writes a byte so poll() returns at once
+
+void on_stop_signal(int sig) {
+  if (!g_stop_signal) g_stop_signal = sig;
+  g_stop_count = g_stop_count + 1;
+  const int saved = errno;
+  if (g_wake_pipe[1] >= 0) (void)!write(g_wake_pipe[1], "x", 1);
+  errno = saved;
+}
+
+const int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal = 0;
+    g_stop_count = 0;
+    if (pipe2(g_wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) g_wake_pipe[0] = g_wake_pipe[1] = -1;
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &sa, &old_[i]);
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, &old_pipe_);  // a closed stderr must not kill us with the job still running
+  }
+  ~StopSignals() {
+    for (size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &old_[i], nullptr);
+    sigaction(SIGPIPE, &old_pipe_, nullptr);
+    for (int& fd : g_wake_pipe)
+      if (fd >= 0) ::close(fd), fd = -1;
+  }
+  // For the child between fork and exec: what the user's shell gave us, not our handlers.
+  void restore_in_child() const {
+    for (size_t i = 0; i < std::size(kStopSignals); ++i) sigaction(kStopSignals[i], &old_[i], nullptr);
+    sigaction(SIGPIPE, &old_pipe_, nullptr);
+  }
+
+ private:
+  struct sigaction old_[std::size(kStopSignals)];
+  struct sigaction old_pipe_;
+};
+
+// ---- The job's processes. mpirun puts every rank in a process group of its
+// own, so signalling mpirun's group does not reach them; rmacheck is a child
+// subreaper, so ranks orphaned by a dying mpirun become its children.
+
+// pid -> parent pid of every process, from /proc.
+std::map<pid_t, pid_t> process_parents() {
+  std::map<pid_t, pid_t> parents;
+  DIR* d = opendir("/proc");
+  if (!d) return parents;
+  while (dirent* ent = readdir(d)) {
+    char* end = nullptr;
+    long pid = strtol(ent->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0) continue;
+    std::ifstream in(std::string("/proc/") + ent->d_name + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t close = stat.rfind(')');  // the command name may hold spaces and parentheses
+    if (close == std::string::npos || close + 4 >= stat.size()) continue;
+    char state = 0;
+    long ppid = 0;
+    // A zombie is gone already; its parent (mpirun, or rmacheck itself) reaps it.
+    if (sscanf(stat.c_str() + close + 1, " %c %ld", &state, &ppid) == 2 && state != 'Z')
+      parents[static_cast<pid_t>(pid)] = ppid;
+  }
+  closedir(d);
+  return parents;
+}
+
+// Every live descendant of this process (mpirun, its ranks, ranks it orphaned).
+std::set<pid_t> job_processes() {
+  std::map<pid_t, pid_t> parents = process_parents();
+  std::multimap<pid_t, pid_t> children;
+  for (const auto& [pid, ppid] : parents) children.emplace(ppid, pid);
+  std::set<pid_t> out;
+  std::vector<pid_t> todo = {getpid()};
+  while (!todo.empty()) {
+    pid_t p = todo.back();
+    todo.pop_back();
+    auto range = children.equal_range(p);
+    for (auto it = range.first; it != range.second; ++it)
+      if (out.insert(it->second).second) todo.push_back(it->second);
+  }
+  return out;
+}
+
+void signal_job(pid_t launcher, int sig) {
+  kill(-launcher, sig);  // mpirun's process group
+  for (pid_t p : job_processes()) kill(p, sig);
+}
+
+void reap_children() {
+  while (waitpid(-1, nullptr, WNOHANG) > 0) {
+  }
+}
+
+void write_all(int fd, const char* data, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return;  // the reader went away: drop the output, keep running the job
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+}
+
 }  // namespace
 
 std::string find_interposer_library() {
@@ -61,6 +175,7 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
   std::string preload = interposer;
   if (const char* old = getenv("LD_PRELOAD"); old && *old) preload += std::string(":") + old;
   argv.insert(argv.end(), {"-x", "LD_PRELOAD=" + preload, "-x", "RMACHECK_DIR=" + opts.log_dir});
+  if (!opts.run_id.empty()) argv.insert(argv.end(), {"-x", "RMACHECK_RUN_ID=" + opts.run_id});
   for (const std::string& e : opts.env) argv.insert(argv.end(), {"-x", e});
   if (opts.keep_going) argv.insert(argv.end(), {"--mca", "orte_abort_on_non_zero_status", "0"});
   argv.insert(argv.end(), opts.program.begin(), opts.program.end());
@@ -70,11 +185,14 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
   setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
   setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 0);
 
-  int err_pipe[2];
-  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+  int exec_pipe[2], out_pipe[2];
+  if (pipe2(exec_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0) {
     result.error = std::string("pipe: ") + std::strerror(errno);
     return result;
   }
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  StopSignals stop_signals;
+  const pid_t parent = getpid();
   const auto t0 = std::chrono::steady_clock::now();
   pid_t pid = fork();
   if (pid < 0) {
@@ -82,67 +200,140 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
     return result;
   }
   if (pid == 0) {
-    setpgid(0, 0);  // its own process group, so a timeout can stop the whole job
+    setpgid(0, 0);  // its own process group: the terminal's Ctrl-C reaches rmacheck, which stops the job
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // rmacheck killed outright: the job still goes
+    if (getppid() != parent) _exit(127);
+    stop_signals.restore_in_child();
+    dup2(out_pipe[1], STDERR_FILENO);
+    if (opts.stdout_to_stderr) dup2(out_pipe[1], STDOUT_FILENO);
     std::vector<char*> cargv;
     for (auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
     cargv.push_back(nullptr);
     execvp(cargv[0], cargv.data());
     int e = errno;
-    (void)!write(err_pipe[1], &e, sizeof e);
+    (void)!write(exec_pipe[1], &e, sizeof e);
     _exit(127);
   }
   setpgid(pid, pid);
-  close(err_pipe[1]);
+  close(exec_pipe[1]);
+  close(out_pipe[1]);
   int exec_errno = 0;
-  if (read(err_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
-    close(err_pipe[0]);
+  if (read(exec_pipe[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
+    close(exec_pipe[0]);
+    close(out_pipe[0]);
     waitpid(pid, nullptr, 0);
     result.error = "cannot start " + argv[0] + ": " + std::strerror(exec_errno);
     return result;
   }
-  close(err_pipe[0]);
+  close(exec_pipe[0]);
   result.started = true;
+  result.launcher_pid = pid;
+
+  LauncherOutputScanner scanner;
+  int out_fd = out_pipe[0];
+  fcntl(out_fd, F_SETFL, fcntl(out_fd, F_GETFL) | O_NONBLOCK);
+  auto relay = [&](int timeout_ms) {
+    pollfd fds[2] = {{out_fd, POLLIN, 0}, {g_wake_pipe[0], POLLIN, 0}};
+    const nfds_t n = out_fd >= 0 ? 2 : 1;
+    pollfd* first = out_fd >= 0 ? fds : fds + 1;
+    if (poll(first, n, timeout_ms) <= 0) return;
+    if (fds[1].revents & POLLIN) {
+      char drain[64];
+      while (read(g_wake_pipe[0], drain, sizeof drain) > 0) {
+      }
+    }
+    if (out_fd >= 0 && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+      // Everything there is now (the pipe is non-blocking), so a chatty program is never held back.
+      static char buf[65536];
+      for (int chunk = 0; chunk < 256; ++chunk) {
+        ssize_t r = read(out_fd, buf, sizeof buf);
+        if (r > 0) {
+          write_all(STDERR_FILENO, buf, static_cast<size_t>(r));
+          scanner.feed(buf, static_cast<size_t>(r));
+          continue;
+        }
+        if (r < 0 && (errno == EAGAIN || errno == EINTR)) break;
+        close(out_fd);  // end of output (or a broken pipe)
+        out_fd = -1;
+        break;
+      }
+    }
+  };
 
   int status = 0;
-  bool stopping = false;
+  bool stopping = false, killed = false;
   double stop_at = 0;
   for (;;) {
     pid_t r = waitpid(pid, &status, WNOHANG);
     if (r == pid) break;
     if (r < 0 && errno != EINTR) break;
     const double now = seconds_since(t0);
-    if (!stopping && opts.timeout_s > 0 && now >= opts.timeout_s) {
+    const int sig = g_stop_signal;
+    if (!stopping && (sig || (opts.timeout_s > 0 && now >= opts.timeout_s))) {
       // SIGTERM first: mpirun passes it on to the ranks and cleans up. The
       // ranks' logs need no flushing (they are shared mappings).
-      result.timed_out = true;
+      if (sig)
+        result.interrupted_by = sig;
+      else
+        result.timed_out = true;
       stopping = true;
       stop_at = now;
-      kill(-pid, SIGTERM);
-    } else if (stopping && now - stop_at > 2) {  // Open MPI 4.1's mpirun often hangs after killing the ranks
-      kill(-pid, SIGKILL);
+      signal_job(pid, SIGTERM);
+    } else if (stopping && !killed && (now - stop_at > opts.kill_grace_s || g_stop_count > 1)) {
+      // Open MPI 4.1's mpirun often hangs after killing the ranks; ranks may ignore SIGTERM.
+      signal_job(pid, SIGKILL);
+      killed = true;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(now < 1 ? 5 : 25));
+    relay(now < 1 ? 5 : 25);
   }
-  if (stopping) kill(-pid, SIGKILL);  // stragglers left in the group
+  // Whatever is left of the job (ranks orphaned by mpirun, a rank that ignored
+  // SIGTERM) goes with it; nothing of the job outlives rmacheck.
+  if (!job_processes().empty()) {
+    signal_job(pid, SIGTERM);
+    for (int i = 0; i < 40 && !job_processes().empty(); ++i) {
+      reap_children();
+      relay(25);
+    }
+    signal_job(pid, SIGKILL);
+  }
+  reap_children();
+  for (int i = 0; out_fd >= 0 && i < 200; ++i) relay(10);  // the rest of mpirun's output
+  if (out_fd >= 0) close(out_fd);
+  scanner.finish();
+  result.messages = scanner.messages();
   result.duration_s = seconds_since(t0);
   if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) {
     result.exit_signal = WTERMSIG(status);
     result.exit_status = 128 + result.exit_signal;
   }
+  prctl(PR_SET_CHILD_SUBREAPER, 0);
   return result;
 }
 
-void write_run_meta(const LaunchOptions& opts, const LaunchResult& result) {
-  nlohmann::json j;
-  j["command"] = opts.program;
-  j["ranks"] = opts.ranks;
-  j["exit_status"] = result.exit_status;
-  if (result.exit_signal) j["exit_signal"] = result.exit_signal;
-  j["timed_out"] = result.timed_out;
-  j["timeout_s"] = opts.timeout_s;
-  j["duration_s"] = result.duration_s;
-  std::ofstream(opts.log_dir + "/run.json") << j.dump(2) << "\n";
+bool write_run_meta(const LaunchOptions& opts, const LaunchResult& result, std::string& error) {
+  RunMeta meta;
+  meta.run_id = opts.run_id;
+  meta.command = opts.program;
+  meta.ranks = opts.ranks;
+  meta.exit_status = result.exit_status;
+  if (result.exit_signal) meta.exit_signal = result.exit_signal;
+  meta.timed_out = result.timed_out;
+  meta.timeout_s = opts.timeout_s;
+  meta.interrupted_by = result.interrupted_by;
+  meta.duration_s = result.duration_s;
+  meta.launcher_pid = result.launcher_pid;
+  meta.launcher = result.messages;
+  const std::string path = opts.log_dir + "/run.json";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    error = path + ": cannot create: " + std::strerror(errno);
+    return false;
+  }
+  const std::string text = run_meta_json(meta).dump(2) + "\n";
+  write_all(fd, text.data(), text.size());
+  ::close(fd);
+  return true;
 }
 
 }  // namespace rmacheck

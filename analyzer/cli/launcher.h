@@ -1,9 +1,16 @@
 // Starts the MPI job for `rmacheck run` with the interposition library
-// preloaded, bounds it with a timeout, and reports how it ended.
+// preloaded, bounds it with a timeout, stops the whole job when rmacheck
+// itself is interrupted, and reports how it ended.
+//
+// The launcher's stderr (and, when the report owns stdout, its stdout too)
+// goes through rmacheck: passed on to the user's stderr unchanged and read
+// on the way for what Open MPI says about failures (launcher_messages.h).
 #pragma once
 
 #include <string>
 #include <vector>
+
+#include "cli/launcher_messages.h"
 
 namespace rmacheck {
 
@@ -11,9 +18,12 @@ struct LaunchOptions {
   int ranks = 0;         // 0: let mpirun decide
   double timeout_s = 0;  // 0: no limit
   std::string log_dir;
+  std::string run_id;                // stamped into every log header (RMACHECK_RUN_ID)
   std::vector<std::string> mpirun;   // launcher command prefix (default: Open MPI's mpirun)
   std::vector<std::string> program;  // PROGRAM ARGS...
   bool keep_going = false;           // do not stop the job when one rank exits with an error
+  bool stdout_to_stderr = false;     // the report is on stdout: the job's stdout goes to stderr
+  double kill_grace_s = 2;           // SIGTERM, then SIGKILL after this long
   std::vector<std::string> env;      // VAR=VALUE passed to every rank (-x), e.g. RMACHECK_STACK_DEPTH
 };
 
@@ -23,13 +33,16 @@ struct LaunchResult {
   int exit_status = -1;
   int exit_signal = 0;
   bool timed_out = false;
+  int interrupted_by = 0;  // the signal (SIGINT, SIGTERM, SIGHUP) that stopped `rmacheck run`
   double duration_s = 0;
+  int launcher_pid = 0;
+  LauncherMessages messages;
 };
 
 LaunchResult launch(const LaunchOptions& opts, const std::string& interposer);
 // librmacheck.so next to this executable: <prefix>/bin/rmacheck -> <prefix>/lib/librmacheck.so.
 std::string find_interposer_library();
-// Writes DIR/run.json for `rmacheck analyze DIR`.
-void write_run_meta(const LaunchOptions& opts, const LaunchResult& result);
+// Writes DIR/run.json for `rmacheck analyze DIR` (a new file: never through a link or over another file).
+bool write_run_meta(const LaunchOptions& opts, const LaunchResult& result, std::string& error);
 
 }  // namespace rmacheck

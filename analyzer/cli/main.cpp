@@ -1,17 +1,25 @@
-// rmacheck: command-line entry point (run, analyze, dump).
+// rmacheck: command-line entry point (run, analyze, dump, lint, help, instrumented builds).
+#include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
-#include <ctime>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "cli/command_line.h"
 #include "cli/compile.h"
 #include "cli/dump.h"
+#include "cli/help.h"
 #include "cli/launcher.h"
+#include "cli/log_dir.h"
+#include "cli/progress.h"
 #include "detectors/detector.h"
 #include "lint/lint.h"
 #include "report/report.h"
@@ -21,18 +29,13 @@ using namespace rmacheck;
 
 namespace {
 
-const char* kUsage =
-    "usage: rmacheck run [-n N] [--timeout SEC] [--out DIR] [--format text|json|sarif|html]\n"
-    "                    [--suppressions FILE] [--source-root DIR] [--stack-depth N]\n"
-    "                    [--mpirun \"mpirun ...\"] [--keep-going] -- PROGRAM [ARGS...]\n"
-    "       rmacheck analyze DIR [--format text|json|sarif|html] [--suppressions FILE] [--source-root DIR]\n"
-    "       rmacheck dump DIR\n"
-    "       rmacheck lint [--format text|json|sarif|html] [-o FILE] [-p BUILD_DIR] FILES... [-- COMPILER FLAGS]\n"
-    "       (run and analyze also take --lint SRC: lint SRC too and merge its findings into the report)\n"
-    "       rmacheck mpicc|mpicxx ARGS...   rmacheck cc|cxx COMPILER ARGS...   (instrumented builds)\n";
-
 int usage_error(const std::string& msg) {
-  std::cerr << "rmacheck: " << msg << "\n" << kUsage;
+  std::cerr << "rmacheck: " << msg << "\n" << usage_synopsis() << "  (`rmacheck help COMMAND` explains every option)\n";
+  return 2;
+}
+
+int tool_error(const std::string& msg) {
+  std::cerr << "rmacheck: " << msg << "\n";
   return 2;
 }
 
@@ -49,217 +52,356 @@ std::vector<std::string> split_words(const std::string& s) {
   return out;
 }
 
-bool valid_format(const std::string& f) { return f == "text" || f == "json" || f == "sarif" || f == "html"; }
-
-// What the report needs besides the logs (run and analyze): --suppressions FILE, --source-root DIR.
-struct ReportFlags {
-  Suppressions suppressions;
-  bool have_suppressions = false;
-  std::string source_root;
-};
-
-// 1: argv[i] (and its value) was a report option, 0: it is not one, -1: `error` says what is wrong
-// with the command line, -2: what is wrong with the suppressions file (no usage text for that).
-int report_flag(int argc, char** argv, int& i, ReportFlags& flags, std::string& error) {
-  const std::string a = argv[i];
-  if (a != "--suppressions" && a != "--source-root") return 0;
-  if (i + 1 >= argc) {
-    error = a + (a == "--suppressions" ? " needs a file" : " needs a directory");
-    return -1;
-  }
-  const std::string v = argv[++i];
-  if (a == "--suppressions") {
-    flags.have_suppressions = flags.suppressions.load(v, error);
-    return flags.have_suppressions ? 1 : -2;
-  }
-  char abs[PATH_MAX];
-  if (!realpath(v.c_str(), abs) || access(abs, X_OK) != 0) {
-    error = "--source-root " + v + ": not a directory";
-    return -1;
-  }
-  flags.source_root = abs;
-  return 1;
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-// Loads the logs, runs every detector (and lint on `lint_sources`), prints the report; returns the exit status.
-int analyze(const std::string& dir, const std::string& format, const ReportFlags& flags,
-            const lint::LintOptions& lint_sources = {}) {
+// Where and how the report goes, and what it needs besides the logs (run and analyze).
+struct ReportOutput {
+  std::string format = "text";
+  bool format_given = false;
+  std::string output;  // -o FILE; "" = stdout
+  bool quiet = false;
+  Suppressions suppressions;  // --suppressions FILE
+  bool have_suppressions = false;
+  std::string source_root;         // --source-root DIR
+  lint::LintOptions lint_sources;  // --lint SRC
+
+  // The report is a document on stdout: nothing else may be printed there.
+  bool document_on_stdout() const { return output.empty() && format != "text"; }
+};
+
+// The options both run and analyze take; "" when handled, else a usage error.
+std::string report_option(ReportOutput& ro, const OptionSpec& spec, const std::string& value, bool& handled) {
+  handled = true;
+  const std::string name = spec.long_name;
+  if (name == "--format") {
+    if (value != "text" && value != "json" && value != "sarif" && value != "html")
+      return "--format is text, json, sarif or html, not '" + value + "'";
+    ro.format = value;
+    ro.format_given = true;
+  } else if (name == "--output") {
+    if (value.empty()) return "-o/--output needs a file name";
+    ro.output = value;
+  } else if (name == "--quiet") {
+    ro.quiet = true;
+  } else if (name == "--suppressions") {
+    std::string error;
+    ro.have_suppressions = ro.suppressions.load(value, error);
+    if (!ro.have_suppressions) return "!" + error;  // about the file, not the command line: no usage text
+  } else if (name == "--source-root") {
+    char abs[PATH_MAX];
+    if (!realpath(value.c_str(), abs) || access(abs, X_OK) != 0) return "--source-root " + value + ": not a directory";
+    ro.source_root = abs;
+  } else if (name == "--lint") {
+    // A source file, or a build directory with compile_commands.json.
+    if (access((value + "/compile_commands.json").c_str(), R_OK) == 0)
+      ro.lint_sources.build_dir = value;
+    else
+      ro.lint_sources.files.push_back(value);
+  } else {
+    handled = false;
+  }
+  return "";
+}
+
+void settle_format(ReportOutput& ro) {
+  if (ro.format_given || ro.output.empty()) return;
+  if (ends_with(ro.output, ".json")) ro.format = "json";
+  if (ends_with(ro.output, ".sarif")) ro.format = "sarif";
+  if (ends_with(ro.output, ".html")) ro.format = "html";
+}
+
+std::string render(const Model& model, const nlohmann::json& report, const std::string& format) {
+  if (format == "json") return render_json(report);
+  if (format == "sarif") return render_sarif(report);
+  if (format == "html") return render_html(report, build_html_context(model, report));
+  return render_text(report);
+}
+
+// With -o: one line per finding and the SUMMARY line, on stderr.
+void print_summary(const nlohmann::json& report, const std::string& file) {
+  for (const nlohmann::json& f : report["findings"])
+    std::cerr << (f["severity"] == "error" ? "ERROR" : "WARNING") << ": rmacheck: " << f["kind"].get<std::string>()
+              << ": " << f["message"].get<std::string>() << "\n";
+  const nlohmann::json& s = report["summary"];
+  std::cerr << "SUMMARY: rmacheck: " << s["errors"] << (s["errors"] == 1 ? " error, " : " errors, ") << s["warnings"]
+            << (s["warnings"] == 1 ? " warning" : " warnings") << " (report in " << file << ")\n";
+}
+
+bool write_report(const Model& model, const nlohmann::json& report, const ReportOutput& ro) {
+  const std::string text = render(model, report, ro.format);
+  if (ro.output.empty()) {
+    std::cout << text;
+    std::cout.flush();
+    return true;
+  }
+  std::ofstream out(ro.output, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::cerr << "rmacheck: cannot write the report to " << ro.output << ": " << std::strerror(errno) << "\n";
+    return false;
+  }
+  print_summary(report, ro.output);
+  return true;
+}
+
+// What to do with the log directory once the report is built.
+struct LogDirPolicy {
+  bool from_run = false;     // rmacheck run wrote it: the report names it when it is kept
+  bool private_dir = false;  // rmacheck made it (no --out)
+  bool keep = false;         // --keep-logs
+};
+
+// Loads the logs, runs every detector, writes the report; returns the exit status.
+int analyze(const std::string& dir, const ReportOutput& ro, const LogDirPolicy& policy) {
   Model model;
   std::string error;
+  Progress progress(!ro.quiet);
+  progress.phase("reading logs");
   if (!load_model(dir, model, error)) {
     for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
+    for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << l << "\n";
     std::cerr << "rmacheck: " << error << "\n";
     return 2;
   }
   for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
-  Analysis analysis = run_detectors(model);
-  if (!lint_sources.files.empty() || !lint_sources.build_dir.empty()) {
+  for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << l << "\n";
+  uint64_t events = 0;
+  for (const RankLog& l : model.logs) events += l.events.size();
+  progress.events(events);
+  Analysis analysis =
+      run_detectors(model, [&progress](const char* name) { progress.phase(std::string("checking: ") + name); });
+  if (!ro.lint_sources.files.empty() || !ro.lint_sources.build_dir.empty()) {
+    progress.phase("lint");
     Analysis statically;
     std::string lint_error;
-    if (!lint::run_lint(lint_sources, statically, lint_error)) {
+    if (!lint::run_lint(ro.lint_sources, statically, lint_error)) {
+      progress.stop();
       std::cerr << "rmacheck: lint: " << lint_error << "\n";
       return 2;
     }
     for (Finding& f : statically.findings) analysis.findings.push_back(std::move(f));
     analysis.lint = statically.lint;
   }
+  progress.phase("building the report");
   ReportOptions options;
-  options.source_root = flags.source_root;
-  if (flags.have_suppressions) options.suppressions = &flags.suppressions;
+  options.source_root = ro.source_root;
+  if (ro.have_suppressions) options.suppressions = &ro.suppressions;
   nlohmann::json report = build_report(model, analysis, options);
-  if (format == "json")
-    std::cout << render_json(report);
-  else if (format == "html")
-    std::cout << render_html(report, build_html_context(model, report));
-  else if (format == "sarif")
-    std::cout << render_sarif(report);
-  else
-    std::cout << render_text(report);
-  std::cout.flush();
+  report["run"]["left_out"] = model.left_out;
+  const bool clean = report["findings"].empty() && model.errors.empty() && model.left_out.empty();
+  const bool keep = !policy.private_dir || policy.keep || !clean;
+  if (keep && policy.from_run) report["run"]["log_dir"] = dir;
+  progress.stop();  // the line is erased before the report is printed
+  const bool written = write_report(model, report, ro);
+  if (!keep) remove_log_dir(dir);
+  if (!written) return 2;
   return report_exit_status(report);
 }
 
-// --lint SRC (run, analyze): a source file, or a build directory with compile_commands.json.
-void add_lint_source(lint::LintOptions& lint, const std::string& src) {
-  if (access((src + "/compile_commands.json").c_str(), R_OK) == 0)
-    lint.build_dir = src;
-  else
-    lint.files.push_back(src);
+// ---- run
+
+// A one-line reason when PROGRAM cannot be started, or "".
+std::string check_program(const std::string& prog) {
+  auto check_file = [](const std::string& path) -> std::string {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) return path + ": " + std::strerror(errno);
+    if (S_ISDIR(st.st_mode)) return path + ": is a directory, not a program";
+    if (!S_ISREG(st.st_mode)) return path + ": is not a regular file";
+    if (access(path.c_str(), X_OK) != 0)
+      return path + ": is not executable (chmod +x it, or run it through its interpreter)";
+    return "";
+  };
+  if (prog.find('/') != std::string::npos) return check_file(prog);
+  const char* path = getenv("PATH");
+  std::string p = path ? path : "";
+  for (size_t start = 0; start <= p.size();) {
+    size_t end = p.find(':', start);
+    if (end == std::string::npos) end = p.size();
+    std::string dir = p.substr(start, end - start);
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + prog;
+    if (access(candidate.c_str(), X_OK) == 0 && check_file(candidate).empty()) return "";
+    start = end + 1;
+  }
+  // mpirun also looks in the working directory.
+  if (access(prog.c_str(), F_OK) == 0) return check_file(prog);
+  return prog + ": command not found (not on PATH nor in the working directory)";
 }
 
-std::string fresh_log_dir() {
-  char stamp[64];
-  time_t now = time(nullptr);
-  strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
-  std::string base = std::string("rmacheck-") + stamp, dir = base;
-  for (int k = 1; access(dir.c_str(), F_OK) == 0; ++k) dir = base + "-" + std::to_string(k);
-  return dir;
+bool is_python(const std::vector<std::string>& program) {
+  std::string base = program[0].substr(program[0].find_last_of('/') + 1);
+  return base.rfind("python", 0) == 0;
 }
 
-int cmd_run(int argc, char** argv) {
+// Why no rank wrote a log, in one line.
+std::string no_log_reason(const LaunchOptions& opts, const LaunchResult& r) {
+  const LauncherMessages& m = r.messages;
+  const std::string prog = opts.program[0];
+  if (r.interrupted_by)
+    return "the run was interrupted by " + signal_name(r.interrupted_by) + " before any rank reached MPI_Init";
+  if (r.timed_out) return "the job was stopped by --timeout before any rank reached MPI_Init";
+  if (!m.missing_module.empty() && is_python(opts.program)) {
+    std::string hint = "";
+    if (prog != "/usr/bin/python3" && access("/usr/bin/python3", X_OK) == 0)
+      hint = " (does /usr/bin/python3 have it? `/usr/bin/python3 -c 'import mpi4py'`)";
+    return prog + " cannot import mpi4py (\"" + m.missing_module +
+           "\"): run the script with an interpreter that has mpi4py" + hint;
+  }
+  if (m.not_executable) return "mpirun could not start " + prog + ": " + m.refusal();
+  const std::string refusal = m.refusal();
+  if (!refusal.empty()) return "mpirun refused to start the job: " + refusal;
+  if (r.exit_status == 0)
+    return "no rank called MPI_Init: " + prog +
+           " ran and exited with status 0 without initializing MPI through the C interface (is it an MPI program? "
+           "Open MPI's Fortran bindings bypass the interface rmacheck intercepts)";
+  return "no rank reached MPI_Init: the program (or mpirun) exited with status " + std::to_string(r.exit_status) +
+         " first; its output is above";
+}
+
+bool has_rank_logs(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (!d) return false;
+  bool found = false;
+  while (dirent* ent = readdir(d)) {
+    std::string n = ent->d_name;
+    if (n.rfind("rank-", 0) == 0 && ends_with(n, ".log")) found = true;
+  }
+  closedir(d);
+  return found;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
   LaunchOptions opts;
-  lint::LintOptions lint_sources;
-  std::string format = "text";
-  ReportFlags report_flags;
-  std::string flag_error;
-  int i = 2;
-  for (; i < argc; ++i) {
-    std::string a = argv[i];
-    auto value = [&](const char* name) -> const char* {
-      if (i + 1 >= argc) return nullptr;
-      (void)name;
-      return argv[++i];
-    };
-    if (a == "--") {
-      ++i;
-      break;
-    }
-    const char* v = nullptr;
-    if (const int r = report_flag(argc, argv, i, report_flags, flag_error)) {
-      if (r == -2) std::cerr << "rmacheck: " << flag_error << "\n";
-      if (r < 0) return r == -2 ? 2 : usage_error(flag_error);
-    } else if (a == "--stack-depth") {
-      // Callers of the MPI call's frame, for calls made in the user's helper functions.
-      char* end = nullptr;
-      const long depth = (v = value("--stack-depth")) ? std::strtol(v, &end, 10) : -1;
-      if (!v || *end || depth < 1 || depth > 64) return usage_error("--stack-depth needs a number of frames, 1 to 64");
-      opts.env.push_back("RMACHECK_STACK_DEPTH=" + std::to_string(depth));
-    } else if (a == "-n" || a == "-np") {
-      if (!(v = value("-n")) || (opts.ranks = std::atoi(v)) <= 0) return usage_error("-n needs a positive number");
-    } else if (a == "--timeout") {
-      if (!(v = value("--timeout")) || (opts.timeout_s = std::atof(v)) <= 0)
-        return usage_error("--timeout needs seconds > 0");
-    } else if (a == "--out") {
-      if (!(v = value("--out"))) return usage_error("--out needs a directory");
-      opts.log_dir = v;
-    } else if (a == "--format") {
-      if (!(v = value("--format")) || !valid_format(format = v))
-        return usage_error("--format is text, json, sarif or html");
-    } else if (a == "--mpirun") {
-      if (!(v = value("--mpirun"))) return usage_error("--mpirun needs a command");
-      opts.mpirun = split_words(v);
-    } else if (a == "--keep-going") {
-      opts.keep_going = true;
-    } else if (a == "--lint") {
-      if (!(v = value("--lint"))) return usage_error("--lint needs a source file or a build directory");
-      add_lint_source(lint_sources, v);
-    } else if (!a.empty() && a[0] == '-') {
-      return usage_error("unknown option " + a);
-    } else {
-      break;  // PROGRAM without "--"
-    }
-  }
-  for (; i < argc; ++i) opts.program.push_back(argv[i]);
+  ReportOutput ro;
+  LogDirPolicy policy;
+  policy.from_run = true;
+  ParsedArgs p = parse_args(
+      args, run_options(),
+      [&](const OptionSpec& spec, const std::string& v) -> std::string {
+        bool handled = false;
+        std::string err = report_option(ro, spec, v, handled);
+        if (handled) return err;
+        const std::string name = spec.long_name;
+        if (name == "-n") {
+          long n = 0;
+          err = parse_count(v, "-n", 1, 1 << 20, n);
+          opts.ranks = static_cast<int>(n);
+          return err;
+        }
+        if (name == "--timeout") return parse_seconds(v, "--timeout", 1e7, opts.timeout_s);
+        if (name == "--out") return v.empty() ? "--out needs a directory" : (opts.log_dir = v, "");
+        if (name == "--keep-logs") return policy.keep = true, "";
+        if (name == "--mpirun") {
+          opts.mpirun = split_words(v);
+          return opts.mpirun.empty() ? "--mpirun needs a command" : "";
+        }
+        if (name == "--keep-going") return opts.keep_going = true, "";
+        if (name == "--stack-depth") {
+          // Callers of the MPI call's frame, for calls made in the user's helper functions.
+          long depth = 0;
+          err = parse_count(v, "--stack-depth", 1, 64, depth);
+          if (err.empty()) opts.env.push_back("RMACHECK_STACK_DEPTH=" + std::to_string(depth));
+          return err;
+        }
+        return "unhandled option " + name;
+      },
+      /*stop_at_positional=*/true);
+  if (p.help) return print_help("run", std::cout), 0;
+  if (!p.error.empty()) return p.error[0] == '!' ? tool_error(p.error.substr(1)) : usage_error(p.error);
+  opts.program = p.rest;
   if (opts.program.empty()) return usage_error("run needs a program after --");
+  settle_format(ro);
+  if (std::string why = check_program(opts.program[0]); !why.empty()) return tool_error(why);
   std::string lib = find_interposer_library();
-  if (lib.empty()) {
-    std::cerr << "rmacheck: cannot find librmacheck.so next to this executable (expected ../lib/librmacheck.so)\n";
-    return 2;
+  if (lib.empty())
+    return tool_error("cannot find librmacheck.so next to this executable (expected ../lib/librmacheck.so)");
+
+  std::string error;
+  if (opts.log_dir.empty()) {
+    policy.private_dir = true;
+    if (!make_private_log_dir(opts.log_dir, error)) return tool_error(error);
+  } else if (!prepare_out_dir(opts.log_dir, error)) {
+    return tool_error(error);
   }
-  if (opts.log_dir.empty()) opts.log_dir = fresh_log_dir();
+  opts.run_id = new_run_id();
+  opts.stdout_to_stderr = ro.document_on_stdout();
+  if (opts.stdout_to_stderr && !ro.quiet)
+    std::cerr << "rmacheck: the report goes to stdout; the program's and mpirun's output go to stderr\n";
+
   LaunchResult r = launch(opts, lib);
   if (!r.started) {
-    std::cerr << "rmacheck: " << r.error << "\n";
-    return 2;
+    if (policy.private_dir) remove_log_dir(opts.log_dir);
+    return tool_error(r.error);
   }
-  if (access(opts.log_dir.c_str(), F_OK) != 0) {
-    std::cerr << "rmacheck: no rank wrote a log (the program exited with status " << r.exit_status
-              << "): it never reached MPI_Init through the C MPI interface (Open MPI's Fortran bindings bypass it), "
-                 "or the launcher did not pass LD_PRELOAD to the ranks\n";
-    return 2;
+  if (!has_rank_logs(opts.log_dir)) {
+    if (policy.private_dir) remove_log_dir(opts.log_dir);
+    std::cerr << "rmacheck: " << no_log_reason(opts, r) << "\n";
+    return r.interrupted_by ? 1 : 2;
   }
-  write_run_meta(opts, r);
-  if (r.timed_out)
-    std::cerr << "rmacheck: the job was stopped after " << opts.timeout_s
-              << " s (--timeout); analyzing what was logged\n";
-  std::cerr << "rmacheck: logs in " << opts.log_dir << "\n";
-  return analyze(opts.log_dir, format, report_flags, lint_sources);
+  if (!write_run_meta(opts, r, error)) return tool_error(error);
+  if (!ro.quiet) {
+    if (r.timed_out)
+      std::cerr << "rmacheck: the job was stopped after " << opts.timeout_s
+                << " s (--timeout); analyzing what was logged\n";
+    if (r.interrupted_by)
+      std::cerr << "rmacheck: interrupted by " << signal_name(r.interrupted_by)
+                << ": the job was stopped; analyzing what was logged\n";
+    if (!policy.private_dir) std::cerr << "rmacheck: logs in " << opts.log_dir << "\n";
+  }
+  int status = analyze(opts.log_dir, ro, policy);
+  if (policy.private_dir && access(opts.log_dir.c_str(), F_OK) == 0 && !ro.quiet)
+    std::cerr << "rmacheck: logs kept in " << opts.log_dir << " (rmacheck analyze " << opts.log_dir << ")\n";
+  return status;
 }
 
-int cmd_analyze(int argc, char** argv) {
-  std::string dir, format = "text";
-  ReportFlags report_flags;
-  std::string flag_error;
-  lint::LintOptions lint_sources;
-  for (int i = 2; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--format" && i + 1 < argc) {
-      if (!valid_format(format = argv[++i])) return usage_error("--format is text, json, sarif or html");
-    } else if (const int r = report_flag(argc, argv, i, report_flags, flag_error)) {
-      if (r == -2) std::cerr << "rmacheck: " << flag_error << "\n";
-      if (r < 0) return r == -2 ? 2 : usage_error(flag_error);
-    } else if (a == "--lint" && i + 1 < argc) {
-      add_lint_source(lint_sources, argv[++i]);
-    } else if (!a.empty() && a[0] == '-') {
-      return usage_error("unknown option " + a);
-    } else if (dir.empty()) {
-      dir = a;
-    } else {
-      return usage_error("analyze takes one directory");
-    }
-  }
-  if (dir.empty()) return usage_error("analyze needs a log directory");
-  return analyze(dir, format, report_flags, lint_sources);
+// ---- analyze, dump
+
+int cmd_analyze(const std::vector<std::string>& args) {
+  ReportOutput ro;
+  ParsedArgs p = parse_args(
+      args, analyze_options(),
+      [&](const OptionSpec& spec, const std::string& v) -> std::string {
+        bool handled = false;
+        std::string err = report_option(ro, spec, v, handled);
+        if (handled) return err;
+        return std::string("unhandled option ") + spec.long_name;
+      },
+      /*stop_at_positional=*/false);
+  if (p.help) return print_help("analyze", std::cout), 0;
+  if (!p.error.empty()) return p.error[0] == '!' ? tool_error(p.error.substr(1)) : usage_error(p.error);
+  std::vector<std::string> dirs = p.positional;
+  dirs.insert(dirs.end(), p.rest.begin(), p.rest.end());
+  if (dirs.empty()) return usage_error("analyze needs a log directory");
+  if (dirs.size() > 1) return usage_error("analyze takes one directory");
+  settle_format(ro);
+  return analyze(dirs[0], ro, LogDirPolicy{});
 }
 
-int cmd_dump(int argc, char** argv) {
-  if (argc != 3) return usage_error("dump takes one directory");
+int cmd_dump(const std::vector<std::string>& args) {
+  ParsedArgs p = parse_args(
+      args, dump_options(), [](const OptionSpec&, const std::string&) { return std::string(); },
+      /*stop_at_positional=*/false);
+  if (p.help) return print_help("dump", std::cout), 0;
+  if (!p.error.empty()) return usage_error(p.error);
+  if (p.positional.size() != 1 || !p.rest.empty()) return usage_error("dump takes one directory");
   Model model;
   std::string error;
-  bool ok = load_model(argv[2], model, error);
+  bool ok = load_model(p.positional[0], model, error);
   for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
-  if (!ok) {
-    std::cerr << "rmacheck: " << error << "\n";
-    return 2;
-  }
+  for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << l << "\n";
+  if (!ok) return tool_error(error);
   dump_events(model, std::cout);
   return 0;
 }
 
 const char* kLintUsage =
-    "usage: rmacheck lint [--format text|json|sarif] [-o FILE] FILES... [-- COMPILER FLAGS]\n"
+    "usage: rmacheck lint [--format text|json|sarif|html] [-o FILE] FILES... [-- COMPILER FLAGS]\n"
     "       rmacheck lint [--format ...] [-o FILE] -p BUILD_DIR [FILES...]   (compile_commands.json)\n"
     "  Checks C/C++ sources (libclang, with the MPI headers) and mpi4py scripts (*.py) without running them.\n";
+
+bool valid_format(const std::string& f) { return f == "text" || f == "json" || f == "sarif" || f == "html"; }
 
 int cmd_lint(int argc, char** argv) {
   lint::LintOptions opts;
@@ -318,13 +460,22 @@ int cmd_lint(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   if (argc < 2) return usage_error("missing command");
-  std::string cmd = argv[1];
-  if (cmd == "run") return cmd_run(argc, argv);
-  if (cmd == "analyze") return cmd_analyze(argc, argv);
-  if (cmd == "dump") return cmd_dump(argc, argv);
+  const std::string cmd = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (cmd == "run") return cmd_run(args);
+  if (cmd == "analyze") return cmd_analyze(args);
+  if (cmd == "dump") return cmd_dump(args);
   if (cmd == "lint") return cmd_lint(argc, argv);
   if (cmd == "-h" || cmd == "--help" || cmd == "help") {
-    std::cout << kUsage;
+    if (cmd == "help" && args.size() > 1) return usage_error("help takes one topic");
+    const std::string topic = cmd == "help" && !args.empty() ? args[0] : "";
+    if (topic == "lint") return std::cout << kLintUsage, 0;
+    if (!print_help(topic, std::cout))
+      return usage_error("no help on '" + topic + "' (run, analyze, dump, lint, flags)");
+    return 0;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << version_string() << "\n";
     return 0;
   }
   // Instrumented builds (cli/compile.cpp): every argument after the command is the compiler's.

@@ -2,6 +2,7 @@
 // One detector per file in this folder; all_detectors() lists them.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -18,6 +19,7 @@ class Detector {
 };
 
 std::vector<std::unique_ptr<Detector>> all_detectors();
-Analysis run_detectors(const Model& model);
+// on_detector, when given, hears each detector's name as it starts (progress display).
+Analysis run_detectors(const Model& model, const std::function<void(const char*)>& on_detector = nullptr);
 
 }  // namespace rmacheck

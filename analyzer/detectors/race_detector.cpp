@@ -57,16 +57,24 @@ uint8_t klass(const MemAccess& a) {
   return static_cast<uint8_t>((a.at_target ? 3 : 0) + k);
 }
 
+// For the same-op rule, Compare_and_swap is a (conditional) MPI_REPLACE:
+// CAS and Fetch_and_op(MPI_REPLACE) on one location are atomic together, as
+// MCS locks rely on (rma-semantics.md section 4).
+int16_t same_op_class(int16_t op) { return op == kOpCompareAndSwap ? static_cast<int16_t>(kOp_MPI_REPLACE) : op; }
+
 // Accumulate-family operations are element-wise atomic with each other when
-// they use the same basic type on the same element boundaries and, under
-// the window's default accumulate_ops = same_op_no_op (MPI-3.1 11.2.1), the
-// same op or MPI_NO_OP: concurrent SUM and MAX on one element are undefined.
+// they use the same basic type (a pair type such as MPI_2INT is one element)
+// on the same element boundaries and, under the window's default
+// accumulate_ops = same_op_no_op (MPI-3.1 11.2.1), the same op or
+// MPI_NO_OP: concurrent SUM and MAX on one element are undefined.
 bool atomic_compatible(const MemAccess& a, const MemAccess& b) {
   if (!atomic(a.kind) || !atomic(b.kind) || !a.at_target || !b.at_target) return false;
-  // Default accumulate_ordering (rar,raw,war,waw): one origin's accumulates are ordered among themselves.
-  if (a.issuer == b.issuer) return true;
   if (a.basic < 0 || a.basic != b.basic || a.basic_size <= 0) return false;
-  if (a.op != b.op && a.op != kOp_MPI_NO_OP && b.op != kOp_MPI_NO_OP) return false;
+  // Default accumulate_ordering (rar,raw,war,waw): one origin's accumulates
+  // are ordered among themselves, per basic datatype (MPI-3.1 11.7.2).
+  if (a.issuer == b.issuer) return true;
+  const int16_t oa = same_op_class(a.op), ob = same_op_class(b.op);
+  if (oa != ob && oa != kOp_MPI_NO_OP && ob != kOp_MPI_NO_OP) return false;
   return (a.lo - b.lo) % a.basic_size == 0;  // same element boundaries: no straddling
 }
 

@@ -9,6 +9,7 @@ std::unique_ptr<Detector> make_rma_argument_detector();
 std::unique_ptr<Detector> make_race_detector();
 std::unique_ptr<Detector> make_request_detector();
 std::unique_ptr<Detector> make_resource_leak_detector();
+std::unique_ptr<Detector> make_program_failure_detector();
 std::unique_ptr<Detector> make_local_access_detector();
 
 std::vector<std::unique_ptr<Detector>> all_detectors() {
@@ -20,14 +21,18 @@ std::vector<std::unique_ptr<Detector>> all_detectors() {
   d.push_back(make_race_detector());
   d.push_back(make_request_detector());
   d.push_back(make_resource_leak_detector());
+  d.push_back(make_program_failure_detector());
   d.push_back(make_local_access_detector());
   return d;
 }
 
-Analysis run_detectors(const Model& model) {
+Analysis run_detectors(const Model& model, const std::function<void(const char*)>& on_detector) {
   Analysis out;
   AnalysisContext ctx(model);
-  for (auto& d : all_detectors()) d->run(ctx, out);
+  for (auto& d : all_detectors()) {
+    if (on_detector) on_detector(d->name());
+    d->run(ctx, out);
+  }
   return out;
 }
 

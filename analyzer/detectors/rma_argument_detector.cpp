@@ -95,23 +95,69 @@ struct Signature {
   std::vector<Run> runs;
 };
 
-Signature signature(const RankLog& log, int64_t type, int64_t count) {
+// The MINLOC/MAXLOC pair types, which the log keeps as one block per pair
+// element (or per run of adjacent elements): their type signature is that of
+// their two halves (LP64 Linux layouts, as the interposer's offsetof gives).
+struct PairLayout {
+  const char *pair, *first;
+  int64_t first_size;
+  const char* second;
+  int64_t second_offset, second_size, extent;
+};
+const PairLayout* pair_layout(int32_t code) {
+  static const std::map<int64_t, PairLayout> pairs = [] {
+    const PairLayout all[] = {
+        {"MPI_FLOAT_INT", "MPI_FLOAT", 4, "MPI_INT", 4, 4, 8},
+        {"MPI_DOUBLE_INT", "MPI_DOUBLE", 8, "MPI_INT", 8, 4, 16},
+        {"MPI_LONG_INT", "MPI_LONG", 8, "MPI_INT", 8, 4, 16},
+        {"MPI_2INT", "MPI_INT", 4, "MPI_INT", 4, 4, 8},
+        {"MPI_SHORT_INT", "MPI_SHORT", 2, "MPI_INT", 4, 4, 8},
+        {"MPI_LONG_DOUBLE_INT", "MPI_LONG_DOUBLE", 16, "MPI_INT", 16, 4, 32},
+        {"MPI_2REAL", "MPI_REAL", 4, "MPI_REAL", 4, 4, 8},
+        {"MPI_2DOUBLE_PRECISION", "MPI_DOUBLE_PRECISION", 8, "MPI_DOUBLE_PRECISION", 8, 8, 16},
+        {"MPI_2INTEGER", "MPI_INTEGER", 4, "MPI_INTEGER", 4, 4, 8},
+        {"MPI_2COMPLEX", "MPI_COMPLEX", 8, "MPI_COMPLEX", 8, 8, 16},
+        {"MPI_2DOUBLE_COMPLEX", "MPI_DOUBLE_COMPLEX", 16, "MPI_DOUBLE_COMPLEX", 16, 16, 32},
+    };
+    std::map<int64_t, PairLayout> m;
+    for (const PairLayout& p : all) m[basic_code(p.pair)] = p;
+    return m;
+  }();
+  auto it = pairs.find(code);
+  return it == pairs.end() ? nullptr : &it->second;
+}
+
+// With expand_pairs, a pair type counts as its two halves (MPI_2INT matches
+// 2 x MPI_INT); without, as one predefined type of its own (the accumulate
+// rule "built from one predefined type": pair types are predefined).
+Signature signature(const RankLog& log, int64_t type, int64_t count, bool expand_pairs = true) {
   Signature s;
   auto it = log.types.find(type);
   if (it == log.types.end() || it->second.truncated || count < 0) return s;
   const TypeLayout& t = it->second;
   std::vector<Run> one;  // one element
   int64_t one_total = 0;
+  auto add = [&](int cls, int64_t bytes) {
+    if (cls == kByteClass) s.has_byte = true;
+    one_total += bytes;
+    if (!one.empty() && one.back().cls == cls)
+      one.back().bytes += bytes;
+    else
+      one.push_back({cls, bytes});
+  };
   for (const TypeBlockRec& b : t.blocks) {
     if (b.basic < 0) return s;
     if (b.length <= 0) continue;
-    const int cls = type_class(b.basic);
-    if (cls == kByteClass) s.has_byte = true;
-    one_total += b.length;
-    if (!one.empty() && one.back().cls == cls)
-      one.back().bytes += b.length;
-    else
-      one.push_back({cls, b.length});
+    const PairLayout* pair = expand_pairs ? pair_layout(b.basic) : nullptr;
+    if (!pair) {
+      add(type_class(b.basic), b.length);
+      continue;
+    }
+    const int64_t true_extent = pair->second_offset + pair->second_size;
+    for (int64_t at = 0; at + true_extent <= b.length; at += pair->extent) {
+      add(type_class(static_cast<int32_t>(basic_code(pair->first))), pair->first_size);
+      add(type_class(static_cast<int32_t>(basic_code(pair->second))), pair->second_size);
+    }
   }
   s.total = one_total * count;
   if (one.size() <= 1) {  // a single basic type: no need to repeat
@@ -284,7 +330,7 @@ class RmaArgumentDetector : public Detector {
         if (ignore_origin && tf == kF_origin_type) continue;
         auto ty = v.get(tf);
         if (!ty || *ty < kDerivedTypeBase) continue;
-        const Signature s = signature(log, *ty, 1);
+        const Signature s = signature(log, *ty, 1, /*expand_pairs=*/false);
         if (!s.known || s.has_byte) continue;
         std::set<int> classes;
         for (const Run& r : s.runs) classes.insert(r.cls);
@@ -308,13 +354,16 @@ class RmaArgumentDetector : public Detector {
     const Event& e = model.event(ref);
     std::optional<EventRef> detached_before;  // a region covering the range that was detached before the call
     bool covered = false;
+    std::vector<std::pair<int64_t, int64_t>> live;  // regions attached while the call ran, overlapping the range
+    std::vector<EventRef> live_attach;
     for (uint32_t i = 0; i < tlog->events.size() && !covered; ++i) {
       const Event& a = tlog->events[i];
       if (a.call != kCall_Win_attach) continue;
       EventView av = tlog->view(a);
       if (av.get_or(kF_win, 0) != wm.id) continue;
       const int64_t base = av.get_or(kF_addr, 0), size = av.get_or(kF_size, 0);
-      if (lo < base || hi > base + size) continue;
+      const bool contains = lo >= base && hi <= base + size;
+      if (!contains && (hi <= base || lo >= base + size)) continue;
       // The region's detach, if any.
       std::optional<uint32_t> detach;
       for (uint32_t j = i + 1; j < tlog->events.size(); ++j) {
@@ -329,12 +378,36 @@ class RmaArgumentDetector : public Detector {
       const bool attached_in_time = a.t_enter <= (e.returned ? e.t_exit : INT64_MAX);
       const bool not_yet_detached =
           !detach || tlog->events[*detach].t_exit >= e.t_enter || !tlog->events[*detach].returned;
-      if (attached_in_time && not_yet_detached)
+      if (attached_in_time && not_yet_detached && contains) {
         covered = true;
-      else if (!not_yet_detached)
+      } else if (attached_in_time && not_yet_detached) {
+        live.push_back({base, base + size});
+        live_attach.push_back({t, i});
+      } else if (!not_yet_detached && contains) {
         detached_before = EventRef{t, *detach};
+      }
     }
     if (covered) return;
+    if (spans_regions(live, lo, hi)) {
+      // MPI-3.1 11.2.4 does not say whether one access may span two attached
+      // regions that happen to be adjacent: one MPI library accepts it,
+      // another rejects it. Portable code splits the access at the boundary.
+      std::vector<Access> a{{ref, rma_target_access(model, ref), t, lo, hi, "RMA call"}};
+      for (const EventRef& at : live_attach) a.push_back({at, "call", -1, -1, -1, "one of the regions"});
+      Finding f;
+      f.kind = kKind_rma_portability;
+      f.window = wm.name;
+      f.message = "rank " + std::to_string(ref.rank) + ": " + describe_call(model, ref) + " accesses addresses [" +
+                  hex(lo) + "," + hex(hi) + ") of rank " + std::to_string(t) + "'s dynamic window '" + wm.name +
+                  "', which span " + std::to_string(live.size()) +
+                  " adjacent regions attached with MPI_Win_attach: MPI does not say whether one access may cross "
+                  "from one attached region into another, and MPI libraries differ (split the access at the region "
+                  "boundary, or attach one region)";
+      f.accesses = std::move(a);
+      f.details = {{"code", "spans-regions"}};
+      out.findings.push_back(std::move(f));
+      return;
+    }
     const std::string hex_lo = hex(lo), hex_hi = hex(hi);
     std::vector<Access> a{{ref, rma_target_access(model, ref), t, lo, hi, "RMA call"}};
     std::string why = "no region attached by rank " + std::to_string(t) + " with MPI_Win_attach covers it";
@@ -351,6 +424,19 @@ class RmaArgumentDetector : public Detector {
     f.accesses = std::move(a);
     f.details = {{"code", "not-attached"}};
     out.findings.push_back(std::move(f));
+  }
+
+  // Whether regions together cover [lo, hi) without a gap.
+  static bool spans_regions(std::vector<std::pair<int64_t, int64_t>> regions, int64_t lo, int64_t hi) {
+    if (regions.size() < 2) return false;
+    std::sort(regions.begin(), regions.end());
+    int64_t at = lo;
+    for (const auto& [b, e] : regions) {
+      if (b > at) return false;
+      at = std::max(at, e);
+      if (at >= hi) return true;
+    }
+    return false;
   }
 
   static std::string hex(int64_t v) {

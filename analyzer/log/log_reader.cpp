@@ -62,7 +62,8 @@ namespace {
 class MappedFile {
  public:
   explicit MappedFile(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO or device planted as a log must not block the open.
+    int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
       error_ = std::strerror(errno);
       return;
@@ -70,6 +71,11 @@ class MappedFile {
     struct stat st;
     if (fstat(fd, &st) != 0) {
       error_ = std::strerror(errno);
+      ::close(fd);
+      return;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      error_ = "not a regular file";
       ::close(fd);
       return;
     }
@@ -306,6 +312,30 @@ class Parser {
           if (!get_varint(p, end, b) || b < 0 || b > end - p) return false;
           log_.instrumented.emplace_back(reinterpret_cast<const char*>(p), static_cast<size_t>(b));
           p += b;
+        }
+        return true;
+      }
+      case kRecSignal:
+        if (!get_varint(p, end, a) || !get_varint(p, end, b) || !get_varint(p, end, c) || a <= 0 || a > 128)
+          return false;
+        log_.fatal_signal = static_cast<int>(a);
+        log_.signal_time = c;
+        return true;
+      case kRecExitCall:
+        if (!get_varint(p, end, a) || !get_varint(p, end, b) || !get_varint(p, end, c) || !get_varint(p, end, d) ||
+            a < -256 || a > 256)
+          return false;
+        log_.exit_status = static_cast<int>(a);
+        log_.exit_thread = b;
+        log_.exit_in_call = c != 0;
+        return true;
+      case kRecErrorClasses: {
+        if (!get_varint(p, end, a) || a < 0 || a > end - p) return false;
+        for (int64_t i = 0; i < a; ++i) {
+          if (!get_varint(p, end, b) || !get_varint(p, end, c) || c < 0 || c > end - p) return false;
+          log_.error_strings[static_cast<int>(b)] =
+              std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(c));
+          p += c;
         }
         return true;
       }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -45,6 +46,14 @@ struct RankLog {
   std::unordered_map<int64_t, TypeLayout> types;
   bool finished = false;                  // an END record: the rank left MPI_Finalize
   std::vector<std::string> instrumented;  // modules whose loads and stores were logged (rmacheck mpicc)
+  int fatal_signal = 0;  // a SIGNAL record: the rank received this fatal signal (SIGSEGV, SIGABRT, ...)
+  int64_t signal_time = 0;
+  // An EXIT record: the process called _exit(exit_status) (how Open MPI ends a rank
+  // whose call failed under MPI_ERRORS_ARE_FATAL); exit_thread was inside a call if exit_in_call.
+  std::optional<int> exit_status;
+  int64_t exit_thread = 0;
+  bool exit_in_call = false;
+  std::map<int, std::string> error_strings;  // MPI_Error_string of every error class, logged at MPI_Init
   std::vector<LogError> errors;
 
   EventView view(const Event& e) const { return EventView(e, pool); }

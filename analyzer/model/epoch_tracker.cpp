@@ -125,7 +125,7 @@ std::string describe_call(const Model& model, EventRef e) {
 
 std::string call_outcome(const Model& model, EventRef e) {
   const Event& ev = model.event(e);
-  if (!ev.returned && !model.meta.timed_out)
+  if (!ev.returned && !model.meta.stopped())
     return " (the job ended inside this call: the MPI library most likely aborted here)";
   if (ev.returned && ev.rc != 0) return " (MPI returned error code " + std::to_string(ev.rc) + ")";
   return "";
@@ -314,7 +314,7 @@ void EpochTracker::walk_rank(const RankLog& log) {
   }
   if (log.finished || log.events.empty()) return;
   EventRef last{log.rank, static_cast<uint32_t>(log.events.size() - 1)};
-  if (model_.meta.timed_out) {
+  if (model_.meta.stopped()) {  // --timeout or an interruption: the epochs were cut short, not left open
     for (auto& [w, s] : wins) close_all(s, last, nullptr);
     return;
   }
@@ -430,8 +430,9 @@ void EpochTracker::on_fence(WinState& s, EventRef e) {
                 "' opens an epoch inside a fence epoch: RMA calls were issued between the MPI_Win_fence before it and "
                 "the MPI_Win_fence after it, so those fences delimit an access epoch and the " +
                 epoch_kind_name(ep.kind) +
-                " epoch mixes into it (assert MPI_MODE_NOSUCCEED on the first fence, or "
-                "do not mix fences with other synchronization)",
+                " epoch mixes into it. The program is correct when that first fence is "
+                "MPI_Win_fence(MPI_MODE_NOSUCCEED, ...) on every member of the window (no fence epoch follows it; "
+                "both MPI libraries accept the code as it is, but MPI-3.1 11.5 does not)",
             {call_access(*s.last_fence, "fence epoch starts here"), call_access(ep.open, "epoch opened inside it"),
              call_access(e, "fence ending the fence epoch")});
     }

@@ -21,10 +21,13 @@ struct Block {
   int32_t basic;
 };
 
-// Basic element sizes, from the predefined types' layouts the ranks logged.
+// The distance between consecutive elements of a basic type (its extent):
+// the atomic unit of accumulates. For a pair type (MPI_2INT, MPI_DOUBLE_INT,
+// ...) that is the whole pair with its padding. From the predefined types'
+// layouts the ranks logged (the interposer logs those a derived type uses).
 int32_t basic_size(const RankLog& log, int32_t basic) {
   auto it = log.types.find(basic);
-  return it == log.types.end() ? 0 : static_cast<int32_t>(it->second.size);
+  return it == log.types.end() ? 0 : static_cast<int32_t>(std::max(it->second.size, it->second.extent));
 }
 
 // The bytes `count` elements of datatype `type` cover at address `base`, as
@@ -110,9 +113,15 @@ class Collector {
       const int64_t win = v.get_or(kF_win, 0);
       const int64_t target = v.get_or(kF_target, -1);
       if (is_rma(e.call)) {
-        const size_t first_origin = rma(log, i, e, v);
+        const size_t first = out_.size();
+        rma(log, i, e, v);
+        // Completion of an R* request completes its origin side, and the
+        // target reads of Rget and of an MPI_NO_OP Rget_accumulate: their
+        // data has arrived (MPI-3.1 Example 11.21). It does not complete
+        // target writes (Rput, Raccumulate, the update of Rget_accumulate).
         if (auto req = v.get(kF_new_req))
-          for (size_t a = first_origin; a < out_.size(); ++a) by_request[*req].push_back(a);
+          for (size_t a = first; a < out_.size(); ++a)
+            if (done_at_origin(out_[a])) by_request[*req].push_back(a);
         continue;
       }
       switch (e.call) {
@@ -169,8 +178,8 @@ class Collector {
     bool at_target;
   };
 
-  // Adds the accesses of one RMA call; returns the index of its first origin-side access.
-  size_t rma(const RankLog& log, uint32_t i, const Event& e, EventView v) {
+  // Adds the accesses of one RMA call: at the target, then at the origin.
+  void rma(const RankLog& log, uint32_t i, const Event& e, EventView v) {
     const int r = log.rank;
     const int64_t win = v.get_or(kF_win, 0), target = v.get_or(kF_target, -1), op = v.get_or(kF_op, kOp_MPI_OP_NULL);
     auto w = model_.windows.find(win);
@@ -193,7 +202,6 @@ class Collector {
         }
       }
     }
-    const size_t first_origin = out_.size();
     const AccessKind origin_kind =
         (e.call == kCall_Get || e.call == kCall_Rget) ? AccessKind::kWrite : AccessKind::kRead;
     // Fetching atomics with MPI_NO_OP ignore their origin buffer (it may be NULL).
@@ -204,7 +212,6 @@ class Collector {
              origin_kind, win, target);
     buffer(log, i, e, v.get_or(kF_result_addr, 0), v.get_or(kF_result_count, 0), v.get_or(kF_result_type, -1),
            AccessKind::kWrite, win, target);
-    return first_origin;
   }
 
   void buffer(const RankLog& log, uint32_t i, const Event& e, int64_t addr, int64_t count, int64_t type,
@@ -241,13 +248,19 @@ class Collector {
     if (out_[a].complete_at < 0) out_[a].complete_at = n.index, out_[a].complete_rank = n.rank;
   }
 
+  // What completion at the origin completes: the origin buffers, and target
+  // reads (a read is over once its data is at the origin, rma-semantics.md
+  // section 2), not target writes.
+  static bool done_at_origin(const MemAccess& a) { return !a.at_target || !writes(a.kind); }
+
   // A synchronization call completes the pending operations it covers
-  // (target -1: every target); at_target false completes origin buffers only.
+  // (target -1: every target); at_target false (flush_local) completes what
+  // completion at the origin completes.
   void complete(int64_t win, int64_t target, Node n, bool at_target) {
     size_t keep = 0;
     for (const Pending& p : pending_) {
-      const bool covers =
-          (win == 0 || p.win == win) && (target < 0 || p.target == target) && (at_target || !p.at_target);
+      const bool covers = (win == 0 || p.win == win) && (target < 0 || p.target == target) &&
+                          (at_target || done_at_origin(out_[p.access]));
       if (covers)
         finish(p.access, n);
       else

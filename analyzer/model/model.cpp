@@ -1,8 +1,10 @@
 #include "model/model.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -72,20 +74,52 @@ void Model::index_objects() {
 }
 
 namespace {
-void read_meta(const std::string& path, RunMeta& meta) {
+
+// DIR/run.json if there is one. A file that is there but unusable is an error
+// (it would change what the report says); a missing one is the plain route.
+bool read_meta(const std::string& path, RunMeta& meta, std::string& error) {
+  struct stat st;
+  if (lstat(path.c_str(), &st) != 0) return true;
+  if (!S_ISREG(st.st_mode)) {
+    error = path + ": is not a regular file";
+    return false;
+  }
   std::ifstream in(path);
-  if (!in) return;
+  if (!in) {
+    error = path + ": cannot read";
+    return false;
+  }
   nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return;
-  meta.present = true;
-  if (j.contains("command")) meta.command = j["command"].get<std::vector<std::string>>();
-  meta.ranks = j.value("ranks", 0);
-  if (j.contains("exit_status") && j["exit_status"].is_number()) meta.exit_status = j["exit_status"].get<int>();
-  if (j.contains("exit_signal") && j["exit_signal"].is_number()) meta.exit_signal = j["exit_signal"].get<int>();
-  meta.timed_out = j.value("timed_out", false);
-  meta.timeout_s = j.value("timeout_s", 0.0);
-  meta.duration_s = j.value("duration_s", 0.0);
+  if (j.is_discarded()) {
+    error = path + ": is not valid JSON";
+    return false;
+  }
+  std::string why;
+  if (!parse_run_meta(j, meta, why)) {
+    error = path + ": " + why;
+    return false;
+  }
+  return true;
 }
+
+std::string header_value(const RankLog& log, const char* key) {
+  auto it = log.header.find(key);
+  return it == log.header.end() ? std::string() : it->second;
+}
+
+// The run id the logs must carry: run.json's, or without it (the plain route)
+// that of the log that started last, so that an earlier job's leftovers lose.
+std::string expected_run_id(const RunMeta& meta, const std::vector<RankLog>& logs) {
+  if (meta.present) return meta.run_id;
+  std::string id;
+  long long newest = -1;
+  for (const RankLog& log : logs) {
+    long long t = std::atoll(header_value(log, "start_realtime_ns").c_str());
+    if (t > newest) newest = t, id = header_value(log, "run_id");
+  }
+  return id;
+}
+
 }  // namespace
 
 bool load_model(const std::string& dir, Model& model, std::string& error) {
@@ -103,16 +137,30 @@ bool load_model(const std::string& dir, Model& model, std::string& error) {
   }
   closedir(d);
   std::sort(files.begin(), files.end());
-  read_meta(dir + "/run.json", model.meta);
+  if (!read_meta(dir + "/run.json", model.meta, error)) return false;
+  std::vector<RankLog> usable;
   for (const std::string& f : files) {
     RankLog log;
-    bool usable = read_rank_log(f, log);
+    bool ok = read_rank_log(f, log);
     model.errors.insert(model.errors.end(), log.errors.begin(), log.errors.end());
-    if (usable) add_rank_log(model, std::move(log));
+    if (ok) usable.push_back(std::move(log));
+  }
+  // A log without a run id is from an rmacheck that wrote none; it matches only an equally old run.json.
+  const std::string want = expected_run_id(model.meta, usable);
+  for (RankLog& log : usable) {
+    const std::string id = header_value(log, "run_id");
+    if (id != want) {
+      model.left_out.push_back(log.path + ": a log of another run (run id " + (id.empty() ? "none" : id) +
+                               ", this run is " + (want.empty() ? "none" : want) + "): left out");
+      continue;
+    }
+    add_rank_log(model, std::move(log));
   }
   if (model.meta.ranks > model.world_size) model.world_size = model.meta.ranks;
   if (model.logs.empty()) {
-    error = files.empty() ? dir + ": no rank logs (rank-*.log) found" : dir + ": no readable rank log";
+    error = files.empty()    ? dir + ": no rank logs (rank-*.log) found"
+            : usable.empty() ? dir + ": no readable rank log"
+                             : dir + ": no log of this run (" + model.left_out.front() + ")";
     return false;
   }
   model.index_objects();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "log/log_reader.h"
+#include "model/run_meta.h"
 
 namespace rmacheck {
 
@@ -33,24 +34,14 @@ struct CommModel {
   std::vector<int> members;  // world ranks, in communicator rank order
 };
 
-// What `rmacheck run` knew (run.json); absent when the logs came from a plain mpirun.
-struct RunMeta {
-  bool present = false;
-  std::vector<std::string> command;
-  int ranks = 0;
-  std::optional<int> exit_status;
-  std::optional<int> exit_signal;
-  bool timed_out = false;
-  double timeout_s = 0;
-  double duration_s = 0;
-};
-
 class Model {
  public:
   std::string dir;
   RunMeta meta;
   std::vector<RankLog> logs;     // sorted by rank
   std::vector<LogError> errors;  // damage found while reading
+  // Logs left out, one line each ("DIR/rank-2.log: a log of another run ...").
+  std::vector<std::string> left_out;
   std::map<int64_t, WindowModel> windows;
   std::map<int64_t, CommModel> comms;
   int world_size = 0;
@@ -72,7 +63,10 @@ class Model {
 };
 
 // Reads DIR/rank-*.log and DIR/run.json. Damaged logs add to model.errors and
-// are used as far as they go. Returns false (with `error`) when no log at all is usable.
+// are used as far as they go; a log of another run (its header's run id is
+// not run.json's, or, without run.json, not that of the newest logs) is left
+// out with a line in model.left_out. Returns false (with `error`) when no
+// log at all is usable or run.json is malformed.
 bool load_model(const std::string& dir, Model& model, std::string& error);
 // For tests building a model from hand-made logs.
 void add_rank_log(Model& model, RankLog&& log);

@@ -218,6 +218,8 @@ LeakScope leak_scope(const Model& model) {
       why = "killed after " + rank_list(aborters) + " called MPI_Abort";
     } else if (model.meta.timed_out) {
       why = "stopped by --timeout";
+    } else if (model.meta.interrupted_by) {
+      why = "stopped by " + signal_name(model.meta.interrupted_by);
     } else if (!log->events.empty() && !log->events.back().returned) {
       why = std::string("died inside ") + log->events.back().name() + " (an MPI error or a crash)";
     } else if (model.meta.exit_signal) {

@@ -83,6 +83,10 @@ const Help kHelp[] = {
     {"program-failed",
      "A rank exited with a non-zero status, died by a signal, or never reached MPI_Finalize, so the program's run "
      "is not clean whatever else was found. The finding names the failed ranks and the last MPI call of each."},
+    {"rma-portability",
+     "An RMA access whose meaning the MPI standard leaves open, so MPI libraries differ on it: one access that "
+     "spans two adjacent regions attached to a dynamic window (one library accepts it, another rejects the "
+     "call). Split the access at the region boundary, or attach the memory as one region."},
 };
 
 }  // namespace

@@ -194,6 +194,9 @@ std::string TextRenderer::render() {
   }
   for (const json& n : report_.value("notes", json::array()))
     out_ << "note: " << printable(n.get<std::string>()) << "\n";
+  if (report_["run"].is_object() &&
+      report_["run"].contains("log_dir"))  // kept by rmacheck run: findings or --keep-logs
+    out_ << "logs: " << printable(report_["run"]["log_dir"].get<std::string>()) << "\n";
   const json& s = report_["summary"];
   out_ << "SUMMARY: rmacheck: " << s["errors"] << (s["errors"] == 1 ? " error, " : " errors, ") << s["warnings"]
        << (s["warnings"] == 1 ? " warning" : " warnings");

@@ -44,7 +44,10 @@ enum RecordType : uint8_t {
   // time_ns, then fields addr, size (the byte range), access_count, pcs (the first access, then its callers).
   // Independent of how the access was seen (instrumented code, guarded pages).
   kRecLocal = 7,
-  kRecInstrumented = 8,  // count, then per module: path length, path bytes (code whose loads and stores are seen)
+  kRecInstrumented = 8,   // count, then per module: path length, path bytes (code whose loads and stores are seen)
+  kRecSignal = 9,         // signo, si_code, time_ns: a fatal signal arrived (written by the signal handler, once)
+  kRecExitCall = 10,      // status, thread, inside a call (0/1), time_ns: _exit called (the MPI library aborting)
+  kRecErrorClasses = 11,  // count, then per class: code, length, bytes (MPI_Error_string), logged at MPI_Init
 };
 enum LocalKind : int { kLocalRead = 0, kLocalWrite = 1 };
 

@@ -42,8 +42,9 @@ class RankWriter {
  public:
   RankWriter(const std::string& path, int rank, int size) : rank_(rank) {
     std::string header = "rank=" + std::to_string(rank) + "\nsize=" + std::to_string(size) + "\n";
-    if (!log_.open(path, header)) {
-      std::perror(path.c_str());
+    std::string error;
+    if (!log_.open(path, header, error)) {
+      std::fprintf(stderr, "%s: %s\n", path.c_str(), error.c_str());
       std::exit(2);
     }
     RecordBuffer t;

@@ -2,7 +2,10 @@
 """Run one sample program under rmacheck and compare the report with the
 expectations written in the sample's header.
 
-usage: check_sample.py --rmacheck PATH/TO/rmacheck --sample-bin DIR SAMPLE_SOURCE
+usage: check_sample.py [--clean] --rmacheck PATH/TO/rmacheck --sample-bin DIR SAMPLE_SOURCE
+
+--clean (the false-alarm corpus, tests/corpus/): the header must say
+`rmacheck-expect: none`; any finding, error or warning, fails.
 
 Header lines of a sample (C/C++ `//` or Python `#` comments):
 
@@ -183,6 +186,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rmacheck", required=True, help="the rmacheck executable")
     ap.add_argument("--sample-bin", required=True, help="folder of the built C/C++ samples")
+    ap.add_argument("--clean", action="store_true",
+                    help="a correct program of the false-alarm corpus: it must expect no finding at all")
     ap.add_argument("sample", help="the sample's source file")
     opts = ap.parse_args()
 
@@ -199,6 +204,8 @@ def main():
         settings, expected = parse_header(source)
     except (OSError, SampleError) as e:
         fail(f"cannot use the sample header: {e}")
+    if opts.clean and expected:
+        fail("a corpus program must be correct: its header must say 'rmacheck-expect: none'")
 
     if ext == ".py":
         program = ["/usr/bin/python3", "-m", "mpi4py", source]

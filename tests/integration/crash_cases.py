@@ -356,9 +356,9 @@ def case_usage(c):
         (["analyze", d], "no rank logs", "failed"),
         (["dump", "/nonexistent/rmacheck-logs"], "/nonexistent/rmacheck-logs", "failed"),
         (["run", "-n", "2", "--timeout", "30", "--out", os.path.join(d, "missing-prog"), "--", "/nonexistent/program"],
-         "no rank wrote a log", "launch"),
+         "/nonexistent/program: No such file or directory", "failed"),
         (["run", "-n", "2", "--mpirun", "/nonexistent/mpirun", "--out", os.path.join(d, "missing-mpirun"), "--", prog],
-         "cannot start /nonexistent/mpirun", "launch"),
+         "cannot start /nonexistent/mpirun", "failed"),
     ]
     for args, words, shape in cases:
         status, out, err, _ = c.rmacheck(*args, timeout=90)

@@ -5,16 +5,16 @@ import re
 
 
 def find_report(stdout):
-    """The rmacheck JSON document in stdout (the program's own output may surround it), or None."""
-    decoder = json.JSONDecoder()
-    for m in re.finditer(r"^\{", stdout, re.MULTILINE):
-        try:
-            doc, _ = decoder.raw_decode(stdout, m.start())
-        except ValueError:
-            continue
-        if isinstance(doc, dict) and doc.get("tool") == "rmacheck":
-            return doc
-    return None
+    """The rmacheck JSON document that is the whole of stdout, or None.
+
+    Strict on purpose: a report on stdout must be the whole of stdout (the
+    program's and mpirun's output go to stderr), so surrounding text is a bug
+    to catch, not to skip."""
+    try:
+        doc = json.loads(stdout)
+    except ValueError:
+        return None
+    return doc if isinstance(doc, dict) and doc.get("tool") == "rmacheck" else None
 
 
 KINDS_DEF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "analyzer", "detectors", "finding_kinds.def")

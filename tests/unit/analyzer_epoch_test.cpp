@@ -466,6 +466,9 @@ TEST(EpochTracker, LockEpochBetweenTwoFencesWithRmaMixesEpochs) {
   ASSERT_EQ(codes(t), std::vector<std::string>{"lock-in-fence-epoch"});
   EXPECT_EQ(t.errors()[0].finding.kind, kKind_epoch_mismatch);
   EXPECT_EQ(lines(m, t.errors()[0].finding), (std::vector<int>{4, 5, 8}));
+  // Still an error (MPI-3.1 11.5), but the message says which assertion makes the program correct.
+  const std::string& msg = t.errors()[0].finding.message;
+  EXPECT_NE(msg.find("correct when that first fence is MPI_Win_fence(MPI_MODE_NOSUCCEED"), std::string::npos) << msg;
 }
 
 TEST(EpochTracker, NosucceedBeforeOrNoprecedeAfterALockEpochIsLegal) {
@@ -978,6 +981,52 @@ TEST(EpochDetectors, CorrectProgramsGetNoFindings) {
   AnalysisContext ctx(m);
   for (auto make : {make_epoch_detector, make_fence_mismatch_detector, make_rma_argument_detector}) make()->run(ctx, a);
   for (const Finding& f : a.findings) ADD_FAILURE() << f.message;
+}
+
+// ---- issue 9: no false alarms ----
+
+// One access across two adjacent attached regions: MPI leaves it open, a warning; with a gap between the
+// regions it is still an error.
+TEST(RmaArguments, AnAccessSpanningAdjacentRegionsIsAPortabilityWarning) {
+  for (int64_t second : {0x5010, 0x5020}) {
+    LogBuilder b(2);
+    window(b, 2, 0, 1, kWinDynamic);
+    int_types(b, 2);
+    b.call(1, kCall_Win_attach, 3).f(kF_win, W).f(kF_addr, 0x5000).f(kF_size, 16);
+    b.call(1, kCall_Win_attach, 4).f(kF_win, W).f(kF_addr, second).f(kF_size, 16);
+    rma(b, kCall_Put, 0, 1, 5, 0x5008, 4, -1, 4);  // 16 bytes from 0x5008: into the second region if adjacent
+    Model m = b.build();
+    Analysis a = run_one(make_rma_argument_detector(), m);
+    ASSERT_EQ(a.findings.size(), 1u) << "second region at " << second;
+    if (second == 0x5010) {
+      EXPECT_EQ(a.findings[0].kind, kKind_rma_portability);
+      EXPECT_EQ(a.findings[0].details["code"], "spans-regions");
+      EXPECT_EQ(lines(m, a.findings[0]), (std::vector<int>{5, 3, 4}));
+    } else {
+      EXPECT_EQ(a.findings[0].kind, kKind_invalid_rma_arg);
+      EXPECT_EQ(a.findings[0].details["code"], "not-attached");
+    }
+  }
+}
+
+// Pair types are logged as one block of their own code; their type signature is their two halves.
+TEST(RmaArguments, PairTypesMatchTheirHalves) {
+  LogBuilder b(2);
+  window(b, 2, 64, 1);
+  int_types(b, 2);
+  const int32_t two_int = basic("MPI_2INT"), float_int = basic("MPI_FLOAT_INT");
+  b.type(0, two_int, 8, 8, {{0, 8, two_int}}, two_int);
+  b.type(0, float_int, 8, 8, {{0, 8, float_int}}, float_int);
+  b.type(0, 1002, 24, 24, {{0, 24, float_int}});                      // contiguous(3, MPI_FLOAT_INT)
+  rma(b, kCall_Put, 0, 1, 4, 0, 2, two_int, 4, basic("MPI_INT"));     // 2 pairs = 4 ints: fine
+  rma(b, kCall_Put, 0, 1, 5, 0, 1, two_int, 1, basic("MPI_DOUBLE"));  // int,int vs double
+  rma(b, kCall_Accumulate, 0, 1, 6, 0, 1, 1002, 3, float_int).f(kF_op, kOp_MPI_REPLACE);  // pairs are predefined
+  rma(b, kCall_Accumulate, 0, 1, 7, 0, 2, two_int, 2, two_int).f(kF_op, kOp_MPI_MAXLOC);
+  Model m = b.build();
+  Analysis a = run_one(make_rma_argument_detector(), m);
+  ASSERT_EQ(a.findings.size(), 1u);
+  EXPECT_EQ(lines(m, a.findings[0]), std::vector<int>{5});
+  EXPECT_EQ(a.findings[0].details["code"], "origin-target-type-mismatch");
 }
 
 }  // namespace

@@ -58,8 +58,12 @@ void write_file(const std::string& path, const std::string& bytes) {
 // Writes records through the real LogWriter, the way the interposer does.
 class Writer {
  public:
-  Writer(const std::string& path, int rank, int size) {
-    ok_ = log_.open(path, "rank=" + std::to_string(rank) + "\nsize=" + std::to_string(size) + "\npid=4242\n");
+  // extra: more header lines ("run_id=...\n").
+  Writer(const std::string& path, int rank, int size, const std::string& extra = "") {
+    std::string error;
+    ok_ = log_.open(path, "rank=" + std::to_string(rank) + "\nsize=" + std::to_string(size) + "\npid=4242\n" + extra,
+                    error);
+    EXPECT_TRUE(ok_) << path << ": " << error;
   }
   bool ok() const { return ok_; }
 
@@ -124,6 +128,13 @@ class Writer {
       rec_.varint(b.length);
       rec_.varint(b.basic);
     }
+    flush();
+  }
+  void signal(int sig) {
+    rec_.reset(kRecSignal);
+    rec_.varint(sig);
+    rec_.varint(1);  // si_code
+    rec_.varint(777);
     flush();
   }
   void end(int64_t t) {
@@ -779,6 +790,110 @@ TEST(LoadModel, MissingDirectoryFails) {
   std::string error;
   EXPECT_FALSE(load_model("/nonexistent/rmacheck-dir", model, error));
   EXPECT_NE(error.find("cannot open log directory"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace rmacheck
+
+namespace rmacheck {
+namespace {
+
+// ---------------------------------------------------------------- signals, run ids, run.json, odd files
+
+TEST(LogReader, FatalSignalRecordIsRead) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  Writer w(path, 0, 1);
+  w.call(kCall_Init, 1);
+  w.signal(11);
+  w.close();
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  EXPECT_EQ(log.fatal_signal, 11);
+  EXPECT_EQ(log.signal_time, 777);
+  EXPECT_FALSE(log.finished);
+}
+
+void write_run_log(const std::string& path, int rank, int size, const std::string& run_id, long long start) {
+  Writer w(path, rank, size, "run_id=" + run_id + "\nstart_realtime_ns=" + std::to_string(start) + "\n");
+  ASSERT_TRUE(w.ok());
+  w.call(kCall_Init, 1);
+  w.call(kCall_Finalize, 2);
+  w.end(999);
+  w.close();
+}
+
+TEST(LoadModel, LogOfAnotherRunIsLeftOutAgainstRunJson) {
+  TempDir dir;
+  write_run_log(dir.file("rank-0.log"), 0, 2, "aaa", 100);
+  write_run_log(dir.file("rank-1.log"), 1, 2, "aaa", 100);
+  write_run_log(dir.file("rank-2.log"), 2, 3, "bbb", 500);  // newer, but not this run
+  write_file(dir.file("run.json"), R"({"tool": "rmacheck", "run_id": "aaa", "command": ["./app"], "ranks": 2,
+                                      "exit_status": 0})");
+  Model model;
+  std::string error;
+  ASSERT_TRUE(load_model(dir.path(), model, error)) << error;
+  EXPECT_EQ(model.world_size, 2);
+  EXPECT_EQ(model.logs.size(), 2u);
+  ASSERT_EQ(model.left_out.size(), 1u);
+  EXPECT_NE(model.left_out[0].find("rank-2.log: a log of another run (run id bbb, this run is aaa)"), std::string::npos)
+      << model.left_out[0];
+}
+
+TEST(LoadModel, WithoutRunJsonTheNewestJobWins) {
+  TempDir dir;
+  write_run_log(dir.file("rank-0.log"), 0, 2, "job-new", 900);
+  write_run_log(dir.file("rank-1.log"), 1, 2, "job-new", 901);
+  write_run_log(dir.file("rank-2.log"), 2, 3, "job-old", 100);  // a leftover of an earlier 3-rank job
+  Model model;
+  std::string error;
+  ASSERT_TRUE(load_model(dir.path(), model, error)) << error;
+  EXPECT_EQ(model.world_size, 2);
+  ASSERT_EQ(model.left_out.size(), 1u);
+  EXPECT_NE(model.left_out[0].find("rank-2.log"), std::string::npos);
+  EXPECT_TRUE(model.complete());
+}
+
+TEST(LoadModel, RunJsonWithWrongTypesIsOneLineError) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"command": "./app"})", "'command' is string, expected a list of strings"},
+      {R"({"command": ["./app", 3]})", "'command' holds a number"},
+      {R"({"ranks": "2"})", "'ranks' is string"},
+      {R"({"exit_status": [0]})", "'exit_status' is array"},
+      {R"({"timed_out": 1})", "'timed_out' is number"},
+      {R"([1, 2])", "is not a JSON object"},
+      {R"({"command": )", "is not valid JSON"},
+  };
+  for (const auto& [text, words] : cases) {
+    TempDir dir;
+    write_good_log(dir.file("rank-0.log"), 0, 1);
+    write_file(dir.file("run.json"), text);
+    Model model;
+    std::string error;
+    EXPECT_FALSE(load_model(dir.path(), model, error)) << text;
+    EXPECT_NE(error.find("run.json: "), std::string::npos) << error;
+    EXPECT_NE(error.find(words), std::string::npos) << text << " -> " << error;
+    EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  }
+}
+
+TEST(LoadModel, RunJsonDirectoryAndFifoLogGiveOneLineEach) {
+  TempDir dir;
+  write_good_log(dir.file("rank-0.log"), 0, 2);
+  const std::string fifo = dir.file("rank-1.log");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  Model model;
+  std::string error;
+  ASSERT_TRUE(load_model(dir.path(), model, error)) << error;  // does not block on the FIFO
+  ASSERT_EQ(model.errors.size(), 1u);
+  EXPECT_EQ(model.errors[0].message, "cannot read: not a regular file");
+  const std::string sub = dir.path() + "/run.json";
+  ASSERT_EQ(mkdir(sub.c_str(), 0700), 0);
+  Model again;
+  EXPECT_FALSE(load_model(dir.path(), again, error));
+  EXPECT_EQ(error, sub + ": is not a regular file");
+  rmdir(sub.c_str());
 }
 
 }  // namespace

@@ -223,13 +223,13 @@ TEST(RaceDetector, AccumulatesOfOneBasicTypeAndOneOpAreAtomic) {
   EXPECT_TRUE(races(m).empty());
 }
 
-// Default accumulate_ordering: one origin's accumulates are ordered, whatever their ops and types.
+// Default accumulate_ordering: one origin's accumulates of one basic type are ordered, whatever their ops.
 TEST(RaceDetector, AccumulatesFromOneOriginAreOrdered) {
   LogBuilder b = with_window(2);
   fence_all(b, 2, 2);
   rma(b, 0, kCall_Accumulate, 10, 1, 0, 1, kInt, kOp_MPI_SUM);
   rma(b, 0, kCall_Accumulate, 11, 1, 0, 1, kInt, kOp_MPI_MAX);
-  rma(b, 0, kCall_Accumulate, 12, 1, 0, 1, kFloat, kOp_MPI_REPLACE);
+  rma(b, 0, kCall_Accumulate, 12, 1, 0, 1, kInt, kOp_MPI_REPLACE);
   fence_all(b, 2, 13);
   Model m = b.build();
   EXPECT_TRUE(races(m).empty());
@@ -334,6 +334,177 @@ TEST(RaceDetector, OverlappingWindowsCompareAddresses) {
   auto f = races(m);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_NE(f[0].message.find("the windows overlap"), std::string::npos) << f[0].message;
+}
+
+// ---- atomicity of pair types, CAS as a replace, completed request-based gets (issue 9) ----
+
+constexpr int64_t k2Int = 41, kDoubleInt = 39;  // MPI_2INT, MPI_DOUBLE_INT (basic_types.def positions)
+
+// The pair types as the interposer logs them: one block of the pair's own code over its true extent.
+void pair_types(LogBuilder& b, int n) {
+  for (int r = 0; r < n; ++r) {
+    b.type(r, k2Int, 8, 8, {{0, 8, static_cast<int32_t>(k2Int)}}, k2Int);
+    b.type(r, kDoubleInt, 12, 16, {{0, 12, static_cast<int32_t>(kDoubleInt)}}, kDoubleInt);
+  }
+}
+
+TEST(RaceDetector, MaxlocOnPairsFromEveryRankIsAtomic) {
+  LogBuilder b = with_window(3);
+  pair_types(b, 3);
+  fence_all(b, 3, 2);
+  for (int r = 0; r < 3; ++r) rma(b, r, kCall_Accumulate, 10 + r, 1, 0, 2, k2Int, kOp_MPI_MAXLOC);
+  for (int r = 0; r < 3; ++r) rma(b, r, kCall_Accumulate, 20 + r, 1, 16, 2, kDoubleInt, kOp_MPI_MINLOC);
+  fence_all(b, 3, 30);
+  Model m = b.build();
+  EXPECT_TRUE(races(m).empty());
+}
+
+TEST(RaceDetector, ReplaceAndNoOpOnAPairAreAtomic) {
+  LogBuilder b = with_window(3);
+  pair_types(b, 3);
+  fence_all(b, 3, 2);
+  rma(b, 0, kCall_Accumulate, 10, 1, 0, 1, k2Int, kOp_MPI_REPLACE);
+  rma(b, 2, kCall_Get_accumulate, 11, 1, 0, 1, k2Int, kOp_MPI_NO_OP);
+  fence_all(b, 3, 12);
+  Model m = b.build();
+  EXPECT_TRUE(races(m).empty());
+}
+
+// A pair is one element: MAXLOC on MPI_2INT and SUM on MPI_INT over the same bytes are not atomic together.
+TEST(RaceDetector, PairAgainstItsHalvesConflicts) {
+  LogBuilder b = with_window(3);
+  pair_types(b, 3);
+  fence_all(b, 3, 2);
+  rma(b, 0, kCall_Accumulate, 10, 1, 0, 1, k2Int, kOp_MPI_MAXLOC);
+  rma(b, 2, kCall_Accumulate, 11, 1, 0, 1, kInt, kOp_MPI_SUM);
+  fence_all(b, 3, 12);
+  Model m = b.build();
+  EXPECT_EQ(races(m).size(), 1u);
+}
+
+// Padded pairs (MPI_DOUBLE_INT: 12 bytes every 16): elements are a pair's extent apart,
+// so a pair access starting at the second element is aligned, one at byte 8 is not.
+TEST(RaceDetector, PaddedPairsAlignOnTheirExtent) {
+  for (int64_t disp : {16, 8}) {
+    LogBuilder b = with_window(3);
+    pair_types(b, 3);
+    fence_all(b, 3, 2);
+    rma(b, 0, kCall_Accumulate, 10, 1, 0, 3, kDoubleInt, kOp_MPI_MAXLOC);
+    rma(b, 2, kCall_Accumulate, 11, 1, disp, 1, kDoubleInt, kOp_MPI_MAXLOC);
+    fence_all(b, 3, 12);
+    Model m = b.build();
+    EXPECT_EQ(races(m).size(), disp == 16 ? 0u : 1u) << "disp " << disp;
+  }
+  // MPI_SHORT_INT: 6 bytes of data, extent 8, so adjacent elements merge into one block.
+  constexpr int64_t kShortInt = 42;
+  for (int64_t disp : {8, 6}) {
+    LogBuilder b = with_window(3);
+    for (int r = 0; r < 3; ++r) b.type(r, kShortInt, 6, 8, {{0, 8, static_cast<int32_t>(kShortInt)}}, kShortInt);
+    fence_all(b, 3, 2);
+    rma(b, 0, kCall_Accumulate, 10, 1, 0, 3, kShortInt, kOp_MPI_MAXLOC);
+    rma(b, 2, kCall_Accumulate, 11, 1, disp, 1, kShortInt, kOp_MPI_MAXLOC);
+    fence_all(b, 3, 12);
+    Model m = b.build();
+    EXPECT_EQ(races(m).size(), disp == 8 ? 0u : 1u) << "MPI_SHORT_INT at disp " << disp;
+  }
+}
+
+// The MCS lock: Compare_and_swap and Fetch_and_op(MPI_REPLACE or MPI_NO_OP) on one location.
+TEST(RaceDetector, CompareAndSwapIsAReplace) {
+  LogBuilder b = with_window(3);
+  b.call(0, kCall_Win_lock_all, 2).f(kF_win, kWin);
+  b.call(2, kCall_Win_lock_all, 2).f(kF_win, kWin);
+  rma(b, 0, kCall_Compare_and_swap, 3, 1, 0, 1, kInt);
+  rma(b, 2, kCall_Fetch_and_op, 4, 1, 0, 1, kInt, kOp_MPI_REPLACE);
+  rma(b, 2, kCall_Fetch_and_op, 5, 1, 0, 1, kInt, kOp_MPI_NO_OP);
+  rma(b, 0, kCall_Get_accumulate, 6, 1, 0, 1, kInt, kOp_MPI_REPLACE);
+  b.call(0, kCall_Win_unlock_all, 7).f(kF_win, kWin);
+  b.call(2, kCall_Win_unlock_all, 7).f(kF_win, kWin);
+  Model m = b.build();
+  EXPECT_TRUE(races(m).empty());
+}
+
+TEST(RaceDetector, CompareAndSwapAgainstASumConflicts) {
+  LogBuilder b = with_window(3);
+  b.call(0, kCall_Win_lock_all, 2).f(kF_win, kWin);
+  b.call(2, kCall_Win_lock_all, 2).f(kF_win, kWin);
+  rma(b, 0, kCall_Compare_and_swap, 3, 1, 0, 1, kInt);
+  rma(b, 2, kCall_Fetch_and_op, 4, 1, 0, 1, kInt, kOp_MPI_SUM);
+  b.call(0, kCall_Win_unlock_all, 7).f(kF_win, kWin);
+  b.call(2, kCall_Win_unlock_all, 7).f(kF_win, kWin);
+  Model m = b.build();
+  EXPECT_EQ(races(m).size(), 1u);
+}
+
+// MPI orders one origin's accumulates per basic datatype only (MPI-3.1 11.7.2).
+TEST(RaceDetector, AccumulatesFromOneOriginOfDifferentTypesConflict) {
+  LogBuilder b = with_window(2);
+  fence_all(b, 2, 2);
+  rma(b, 0, kCall_Accumulate, 10, 1, 0, 1, kInt, kOp_MPI_SUM);
+  rma(b, 0, kCall_Accumulate, 11, 1, 0, 1, kFloat, kOp_MPI_REPLACE);
+  fence_all(b, 2, 12);
+  Model m = b.build();
+  EXPECT_EQ(races(m).size(), 1u);
+}
+
+// Rget or Rget_accumulate, then its Wait, then a Put by the same origin to the same bytes, in one lock epoch.
+void get_wait_put(LogBuilder& b, CallId get, int64_t op, bool wait) {
+  b.call(0, kCall_Win_lock, 2).f(kF_win, kWin).f(kF_target, 1).f(kF_lock_type, kLockShared);
+  EventBuilder g = rma(b, 0, get, 3, 1, 0, 1, kInt, op).f(kF_new_req, 7);
+  if (get == kCall_Rget_accumulate) g.f(kF_result_addr, 0x800000).f(kF_result_count, 1).f(kF_result_type, kInt);
+  if (wait) b.call(0, kCall_Wait, 4).f(kF_req, 7).a(kF_done, {7}).a(kF_status_src, {-2}).a(kF_status_tag, {-1});
+  rma(b, 0, kCall_Put, 5, 1, 0, 1, kInt);
+  b.call(0, kCall_Win_unlock, 6).f(kF_win, kWin).f(kF_target, 1);
+  if (!wait) b.call(0, kCall_Wait, 7).f(kF_req, 7).a(kF_done, {7}).a(kF_status_src, {-2}).a(kF_status_tag, {-1});
+}
+
+// MPI-3.1 Example 11.21: a waited-on Rget has finished reading the target.
+TEST(RaceDetector, WaitedRgetIsOrderedBeforeALaterPut) {
+  for (bool wait : {true, false}) {
+    LogBuilder b = with_window(2);
+    get_wait_put(b, kCall_Rget, kOp_MPI_OP_NULL, wait);
+    Model m = b.build();
+    EXPECT_EQ(races(m).size(), wait ? 0u : 1u) << (wait ? "with" : "without") << " the wait";
+  }
+}
+
+TEST(RaceDetector, WaitedNoOpRgetAccumulateIsOrderedBeforeALaterPut) {
+  LogBuilder b = with_window(2);
+  get_wait_put(b, kCall_Rget_accumulate, kOp_MPI_NO_OP, true);
+  Model m = b.build();
+  EXPECT_TRUE(races(m).empty());
+}
+
+// Request completion does not complete an update at the target: Rget_accumulate(SUM) or Rput.
+TEST(RaceDetector, WaitDoesNotCompleteTargetUpdates) {
+  {
+    LogBuilder b = with_window(2);
+    get_wait_put(b, kCall_Rget_accumulate, kOp_MPI_SUM, true);
+    Model m = b.build();
+    EXPECT_EQ(races(m).size(), 1u);
+  }
+  {
+    LogBuilder b = with_window(2);
+    b.call(0, kCall_Win_lock, 2).f(kF_win, kWin).f(kF_target, 1).f(kF_lock_type, kLockShared);
+    rma(b, 0, kCall_Rput, 3, 1, 0, 1, kInt).f(kF_new_req, 7);
+    b.call(0, kCall_Wait, 4).f(kF_req, 7).a(kF_done, {7}).a(kF_status_src, {-2}).a(kF_status_tag, {-1});
+    rma(b, 0, kCall_Put, 5, 1, 0, 1, kInt);
+    b.call(0, kCall_Win_unlock, 6).f(kF_win, kWin).f(kF_target, 1);
+    Model m = b.build();
+    EXPECT_EQ(races(m).size(), 1u);
+  }
+}
+
+// Flush_local completes a Get at the origin, so its target read is over too.
+TEST(RaceDetector, FlushLocalCompletesAGetsTargetRead) {
+  LogBuilder b = with_window(2);
+  b.call(0, kCall_Win_lock, 2).f(kF_win, kWin).f(kF_target, 1).f(kF_lock_type, kLockShared);
+  rma(b, 0, kCall_Get, 3, 1, 0, 1, kInt);
+  b.call(0, kCall_Win_flush_local, 4).f(kF_win, kWin).f(kF_target, 1);
+  rma(b, 0, kCall_Put, 5, 1, 0, 1, kInt);
+  b.call(0, kCall_Win_unlock, 6).f(kF_win, kWin).f(kF_target, 1);
+  Model m = b.build();
+  EXPECT_TRUE(races(m).empty());
 }
 
 }  // namespace

@@ -141,36 +141,57 @@ TEST(Flatten, DatatypeNullIsEmpty) {
   EXPECT_TRUE(f.blocks.empty());
 }
 
-TEST(Flatten, PairTypes) {
+// A pair type is one block of its own code over its true extent: the whole
+// pair is the atomic element of an accumulate (rma-semantics.md section 4).
+TEST(Flatten, PairTypesAreOneBlockOfTheirOwnCode) {
   FlatType f = flatten_datatype(MPI_2INT);
   expect_extents(f, 8, 0, 8, 0, 8);
-  EXPECT_EQ(f.blocks, (Blocks{{0, 8, code(MPI_INT)}}));
+  EXPECT_EQ(f.blocks, (Blocks{{0, 8, code(MPI_2INT)}}));
 
   f = flatten_datatype(MPI_FLOAT_INT);
   expect_extents(f, 8, 0, 8, 0, 8);
-  EXPECT_EQ(f.blocks, (Blocks{{0, 4, code(MPI_FLOAT)}, {4, 4, code(MPI_INT)}}));
+  EXPECT_EQ(f.blocks, (Blocks{{0, 8, code(MPI_FLOAT_INT)}}));
 
   f = flatten_datatype(MPI_DOUBLE_INT);
   expect_extents(f, 12, 0, 16, 0, 12);
-  EXPECT_EQ(f.blocks, (Blocks{{0, 8, code(MPI_DOUBLE)}, {8, 4, code(MPI_INT)}}));
+  EXPECT_EQ(f.blocks, (Blocks{{0, 12, code(MPI_DOUBLE_INT)}}));
 
   f = flatten_datatype(MPI_LONG_INT);
   expect_extents(f, 12, 0, 16, 0, 12);
-  EXPECT_EQ(f.blocks, (Blocks{{0, 8, code(MPI_LONG)}, {8, 4, code(MPI_INT)}}));
+  EXPECT_EQ(f.blocks, (Blocks{{0, 12, code(MPI_LONG_INT)}}));
 
-  f = flatten_datatype(MPI_SHORT_INT);
+  f = flatten_datatype(MPI_SHORT_INT);  // short at 0, int at 4: the block covers the 2 padding bytes between
   expect_extents(f, 6, 0, 8, 0, 8);
-  EXPECT_EQ(f.blocks, (Blocks{{0, 2, code(MPI_SHORT)}, {4, 4, code(MPI_INT)}}));
+  EXPECT_EQ(f.blocks, (Blocks{{0, 8, code(MPI_SHORT_INT)}}));
 
   f = flatten_datatype(MPI_LONG_DOUBLE_INT);
   expect_extents(f, 20, 0, 32, 0, 20);
-  EXPECT_EQ(f.blocks, (Blocks{{0, 16, code(MPI_LONG_DOUBLE)}, {16, 4, code(MPI_INT)}}));
+  EXPECT_EQ(f.blocks, (Blocks{{0, 20, code(MPI_LONG_DOUBLE_INT)}}));
 
-  EXPECT_EQ(flatten_datatype(MPI_2INTEGER).blocks, (Blocks{{0, 8, code(MPI_INTEGER)}}));
-  EXPECT_EQ(flatten_datatype(MPI_2REAL).blocks, (Blocks{{0, 8, code(MPI_REAL)}}));
-  EXPECT_EQ(flatten_datatype(MPI_2DOUBLE_PRECISION).blocks, (Blocks{{0, 16, code(MPI_DOUBLE_PRECISION)}}));
-  EXPECT_EQ(flatten_datatype(MPI_2COMPLEX).blocks, (Blocks{{0, 16, code(MPI_COMPLEX)}}));
-  EXPECT_EQ(flatten_datatype(MPI_2DOUBLE_COMPLEX).blocks, (Blocks{{0, 32, code(MPI_DOUBLE_COMPLEX)}}));
+  EXPECT_EQ(flatten_datatype(MPI_2INTEGER).blocks, (Blocks{{0, 8, code(MPI_2INTEGER)}}));
+  EXPECT_EQ(flatten_datatype(MPI_2REAL).blocks, (Blocks{{0, 8, code(MPI_2REAL)}}));
+  EXPECT_EQ(flatten_datatype(MPI_2DOUBLE_PRECISION).blocks, (Blocks{{0, 16, code(MPI_2DOUBLE_PRECISION)}}));
+  EXPECT_EQ(flatten_datatype(MPI_2COMPLEX).blocks, (Blocks{{0, 16, code(MPI_2COMPLEX)}}));
+  EXPECT_EQ(flatten_datatype(MPI_2DOUBLE_COMPLEX).blocks, (Blocks{{0, 32, code(MPI_2DOUBLE_COMPLEX)}}));
+  for (MPI_Datatype t : {MPI_2INT, MPI_SHORT_INT, MPI_2DOUBLE_COMPLEX}) EXPECT_TRUE(rmacheck::is_pair_type(t));
+  EXPECT_FALSE(rmacheck::is_pair_type(MPI_INT));
+}
+
+// Contiguous pairs merge into one block (elements start every extent);
+// padded ones stay one block per element.
+TEST(Flatten, ArraysOfPairs) {
+  OwnedType c, d;
+  MPI_Type_contiguous(3, MPI_2INT, c.out());
+  EXPECT_EQ(flatten_datatype(c).blocks, (Blocks{{0, 24, code(MPI_2INT)}}));
+  MPI_Type_contiguous(2, MPI_DOUBLE_INT, d.out());
+  EXPECT_EQ(flatten_datatype(d).blocks, (Blocks{{0, 12, code(MPI_DOUBLE_INT)}, {16, 12, code(MPI_DOUBLE_INT)}}));
+}
+
+TEST(BasicTypeHandle, InvertsTheCode) {
+  EXPECT_EQ(rmacheck::basic_type_handle(code(MPI_INT)), MPI_INT);
+  EXPECT_EQ(rmacheck::basic_type_handle(code(MPI_2INT)), MPI_2INT);
+  EXPECT_EQ(rmacheck::basic_type_handle(-1), MPI_DATATYPE_NULL);
+  EXPECT_EQ(rmacheck::basic_type_handle(100000), MPI_DATATYPE_NULL);
 }
 
 TEST(Flatten, Contiguous) {
@@ -557,12 +578,23 @@ void expect_matches_mpi_packing(MPI_Datatype type, std::mt19937& rng) {
 
   std::uniform_int_distribution<int> byte(0, 255);
   for (auto& b : buf) b = static_cast<unsigned char>(byte(rng));
-  std::vector<unsigned char> expected;
+  // The bytes MPI packs: the blocks, except the padding inside MPI_SHORT_INT
+  // blocks (short at 0, int at 4 of every 8 bytes), which the flattener covers.
+  std::vector<TypeBlock> parts;
   for (const TypeBlock& b : f.blocks) {
     ASSERT_GE(b.offset, f.true_lb);
     ASSERT_LE(b.offset + b.length, f.true_lb + f.true_extent);
-    expected.insert(expected.end(), origin + b.offset, origin + b.offset + b.length);
+    if (b.basic != code(MPI_SHORT_INT)) {
+      parts.push_back(b);
+      continue;
+    }
+    for (int64_t at = b.offset; at < b.offset + b.length; at += 8) {
+      parts.push_back({at, 2, b.basic});
+      parts.push_back({at + 4, 4, b.basic});
+    }
   }
+  std::vector<unsigned char> expected;
+  for (const TypeBlock& b : parts) expected.insert(expected.end(), origin + b.offset, origin + b.offset + b.length);
   int pack_size = 0;
   MPI_Pack_size(1, t, MPI_COMM_SELF, &pack_size);
   std::vector<unsigned char> packed(pack_size + 1);
@@ -572,7 +604,7 @@ void expect_matches_mpi_packing(MPI_Datatype type, std::mt19937& rng) {
   EXPECT_EQ(packed, expected);
 
   std::vector<bool> covered(buf.size(), false);
-  for (const TypeBlock& b : f.blocks) {
+  for (const TypeBlock& b : parts) {
     for (int64_t k = 0; k < b.length; ++k) covered[b.offset + k - lo] = true;
   }
   std::fill(buf.begin(), buf.end(), 0xff);

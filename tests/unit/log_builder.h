@@ -42,6 +42,11 @@ class LogBuilder {
   // A datatype layout on a rank: blocks of (offset, length, basic code).
   void type(int rank, int64_t id, int64_t size, int64_t extent, std::vector<TypeBlockRec> blocks, int32_t basic = -1);
   void timed_out(double seconds);
+  // What run.json says (exit status, launcher messages, interruption); present once touched.
+  RunMeta& meta() {
+    meta_.present = true;
+    return meta_;
+  }
   Model build();
 
  private:

@@ -1,0 +1,112 @@
+#include "fatal_notes.h"
+
+#include <dlfcn.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstddef>
+#include <iterator>
+
+#include "log_format.h"
+#include "runtime.h"
+
+namespace rmacheck {
+
+namespace {
+
+const int kFatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+struct sigaction g_previous[std::size(kFatal)];
+std::atomic<bool> g_installed{false};
+std::atomic<bool> g_noted{false};  // one record per process, whatever follows
+pid_t g_owner = 0;                 // the process that opened the log (a forked child must not write to it)
+using ExitFn = void (*)(int);
+ExitFn g_real_exit = nullptr;
+
+// Writes one note record if the log is open in this process and none was written yet.
+void note(const uint8_t* rec, size_t n) {
+  Runtime& rt = runtime();
+  if (!rt.active.load(std::memory_order_relaxed) || getpid() != g_owner || g_noted.exchange(true)) return;
+  rt.log.try_append(rec, n);
+}
+
+int slot_of(int sig) {
+  for (size_t i = 0; i < std::size(kFatal); ++i)
+    if (kFatal[i] == sig) return static_cast<int>(i);
+  return -1;
+}
+
+void on_fatal_signal(int sig, siginfo_t* info, void* context) {
+  const int slot = slot_of(sig);
+  {
+    uint8_t buf[40];
+    uint8_t* p = buf;
+    *p++ = kRecSignal;
+    p = put_varint(p, sig);
+    p = put_varint(p, info ? info->si_code : 0);
+    p = put_varint(p, monotonic_ns());
+    note(buf, static_cast<size_t>(p - buf));
+  }
+  // Chain to what was there before us, with the same arguments.
+  const struct sigaction& prev = g_previous[slot];
+  if ((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction) {
+    prev.sa_sigaction(sig, info, context);
+    return;
+  }
+  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+    prev.sa_handler(sig);
+    return;
+  }
+  // The default action: put it back, and let the signal (re)arrive once we return.
+  sigaction(sig, &prev, nullptr);
+  if (prev.sa_handler == SIG_DFL) raise(sig);
+}
+
+}  // namespace
+
+// Open MPI ends a process this way when a call fails under MPI_ERRORS_ARE_FATAL
+// (ompi_mpi_abort); exit() does not come through here (glibc calls its own _exit).
+RMACHECK_API void _exit(int status) {
+  uint8_t buf[40];
+  uint8_t* p = buf;
+  *p++ = kRecExitCall;
+  p = put_varint(p, status);
+  p = put_varint(p, thread_id());
+  p = put_varint(p, t_in_wrapper ? 1 : 0);
+  p = put_varint(p, monotonic_ns());
+  note(buf, static_cast<size_t>(p - buf));
+  if (g_real_exit) g_real_exit(status);
+  syscall(SYS_exit_group, status);
+  __builtin_unreachable();
+}
+
+void install_fatal_notes() {
+  if (g_installed.exchange(true)) return;
+  g_owner = getpid();
+  if (!g_real_exit) g_real_exit = reinterpret_cast<ExitFn>(dlsym(RTLD_NEXT, "_exit"));
+  struct sigaction sa {};
+  sa.sa_sigaction = on_fatal_signal;
+  sa.sa_flags = SA_SIGINFO;
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < std::size(kFatal); ++i) {
+    struct sigaction old {};
+    if (sigaction(kFatal[i], nullptr, &old) != 0 || old.sa_handler == SIG_IGN) {
+      g_previous[i] = old;  // an ignored signal stays ignored: not ours to change
+      continue;
+    }
+    g_previous[i] = old;
+    sigaction(kFatal[i], &sa, nullptr);
+  }
+}
+
+void remove_fatal_notes() {
+  if (!g_installed.exchange(false)) return;
+  for (size_t i = 0; i < std::size(kFatal); ++i) {
+    struct sigaction now {};
+    if (sigaction(kFatal[i], nullptr, &now) == 0 && (now.sa_flags & SA_SIGINFO) && now.sa_sigaction == on_fatal_signal)
+      sigaction(kFatal[i], &g_previous[i], nullptr);
+  }
+}
+
+}  // namespace rmacheck
