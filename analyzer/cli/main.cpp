@@ -452,7 +452,9 @@ int cmd_lint(int argc, char** argv) {
     std::cerr << "rmacheck: cannot write " << out_file << "\n";
     return 2;
   }
-  return report_exit_status(report);
+  const nlohmann::json unparsed = analysis.lint.value("unparsed", nlohmann::json::array());
+  for (const nlohmann::json& e : unparsed) std::cerr << "rmacheck: lint: " << e.get<std::string>() << "\n";
+  return unparsed.empty() ? report_exit_status(report) : 2;  // a file that was not checked: the tool failed
 }
 
 }  // namespace

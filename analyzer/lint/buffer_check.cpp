@@ -49,6 +49,21 @@ struct BufValue {
   }
 };
 
+// Elements of a buffer from `first`: `count` of a basic datatype (one when the count is not a
+// constant: a call with a zero count is not what programs write). Which elements a derived datatype
+// touches is not followed: such an extent overlaps only a whole scalar.
+Extent elements(std::optional<int64_t> first, std::optional<int64_t> count, bool basic) {
+  Extent e;
+  e.whole = false;
+  e.first = first;
+  if (!basic) {
+    e.unknown_element = true;
+    return e;
+  }
+  e.count = count ? count : std::optional<int64_t>(1);
+  return e;
+}
+
 Extent buffer_extent(const Ref& r, const Op& op) {
   Extent e;
   if (r.element) {
@@ -56,12 +71,15 @@ Extent buffer_extent(const Ref& r, const Op& op) {
     e.unknown_element = true;
     e.count = 1;
   } else if (r.index) {
-    e.whole = false;
-    e.first = r.index;
-    if (op.count.constant && op.basic_type) e.count = op.count.constant;
-    if (op.name == "MPI_Fetch_and_op" || op.name == "MPI_Compare_and_swap") e.count = 1;
+    e = elements(r.index, op.count.constant, op.basic_type);
   }
   return e;
+}
+
+// The elements of this rank's window memory that the same RMA call issued by another rank addresses.
+Extent target_extent(const Op& op) {
+  if (op.target_count.text.empty()) return elements(op.disp.constant, op.count.constant, op.basic_type);
+  return elements(op.disp.constant, op.target_count.constant, op.target_basic_type);
 }
 
 Extent access_extent(const Ref& r) {
@@ -125,6 +143,20 @@ void run_key(const CheckContext& ctx, const std::string& key, const std::string&
         access(v, op, access_extent(op.var), op.kind == OpKind::kStore, report);
         continue;
       }
+      if (op.kind == OpKind::kFailed) {  // the call returned an error on this path: nothing is pending
+        complete(v, [&](const Pending& p) { return same_call(*p.op, op); });
+        continue;
+      }
+      if (op.kind == OpKind::kCall) {
+        // A helper given the window or the request may complete the operation (unlock, fence, wait).
+        for (size_t i = 0; i < op.args.size(); ++i)
+          for (const std::string& a : op.args[i])
+            if (std::any_of(v.pending.begin(), v.pending.end(),
+                            [&](const Pending& p) { return p.op->window.base == a || p.op->request.base == a; }) &&
+                may_synchronize(ctx.unit, op.name, i))
+              complete(v, [&](const Pending& p) { return p.op->window.base == a || p.op->request.base == a; });
+        continue;
+      }
       if (op.kind != OpKind::kMpi) continue;
       const CallInfo* info = find_call(op.name);
       if (!info) continue;
@@ -139,10 +171,7 @@ void run_key(const CheckContext& ctx, const std::string& key, const std::string&
           if (uses_result) v.pending.push_back({&op, true, false, buffer_extent(op.result, op)});
           if (info->effect == Effect::kRma && !window.empty() && op.window.key == window && v.fence_epoch &&
               op.disp.constant) {
-            Extent e;
-            e.whole = false;
-            e.first = op.disp.constant;
-            e.count = op.count.constant && op.basic_type ? op.count.constant : std::optional<int64_t>(1);
+            Extent e = target_extent(op);
             bool remote_writes = op.name != "MPI_Get" && op.name != "MPI_Rget";
             v.pending.push_back({&op, remote_writes, true, e});
           }
@@ -178,10 +207,11 @@ void run_key(const CheckContext& ctx, const std::string& key, const std::string&
         case Effect::kComplete:
         case Effect::kCompleteAll:
         case Effect::kRequestFree:
-          complete(v, [&](const Pending& p) {
+          complete(v, [&](const Pending& p) {  // that request, the whole array, or an element in a loop
             const Ref& r = p.op->request;
             return !r.empty() && !p.remote &&
-                   (r.key == op.request.key || (op.request.whole && r.base == op.request.base));
+                   (r.key == op.request.key ||
+                    (r.base == op.request.base && (op.request.whole || op.request.element || r.element)));
           });
           break;
         case Effect::kFinalize:

@@ -64,4 +64,12 @@ void check_buffers(const CheckContext& ctx);
 // Short words for a place: "line 12".
 std::string at_line(int line);
 
+// The same call site: a kFailed op and the kMpi op it stands for.
+bool same_call(const Op& a, const Op& b);
+
+// May the user function `callee`, given `var` in its argument `arg`, complete or close what is
+// pending or open on it (a synchronization, completion or free of that window or request, or passing
+// it on to a function that may)? True for functions not defined in this unit.
+bool may_synchronize(const Unit& unit, const std::string& callee, size_t arg);
+
 }  // namespace rmacheck::lint

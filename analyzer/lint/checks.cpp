@@ -1,6 +1,8 @@
+#include <algorithm>
 #include <map>
 
 #include "lint/check.h"
+#include "lint/lint_calls.h"
 
 namespace rmacheck::lint {
 
@@ -11,6 +13,74 @@ const std::vector<Check>& all_checks() {
 }
 
 std::string at_line(int line) { return "line " + std::to_string(line); }
+
+bool same_call(const Op& a, const Op& b) { return a.name == b.name && a.line == b.line && a.column == b.column; }
+
+namespace {
+
+// `p`, `*p`, `p->win`, `p[2]`: a handle reached through the parameter p.
+bool through(const std::string& base, const std::string& p) {
+  size_t i = 0;
+  while (i < base.size() && (base[i] == '*' || base[i] == '(' || base[i] == '&')) ++i;
+  if (base.compare(i, p.size(), p) != 0) return false;
+  i += p.size();
+  return i == base.size() || !(isalnum(static_cast<unsigned char>(base[i])) || base[i] == '_');
+}
+
+bool synchronizes(const Unit& unit, const std::string& callee, size_t arg, int depth) {
+  const Function* fn = nullptr;
+  for (const Function& f : unit.functions)
+    if (f.name == callee) fn = &f;
+  if (!fn || arg >= fn->params.size() || depth > 8) return true;
+  const std::string& p = fn->params[arg];
+  for (const Node& n : fn->nodes)
+    for (const Op& op : n.ops) {
+      if (op.kind == OpKind::kMpi) {
+        const CallInfo* info = find_call(op.name);
+        if (!info) continue;
+        bool on_p = through(op.window.base, p) || through(op.request.base, p) || through(op.object.base, p);
+        if (!on_p) continue;
+        switch (info->effect) {
+          case Effect::kFence:
+          case Effect::kUnlock:
+          case Effect::kUnlockAll:
+          case Effect::kFlush:
+          case Effect::kFlushLocal:
+          case Effect::kFlushAll:
+          case Effect::kFlushLocalAll:
+          case Effect::kWinComplete:
+          case Effect::kComplete:
+          case Effect::kCompleteAll:
+          case Effect::kRequestFree:
+          case Effect::kFree:
+          case Effect::kFinalize:
+            return true;
+          default:
+            break;
+        }
+      } else if (op.kind == OpKind::kCall) {
+        for (size_t i = 0; i < op.args.size(); ++i)
+          if (std::find(op.args[i].begin(), op.args[i].end(), p) != op.args[i].end() &&
+              synchronizes(unit, op.name, i, depth + 1))
+            return true;
+      } else if (op.kind == OpKind::kEscape && through(op.var.base, p)) {
+        // Copied or stored away, what happens to it then is not followed. (Passed to a call, the
+        // kCall of the same node answers.)
+        bool passed = false;
+        for (const Op& o : n.ops)
+          if (o.kind == OpKind::kCall)
+            for (const auto& a : o.args) passed = passed || std::find(a.begin(), a.end(), p) != a.end();
+        if (!passed) return true;
+      }
+    }
+  return false;
+}
+
+}  // namespace
+
+bool may_synchronize(const Unit& unit, const std::string& callee, size_t arg) {
+  return synchronizes(unit, callee, arg, 0);
+}
 
 bool RankTaint::tainted(const std::string& fn, const std::string& var) const {
   if (globals.count(var)) return true;

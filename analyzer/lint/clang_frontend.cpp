@@ -41,8 +41,17 @@ std::vector<CXCursor> children(CXCursor c) {
   return out;
 }
 
+// The file being lowered (set by ClangFrontend::parse). Offsets are taken where a thing is written
+// in it: a macro argument (`CHECK(MPI_Send_init(..., &r))`) at its own place, the body of a macro
+// defined in this file in the #define; anything from a header (MPI_COMM_WORLD) where it is expanded.
+// Lines are always where the code is expanded (line_of).
+CXFile g_main_file = nullptr;
+
 unsigned offset_of(CXSourceLocation loc) {
   unsigned off = 0;
+  CXFile file = nullptr;
+  clang_getFileLocation(loc, &file, nullptr, nullptr, &off);
+  if (file && g_main_file && clang_File_isEqual(file, g_main_file)) return off;
   clang_getExpansionLocation(loc, nullptr, nullptr, nullptr, &off);
   return off;
 }
@@ -78,6 +87,16 @@ const MemCall* mem_call(const std::string& name) {
                                                        {"bzero", {0, -1}}};
   auto it = calls.find(name);
   return it == calls.end() ? nullptr : &it->second;
+}
+
+bool is_mpi_name(const std::string& name) { return name.rfind("MPI_", 0) == 0 || name.rfind("PMPI_", 0) == 0; }
+
+// Calls that return a new value each time (a condition on them is not the same condition twice).
+bool fresh_value_call(const std::string& name) {
+  static const std::set<std::string> names = {"rand",  "random",  "drand48",       "lrand48",     "rand_r", "time",
+                                              "clock", "getchar", "fgetc",         "getc",        "read",   "fread",
+                                              "scanf", "fscanf",  "clock_gettime", "gettimeofday"};
+  return names.count(name) > 0;
 }
 
 bool handle_type(const std::string& type) {
@@ -312,7 +331,7 @@ class Lowering {
     int b = new_node(NodeKind::kBranch, line_of(cond));
     edge(cur, b);
     Node& n = fn_.nodes[b];
-    n.correlate = correlate;
+    n.correlate = correlate && !volatile_condition(cond);
     n.cond_text = toks_.text(begin_of(cond), end_of(cond));
     reads(cond, n.cond_vars);
     std::vector<Op> ops;
@@ -332,10 +351,13 @@ class Lowering {
     }
     std::optional<int64_t> constant = evaluate(k[c]);
     int b = branch_node(k[c], cur, true);
+    std::vector<Op> failed;
+    int failed_arm = constant ? -1 : failure_arm(k[c], fn_.nodes[b].ops, failed);
     int join = -1;
     auto arm = [&](size_t i) {
       int start = fresh(-1, line_of(k[i]));
       edge(b, start);
+      if (static_cast<int>(i - c - 1) == failed_arm) fn_.nodes[start].ops = failed;
       int end = stmt(k[i], start);
       if (end >= 0) {
         if (join < 0) join = new_node(NodeKind::kStmt, line_of(k[i]));
@@ -357,7 +379,14 @@ class Lowering {
         arm(c + 2);
       } else {
         if (join < 0) join = new_node(NodeKind::kStmt, line_of(s));
-        edge(b, join);
+        if (failed_arm == 1) {  // `if (MPI_X(...) == MPI_SUCCESS) {...}`: the call failed on the way around
+          int around = new_node(NodeKind::kStmt, line_of(s));
+          fn_.nodes[around].ops = failed;
+          edge(b, around);
+          edge(around, join);
+        } else {
+          edge(b, join);
+        }
       }
     }
     if (join >= 0) appendable_[join] = true;
@@ -410,11 +439,13 @@ class Lowering {
       tail = block(latch, line_of(*inc));
       expr(*inc, fn_.nodes[tail].ops, kRead);
     }
-    if (cond && !(constant && *constant != 0)) {
+    if (cond && constant && *constant == 0) {
+      edge(tail, exit);  // do { ... } while (0): once (the CHECK(...) macro idiom)
+    } else if (cond && !constant) {
       int b = branch_node(*cond, tail, false);
       edge(b, head_body, true);
-      if (!(constant && *constant == 0)) edge(b, exit);
-    } else if (!cond || (constant && *constant != 0)) {
+      edge(b, exit);
+    } else {
       edge(tail, head_body, true);  // for (;;), while (1): only break leaves
     }
     appendable_[exit] = true;
@@ -505,7 +536,9 @@ class Lowering {
     return v;
   }
 
-  // Every variable an expression reads, and "()f" for each user function it calls.
+  // Every variable an expression reads, and "()f" for each user function it calls. An MPI call's
+  // arguments are not read into its value (that is its error code): `if (MPI_X(..., right, ...))`
+  // does not depend on `right`, and `rc = MPI_X(...)` is not rank-dependent because an argument is.
   void reads(CXCursor e, std::vector<std::string>& out) {
     struct Ctx2 {
       Lowering* self;
@@ -518,15 +551,70 @@ class Lowering {
         if (auto v = x->self->var_of(c)) x->out->push_back(v->name);
       } else if (k == CXCursor_CallExpr) {
         std::string callee = take(clang_getCursorSpelling(c));
-        if (callee.rfind("MPI_", 0) != 0 && !callee.empty()) x->out->push_back("()" + callee);
+        if (is_mpi_name(callee)) return CXChildVisit_Continue;
+        if (!callee.empty()) x->out->push_back("()" + callee);
       }
       return CXChildVisit_Recurse;
     };
-    if (clang_getCursorKind(e) == CXCursor_DeclRefExpr) {
-      if (auto v = var_of(e)) out.push_back(v->name);
+    CXCursor s = strip(e);
+    if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) {
+      if (auto v = var_of(s)) out.push_back(v->name);
       return;
     }
-    clang_visitChildren(e, visit, &ctx);
+    if (clang_getCursorKind(s) == CXCursor_CallExpr) {
+      std::string callee = take(clang_getCursorSpelling(s));
+      if (is_mpi_name(callee)) return;
+      if (!callee.empty()) out.push_back("()" + callee);
+    }
+    clang_visitChildren(s, visit, &ctx);
+  }
+
+  // A condition whose value may change between two evaluations with the same variables: it calls
+  // MPI (MPI_Test, MPI_Iprobe, an error code) or a libc source of fresh values. Such an `if` is
+  // not correlated with a later one on the same text.
+  bool volatile_condition(CXCursor e) {
+    bool found = false;
+    auto visit = [](CXCursor c, CXCursor, CXClientData data) {
+      if (clang_getCursorKind(c) == CXCursor_CallExpr) {
+        std::string callee = take(clang_getCursorSpelling(c));
+        if (is_mpi_name(callee) || fresh_value_call(callee)) {
+          *static_cast<bool*>(data) = true;
+          return CXChildVisit_Break;
+        }
+      }
+      return CXChildVisit_Recurse;
+    };
+    CXCursor s = strip(e);
+    if (clang_getCursorKind(s) == CXCursor_CallExpr) {
+      std::string callee = take(clang_getCursorSpelling(s));
+      if (is_mpi_name(callee) || fresh_value_call(callee)) return true;
+    }
+    clang_visitChildren(s, visit, &found);
+    return found;
+  }
+
+  // `f(&x)`, `f(buf)`, `MPI_Test(&r, &flag, ...)`: the callee may write x (or buf's elements). An
+  // assignment with no reads ends the branch facts on x (dataflow.h kill_facts), nothing else.
+  void written_through(CXCursor arg, std::vector<Op>& ops) {
+    CXCursor s = strip(arg);
+    if (clang_getCursorKind(s) == CXCursor_UnaryOperator) {
+      auto kk = children(s);
+      if (kk.size() != 1 || op_token(s, kk) != "&") return;
+      s = strip(kk[0]);
+    } else if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) {
+      auto v = var_of(s);
+      if (!v || !v->pointer_like) return;  // a value argument: the callee gets a copy
+    }
+    if (clang_getCursorKind(s) != CXCursor_DeclRefExpr) return;
+    auto v = var_of(s);
+    if (!v || v->handle) return;
+    Op a;
+    a.kind = OpKind::kAssign;
+    a.line = line_of(arg);
+    a.column = column_of(arg);
+    a.var.key = a.var.base = v->name;
+    a.var.local = v->local;
+    ops.push_back(std::move(a));
   }
 
   void push_access(std::vector<Op>& ops, OpKind kind, const VarInfo& v, CXCursor at, std::optional<int64_t> index,
@@ -660,6 +748,7 @@ class Lowering {
           a.line = line_of(e);
           a.var.key = a.var.base = take(clang_getCursorSpelling(e));
           reads(*it, a.reads);
+          note_status(a.var.base, *it, ops);
           ops.push_back(std::move(a));
           break;
         }
@@ -694,7 +783,75 @@ class Lowering {
     a.line = line_of(at);
     a.var.key = a.var.base = v->name;
     reads(rhs, a.reads);
+    note_status(v->name, rhs, ops);
     ops.push_back(std::move(a));
+  }
+
+  // `rc = MPI_X(...)`: rc holds that call's error code until it is assigned again (textual order,
+  // which is the order of `rc = MPI_X(...); if (rc != MPI_SUCCESS) ...`).
+  void note_status(const std::string& var, CXCursor rhs, const std::vector<Op>& ops) {
+    status_of_.erase(var);
+    CXCursor r = strip(rhs);
+    if (clang_getCursorKind(r) != CXCursor_CallExpr) return;
+    if (const Op* call = mpi_op_of(r, ops)) status_of_[var] = *call;
+  }
+
+  // The kMpi op lowered from the call expression `call` (already in ops), or nullptr.
+  const Op* mpi_op_of(CXCursor call, const std::vector<Op>& ops) {
+    std::string name = take(clang_getCursorSpelling(call));
+    if (!find_call(name)) return nullptr;
+    int line = line_of(call), column = column_of(call);
+    for (auto it = ops.rbegin(); it != ops.rend(); ++it)
+      if (it->kind == OpKind::kMpi && it->name == name && it->line == line && it->column == column) return &*it;
+    return nullptr;
+  }
+
+  // Which successor of `if (cond)` is taken when an MPI call in it failed: `MPI_X(...) != MPI_SUCCESS`,
+  // `MPI_X(...)` (nonzero: an error), `rc != MPI_SUCCESS` after `rc = MPI_X(...)`, and their
+  // negations. Returns 0 (the then-arm) or 1 (the else-arm) with the kFailed ops, or -1.
+  int failure_arm(CXCursor cond, const std::vector<Op>& cond_ops, std::vector<Op>& failed) {
+    CXCursor c = strip(cond);
+    int arm = 0;  // the value of the tested expression is nonzero on failure
+    if (clang_getCursorKind(c) == CXCursor_UnaryOperator) {
+      auto kk = children(c);
+      if (kk.size() != 1 || op_token(c, kk) != "!") return -1;
+      arm = 1;
+      c = strip(kk[0]);
+    }
+    if (clang_getCursorKind(c) == CXCursor_BinaryOperator) {
+      auto kk = children(c);
+      if (kk.size() != 2) return -1;
+      std::string op = op_token(c, kk);
+      if (op != "==" && op != "!=") return -1;
+      auto zero = [&](CXCursor x) {
+        auto v = evaluate(strip(x));
+        return v && *v == 0;
+      };
+      if (zero(kk[1]))
+        c = strip(kk[0]);
+      else if (zero(kk[0]))
+        c = strip(kk[1]);
+      else
+        return -1;
+      if (op == "==") arm = 1 - arm;
+    }
+    Op call;
+    if (clang_getCursorKind(c) == CXCursor_CallExpr) {
+      const Op* op = mpi_op_of(c, cond_ops);
+      if (!op) return -1;
+      call = *op;
+    } else if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+      auto v = var_of(c);
+      if (!v) return -1;
+      auto it = status_of_.find(v->name);
+      if (it == status_of_.end()) return -1;
+      call = it->second;
+    } else {
+      return -1;
+    }
+    call.kind = OpKind::kFailed;
+    failed.push_back(std::move(call));
+    return arm;
   }
 
   // ---- calls ----
@@ -706,7 +863,10 @@ class Lowering {
       mpi_call(e, *info, nargs, ops);
       return;
     }
-    if (name.rfind("MPI_", 0) == 0 || name.rfind("PMPI_", 0) == 0) return;  // other MPI calls: not followed
+    if (is_mpi_name(name)) {  // other MPI calls: not followed, but what they write through pointers changes
+      for (int i = 0; i < nargs; ++i) written_through(clang_Cursor_getArgument(e, i), ops);
+      return;
+    }
     if (const MemCall* m = mem_call(name)) {
       for (int i = 0; i < nargs; ++i) {
         CXCursor a = clang_Cursor_getArgument(e, i);
@@ -733,6 +893,7 @@ class Lowering {
     for (int i = 0; i < nargs; ++i) {
       CXCursor a = clang_Cursor_getArgument(e, i);
       expr(a, ops, kReadEscape);
+      written_through(a, ops);
       std::vector<std::string> r;
       reads(a, r);
       c.args.push_back(std::move(r));
@@ -744,6 +905,8 @@ class Lowering {
   }
 
   // A handle operand: `&req`, `&reqs[2]`, `&reqs[i]`, `reqs` (array), `win`, `*pwin`.
+  // `&reqs[k]` or `reqs.data()` where an array of requests is expected (Waitall, Startall): the array.
+  // `reqs[2]` of a std::vector or std::array: an element, as for a C array.
   Ref handle_ref(CXCursor a, bool array) {
     Ref r;
     CXCursor s = strip(a);
@@ -755,8 +918,27 @@ class Lowering {
         addr = true;
       }
     }
-    (void)addr;
     CXCursorKind k = clang_getCursorKind(s);
+    if (k == CXCursor_CallExpr) {
+      std::string callee = take(clang_getCursorSpelling(s));
+      auto kk = children(s);
+      std::optional<VarInfo> v = kk.empty() ? std::nullopt : first_var(kk[0]);
+      if (callee == "data" && array && v) {
+        r.key = r.base = v->name;
+        r.local = v->local;
+        r.whole = true;
+        return r;
+      }
+      if (callee == "operator[]" && kk.size() >= 2 && v) {
+        r.base = v->name;
+        r.local = v->local;
+        r.index = evaluate(strip(kk.back()));
+        r.element = !r.index;
+        r.key = v->name + "[" + (r.index ? std::to_string(*r.index) : std::string("*")) + "]";
+        if (array && addr) r = whole_array(r);
+        return r;
+      }
+    }
     if (k == CXCursor_DeclRefExpr) {
       auto v = var_of(s);
       if (!v) return r;
@@ -777,12 +959,30 @@ class Lowering {
       r.index = evaluate(kk[1]);
       r.element = !r.index;
       r.key = v->name + "[" + (r.index ? std::to_string(*r.index) : std::string("*")) + "]";
+      if (array && addr) r = whole_array(r);
       return r;
     }
     // s.req, p->win, *pwin: named by their text, never local (they live in memory the checker does not follow).
     r.key = toks_.text(begin_of(s), end_of(s));
     r.base = r.key;
     return r;
+  }
+
+  static Ref whole_array(Ref r) {
+    r.key = r.base;
+    r.index.reset();
+    r.element = false;
+    r.whole = true;
+    return r;
+  }
+
+  // The variable an expression names, looking through member calls and operators (`v.data()`, `v[i]`).
+  std::optional<VarInfo> first_var(CXCursor e) {
+    CXCursor s = strip(e);
+    if (clang_getCursorKind(s) == CXCursor_DeclRefExpr) return var_of(s);
+    for (CXCursor c : children(s))
+      if (auto v = first_var(c)) return v;
+    return std::nullopt;
   }
 
   // A buffer operand: `&x` (x), `buf` (buf from element 0), `&buf[3]`, `buf + 3`.
@@ -867,24 +1067,36 @@ class Lowering {
     if (auto a = arg(info.count)) op.count = value_of(*a);
     if (info.effect == Effect::kRma && info.target >= 0)
       if (auto a = arg(info.target + 1)) op.disp = value_of(*a);  // the displacement follows the target rank
-    if (auto a = arg(info.type)) {
-      CXCursor t = strip(*a);
-      std::string text = toks_.text(begin_of(*a), end_of(*a));
+    auto basic = [&](CXCursor a) {  // MPI_INT, not a datatype variable nor a call that makes one
+      CXCursor t = strip(a);
+      std::string text = toks_.text(begin_of(a), end_of(a));
       bool variable = clang_getCursorKind(t) == CXCursor_DeclRefExpr && var_of(t).has_value();
-      op.basic_type = !variable && text.rfind("MPI_", 0) == 0;
-    }
+      return !variable && text.rfind("MPI_", 0) == 0;
+    };
+    if (auto a = arg(info.type)) op.basic_type = basic(*a);
     if (info.effect == Effect::kRma && info.count < 0) op.count.constant = 1;  // Fetch_and_op, CAS: one element
+    if (info.effect == Effect::kRma && info.target >= 0) {
+      if (info.count < 0) {  // one element of the one datatype
+        op.target_count = op.count;
+        op.target_count.text = "1";
+        op.target_basic_type = op.basic_type;
+      } else {  // target rank, displacement, count, datatype
+        if (auto a = arg(info.target + 2)) op.target_count = value_of(*a);
+        if (auto a = arg(info.target + 3)) op.target_basic_type = basic(*a);
+      }
+    }
     if (auto a = arg(info.assertion)) {  // only a certain NOSUCCEED, not `last ? MPI_MODE_NOSUCCEED : 0`
       std::string text = toks_.text(begin_of(*a), end_of(*a));
       op.nosucceed = text.find("NOSUCCEED") != std::string::npos && text.find('?') == std::string::npos;
     }
-    // Reads inside the arguments (indices, counts) are ordinary loads.
+    // Reads inside the arguments (indices, counts) are ordinary loads; `&flag`, `&base` are written.
     for (int i = 0; i < nargs; ++i) {
       CXCursor a = strip(clang_Cursor_getArgument(e, i));
       if (clang_getCursorKind(a) == CXCursor_ArraySubscriptExpr) {
         auto kk = children(a);
         if (kk.size() == 2) expr(kk[1], ops, kRead);
       }
+      if (i != info.origin && i != info.result) written_through(a, ops);
     }
     ops.push_back(std::move(op));
   }
@@ -904,12 +1116,14 @@ class Lowering {
   std::map<std::string, int> labels_;
   std::vector<std::pair<int, std::string>> gotos_;
   std::unordered_map<unsigned, VarInfo> vars_;
+  std::map<std::string, Op> status_of_;  // variable -> the MPI call whose error code it holds
   bool aborts_ = false;
 };
 
 struct Collector {
   CXTranslationUnit tu;
   Unit* unit;
+  const Tokens* toks;  // the whole file's
 };
 
 CXChildVisitResult collect(CXCursor c, CXCursor, CXClientData data) {
@@ -942,8 +1156,7 @@ CXChildVisitResult collect(CXCursor c, CXCursor, CXClientData data) {
       fn.is_main = fn.name == "main" && k == CXCursor_FunctionDecl;
       for (int i = 0, n = clang_Cursor_getNumArguments(c); i < n; ++i)
         fn.params.push_back(take(clang_getCursorSpelling(clang_Cursor_getArgument(c, i))));
-      Tokens toks(col->tu, clang_getCursorExtent(c));
-      Lowering(col->tu, c, fn, toks).run(body);
+      Lowering(col->tu, c, fn, *col->toks).run(body);
       col->unit->functions.push_back(std::move(fn));
       return CXChildVisit_Continue;
     }
@@ -958,13 +1171,15 @@ ClangFrontend::ClangFrontend() : index_(clang_createIndex(0, 0)) {}
 ClangFrontend::~ClangFrontend() { clang_disposeIndex(static_cast<CXIndex>(index_)); }
 
 bool ClangFrontend::parse(const std::string& file, const std::vector<std::string>& args, Unit& out, std::string& error,
-                          std::vector<std::string>& diagnostics) {
+                          std::vector<std::string>& diagnostics, const std::string* contents) {
   std::vector<const char*> argv;
   for (const std::string& a : args) argv.push_back(a.c_str());
+  CXUnsavedFile unsaved{file.c_str(), contents ? contents->data() : nullptr,
+                        contents ? static_cast<unsigned long>(contents->size()) : 0};
   CXTranslationUnit tu = nullptr;
-  CXErrorCode rc =
-      clang_parseTranslationUnit2(static_cast<CXIndex>(index_), file.c_str(), argv.data(),
-                                  static_cast<int>(argv.size()), nullptr, 0, CXTranslationUnit_KeepGoing, &tu);
+  CXErrorCode rc = clang_parseTranslationUnit2(static_cast<CXIndex>(index_), file.c_str(), argv.data(),
+                                               static_cast<int>(argv.size()), contents ? &unsaved : nullptr,
+                                               contents ? 1 : 0, CXTranslationUnit_KeepGoing, &tu);
   if (rc != CXError_Success || !tu) {
     error = "libclang could not parse " + file + " (error " + std::to_string(static_cast<int>(rc)) + ")";
     return false;
@@ -976,8 +1191,19 @@ bool ClangFrontend::parse(const std::string& file, const std::vector<std::string
     clang_disposeDiagnostic(d);
   }
   out.file = file;
-  Collector col{tu, &out};
+  // The whole file's tokens: macro definitions above a function are read for the operators of
+  // their bodies (CHECK's `if (rc != MPI_SUCCESS)`).
+  g_main_file = clang_getFile(tu, file.c_str());
+  size_t size = 0;
+  if (g_main_file) clang_getFileContents(tu, g_main_file, &size);
+  CXSourceRange whole = g_main_file
+                            ? clang_getRange(clang_getLocationForOffset(tu, g_main_file, 0),
+                                             clang_getLocationForOffset(tu, g_main_file, static_cast<unsigned>(size)))
+                            : clang_getCursorExtent(clang_getTranslationUnitCursor(tu));
+  Tokens toks(tu, whole);
+  Collector col{tu, &out, &toks};
   clang_visitChildren(clang_getTranslationUnitCursor(tu), collect, &col);
+  g_main_file = nullptr;
   clang_disposeTranslationUnit(tu);
   return true;
 }

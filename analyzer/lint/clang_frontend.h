@@ -21,9 +21,10 @@ class ClangFrontend {
   // Parses `file` with compiler arguments `args` (no compiler name, no -c/-o).
   // On failure returns false with a one-line reason. Compiler errors in the
   // file (a missing header, a syntax error) are returned in `diagnostics`:
-  // the checks still run on what parsed.
+  // the checks still run on what parsed. With `contents`, the file is that
+  // text (an unsaved file: it need not exist on disk).
   bool parse(const std::string& file, const std::vector<std::string>& args, Unit& out, std::string& error,
-             std::vector<std::string>& diagnostics);
+             std::vector<std::string>& diagnostics, const std::string* contents = nullptr);
 
  private:
   void* index_;  // CXIndex

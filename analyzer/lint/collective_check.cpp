@@ -5,8 +5,14 @@
 // branch's immediate post-dominator (where the arms meet again; the function's
 // exit when an arm returns) are compared: if no sequence is common to all
 // arms, some ranks call a collective the others never match. Paths that end
-// the program (MPI_Abort, exit) do not count. Loops are followed once (no
-// back edges), as everywhere in lint.
+// the program (MPI_Abort, exit) do not count, neither for the sequences nor
+// for where the arms meet. Loops are followed once (no back edges), as
+// everywhere in lint.
+//
+// Collectives of a subset of the ranks are left out: on MPI_COMM_SELF, or
+// on a communicator this function made by splitting (MPI_Comm_split, ...)
+// and on windows created over one, since the branch may well be the one that
+// selects the members (`if (color == 0) MPI_Win_fence(0, half_win)`).
 #include <functional>
 
 #include "lint/check.h"
@@ -28,13 +34,14 @@ bool same_seq(const Seq& a, const Seq& b) { return a == b; }
 
 const size_t kMaxSeqs = 64, kMaxLen = 64;
 
-// Immediate post-dominators (Cooper, Harvey, Kennedy), with the abort sink joined to the exit.
+// Immediate post-dominators (Cooper, Harvey, Kennedy) towards the normal exit. Paths into the abort
+// sink end the program: they do not keep two arms from meeting (a node from which only aborts are
+// reachable has none, -1).
 std::vector<int> post_dominators(const Function& fn) {
   const int n = static_cast<int>(fn.nodes.size());
   std::vector<std::vector<int>> rsucc(n);  // reverse graph: successors = predecessors in the CFG
   for (int i = 0; i < n; ++i)
     for (int s : fn.nodes[i].succ) rsucc[s].push_back(i);
-  rsucc[kExitNode].push_back(kAbortNode);
   // Postorder of the reverse graph from the exit.
   std::vector<int> order, index(n, -1);
   std::vector<char> seen(n, 0);
@@ -69,10 +76,8 @@ std::vector<int> post_dominators(const Function& fn) {
       int v = *it;
       if (v == kExitNode) continue;
       int best = -1;
-      // predecessors in the reverse graph = successors in the CFG (+ exit for abort)
-      std::vector<int> preds = fn.nodes[v].succ;
-      if (v == kAbortNode) preds.push_back(kExitNode);
-      for (int p : preds) {
+      // predecessors in the reverse graph = successors in the CFG
+      for (int p : fn.nodes[v].succ) {
         if (index[p] < 0 || idom[p] < 0) continue;
         best = best < 0 ? p : intersect(p, best);
       }
@@ -85,9 +90,28 @@ std::vector<int> post_dominators(const Function& fn) {
   return idom;
 }
 
+// Windows and communicators of a subset of the ranks (see the top): MPI_COMM_SELF, communicators
+// this function splits off, and windows created over either.
+std::set<std::string> partial_handles(const Function& fn) {
+  std::set<std::string> comms = {"MPI_COMM_SELF", "MPI.COMM_SELF"}, out;
+  for (int pass = 0; pass < 2; ++pass)  // two passes: the node order need not be the program order
+    for (const Node& n : fn.nodes)
+      for (const Op& op : n.ops) {
+        if (op.kind != OpKind::kMpi || op.object.empty()) continue;
+        const CallInfo* info = find_call(op.name);
+        if (!info || info->effect != Effect::kCreate) continue;
+        if (info->object_kind == kComm && (op.name != "MPI_Comm_dup" || comms.count(op.comm.key)))
+          comms.insert(op.object.key);
+        if (info->object_kind == kWindow && comms.count(op.comm.key)) out.insert(op.object.key);
+      }
+  out.insert(comms.begin(), comms.end());
+  return out;
+}
+
 class Sequences {
  public:
-  Sequences(const Function& fn, int stop) : fn_(fn), stop_(stop) {}
+  Sequences(const Function& fn, int stop, const std::set<std::string>& partial)
+      : fn_(fn), stop_(stop), partial_(partial) {}
   // nullopt when there are too many; an empty set when every path aborts.
   std::optional<std::set<Seq>> from(int node, int depth = 0) {
     if (node == stop_ || node == kExitNode) return std::set<Seq>{Seq{}};
@@ -99,10 +123,14 @@ class Sequences {
     Seq own;
     for (const Op& op : n.ops) {
       if (op.kind != OpKind::kMpi) continue;
+      Token t{op.name, "", &op};
       if (op.name == "MPI_Win_fence" || op.name == "MPI_Barrier")
-        own.push_back({op.name, op.name == "MPI_Barrier" ? op.comm.key : op.window.key, &op});
+        t.handle = op.name == "MPI_Barrier" ? op.comm.key : op.window.key;
       else if (op.name == "MPI_Win_free")
-        own.push_back({op.name, op.object.key, &op});
+        t.handle = op.object.key;
+      else
+        continue;
+      if (!partial_.count(t.handle)) own.push_back(t);
     }
     std::optional<std::set<Seq>> out = std::set<Seq>{};
     for (size_t i = 0; i < n.succ.size() && out; ++i) {
@@ -130,6 +158,7 @@ class Sequences {
  private:
   const Function& fn_;
   int stop_;
+  const std::set<std::string>& partial_;
   std::map<int, std::optional<std::set<Seq>>> memo_;
 };
 
@@ -145,6 +174,7 @@ void check_collectives(const CheckContext& ctx) {
         any = true;
   if (!any) return;
   std::vector<int> ipdom;
+  const std::set<std::string> partial = partial_handles(fn);
   for (int b = 0; b < static_cast<int>(fn.nodes.size()); ++b) {
     const Node& n = fn.nodes[b];
     if (n.kind != NodeKind::kBranch || n.succ.size() < 2) continue;
@@ -153,7 +183,7 @@ void check_collectives(const CheckContext& ctx) {
     if (!rank_dependent) continue;
     if (ipdom.empty()) ipdom = post_dominators(fn);
     int join = ipdom[b] < 0 ? kExitNode : ipdom[b];
-    Sequences seqs(fn, join);
+    Sequences seqs(fn, join, partial);
     std::vector<std::set<Seq>> arms;
     bool give_up = false;
     for (size_t i = 0; i < n.succ.size(); ++i) {

@@ -35,11 +35,21 @@ struct BranchFact {
   bool operator==(const BranchFact& o) const { return cond == o.cond && succ == o.succ; }
 };
 
-// `rank == 0`, `(rank < 2)`, `0 == rank` -> var, op, constant (op as if var is on the left).
+// `rank == 0`, `(rank < 2)`, `0 == rank` -> var, op, constant (op as if var is on the left);
+// `!rank` / `not rank` is `rank == 0`, a plain `flag` is `flag != 0`.
 inline bool parse_comparison(const std::string& text, std::string& var, std::string& op, int64_t& c) {
   static const std::regex left(R"(^\s*\(?\s*([A-Za-z_]\w*)\s*(==|!=|<=|>=|<|>)\s*(-?\d+)\s*\)?\s*$)");
   static const std::regex right(R"(^\s*\(?\s*(-?\d+)\s*(==|!=|<=|>=|<|>)\s*([A-Za-z_]\w*)\s*\)?\s*$)");
+  static const std::regex negated(R"(^\s*\(?\s*(?:!|not\s)\s*\(?\s*([A-Za-z_]\w*)\s*\)?\s*\)?\s*$)");
+  static const std::regex plain(R"(^\s*\(?\s*([A-Za-z_]\w*)\s*\)?\s*$)");
   std::smatch m;
+  if (std::regex_match(text, m, negated) || std::regex_match(text, m, plain)) {
+    var = m[1];
+    if (var == "not" || var == "true" || var == "false" || var == "True" || var == "False") return false;
+    op = text.find('!') != std::string::npos || text.find("not") != std::string::npos ? "==" : "!=";
+    c = 0;
+    return true;
+  }
   if (std::regex_match(text, m, left)) {
     var = m[1];
     op = m[2];

@@ -74,7 +74,16 @@ void run_key(const CheckContext& ctx, const Ref& key) {
     for (const Op& op : node.ops) {
       if (v.gone) return;
       if (op.kind == OpKind::kEscape && op.var.base == key.base) {
-        v.gone = true;
+        // Passed to a function (or copied, compared): it may open or close epochs there. What this
+        // function opens afterwards is still followed, against an unknown state, as for a window
+        // from outside.
+        v = WinValue{};
+        v.tracked = v.outer = true;
+        continue;
+      }
+      if (op.kind == OpKind::kFailed) {
+        if (op.object.key == key.key && find_call(op.name) && find_call(op.name)->effect == Effect::kCreate)
+          v = WinValue{};  // the window was not created on this path
         continue;
       }
       if (op.kind != OpKind::kMpi) continue;
@@ -147,7 +156,7 @@ void run_key(const CheckContext& ctx, const Ref& key) {
                             at_line(v.locks.front().op->line) + " was taken on rank " + v.locks.front().target,
                         {rep.side(*v.locks.front().op, "locks another target"), rep.side(op, "unlocks this one")},
                         "high");
-              v.locks.erase(v.locks.begin());
+              // The unlock fails (MPI_ERR_RMA_SYNC) and releases nothing: the lock stays held.
             } else if (v.locks.size() == 1) {
               v.locks.clear();  // not comparable: assume it is the one
             } else {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "lint/check.h"
@@ -76,10 +77,21 @@ struct Job {
 // less the compiler, -c, -o and the source itself.
 bool read_compile_db(const std::string& dir, const std::vector<std::string>& only, std::vector<Job>& jobs,
                      std::string& error) {
-  CXCompilationDatabase_Error err;
-  CXCompilationDatabase db = clang_CompilationDatabase_fromDirectory(dir.c_str(), &err);
+  // Checked first: libclang would print its own two-line complaint about a missing database.
+  const std::string db_file = dir + "/compile_commands.json";
+  CXCompilationDatabase_Error err = CXCompilationDatabase_CanNotLoadDatabase;
+  if (access(db_file.c_str(), R_OK) == 0) {  // and so would it about malformed JSON
+    std::ifstream in(db_file);
+    nlohmann::json doc = nlohmann::json::parse(in, nullptr, false);
+    if (doc.is_discarded() || !doc.is_array()) {
+      error = db_file + " is not a compilation database (a JSON array of compile commands)";
+      return false;
+    }
+  }
+  CXCompilationDatabase db =
+      access(db_file.c_str(), R_OK) == 0 ? clang_CompilationDatabase_fromDirectory(dir.c_str(), &err) : nullptr;
   if (err != CXCompilationDatabase_NoError || !db) {
-    error = "cannot read " + dir + "/compile_commands.json (configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)";
+    error = "cannot read " + db_file + " (configure with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)";
     return false;
   }
   std::vector<std::string> wanted;
@@ -98,11 +110,16 @@ bool read_compile_db(const std::string& dir, const std::vector<std::string>& onl
     unsigned nargs = clang_CompileCommand_getNumArgs(c);
     for (unsigned a = 1; a < nargs; ++a) {
       std::string arg = take(clang_CompileCommand_getArg(c, a));
-      if (arg == "-c") continue;
-      if (arg == "-o") {
+      if (arg.empty() || arg == "-c" || arg == "-MD" || arg == "-MMD") continue;
+      // Outputs: the object, and the dependency file a Ninja build asks for (parsing must not write it).
+      if (arg == "-o" || arg == "-MF" || arg == "-MT" || arg == "-MQ") {
         ++a;
         continue;
       }
+      if (arg.rfind("-o", 0) == 0 || arg.rfind("-MF", 0) == 0) continue;
+      // The build's compiler may warn where clang does not, and the other way round: no warning may
+      // become an error that stops the file from being checked.
+      if (arg.rfind("-Werror", 0) == 0) continue;
       if (absolute(arg.front() == '/' ? arg : wd + "/" + arg) == file) continue;
       job.args.push_back(arg);
     }
@@ -118,6 +135,8 @@ bool read_compile_db(const std::string& dir, const std::vector<std::string>& onl
   return true;
 }
 
+}  // namespace
+
 void check_unit(const Unit& unit, std::vector<Finding>& out) {
   RankTaint taint = compute_rank_taint(unit);
   for (const Function& fn : unit.functions) {
@@ -126,8 +145,6 @@ void check_unit(const Unit& unit, std::vector<Finding>& out) {
     for (Check c : all_checks()) c(ctx);
   }
 }
-
-}  // namespace
 
 const std::vector<std::string>& mpi_compile_flags(bool cxx) {
   static const std::vector<std::string> c = [] {
@@ -166,6 +183,7 @@ bool run_lint(const LintOptions& opts, Analysis& out, std::string& error) {
     }
   }
   nlohmann::json files = nlohmann::json::array(), errors = nlohmann::json::array(), dumps = nlohmann::json::array();
+  nlohmann::json unparsed = nlohmann::json::array();  // one line per file that could not be checked
   size_t functions = 0;
   std::vector<Unit> units;
   if (!jobs.empty()) {
@@ -173,23 +191,33 @@ bool run_lint(const LintOptions& opts, Analysis& out, std::string& error) {
     for (Job& job : jobs) {
       std::vector<std::string> args = mpi_compile_flags(is_cxx(job.file));
       args.insert(args.end(), job.args.begin(), job.args.end());
+      args.push_back("-Wno-unknown-warning-option");  // the build's -W flags may be gcc's
       if (!opts.build_dir.empty()) args.insert(args.end(), opts.compiler_flags.begin(), opts.compiler_flags.end());
       Unit unit;
       std::string err;
       std::vector<std::string> diags;
       if (!clang.parse(job.file, args, unit, err, diags)) {
         errors.push_back(err);
+        unparsed.push_back(err);
         continue;
       }
       unit.language = is_cxx(job.file) ? "c++" : "c";
       for (const std::string& d : diags) errors.push_back(d);
+      if (!diags.empty()) {  // what libclang made of the rest is not worth checking: the file is not checked
+        std::string more = diags.size() > 1 ? " (and " + std::to_string(diags.size() - 1) + " more errors)" : "";
+        unparsed.push_back(job.file + " does not compile: " + diags.front() + more);
+        continue;
+      }
       units.push_back(std::move(unit));
     }
   }
   if (!scripts.empty()) {
     std::vector<std::string> errs;
     if (!parse_python(scripts, units, errs, error)) return false;
-    for (const std::string& e : errs) errors.push_back(e);
+    for (const std::string& e : errs) {
+      errors.push_back(e);
+      unparsed.push_back(e);
+    }
   }
   for (const Unit& unit : units) {
     files.push_back(unit.file);
@@ -200,7 +228,7 @@ bool run_lint(const LintOptions& opts, Analysis& out, std::string& error) {
     }
     check_unit(unit, out.findings);
   }
-  out.lint = {{"files", files}, {"functions", functions}, {"errors", errors}};
+  out.lint = {{"files", files}, {"functions", functions}, {"errors", errors}, {"unparsed", unparsed}};
   if (opts.dump_ir) out.lint["ir"] = dumps;
   return true;
 }

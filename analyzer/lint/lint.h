@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "detectors/finding.h"
+#include "lint/lint_ir.h"
 
 namespace rmacheck::lint {
 
@@ -21,8 +22,13 @@ struct LintOptions {
 
 // Fills `out` (findings, out.lint). Returns false with a one-line reason when
 // nothing could be checked (unreadable compile database, no parser). Files
-// that fail to parse are listed in out.lint["errors"] and skipped.
+// that fail to parse (compiler errors, Python syntax errors) are skipped:
+// their diagnostics are in out.lint["errors"], and one line per such file in
+// out.lint["unparsed"] (rmacheck lint then exits with status 2).
 bool run_lint(const LintOptions& opts, Analysis& out, std::string& error);
+
+// Every check of checks.cpp on every function of one parsed unit.
+void check_unit(const Unit& unit, std::vector<Finding>& out);
 
 // The compiler flags of the MPI installation (`mpicc.openmpi --showme:compile`),
 // found once; empty if no MPI compiler wrapper is installed.

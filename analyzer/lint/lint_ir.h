@@ -39,6 +39,8 @@ enum class OpKind {
   kAssign,  // var = expression over vars (rank taint); a plain rebinding in Python
   kCall,    // a call of a user function: name, args (variables each argument reads)
   kEscape,  // a handle leaves the checker's sight (passed to a user function, copied, returned)
+  kFailed,  // on this path the MPI call `name` at line/column returned an error: what it would have made
+            // (request, object) was not made. Put on the error arm of `if (MPI_X(...) != MPI_SUCCESS)`.
 };
 
 struct Op {
@@ -49,10 +51,13 @@ struct Op {
   Ref request, window, object, origin, result, comm;
   Ref memory;  // a window's own memory (MPI_Win_create's base, MPI_Win_allocate's baseptr)
   Value target, count;
-  Value disp;               // RMA: the target displacement (in the window's displacement units)
-  bool basic_type = false;  // the buffer's datatype is a predefined basic one (element = one count)
-  bool nosucceed = false;   // fence assertion contains MPI_MODE_NOSUCCEED
-  // kLoad, kStore, kEscape, kAssign (left side)
+  Value disp;                      // RMA: the target displacement (in the window's displacement units)
+  bool basic_type = false;         // the buffer's datatype is a predefined basic one (element = one count)
+  Value target_count;              // RMA: the count at the target (empty: as at the origin)
+  bool target_basic_type = false;  // RMA: the target datatype is a predefined basic one
+  bool nosucceed = false;          // fence assertion contains MPI_MODE_NOSUCCEED
+  // kLoad, kStore, kEscape, kAssign (left side; an assignment with no reads is a write the checker
+  // cannot follow, such as `f(&x)`: it only ends what the checker knew about x)
   Ref var;
   std::vector<std::string> reads;              // kAssign: variables of the right side ("()f" for f's result)
   std::vector<std::vector<std::string>> args;  // kCall: variables read by each argument

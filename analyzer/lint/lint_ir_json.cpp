@@ -44,7 +44,7 @@ Value value_from(const json& j) {
   return v;
 }
 
-const char* kOpKinds[] = {"mpi", "load", "store", "assign", "call", "escape"};
+const char* kOpKinds[] = {"mpi", "load", "store", "assign", "call", "escape", "failed"};
 const char* kNodeKinds[] = {"entry", "exit", "abort", "stmt", "branch"};
 
 template <class E, size_t N>
@@ -64,6 +64,7 @@ json unit_to_json(const Unit& u) {
       json ops = json::array();
       for (const Op& o : n.ops) {
         json jo = {{"op", kOpKinds[static_cast<int>(o.kind)]}, {"line", o.line}};
+        if (o.column) jo["column"] = o.column;
         if (!o.name.empty()) jo["name"] = o.name;
         auto put = [&](const char* k, const Ref& r) {
           if (!r.empty()) jo[k] = ref_json(r);
@@ -80,6 +81,8 @@ json unit_to_json(const Unit& u) {
         if (!o.count.text.empty() || o.count.constant) jo["count"] = value_json(o.count);
         if (!o.disp.text.empty()) jo["disp"] = value_json(o.disp);
         if (o.basic_type) jo["basic_type"] = true;
+        if (!o.target_count.text.empty()) jo["target_count"] = value_json(o.target_count);
+        if (o.target_basic_type) jo["target_basic_type"] = true;
         if (o.nosucceed) jo["nosucceed"] = true;
         if (!o.reads.empty()) jo["reads"] = o.reads;
         if (!o.args.empty()) jo["args"] = o.args;
@@ -150,6 +153,8 @@ Unit unit_from_json(const json& j) {
         if (jo.contains("count")) o.count = value_from(jo["count"]);
         if (jo.contains("disp")) o.disp = value_from(jo["disp"]);
         o.basic_type = jo.value("basic_type", false);
+        if (jo.contains("target_count")) o.target_count = value_from(jo["target_count"]);
+        o.target_basic_type = jo.value("target_basic_type", false);
         o.nosucceed = jo.value("nosucceed", false);
         o.reads = jo.value("reads", std::vector<std::string>{});
         o.args = jo.value("args", std::vector<std::vector<std::string>>{});

@@ -28,10 +28,10 @@ ENTRY, EXIT, ABORT = 0, 1, 2
 # Creating calls: the kind of what they return, and the C name.
 #   method name -> (kind, C name, roles by positional index / keyword)
 CREATE = {
-    "Create": ("win", "MPI_Win_create", {"memory": (0, "memory")}),
-    "Allocate": ("win", "MPI_Win_allocate", {}),
-    "Allocate_shared": ("win", "MPI_Win_allocate_shared", {}),
-    "Create_dynamic": ("win", "MPI_Win_create_dynamic", {}),
+    "Create": ("win", "MPI_Win_create", {"memory": (0, "memory"), "comm": (3, "comm")}),
+    "Allocate": ("win", "MPI_Win_allocate", {"comm": (3, "comm")}),
+    "Allocate_shared": ("win", "MPI_Win_allocate_shared", {"comm": (3, "comm")}),
+    "Create_dynamic": ("win", "MPI_Win_create_dynamic", {"comm": (1, "comm")}),
     "Send_init": ("preq", "MPI_Send_init", {"origin": (0, "buf")}),
     "Ssend_init": ("preq", "MPI_Ssend_init", {"origin": (0, "buf")}),
     "Bsend_init": ("preq", "MPI_Bsend_init", {"origin": (0, "buf")}),
@@ -81,6 +81,12 @@ WIN = {
     "Test": ("MPI_Win_test", {}),
     "Free": ("MPI_Win_free", {}),
 }
+# Methods only an MPI.Win has: on a name of unknown kind (a function's parameter) they make it a window.
+# (Win.Get too when it has the origin and the target rank: Info.Get takes a key.)
+WIN_ONLY = {"Fence", "Put", "Accumulate", "Get_accumulate", "Fetch_and_op", "Compare_and_swap", "Lock", "Unlock",
+            "Lock_all", "Unlock_all", "Flush", "Flush_local", "Flush_all", "Flush_local_all", "Post", "Rput", "Rget",
+            "Raccumulate"}
+COMM_ONLY = {"Barrier"}
 REQ = {"Start": "MPI_Start", "Wait": "MPI_Wait", "Test": "MPI_Test", "Free": "MPI_Request_free"}
 REQ_ALL = {"Startall": "MPI_Startall", "Waitall": "MPI_Waitall", "Testall": "MPI_Testall", "Waitany": "MPI_Waitany",
            "Testany": "MPI_Testany", "Waitsome": "MPI_Waitsome", "Testsome": "MPI_Testsome"}
@@ -105,6 +111,23 @@ def dotted(node):
 
 def names_in(node):
     return sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name)}) if node is not None else []
+
+
+# Calls whose value may differ between two evaluations: an `if` on them is not the same `if` twice.
+VOLATILE_METHODS = set(REQ) | set(REQ_ALL) | {"Test", "Iprobe", "Improbe", "Testany", "Testsome", "Testall"}
+VOLATILE_PREFIXES = ("MPI.", "random.", "time.", "np.random.", "numpy.random.", "os.")
+
+
+def volatile(test):
+    for n in ast.walk(test):
+        if not isinstance(n, ast.Call):
+            continue
+        d = dotted(n.func) or ""
+        if isinstance(n.func, ast.Attribute) and n.func.attr in VOLATILE_METHODS:
+            return True
+        if d.startswith(VOLATILE_PREFIXES) or d in ("random", "time", "input"):
+            return True
+    return False
 
 
 def constant(node):
@@ -151,8 +174,28 @@ class Kinds(ast.NodeVisitor):
                         self.kind[tt.id] = kk
             if isinstance(t, ast.Name) and isinstance(node.value, (ast.List, ast.Tuple)):
                 kinds = {self.kind_of(e) for e in node.value.elts}
+                if kinds and kinds <= {"req", "preq"}:  # requests of both kinds: the request methods apply to all
+                    kinds = {"preq"} if kinds == {"preq"} else {"req"}
                 if len(kinds) == 1 and None not in kinds:
                     self.kind[t.id] = "list:" + kinds.pop()
+        self.generic_visit(node)
+
+    def visit_Expr(self, node):
+        # reqs.append(comm.Isend(...)): a list of requests built in a loop
+        v = node.value
+        if isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == "append" and \
+                isinstance(v.func.value, ast.Name) and len(v.args) == 1:
+            k = self.kind_of(v.args[0])
+            if k in ("req", "preq") and self.kind.get(v.func.value.id, "list:" + k).startswith("list:"):
+                self.kind[v.func.value.id] = "list:" + k
+        self.generic_visit(node)
+
+    def visit_For(self, node):
+        # for r in reqs: the loop variable is each element
+        if isinstance(node.iter, ast.Name) and isinstance(node.target, ast.Name):
+            k = self.kind.get(node.iter.id, "")
+            if k.startswith("list:"):
+                self.kind[node.target.id] = k[len("list:"):]
         self.generic_visit(node)
 
     def kind_of(self, v):
@@ -185,6 +228,7 @@ class Lowering:
         self.appendable = [False, False, False]
         self.breaks, self.continues = [], []
         self.aborts = False
+        self.alias = {}  # `for r in reqs`: r stands for reqs[*] in the loop body
 
     # ---- graph ----
     def new(self, kind, line):
@@ -278,7 +322,7 @@ class Lowering:
         n = self.nodes[b]
         n["cond"] = ast.unparse(test)
         n["cond_vars"] = names_in(test)
-        n["correlate"] = correlate
+        n["correlate"] = correlate and not volatile(test)
         self.expr(test, n["ops"], condition=True)
         return b
 
@@ -310,9 +354,14 @@ class Lowering:
     def loop(self, s, cur):
         forever = isinstance(s, ast.While) and isinstance(s.test, ast.Constant) and bool(s.test.value)
         head = self.fresh(cur, s.lineno)
+        alias = None
         if isinstance(s, ast.For):
             self.expr(s.iter, self.nodes[head]["ops"])
             self.targets(s.target, s.iter, self.nodes[head]["ops"], s.lineno)
+            if isinstance(s.iter, ast.Name) and isinstance(s.target, ast.Name) and \
+                    (self.kinds.get(s.iter.id) or "").startswith("list:"):
+                alias = s.target.id
+                self.alias[alias] = s.iter.id
         elif not forever:
             self.expr(s.test, self.nodes[head]["ops"], condition=True)
         exit_ = self.new("stmt", s.lineno)
@@ -322,6 +371,8 @@ class Lowering:
         body = self.fresh(head, s.body[0].lineno)
         self.appendable[body] = False
         end = self.body(s.body, body)
+        if alias:
+            del self.alias[alias]
         self.breaks.pop()
         self.continues.pop()
         self.edge(end, latch)
@@ -338,6 +389,18 @@ class Lowering:
 
     # ---- expressions ----
     def simple(self, s, ops):
+        if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) and \
+                isinstance(s.value, (ast.List, ast.Tuple)) and \
+                (self.kinds.get(s.targets[0].id) or "").startswith("list:"):
+            # reqs = [comm.Send_init(...), comm.Recv_init(...)]: each element made as reqs[i]
+            name = s.targets[0].id
+            for i, e in enumerate(s.value.elts):
+                if isinstance(e, ast.Call):
+                    self.call(e, ops, [ast.Subscript(value=ast.Name(id=name), slice=ast.Constant(value=i))])
+                else:
+                    self.expr(e, ops, escape=True)
+            self.targets(s.targets[0], s.value, ops, s.lineno)
+            return
         if isinstance(s, ast.Assign):
             self.expr(s.value, ops, escape=True, assigned=s.targets)
             for t in s.targets:
@@ -390,6 +453,9 @@ class Lowering:
         return {"op": kind, "line": line, "var": var}
 
     def ref(self, node):
+        if isinstance(node, ast.Name) and node.id in self.alias:
+            base = self.alias[node.id]
+            return {"key": base + "[*]", "base": base, "local": True, "element": True}
         if isinstance(node, ast.Name):
             return {"key": node.id, "base": node.id, "local": True}
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name):
@@ -415,6 +481,14 @@ class Lowering:
 
     def mpi(self, name, call, roles, ops, receiver=None, receiver_role=None, result_ref=None):
         op = {"op": "mpi", "name": name, "line": call.lineno, "column": call.col_offset + 1}
+        # mpi4py infers a basic datatype from the buffer unless [buf, datatype] names another one
+        for role in ("origin", "result"):
+            if role in roles:
+                a = arg(call, *roles[role])
+                if a is not None:
+                    dt = a.elts[-1] if isinstance(a, (ast.List, ast.Tuple)) and len(a.elts) >= 2 else None
+                    op["basic_type"] = dt is None or (dotted(dt) or "").startswith("MPI.")
+                break
         if receiver is not None and receiver_role:
             op[receiver_role] = receiver
         for role, (index, keyword) in roles.items():
@@ -427,9 +501,15 @@ class Lowering:
                     op[role] = b
             elif role in ("target", "disp"):
                 op[role] = value(a)
+            elif role == "comm":
+                d = dotted(a)
+                if d:
+                    op["comm"] = {"key": d, "base": d}
             elif role == "assert":
                 text = ast.unparse(a)
                 op["nosucceed"] = "NOSUCCEED" in text and " if " not in text
+        if "comm" not in op and (name.startswith("MPI_Win_create") or name.startswith("MPI_Win_allocate")):
+            op["comm"] = {"key": "MPI.COMM_SELF", "base": "MPI.COMM_SELF"}  # mpi4py's default comm
         if "disp" not in op and name in ("MPI_Put", "MPI_Get", "MPI_Accumulate"):
             op["disp"] = {"text": "0", "constant": 0}
         if result_ref is not None:
@@ -455,6 +535,12 @@ class Lowering:
         recv = f.value
         rname = dotted(recv)
         rkind = self.kinds.get(rname) if rname else None
+        nargs = len(c.args) + len(c.keywords)
+        if rkind is None and rname and rname.split(".")[0] not in ("threading", "multiprocessing", "asyncio") and \
+                ((m in WIN_ONLY and (nargs >= 1 or m not in ("Lock", "Unlock"))) or (m == "Get" and len(c.args) >= 2)):
+            rkind = "win"
+        if rkind is None and rname and m in COMM_ONLY:
+            rkind = "comm"
         target_ref = None
         if assigned and len(assigned) == 1:
             target_ref = self.ref(assigned[0])
@@ -467,6 +553,8 @@ class Lowering:
             kind, name, roles = CREATE[m]
             if m in ("Rput", "Rget", "Raccumulate"):
                 self.mpi(name, c, roles, ops, {"key": rname, "base": rname, "local": True}, "window", target_ref)
+            elif kind in ("comm", "group") and rname:  # comm.Split(...), comm.Dup(), comm.Get_group()
+                self.mpi(name, c, roles, ops, {"key": rname, "base": rname}, "comm", target_ref)
             else:
                 self.mpi(name, c, roles, ops, result_ref=target_ref)
             self.args_loads(c, ops, skip_buffers=True)
@@ -510,6 +598,11 @@ class Lowering:
             self.mpi(FREE[rkind], c, {}, ops, r, "request" if rkind in ("preq", "req") else "object")
             if rkind == "win":
                 ops[-1]["window"] = r
+            return
+        if m == "append" and isinstance(recv, ast.Name) and (rkind or "").startswith("list:") and \
+                len(c.args) == 1 and isinstance(c.args[0], ast.Call):
+            # reqs.append(comm.Isend(...)): an element of unknown index
+            self.call(c.args[0], ops, [ast.Subscript(value=recv, slice=ast.Name(id="_"))])
             return
         # Any other method: a read of the receiver if it is a buffer (buf.sum(), buf.copy()).
         if isinstance(recv, ast.Name):

@@ -30,10 +30,17 @@ struct ReqValue {
 
 bool allocated(ReqState s) { return s == ReqState::kInactive || s == ReqState::kActive || s == ReqState::kNbActive; }
 
-bool concerns(const Ref& r, const Ref& key) {
+// Does an op on `r` act on the request tracked as `key`? The whole array acts on every element. An
+// element of unknown index (`reqs[i]` in a loop) and a constant one (`reqs[2]`) of the same array
+// are taken to meet when the op starts, completes or frees (the loop over the requests that
+// `reqs[0] = ...; reqs[1] = ...` made, and the other way round), not when it creates: a loop of
+// inits over the other elements does not overwrite reqs[0].
+bool concerns(const Ref& r, const Ref& key, bool creates = false) {
   if (r.empty()) return false;
   if (r.key == key.key) return true;
-  return r.whole && r.base == key.base;
+  if (r.base != key.base) return false;
+  if (r.whole) return true;
+  return !creates && (r.element || key.element) && (r.element || r.index) && (key.element || key.index);
 }
 
 void run_key(const CheckContext& ctx, const Ref& key) {
@@ -44,6 +51,10 @@ void run_key(const CheckContext& ctx, const Ref& key) {
     for (const Op& op : node.ops) {
       if (op.kind == OpKind::kEscape && op.var.base == key.base) {
         v.s = ReqState::kGone;
+        continue;
+      }
+      if (op.kind == OpKind::kFailed) {  // the error arm of the call that made it: nothing was made
+        if (concerns(op.request, key) && v.created && same_call(*v.created, op)) v = ReqValue{ReqState::kNull};
         continue;
       }
       if (op.kind != OpKind::kMpi) continue;
@@ -68,7 +79,9 @@ void run_key(const CheckContext& ctx, const Ref& key) {
         v.s = ReqState::kGone;
         continue;
       }
-      if (!concerns(op.request, key)) continue;
+      const bool creates = info->effect == Effect::kPersistentInit || info->effect == Effect::kNonblocking ||
+                           info->effect == Effect::kRma;
+      if (!concerns(op.request, key, creates)) continue;
       switch (info->effect) {
         case Effect::kPersistentInit:
         case Effect::kNonblocking:

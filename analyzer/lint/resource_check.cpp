@@ -29,6 +29,10 @@ void run_key(const CheckContext& ctx, const Ref& key, ObjectKind kind) {
         v.s = ObjState::kGone;
         continue;
       }
+      if (op.kind == OpKind::kFailed) {  // the error arm of the creating call: nothing was made
+        if (op.object.key == key.key && v.created && same_call(*v.created, op)) v = ObjValue{};
+        continue;
+      }
       if (op.kind != OpKind::kMpi) continue;
       const CallInfo* info = find_call(op.name);
       if (!info) continue;
@@ -41,7 +45,11 @@ void run_key(const CheckContext& ctx, const Ref& key, ObjectKind kind) {
         v.s = ObjState::kGone;
         continue;
       }
-      if (op.object.key != key.key || info->object_kind != kind) continue;
+      // A free in a loop (`types[i]`) frees the elements made one by one (`types[0]`), and the other way round.
+      const bool element_free = info->effect == Effect::kFree && op.object.base == key.base &&
+                                (op.object.element || key.element) && (op.object.element || op.object.index) &&
+                                (key.element || key.index);
+      if ((op.object.key != key.key && !element_free) || info->object_kind != kind) continue;
       if (info->effect == Effect::kCreate) {
         if (report && v.s == ObjState::kLive && v.created && !key.element)
           rep.add(kKind_resource_leak,
