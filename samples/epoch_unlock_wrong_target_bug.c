@@ -1,6 +1,7 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: epoch-mismatch at=lock,unlock ranks=0
 // rmacheck-expect: unclosed-epoch at=lock,win_free ranks=0
+// rmacheck-expect: mpi-error at=unlock ranks=0
 // rmacheck-lint-expect: epoch-mismatch at=lock,unlock
 // rmacheck-lint-expect: unclosed-epoch at=lock,win_free
 //
