@@ -16,18 +16,12 @@
 #include <set>
 #include <unordered_map>
 
+#include "lint/clang_string.h"
 #include "lint/lint_calls.h"
 
 namespace rmacheck::lint {
 
 namespace {
-
-std::string take(CXString s) {
-  const char* c = clang_getCString(s);
-  std::string out = c ? c : "";
-  clang_disposeString(s);
-  return out;
-}
 
 std::vector<CXCursor> children(CXCursor c) {
   std::vector<CXCursor> out;

@@ -11,19 +11,13 @@
 
 #include "lint/check.h"
 #include "lint/clang_frontend.h"
+#include "lint/clang_string.h"
 #include "lint/lint_ir_json.h"
 #include "lint/python_frontend.h"
 
 namespace rmacheck::lint {
 
 namespace {
-
-std::string take(CXString s) {
-  const char* c = clang_getCString(s);
-  std::string out = c ? c : "";
-  clang_disposeString(s);
-  return out;
-}
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;

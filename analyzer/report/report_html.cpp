@@ -9,6 +9,7 @@
 #include "report/escape.h"
 #include "report/kind_help.h"
 #include "report/report.h"
+#include "report/sync_bounds.h"
 
 namespace rmacheck {
 
@@ -258,17 +259,8 @@ class HtmlRenderer {
     if (stack.empty()) out_ << "<li class=\"mono\">" << where(a["location"]) << "</li>";
     for (const json& fr : stack) out_ << "<li class=\"mono\">" << where(fr) << "</li>";
     out_ << "</ol>\n";
-    const int rank = a.value("rank", -1);
-    std::vector<std::string> bounds;
-    if (a.contains("request")) bounds.push_back("request created by " + call_at(a["request"]["created_by"], rank));
-    if (a.contains("sync")) {
-      const json& s = a["sync"];
-      if (s.contains("opened_by"))
-        bounds.push_back((a.contains("request") ? "started by " : "epoch opened by ") + call_at(s["opened_by"], rank));
-      if (s.contains("completed_by"))
-        bounds.push_back(s["completed_by"].is_null() ? std::string("never completed within the log")
-                                                     : "completed by " + call_at(s["completed_by"], rank));
-    }
+    const std::vector<std::string> bounds =
+        sync_bounds(a, [this](const json& ev, int side_rank) { return call_at(ev, side_rank); });
     if (!bounds.empty()) {
       out_ << "<p class=\"sync-line\">";
       for (size_t i = 0; i < bounds.size(); ++i) out_ << (i ? "; " : "") << bounds[i];

@@ -7,6 +7,7 @@
 
 #include "report/escape.h"
 #include "report/report.h"
+#include "report/sync_bounds.h"
 
 namespace rmacheck {
 
@@ -86,17 +87,8 @@ void TextRenderer::access(const json& a) {
   const json& stack = a["stack"];
   if (stack.empty()) out_ << "    #0 " << where(a["location"]) << "\n";
   for (size_t i = 0; i < stack.size(); ++i) out_ << "    #" << i << " " << where(stack[i]) << "\n";
-  const int rank = a.value("rank", -1);
-  std::vector<std::string> bounds;
-  if (a.contains("request")) bounds.push_back("request created by " + call_at(a["request"]["created_by"], rank));
-  if (a.contains("sync")) {
-    const json& s = a["sync"];
-    if (s.contains("opened_by"))
-      bounds.push_back((a.contains("request") ? "started by " : "epoch opened by ") + call_at(s["opened_by"], rank));
-    if (s.contains("completed_by"))
-      bounds.push_back(s["completed_by"].is_null() ? std::string("never completed within the log")
-                                                   : "completed by " + call_at(s["completed_by"], rank));
-  }
+  const std::vector<std::string> bounds =
+      sync_bounds(a, [this](const json& ev, int side_rank) { return call_at(ev, side_rank); });
   if (!bounds.empty()) {
     out_ << "    ";
     for (size_t i = 0; i < bounds.size(); ++i) out_ << (i ? "; " : "") << bounds[i];
