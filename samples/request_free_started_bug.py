@@ -4,8 +4,8 @@
 #
 # BUG: a persistent request started and freed without ever being completed
 # (a missing wait). Each rank sends its step counter to the other with a
-# persistent send; after the last step the program "cleans up" by freeing
-# the request it has just started again, instead of waiting for it. MPI
+# persistent send; the last step "cleans up" by freeing the request it has
+# just started, instead of waiting for it. MPI
 # lets the freed send finish, but the program can never know when its
 # buffer is safe again. Fixed twin: request_free_started_fixed.py.
 import numpy as np
@@ -18,11 +18,13 @@ other = 1 - rank
 out = np.zeros(1)
 inb = np.zeros(1)
 send = comm.Send_init(out, other, tag=1)
-for step in range(3):
+for step in range(2):
     out[0] = step
-    send.Start()  # @start
+    send.Start()
     comm.Recv(inb, other, tag=1)
-    if step < 2:
-        send.Wait()
+    send.Wait()
+out[0] = 2
+send.Start()  # @start
+comm.Recv(inb, other, tag=1)
 send.Free()  # @free  BUG: the last start is never completed
 comm.Barrier()

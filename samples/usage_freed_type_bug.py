@@ -4,13 +4,12 @@
 # rmacheck-lint-expect: none
 #
 # Rank 0 puts every other element of its row into rank 1's window with a
-# strided datatype. A cache of datatypes hands out a second Python object
-# for the same MPI handle (MPI.Datatype(t)), and the original is freed when
-# the cache is cleared: mpi4py sets the freed object's handle to
-# MPI_DATATYPE_NULL, but the copy still holds the freed handle, which the
-# Put passes to MPI: Open MPI dies inside MPI_Put (SIGSEGV). The report
-# names the Put and the Free.
-# Fixed twin: usage_freed_type_fixed.py.
+# strided datatype. A helper kept a second Python object for the same MPI
+# handle (MPI.Datatype(t)), and the original is freed before the Put:
+# mpi4py sets the freed object's handle to MPI_DATATYPE_NULL, but the
+# helper's copy still holds the freed handle, which the Put passes to MPI.
+# Open MPI dies inside MPI_Put (SIGSEGV). The report names the Put and the
+# Free. Fixed twin: usage_freed_type_fixed.py.
 import numpy as np
 from mpi4py import MPI
 
@@ -20,16 +19,9 @@ rank = comm.Get_rank()
 row = np.zeros(8, dtype='d')
 win = MPI.Win.Create(row, disp_unit=row.itemsize, comm=comm)
 
-cache = {}
-def every_other():
-    if 'strided' not in cache:
-        cache['strided'] = MPI.DOUBLE.Create_vector(4, 1, 2).Commit()
-    return MPI.Datatype(cache['strided'])  # a second object for the same handle
-
-strided = every_other()
-for t in cache.values():
-    t.Free()  # @free  BUG: `strided` still names it
-cache.clear()
+vector = MPI.DOUBLE.Create_vector(4, 1, 2).Commit()
+strided = MPI.Datatype(vector)  # a second object for the same handle
+vector.Free()  # @free  BUG: `strided` still names it
 
 mine = np.arange(8, dtype='d')
 win.Fence()
