@@ -79,6 +79,17 @@ Registry<MPI_Op, int64_t> g_ops;
 // separately, so a handle maps to the ids of its live references.
 Registry<MPI_Group, std::vector<int64_t>> g_groups;
 Registry<MPI_Message, CommRef> g_messages;
+// Handles the program freed, with what they stood for, until a wrapped call
+// returns the same value again (every call that makes windows and ops is
+// wrapped, and every datatype, group and communicator constructor programs
+// commonly use; not MPI_Comm_idup, the graph topologies, spawn/connect): a call naming one is logged with the object's
+// old id (the analyzer finds where it was freed) and the handle is never passed to a PMPI call of ours (Open MPI would
+// abort there, in a call the program never made, before the program's own call is in the log).
+Registry<MPI_Datatype, int64_t> g_freed_types;
+Registry<MPI_Comm, CommRef> g_freed_comms;
+Registry<MPI_Win, WinRef> g_freed_wins;
+Registry<MPI_Op, int64_t> g_freed_ops;
+Registry<MPI_Group, int64_t> g_freed_groups;
 std::atomic<int64_t> g_next_request{1}, g_next_type{kDerivedTypeBase}, g_next_op{kUserOpBase}, g_next_group{1},
     g_windows_made{0};
 
@@ -152,6 +163,7 @@ CommRef register_comm(MPI_Comm c, bool created) {
   // World is id 1 on every rank; others keep 62 bits of the mixed hash, never 0 or 1.
   info->id = (c == MPI_COMM_WORLD) ? 1 : static_cast<int64_t>((mix(h, static_cast<uint64_t>(ordinal)) >> 2) | 2);
   CommRef ref = info;
+  g_freed_comms.erase(c);
   g_comms.put(c, ref);
   return ref;
 }
@@ -160,14 +172,19 @@ CommRef comm_info(MPI_Comm c) {
   CommRef ref;
   if (g_comms.find(c, ref)) return ref;
   if (c == MPI_COMM_NULL) return nullptr;
+  if (g_freed_comms.find(c, ref)) return ref;  // freed: its old id, and no PMPI call on the handle
   return register_comm(c, /*created=*/false);
 }
 
-void forget_comm(MPI_Comm c) { g_comms.erase(c); }
+void forget_comm(MPI_Comm c) {
+  CommRef ref;
+  if (g_comms.find(c, ref)) g_freed_comms.put(c, ref);
+  g_comms.erase(c);
+}
 
 WinRef win_info(MPI_Win w) {
   WinRef ref;
-  g_wins.find(w, ref);
+  if (!g_wins.find(w, ref)) g_freed_wins.find(w, ref);
   return ref;
 }
 
@@ -192,11 +209,16 @@ WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size
     out.units[i] = all[i * 4 + 2];
   }
   WinRef ref = info;
+  g_freed_wins.erase(w);
   g_wins.put(w, ref);
   return ref;
 }
 
-void forget_window(MPI_Win w) { g_wins.erase(w); }
+void forget_window(MPI_Win w) {
+  WinRef ref;
+  if (g_wins.find(w, ref)) g_freed_wins.put(w, ref);
+  g_wins.erase(w);
+}
 
 // Handles that stand for more than one live request, oldest first (see handles.h).
 std::mutex g_shared_mu;
@@ -250,10 +272,15 @@ void forget_request(MPI_Request r, int64_t id) {
   });
 }
 
-int64_t datatype_id(MPI_Datatype t) {
+int64_t datatype_id(MPI_Datatype t, bool* usable) {
+  if (usable) *usable = t != MPI_DATATYPE_NULL;
   if (t == MPI_DATATYPE_NULL) return -1;
   int64_t id;
   if (g_types.find(t, id)) return id;
+  if (g_freed_types.find(t, id)) {  // never flattened: its layout was logged while it lived
+    if (usable) *usable = false;
+    return id;
+  }
   int32_t basic = basic_type_code(t);
   id = basic >= 0 ? basic : g_next_type.fetch_add(1);
   g_types.put(t, id);
@@ -263,6 +290,7 @@ int64_t datatype_id(MPI_Datatype t) {
 
 int64_t register_datatype(MPI_Datatype t) {
   int64_t id = g_next_type.fetch_add(1);
+  g_freed_types.erase(t);
   g_types.put(t, id);
   return id;
 }
@@ -274,7 +302,10 @@ void log_datatype_layout(MPI_Datatype t) {
 }
 
 void forget_datatype(MPI_Datatype t) {
-  if (basic_type_code(t) < 0) g_types.erase(t);
+  if (basic_type_code(t) >= 0) return;
+  int64_t id;
+  if (g_types.find(t, id)) g_freed_types.put(t, id);
+  g_types.erase(t);
 }
 
 int64_t op_id(MPI_Op op) {
@@ -286,22 +317,34 @@ int64_t op_id(MPI_Op op) {
   for (int i = 0; i < kOpCount; ++i)
     if (predefined[i] == op) return i;
   int64_t id;
-  if (g_ops.find(op, id)) return id;
+  if (g_ops.find(op, id) || g_freed_ops.find(op, id)) return id;
   return register_op(op);
 }
 
 int64_t register_op(MPI_Op op) {
   int64_t id = g_next_op.fetch_add(1);
+  g_freed_ops.erase(op);
   g_ops.put(op, id);
   return id;
 }
 
-void forget_op(MPI_Op op) { g_ops.erase(op); }
+void forget_op(MPI_Op op) {
+  int64_t id;
+  if (g_ops.find(op, id)) g_freed_ops.put(op, id);
+  g_ops.erase(op);
+}
 
 int64_t register_group(MPI_Group g, std::vector<int>& world_members) {
   world_members = group_world_ranks(g);
   int64_t id = g_next_group.fetch_add(1);
+  g_freed_groups.erase(g);
   g_groups.locked([&](auto& map) { map[g].push_back(id); });
+  return id;
+}
+
+int64_t freed_group_id(MPI_Group g) {
+  int64_t id = 0;
+  if (group_id(g) != 0 || !g_freed_groups.find(g, id)) return 0;
   return id;
 }
 
@@ -316,8 +359,12 @@ void forget_group(MPI_Group g) {
   g_groups.locked([&](auto& map) {
     auto it = map.find(g);
     if (it == map.end()) return;
+    const int64_t id = it->second.back();
     it->second.pop_back();
-    if (it->second.empty()) map.erase(it);
+    if (it->second.empty()) {
+      map.erase(it);
+      g_freed_groups.put(g, id);
+    }
   });
 }
 

@@ -39,12 +39,18 @@ struct RequestInfo {
   CommRef comm;  // to translate the status source at completion (may be null for RMA requests)
 };
 
-// Communicators. Unknown handles (made by calls rmacheck does not wrap) are registered on first sight.
+// A datatype, communicator, window, op or group handle the program freed (and MPI has not
+// returned again) keeps its old id in the log, so that the analyzer can say where it was freed, and is
+// never passed to a PMPI call of ours: the program's call must be in the log
+// before the MPI library rejects the handle.
+
+// Communicators. Unknown handles (made by calls rmacheck does not wrap) are registered on first sight;
+// a freed one gives its old info.
 CommRef comm_info(MPI_Comm c);
 CommRef register_comm(MPI_Comm c, bool created = true);
 void forget_comm(MPI_Comm c);
 
-WinRef win_info(MPI_Win w);
+WinRef win_info(MPI_Win w);  // a freed window: its old info
 // Records a new window: collective over comm, gathers every member's geometry.
 struct WinGeometry {
   std::vector<int64_t> bases, sizes, units;
@@ -61,7 +67,8 @@ size_t request_info(MPI_Request r, RequestInfo& out, size_t nth = 0);
 void forget_request(MPI_Request r, int64_t id);
 
 // Datatype id; the first time a type is seen (or when it is committed) its flattened layout is logged.
-int64_t datatype_id(MPI_Datatype t);
+// A freed type gives its old id; *usable says whether PMPI calls may be made on the handle.
+int64_t datatype_id(MPI_Datatype t, bool* usable = nullptr);
 int64_t register_datatype(MPI_Datatype t);  // a new derived type (id only; layout at commit or first use)
 void log_datatype_layout(MPI_Datatype t);   // at commit
 void forget_datatype(MPI_Datatype t);
@@ -75,6 +82,7 @@ void forget_op(MPI_Op op);
 // forget_group drops it.
 int64_t register_group(MPI_Group g, std::vector<int>& world_members);
 int64_t group_id(MPI_Group g);
+int64_t freed_group_id(MPI_Group g);  // the id a freed group had, 0 if g is live or unknown
 void forget_group(MPI_Group g);
 std::vector<int> group_world_ranks(MPI_Group g);
 

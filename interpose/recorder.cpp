@@ -85,7 +85,10 @@ void Recorder::note_region(FieldId f, int64_t v) {
 
 void Recorder::comm(MPI_Comm c) {
   comm_ = comm_info(c);
-  if (comm_) s_.rec.field(kF_comm, comm_->id);
+  if (comm_)
+    s_.rec.field(kF_comm, comm_->id);
+  else if (c == MPI_COMM_NULL)
+    s_.rec.field(kF_comm, kCommNull);
 }
 
 void Recorder::assertion(int a) { s_.rec.field(kF_assert, translate_assert(a)); }
@@ -93,7 +96,14 @@ void Recorder::assertion(int a) { s_.rec.field(kF_assert, translate_assert(a)); 
 void Recorder::win(MPI_Win w) {
   win_ = win_info(w);
   s_.facts.win = w;
-  s_.rec.field(kF_win, win_ ? win_->id : 0);
+  s_.rec.field(kF_win, win_ ? win_->id : w == MPI_WIN_NULL ? kWinNull : 0);
+}
+
+void Recorder::group(MPI_Group g) {
+  // A freed group is named by its old id (it must not reach PMPI_Group_size), MPI_GROUP_NULL by kGroupNull.
+  if (g == MPI_GROUP_NULL) return s_.rec.field(kF_group_id, kGroupNull);
+  if (const int64_t freed = freed_group_id(g)) return s_.rec.field(kF_group_id, freed);
+  ranks(kF_group, group_world_ranks(g));
 }
 
 void Recorder::target(int rank) {
@@ -119,23 +129,21 @@ void Recorder::rma(MPI_Win w, int rank, MPI_Aint disp, int count, MPI_Datatype t
 void Recorder::origin(const void* a, int count, MPI_Datatype type) {
   addr(kF_origin_addr, a);
   s_.rec.field(kF_origin_count, count);
-  dtype(kF_origin_type, type);
-  add_span(s_.facts, a, count, type, s_.facts.call == kCall_Get || s_.facts.call == kCall_Rget);
+  if (dtype(kF_origin_type, type))
+    add_span(s_.facts, a, count, type, s_.facts.call == kCall_Get || s_.facts.call == kCall_Rget);
 }
 
 void Recorder::result(const void* a, int count, MPI_Datatype type) {
   addr(kF_result_addr, a);
   s_.rec.field(kF_result_count, count);
-  dtype(kF_result_type, type);
-  add_span(s_.facts, a, count, type, true);
+  if (dtype(kF_result_type, type)) add_span(s_.facts, a, count, type, true);
 }
 
 void Recorder::send(const void* buf, int count, MPI_Datatype type, int dest, int t, MPI_Comm c) {
   comm(c);
   addr(kF_buf, buf);
   s_.rec.field(kF_count, count);
-  dtype(kF_type, type);
-  add_span(s_.facts, buf, count, type, false);
+  if (dtype(kF_type, type)) add_span(s_.facts, buf, count, type, false);
   s_.rec.field(kF_peer, comm_ ? comm_->world_rank_of(dest) : dest);
   tag(kF_tag, t);
 }
@@ -144,8 +152,7 @@ void Recorder::recv(void* buf, int count, MPI_Datatype type, int source, int t, 
   comm(c);
   addr(kF_recv_buf, buf);
   s_.rec.field(kF_recv_count, count);
-  dtype(kF_recv_type, type);
-  add_span(s_.facts, buf, count, type, true);
+  if (dtype(kF_recv_type, type)) add_span(s_.facts, buf, count, type, true);
   s_.rec.field(kF_recv_peer, comm_ ? comm_->world_rank_of(source) : source);
   tag(kF_recv_tag, t);
 }

@@ -39,11 +39,16 @@ class Recorder {
   void ranks(FieldId f, const std::vector<int>& r) { rec_.array(f, r.data(), r.size()); }
   void comm(MPI_Comm c);
   void tag(FieldId f, int t) { rec_.field(f, t == MPI_ANY_TAG ? kTagAny : t); }
-  void dtype(FieldId f, MPI_Datatype t) { rec_.field(f, datatype_id(t)); }
+  // Returns whether the type may be passed to PMPI calls of ours (not null, not freed).
+  bool dtype(FieldId f, MPI_Datatype t) {
+    bool usable = false;
+    rec_.field(f, datatype_id(t, &usable));
+    return usable;
+  }
   void op(MPI_Op o) { rec_.field(kF_op, op_id(o)); }
   void assertion(int a);
   void lock_type(int t) { rec_.field(kF_lock_type, t == MPI_LOCK_EXCLUSIVE ? kLockExclusive : kLockShared); }
-  void group(MPI_Group g) { ranks(kF_group, group_world_ranks(g)); }
+  void group(MPI_Group g);
 
   // RMA: window, target (world rank), and target side.
   void win(MPI_Win w);

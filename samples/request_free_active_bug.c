@@ -1,51 +1,33 @@
-// rmacheck-sample: ranks=4 timeout=60
-// rmacheck-expect: request-free-active at=request_free,startall
-// rmacheck-expect: request-free-active at=request_free2,startall
-// rmacheck-lint-expect: request-free-active at=startall,request_free
-// rmacheck-lint-expect: request-free-active at=startall,request_free2
+// rmacheck-sample: ranks=2 timeout=60
+// rmacheck-expect: request-free-active at=free,isend ranks=0
+// rmacheck-lint-expect: request-free-active at=free,isend
 //
-// BUG (a warning: legal MPI, but fragile): MPI_Request_free on active
-// requests. The pipelined ring exchange starts the next exchange at the end
-// of every iteration, so after the loop one exchange is still in flight when
-// the requests are freed. The operations still complete, but the program can
-// never know when: the buffers may not be reused or released safely. The
-// fixed twin is request_free_active_fixed.c.
+// BUG (a warning: legal MPI, but fragile): "fire and forget". Rank 0 sends
+// a status word with MPI_Isend and frees the request at once instead of
+// completing it. MPI still delivers the message, but rank 0 can never know
+// when its buffer is free again, so reusing or releasing it is unsafe.
+// (For a started persistent request the same free is an error, a missing
+// wait: request_free_started_bug.c.) Fixed twin: request_free_active_fixed.c.
 #include <mpi.h>
 #include <stdio.h>
-
-#define LEN 8
-#define ITERS 4
 
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
-    int rank, size;
+    int rank;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    int right = (rank + 1) % size, left = (rank + size - 1) % size;
-
-    static int sendbuf[LEN], recvbuf[LEN];
-    int sum = 0;
-    MPI_Request reqs[2];
-    MPI_Recv_init(recvbuf, LEN, MPI_INT, left, 0, MPI_COMM_WORLD, &reqs[0]);
-    MPI_Send_init(sendbuf, LEN, MPI_INT, right, 0, MPI_COMM_WORLD, &reqs[1]);
-
-    for (int i = 0; i < LEN; i++)
-        sendbuf[i] = rank;
-    MPI_Startall(2, reqs);
-    for (int it = 0; it < ITERS; it++) {
-        MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE);
-        sum += recvbuf[0];
-        for (int i = 0; i < LEN; i++)
-            sendbuf[i] = recvbuf[i];
-        MPI_Startall(2, reqs);  // @startall
+    static int status_word = 0;
+    if (rank == 0) {
+        MPI_Request req;
+        status_word = 42;
+        MPI_Isend(&status_word, 1, MPI_INT, 1, 0, MPI_COMM_WORLD, &req);   // @isend
+        MPI_Request_free(&req);   // @free
+    } else if (rank == 1) {
+        int got;
+        MPI_Recv(&got, 1, MPI_INT, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        printf("status %d\n", got);
     }
-    MPI_Request_free(&reqs[0]);  // @request_free
-    MPI_Request_free(&reqs[1]);  // @request_free2
-
     MPI_Barrier(MPI_COMM_WORLD);
-    if (rank == 0)
-        printf("request_free_active_bug: sum %d\n", sum);
     MPI_Finalize();
     return 0;
 }

@@ -2,6 +2,8 @@
 
 namespace rmacheck {
 
+std::unique_ptr<Detector> make_invalid_arg_detector();
+std::unique_ptr<Detector> make_type_mismatch_detector();
 std::unique_ptr<Detector> make_hang_detector();
 std::unique_ptr<Detector> make_epoch_detector();
 std::unique_ptr<Detector> make_fence_mismatch_detector();
@@ -14,6 +16,8 @@ std::unique_ptr<Detector> make_local_access_detector();
 
 std::vector<std::unique_ptr<Detector>> all_detectors() {
   std::vector<std::unique_ptr<Detector>> d;
+  d.push_back(make_invalid_arg_detector());  // first: where MPI aborted in a call, it says why
+  d.push_back(make_type_mismatch_detector());
   d.push_back(make_hang_detector());
   d.push_back(make_epoch_detector());
   d.push_back(make_fence_mismatch_detector());

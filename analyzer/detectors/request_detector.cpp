@@ -4,8 +4,10 @@
 //   - misuse: Start on an active request; Wait/Test of a persistent request
 //     never started (missing start); a use of a freed request; Start or
 //     Request_free of MPI_REQUEST_NULL rejected by MPI; a persistent request
-//     still active at MPI_Finalize (missing wait);
-//   - free-active: Request_free of an active request (legal, warning);
+//     still active at MPI_Finalize or freed by Request_free while active
+//     (missing wait: MPI lets the freed operation finish, but its buffer can
+//     never be known to be safe again);
+//   - free-active: Request_free of an active nonblocking request (legal, warning);
 //   - leak: a persistent request never freed, a nonblocking one never
 //     completed nor freed, by MPI_Finalize.
 // Leaks and missing waits are only decided for ranks that reached
@@ -85,8 +87,8 @@ class RequestDetector : public Detector {
   }
 
  private:
-  static FindingCode issue_code(RequestIssueKind k) {
-    switch (k) {
+  static FindingCode issue_code(const RequestIssue& is, const RequestRecord* r) {
+    switch (is.kind) {
       case RequestIssueKind::kStartActive:
         return kCode_start_active;
       case RequestIssueKind::kMissingStart:
@@ -94,7 +96,7 @@ class RequestDetector : public Detector {
       case RequestIssueKind::kUseAfterFree:
         return kCode_use_after_free;
       case RequestIssueKind::kFreeActive:
-        return kCode_free_active;
+        return r && r->persistent() ? kCode_missing_wait : kCode_free_active;
       case RequestIssueKind::kNullHandle:
         return kCode_null_request;
     }
@@ -104,7 +106,7 @@ class RequestDetector : public Detector {
   static void report_issue(const Model& model, const RankRequests& rr, const RequestIssue& is, Analysis& out) {
     const RequestRecord* r = rr.find(is.id);
     const std::string call = model.event(is.at).name();
-    Finding f = request_finding(issue_code(is.kind), is.id);
+    Finding f = request_finding(issue_code(is, r), is.id);
     if (r) f.details["created_by"] = model.event(r->created).name();
     switch (is.kind) {
       case RequestIssueKind::kStartActive:
@@ -130,6 +132,15 @@ class RequestDetector : public Detector {
         if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "freed here"});
         break;
       case RequestIssueKind::kFreeActive:
+        if (r && r->persistent()) {
+          f.message =
+              "MPI_Request_free on a persistent request that was started and never completed (missing "
+              "MPI_Wait/MPI_Test: the freed operation still runs, and its buffer can never be known to be "
+              "safe again)";
+          f.accesses.push_back({is.at, "", -1, -1, -1, "frees the active request"});
+          if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "started here; never completed"});
+          break;
+        }
         f.message = "MPI_Request_free on an active " + generic_words(r) +
                     " (legal, but its completion can never be known, so its buffer may never safely be reused; "
                     "complete it with MPI_Wait/MPI_Test first)";

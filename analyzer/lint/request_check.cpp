@@ -2,9 +2,10 @@
 // array indexed in a loop): request-leak (a path to MPI_Finalize, or out of
 // the function that owns the handle, on which it is never freed/completed;
 // a second init while the first is still allocated), request-misuse (Start
-// on an active request, a persistent request still active at Finalize,
-// a wait on a request never started) and request-free-active
-// (Request_free of an active request). rma-semantics.md section 6.
+// on an active request, a persistent request still active at Finalize or
+// freed while active, a wait on a request never started) and
+// request-free-active (Request_free of an active nonblocking request).
+// rma-semantics.md section 6.
 //
 // `reqs[*]` stands for every element at once: ops on it are taken to cover
 // the whole array (the loop pattern), so order-dependent findings (restart,
@@ -132,7 +133,14 @@ void run_key(const CheckContext& ctx, const Ref& key) {
           if (v.s == ReqState::kNbActive) v.s = ReqState::kNull;
           break;
         case Effect::kRequestFree:
-          if (report && (v.s == ReqState::kActive || v.s == ReqState::kNbActive) && (v.started || v.created))
+          if (report && v.s == ReqState::kActive && (v.started || v.created))
+            rep.add(kKind_request_misuse,
+                    "MPI_Request_free on persistent request '" + key.key +
+                        "' while it is active on some path: started and never completed (missing MPI_Wait/MPI_Test)",
+                    {rep.side(op, "frees the active request"),
+                     rep.side(v.started ? *v.started : *v.created, "started here")},
+                    conf, {{"problem", "missing-wait"}, {"request", key.key}});
+          else if (report && v.s == ReqState::kNbActive && (v.started || v.created))
             rep.add(kKind_request_free_active,
                     "MPI_Request_free on request '" + key.key +
                         "' while it is active on some path (its completion can never be known; complete it with "

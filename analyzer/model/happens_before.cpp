@@ -39,6 +39,13 @@ struct Receive {
   uint32_t posted;  // event that posted it (matching order)
   int64_t comm, src, tag;
   Node done;
+  uint32_t described;  // the event with its buffer, count and type (the Irecv/Recv_init of a request)
+};
+
+// A sent message: where it was sent, and the event with its buffer, count and type.
+struct Sent {
+  Node node;
+  uint32_t described;
 };
 
 // PSCW calls of one rank on one window: posts/waits as a target, starts/completes as an origin.
@@ -53,7 +60,7 @@ struct Pscw {
 struct HappensBefore::Gathered {
   std::map<int64_t, std::map<int, std::vector<uint32_t>>> fences;       // window -> rank -> fence events
   std::map<int64_t, std::map<int, std::vector<CollCall>>> collectives;  // comm -> rank -> calls, in call order
-  std::map<MsgKey, std::vector<Node>> sends;                            // per sender, in issue order
+  std::map<MsgKey, std::vector<Sent>> sends;                            // per sender, in issue order
   std::map<int, std::vector<Receive>> receives;                         // per receiver
   std::map<int64_t, std::map<int, Pscw>> pscw;                          // window -> rank -> its PSCW calls
   std::map<std::pair<int64_t, int64_t>, std::vector<LockEpoch>> locks;  // (window, target) -> epochs
@@ -126,12 +133,12 @@ void HappensBefore::gather(const RankLog& log, const RankRequests* requests, Gat
     const int64_t comm = v.get_or(kF_comm, 0);
     if (traits.sends()) {
       const int64_t peer = v.get_or(kF_peer, kRankProcNull);
-      if (peer >= 0) g.sends[{comm, r, peer, v.get_or(kF_tag, 0)}].push_back(entry_node(r, i));
+      if (peer >= 0) g.sends[{comm, r, peer, v.get_or(kF_tag, 0)}].push_back({entry_node(r, i), i});
     }
     // A receive, or a matched probe (which takes the message out of matching); Improbe only with flag = true.
     if ((traits.receives() || traits.role == CallRole::kMatchedProbe) && e.returned && v.get_or(kF_flag, 1)) {
       const int64_t src = v.get_or(kF_status_src, kRankProcNull);
-      if (src >= 0) g.receives[r].push_back({i, comm, src, v.get_or(kF_status_tag, kTagAny), exit_node(r, i)});
+      if (src >= 0) g.receives[r].push_back({i, comm, src, v.get_or(kF_status_tag, kTagAny), exit_node(r, i), i});
     }
   }
   // Nonblocking and persistent point-to-point: one message per activation.
@@ -143,9 +150,9 @@ void HappensBefore::gather(const RankLog& log, const RankRequests* requests, Gat
     const int64_t comm = cv.get_or(kF_comm, 0);
     if (ct.sends()) {
       const int64_t peer = cv.get_or(kF_peer, kRankProcNull);
-      if (peer >= 0) g.sends[{comm, r, peer, cv.get_or(kF_tag, 0)}].push_back(entry_node(r, a.started));
+      if (peer >= 0) g.sends[{comm, r, peer, cv.get_or(kF_tag, 0)}].push_back({entry_node(r, a.started), a.created});
     } else if (ct.receives() && a.completed && a.status_src >= 0) {
-      g.receives[r].push_back({a.started, comm, a.status_src, a.status_tag, exit_node(r, *a.completed)});
+      g.receives[r].push_back({a.started, comm, a.status_src, a.status_tag, exit_node(r, *a.completed), a.created});
     }
   }
 }
@@ -263,7 +270,7 @@ void HappensBefore::collective_edges(const Gathered& g) {
 void HappensBefore::message_edges(Gathered& g) {
   // One sender's sends in issue order, blocking and nonblocking mixed (they were gathered apart).
   for (auto& [key, nodes] : g.sends)
-    std::sort(nodes.begin(), nodes.end(), [](const Node& a, const Node& b) { return a.index < b.index; });
+    std::sort(nodes.begin(), nodes.end(), [](const Sent& a, const Sent& b) { return a.node.index < b.node.index; });
   for (auto& [d, recvs] : g.receives) {
     std::sort(recvs.begin(), recvs.end(), [](const Receive& a, const Receive& b) { return a.posted < b.posted; });
     std::map<MsgKey, size_t> next;
@@ -275,7 +282,9 @@ void HappensBefore::message_edges(Gathered& g) {
         warnings_.push_back("a receive on rank " + std::to_string(d) + " has no matching send in the logs");
         continue;
       }
-      add_sync({s->second[k++]}, {rc.done});
+      const Sent& sent = s->second[k++];
+      add_sync({sent.node}, {rc.done});
+      messages_.push_back({{sent.node.rank, sent.described}, {d, rc.described}});
     }
   }
 }

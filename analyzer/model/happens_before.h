@@ -53,6 +53,13 @@ class HappensBefore {
     if (a.rank == b.node.rank) return a.index <= b.node.index;
     return b.row && a.rank >= 0 && a.rank < b.ranks && b.row[a.rank] >= a.index;
   }
+  // The messages matched offline, in no particular order: the event that
+  // describes each sent message (the send, or the Isend/Send_init that made
+  // its request) and the one that describes its receive.
+  struct MatchedMessage {
+    EventRef send, recv;
+  };
+  const std::vector<MatchedMessage>& messages() const { return messages_; }
   // Edges that could not be satisfied (inconsistent logs), for the report's notes.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
@@ -91,6 +98,7 @@ class HappensBefore {
   std::vector<std::vector<ChangePoint>> changes_;  // per world rank
   std::vector<int64_t> clocks_;
   std::vector<std::string> warnings_;
+  std::vector<MatchedMessage> messages_;
 };
 
 }  // namespace rmacheck

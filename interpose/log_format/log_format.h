@@ -82,6 +82,12 @@ constexpr bool is_invalid_rank(int64_t logged) {
 }
 constexpr int64_t invalid_rank_as_given(int64_t logged) { return logged - kRankInvalid; }
 constexpr int64_t kTagAny = -1;  // MPI_ANY_TAG (stored as -1 whatever the MPI value)
+// Null handles as handle arguments of a call (MPI_DATATYPE_NULL is type id -1, MPI_OP_NULL op code 0,
+// MPI_REQUEST_NULL request id 0). A window id 0 is a handle no wrapped call made.
+constexpr int64_t kCommNull = 0;       // kF_comm: MPI_COMM_NULL (communicator ids are never 0)
+constexpr int64_t kWinNull = -1;       // kF_win: MPI_WIN_NULL
+constexpr int64_t kGroupNull = -1;     // kF_group_id of a group argument: MPI_GROUP_NULL
+constexpr int64_t kDatatypeNull = -1;  // MPI_DATATYPE_NULL
 
 enum WindowFlavor : int { kWinCreate = 1, kWinAllocate = 2, kWinShared = 3, kWinDynamic = 4 };
 enum LockType : int { kLockExclusive = 1, kLockShared = 2 };

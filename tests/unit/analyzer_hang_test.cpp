@@ -40,6 +40,42 @@ TEST(HangDetector, NamesEachBlockedRankAndItsCall) {
   EXPECT_EQ(report_exit_status(report), 1);
 }
 
+TEST(HangDetector, NamesPendingSendsAndReceivesWithTagAndCommunicator) {
+  // A persistent send with tag 4 and a receive waiting for tag 5: meant to pair, they never match.
+  LogBuilder b(2);
+  b.call(0, kCall_Send_init, 10)
+      .f(kF_comm, 1)
+      .f(kF_buf, 4096)
+      .f(kF_count, 1)
+      .f(kF_type, 6)
+      .f(kF_peer, 1)
+      .f(kF_tag, 4)
+      .f(kF_new_req, 1);
+  b.call(0, kCall_Start, 11).a(kF_req, {1});
+  b.call(0, kCall_Wait, 12).a(kF_req, {1}).unreturned();
+  b.call(1, kCall_Recv, 20)
+      .f(kF_comm, 1)
+      .f(kF_recv_buf, 4096)
+      .f(kF_recv_count, 1)
+      .f(kF_recv_type, 6)
+      .f(kF_recv_peer, 0)
+      .f(kF_recv_tag, 5)
+      .unreturned();
+  b.timed_out(10);
+  Model m = b.build();
+  Analysis analysis = run_detectors(m);
+  const Finding* hang = nullptr;
+  for (const Finding& f : analysis.findings)
+    if (f.kind == kKind_hang) hang = &f;
+  ASSERT_NE(hang, nullptr);
+  EXPECT_NE(hang->message.find("pending point-to-point operations, never completed: rank 0 MPI_Send_init to rank 1 "
+                               "(tag 4, MPI_COMM_WORLD); rank 1 MPI_Recv from rank 0 (tag 5, MPI_COMM_WORLD)"),
+            std::string::npos)
+      << hang->message;
+  EXPECT_EQ(hang->details["pending"].size(), 2u);
+  EXPECT_EQ(hang->accesses.size(), 2u);  // the blocked calls only: Wait and Recv
+}
+
 TEST(Report, MergesRepeatedFindingsWithACount) {
   LogBuilder b(2);
   b.call(0, kCall_Barrier, 3).f(kF_comm, 1).unreturned();

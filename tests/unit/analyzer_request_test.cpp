@@ -406,7 +406,7 @@ TEST(RequestDetector, StartOnANullRequestThatKilledTheRank) {
 
 // ---------------- request-free-active ----------------
 
-TEST(RequestDetector, FreeOfAnActiveRequestIsAWarning) {
+TEST(RequestDetector, FreeOfAnActiveRequest) {
   LogBuilder b(1);
   b.call(0, kCall_Send_init, 3).f(kF_new_req, 1);
   b.call(0, kCall_Start, 4).a(kF_req, {1});         // 1
@@ -421,13 +421,18 @@ TEST(RequestDetector, FreeOfAnActiveRequestIsAWarning) {
   EXPECT_FALSE(r->is_active());
   EXPECT_TRUE(r->active_at(5));  // its completion is never known: the buffer stays in use
   Analysis a = run_request(m);
-  ASSERT_EQ(a.findings.size(), 2u);  // no leak, no missing wait on top
-  for (const Finding& f : a.findings) EXPECT_EQ(f.kind, kKind_request_free_active);
+  ASSERT_EQ(a.findings.size(), 2u);  // no leak, no second missing wait at Finalize
+  // A started persistent request freed without completion is a missing wait (an error) ...
+  EXPECT_EQ(a.findings[0].kind, kKind_request_misuse);
+  EXPECT_EQ(a.findings[0].code, kCode_missing_wait);
   EXPECT_EQ(lines(m, a.findings[0]), (std::vector<int>{5, 4}));
+  // ... an active nonblocking one freed is legal: a warning.
+  EXPECT_EQ(a.findings[1].kind, kKind_request_free_active);
   EXPECT_EQ(lines(m, a.findings[1]), (std::vector<int>{7, 6}));
   nlohmann::json report = build_report(m, a);
-  EXPECT_EQ(report["summary"]["warnings"], 2);
-  EXPECT_EQ(report_exit_status(report), 0);
+  EXPECT_EQ(report["summary"]["warnings"], 1);
+  EXPECT_EQ(report["summary"]["errors"], 1);
+  EXPECT_EQ(report_exit_status(report), 1);
 }
 
 // ---------------- ranks that did not reach MPI_Finalize ----------------

@@ -114,7 +114,13 @@ TEST(LintRequests, StartWhileActiveMissingStartAndFreeWhileActive) {
   MPI_Start(&r);  // @start
   MPI_Request_free(&r);  // @free
 })"),
-            (Expect{"request-free-active at=free,start"}));
+            (Expect{"request-misuse at=free,start"}));  // a persistent request: missing wait
+  EXPECT_EQ(c(R"(void f(double *b, MPI_Comm comm) {
+  MPI_Request r;
+  MPI_Isend(b, 1, MPI_DOUBLE, 1, 0, comm, &r);  // @isend
+  MPI_Request_free(&r);  // @free
+})"),
+            (Expect{"request-free-active at=free,isend"}));
 }
 
 TEST(LintRequests, NonblockingRequestNotCompletedAtFinalize) {
