@@ -9,6 +9,19 @@
 // so it is matched to no send, and its truncation is not seen here.
 // The buffers come from the call_traits.def rows: the send side's kRead
 // buffer, the receive side's kWrite buffer.
+// Collectives (collective-root-mismatch, collective-op-mismatch): the k-th
+// blocking or nonblocking collective of every member of a communicator is
+// one operation, so its members must name the same root and the same
+// predefined op. Only communicators whose creation is logged (and
+// MPI_COMM_WORLD) are compared: ids of communicators made by unwrapped calls
+// may be shared. Roots are compared only when both are world ranks (an
+// intercommunicator's MPI_ROOT / MPI_PROC_NULL differ by design); user ops
+// have per-rank ids and are not compared. A comm whose k-th calls differ is
+// not compared from there on.
+#include <map>
+#include <optional>
+#include <set>
+
 #include "call_traits.h"
 #include "detectors/detector.h"
 #include "detectors/type_signature.h"
@@ -30,12 +43,72 @@ bool buffer_of(const EventView& v, const CallTraits& t, BufferUse use, int64_t& 
   return false;
 }
 
+struct CollCall {
+  EventRef ref;
+  CallId call;
+  std::optional<int64_t> root, op;
+};
+
+void check_collectives(const Model& model, Analysis& out) {
+  std::set<int64_t> created{1};
+  for (const RankLog& log : model.logs)
+    for (const Event& e : log.events)
+      if (auto c = log.view(e).get(kF_new_comm)) created.insert(*c);
+  std::map<int64_t, std::map<int, std::vector<CollCall>>> by_comm;  // comm -> rank -> calls in order
+  for (const RankLog& log : model.logs)
+    for (uint32_t i = 0; i < log.events.size(); ++i) {
+      const Event& e = log.events[i];
+      const CallTraits& t = call_traits(e.call);
+      if (t.family != CallFamily::kCollective || t.collective != Collective::kComm ||
+          t.completion == Completion::kPersistent)
+        continue;
+      const EventView v = log.view(e);
+      const auto comm = v.get(kF_comm);
+      if (!comm || !created.count(*comm)) continue;
+      by_comm[*comm][log.rank].push_back({{log.rank, i}, e.call, v.get(kF_root), v.get(kF_op)});
+    }
+  for (auto& [comm, ranks] : by_comm) {
+    if (ranks.size() < 2) continue;
+    const std::vector<CollCall>& first = ranks.begin()->second;
+    for (size_t k = 0; k < first.size(); ++k) {
+      const CollCall& a = first[k];
+      bool aligned = true;
+      std::vector<const CollCall*> root_diff, op_diff;
+      for (auto it = std::next(ranks.begin()); it != ranks.end(); ++it) {
+        if (k >= it->second.size()) continue;
+        const CollCall& b = it->second[k];
+        if (b.call != a.call) aligned = false;
+        if (a.root && b.root && *a.root >= 0 && *b.root >= 0 && *a.root != *b.root) root_diff.push_back(&b);
+        if (a.op && b.op && *a.op < kUserOpBase && *b.op < kUserOpBase && *a.op != *b.op) op_diff.push_back(&b);
+      }
+      if (!aligned) break;
+      auto report = [&](FindingCode code, const std::vector<const CollCall*>& diff, const char* what) {
+        if (diff.empty()) return;
+        Finding f = coded_finding(code);
+        std::vector<int> others;
+        for (const CollCall* b : diff) others.push_back(b->ref.rank);
+        f.message = std::string(call_name(a.call)) + ": rank " + std::to_string(a.ref.rank) + " and " +
+                    rank_list(others) + " pass different " + what + " to the same collective operation (the " +
+                    ordinal(static_cast<int>(k) + 1) + " on its communicator)";
+        f.accesses.push_back(call_access(a.ref, std::string(what) + " of rank " + std::to_string(a.ref.rank)));
+        for (const CollCall* b : diff)
+          f.accesses.push_back(call_access(b->ref, std::string(what) + " of rank " + std::to_string(b->ref.rank)));
+        f.details = {{"comm", comm}, {"ordinal", k + 1}};
+        out.findings.push_back(std::move(f));
+      };
+      report(kCode_collective_root_mismatch, root_diff, "roots");
+      report(kCode_collective_op_mismatch, op_diff, "ops");
+    }
+  }
+}
+
 class TypeMismatchDetector : public Detector {
  public:
   const char* name() const override { return "type-mismatch"; }
 
   void run(AnalysisContext& ctx, Analysis& out) override {
     const Model& model = ctx.model();
+    check_collectives(model, out);
     for (const HappensBefore::MatchedMessage& m : ctx.happens_before().messages()) {
       const RankLog* slog = model.rank_log(m.send.rank);
       const RankLog* rlog = model.rank_log(m.recv.rank);

@@ -117,5 +117,41 @@ TEST(TypeMismatch, ByteSidesCompareBySize) {
   EXPECT_TRUE(mismatches(a).empty());
 }
 
+TEST(TypeMismatch, CollectiveRootsAndOps) {
+  LogBuilder b(3);
+  for (int r = 0; r < 3; ++r) {
+    b.call(r, kCall_Bcast, 10).f(kF_comm, 1).f(kF_root, r == 2 ? 1 : 0).f(kF_buf, 4096).f(kF_count, 1).f(kF_type, kInt);
+    b.call(r, kCall_Allreduce, 11).f(kF_comm, 1).f(kF_op, r == 1 ? kOp_MPI_MAX : kOp_MPI_SUM);
+    // Same root and op everywhere: fine. User ops have per-rank ids: not compared.
+    b.call(r, kCall_Reduce, 12).f(kF_comm, 1).f(kF_root, 0).f(kF_op, kUserOpBase + r);
+  }
+  const Analysis a = run_detectors(b.build());
+  auto found = mismatches(a);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0]->code, kCode_collective_root_mismatch);
+  EXPECT_NE(found[0]->message.find("MPI_Bcast: rank 0 and rank 2 pass different roots"), std::string::npos)
+      << found[0]->message;
+  ASSERT_EQ(found[0]->accesses.size(), 2u);
+  EXPECT_EQ(found[1]->code, kCode_collective_op_mismatch);
+  EXPECT_NE(found[1]->message.find("MPI_Allreduce: rank 0 and rank 1 pass different ops"), std::string::npos)
+      << found[1]->message;
+}
+
+TEST(TypeMismatch, IntercommRootsAndUnloggedCommunicatorsAreNotCompared) {
+  LogBuilder b(4);
+  for (int r = 0; r < 4; ++r)
+    b.call(r, kCall_Intercomm_create, 5).f(kF_comm, 1).f(kF_new_comm, 77).a(kF_members, {0, 1, 2, 3});
+  // The root's group passes MPI_ROOT (logged as an invalid rank) and MPI_PROC_NULL, the other group the root's rank.
+  b.call(0, kCall_Bcast, 10).f(kF_comm, 77).f(kF_root, encode_invalid_rank(-4));
+  b.call(2, kCall_Bcast, 10).f(kF_comm, 77).f(kF_root, kRankProcNull);
+  b.call(1, kCall_Bcast, 10).f(kF_comm, 77).f(kF_root, 0);
+  b.call(3, kCall_Bcast, 10).f(kF_comm, 77).f(kF_root, 0);
+  // A communicator no logged call made (shared ids): not compared.
+  b.call(0, kCall_Allreduce, 11).f(kF_comm, 55).f(kF_op, kOp_MPI_SUM);
+  b.call(1, kCall_Allreduce, 11).f(kF_comm, 55).f(kF_op, kOp_MPI_MAX);
+  const Analysis a = run_detectors(b.build());
+  EXPECT_TRUE(mismatches(a).empty());
+}
+
 }  // namespace
 }  // namespace rmacheck
