@@ -21,7 +21,8 @@ Header lines of a sample (C/C++ `//` or Python `#` comments):
 
 Per MPI (`--mpi`, default openmpi): `rmacheck-sample[mpich]: ...` settings apply only when the
 sample runs on MPICH and override the plain line's (`skip=REASON`: the sample cannot run on that
-MPI, and REASON says why: the test is skipped, exit status 77); when a sample has any
+MPI, and REASON says why: the test is skipped, exit status 77; `env=VAR=VALUE`: set for the
+run on that MPI, e.g. a library setting that works around a bug of that MPI); when a sample has any
 `rmacheck-expect[mpich]:` lines they replace its plain `rmacheck-expect:` lines on MPICH (an MPI
 that rejects a call the other accepts, or behaves differently where the standard allows both).
 `[openmpi]` works the same way.
@@ -84,7 +85,7 @@ def int_list(value, what, lineno):
 def parse_header(path, mpi="openmpi"):
     """Returns (settings dict, list of expected Findings) for a run on MPI `mpi`."""
     settings = {"ranks": None, "timeout": 60, "args": [], "complete": None, "exit": None, "guard": False,
-                "skip": None}
+                "skip": None, "env": {}}
     expected, said_none, said_expect = [], False, False
     mpi_expected, mpi_said_none, mpi_said_expect = [], False, False
     with open(path, encoding="utf-8") as f:
@@ -124,6 +125,9 @@ def parse_header(path, mpi="openmpi"):
                         settings["guard"] = value == "true"
                     elif name == "complete" and value in ("true", "false"):
                         settings["complete"] = value == "true"
+                    elif name == "env" and "=" in value and family is not None:
+                        var, _, val = value.partition("=")
+                        settings["env"][var] = val  # for that MPI only: a library setting the sample needs
                     else:
                         raise ValueError
                 except ValueError:
@@ -252,6 +256,8 @@ def main():
         settings, expected = parse_header(source, opts.mpi)
     except (OSError, SampleError) as e:
         fail(f"cannot use the sample header: {e}")
+    if opts.mpi == "mpich" and (settings["guard"] or opts.guard_memory):
+        settings["skip"] = settings["skip"] or "--guard-memory works with Open MPI only"
     if settings["skip"]:
         print(f"SKIP {name} on {opts.mpi}: {settings['skip']}")
         sys.exit(SKIP_STATUS)
@@ -273,6 +279,7 @@ def main():
         env.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
         env.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
     env.setdefault("OMPI_MCA_rmaps_base_oversubscribe", "1")
+    env.update(settings["env"])
 
     timeout = settings["timeout"]
     logdir = tempfile.mkdtemp(prefix=f"rmacheck-{stem}-")
