@@ -79,10 +79,12 @@ void LauncherOutputScanner::line(const std::string& text) {
   // synchronization of RMA calls , error stack:" (node: the world rank). MPICH's abort leaves no EXIT
   // record in the log (it does not end the rank through _exit), so this line is all there is.
   static const std::regex mpich_abort(
-      R"(^Abort\(\d+\) on node (\d+) \(rank \d+ in comm \d+\): Fatal error in (?:internal_|PMPI_|MPI_)?(\w+): (.*?)\s*(?:, error stack:)?$)");
+      R"(Abort\(\d+\) on node (\d+) \(rank \d+ in comm \d+\): Fatal error in (?:internal_|PMPI_|MPI_)?(\w+): (.*?)\s*(?:, error stack:)?$)");
   std::smatch m;
 
-  if (text.rfind("Abort(", 0) == 0 && std::regex_search(text, m, mpich_abort)) {
+  // Not anchored: Hydra passes each rank's stderr on in the chunks it reads, so another rank's
+  // text may precede it on the line.
+  if (text.find("Abort(") != std::string::npos && std::regex_search(text, m, mpich_abort)) {
     LibraryAbort a;
     a.rank = small_int(m[1]);
     a.call = "MPI_" + m[2].str();

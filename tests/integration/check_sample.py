@@ -115,7 +115,9 @@ def parse_header(path, mpi="openmpi"):
             for token in shlex.split(rest):
                 name, _, value = token.partition("=")
                 try:
-                    if name in ("ranks", "timeout", "exit"):
+                    if name == "exit" and value == "any":
+                        settings["exit"] = None  # an [mpi] line lifting the plain line's exit status
+                    elif name in ("ranks", "timeout", "exit"):
                         settings[name] = int(value)
                     elif name == "args":
                         settings["args"] = shlex.split(value)
