@@ -19,7 +19,6 @@ struct Scratch {
   ThreadDeltas deltas;      // what this thread's CALL / CALL_OUT records are deltas from
   uint8_t* call = nullptr;  // the current call's record in the log (its exit word is stored at return)
   size_t out_head = 0;      // size of the CALL_OUT head: more means the call has outputs
-  uint32_t calls = 0;       // this thread's calls, for the CLOCK records
   std::vector<WatchedRequest> watched;
   std::vector<int64_t> ids, done, srcs, tags;
   std::vector<MPI_Status> statuses;
@@ -50,7 +49,7 @@ Recorder::Recorder(CallId call, void* return_address) : s_(t_scratch), rec_(t_sc
   s_.watched.clear();
   thread_ = thread_id();
   t_enter_ = call_clock();
-  if ((++s_.calls & 0xffff) == 0) log_clock_pair();  // keeps the conversion of ticks to ns close
+  if (t_enter_ >= g_next_clock_pair.load(std::memory_order_relaxed)) log_clock_pair();  // every 100 ms
   s_.rec.begin_call(call, thread_, seq_, t_enter_, s_.deltas);
   record_callsite(s_.rec, return_address);
 }

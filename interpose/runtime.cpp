@@ -34,6 +34,7 @@ int64_t monotonic_ns() {
 }
 
 bool g_call_clock_tsc = false;
+std::atomic<int64_t> g_next_clock_pair{INT64_MAX};
 
 namespace {
 // A counter reading and the monotonic time at the same instant (the middle of two clock reads).
@@ -59,10 +60,25 @@ bool tsc_is_the_clock() {
 }
 }  // namespace
 
+namespace {
+int64_t g_first_tsc = 0, g_first_ns = 0;
+int64_t g_pair_interval = INT64_MAX;               // counter ticks in kClockPairInterval, once the rate is known
+constexpr int64_t kClockPairInterval = 100000000;  // ns: the analyzer's conversion never extrapolates further
+}  // namespace
+
 void log_clock_pair() {
   if (!g_call_clock_tsc) return;
   int64_t tsc, ns;
   clock_pair(tsc, ns);
+  if (!g_first_tsc) {
+    g_first_tsc = tsc, g_first_ns = ns;
+  } else if (g_pair_interval == INT64_MAX && ns > g_first_ns && tsc > g_first_tsc) {
+    g_pair_interval =
+        static_cast<int64_t>(static_cast<double>(kClockPairInterval) * static_cast<double>(tsc - g_first_tsc) /
+                             static_cast<double>(ns - g_first_ns));
+  }
+  // Threads may race here: a pair more or less is harmless.
+  g_next_clock_pair.store(g_pair_interval == INT64_MAX ? INT64_MAX : tsc + g_pair_interval, std::memory_order_relaxed);
   uint8_t buf[1 + 2 * kMaxVarint];
   uint8_t* p = buf;
   *p++ = kRecClock;
@@ -209,8 +225,9 @@ void start_logging(int thread_level) {
     std::fprintf(stderr, "rmacheck: cannot create log %s: %s; this rank is not checked\n", path.c_str(), why.c_str());
     return;
   }
-  // Two counter/monotonic pairs a millisecond apart give the counter's rate from the start; more follow
-  // (log_clock_pair), the last at MPI_Finalize.
+  // Two counter/monotonic pairs a millisecond apart give the counter's rate from the start; then a call
+  // that starts 100 ms after the last pair logs another (so a rank that dies is converted with a rate
+  // measured near its end), and MPI_Finalize the last.
   log_clock_pair();
   callsite_init();
   log_error_classes(rt.log);

@@ -46,6 +46,8 @@ inline int64_t call_clock() {
 }
 // Logs a CLOCK record (counter, monotonic ns) when the call clock is the counter.
 void log_clock_pair();
+// The counter reading from which a call logs the next pair (INT64_MAX: not the counter).
+extern std::atomic<int64_t> g_next_clock_pair;
 int64_t thread_id();  // small per-process thread number, 0 for the first thread seen
 extern thread_local bool t_in_wrapper;
 

@@ -72,7 +72,7 @@ enum RecordType : uint8_t {
   kRecGuard = 12,
   // A reading of the cycle counter and of CLOCK_MONOTONIC (ns) at the same instant, in a log whose header
   // says call_clock=tsc: CALL and CALL_OUT times and durations are counter ticks, which the analyzer
-  // converts to ns between these pairs (logged at the start, every 2^16 calls of a thread, at the end).
+  // converts to ns between these pairs (logged at the start, +1 ms, by a call 100 ms after the last, at the end).
   kRecClock = 13,
 };
 // The fixed head of a CALL record's payload; the exit word is its second 4-byte word (aligned in the file).
