@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <unordered_map>
 
@@ -303,8 +304,10 @@ int64_t datatype_id(MPI_Datatype t, bool* usable) {
   if (usable) *usable = t != MPI_DATATYPE_NULL;
   if (t == MPI_DATATYPE_NULL) return -1;
   int64_t id;
-  // Two cache slots, by a bit of the handle: a Put of one type to another hits both.
-  if (g_types.find(t, id, t_type_cache[(reinterpret_cast<uintptr_t>(t) >> 4) & 1])) return id;
+  // Two cache slots, by a bit of the handle (a pointer in Open MPI, an int in MPICH): a Put of one type to
+  // another hits both.
+  const size_t bits = std::hash<MPI_Datatype>{}(t);
+  if (g_types.find(t, id, t_type_cache[(bits ^ (bits >> 4) ^ (bits >> 8)) & 1])) return id;
   if (g_freed_types.find(t, id)) {  // never flattened: its layout was logged while it lived
     if (usable) *usable = false;
     return id;
