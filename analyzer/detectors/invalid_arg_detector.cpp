@@ -313,7 +313,9 @@ class InvalidArgDetector : public Detector {
                          std::vector<Problem>& problems) {
     for (const TagArg& g : t.tags) {
       const auto value = v.get(g.field);
-      if (!value || *value >= 0 || (*value == kTagAny && (g.allowed & kAnyTagOk))) continue;
+      // The words below only for a problem: this runs for every tag of every call.
+      if (!value || (*value >= 0 && !(tag_ub && *value > *tag_ub)) || (*value == kTagAny && (g.allowed & kAnyTagOk)))
+        continue;
       const std::string arg = arg_words(g.field);
       nlohmann::json details = {{"tag", *value}};
       if (*value == kTagAny && !(g.allowed & kAnyTagOk)) {
