@@ -1,6 +1,8 @@
 #include "handles.h"
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <mutex>
 #include <unordered_map>
 
@@ -17,6 +19,12 @@ namespace {
 template <class Handle, class Value>
 class Registry {
  public:
+  // One thread's copy of its last hit: valid while the registry's version is the one it was taken at.
+  struct Cache {
+    Handle handle{};
+    Value value{};
+    uint64_t version = ~uint64_t{0};
+  };
   bool find(Handle h, Value& out) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = map_.find(h);
@@ -24,23 +32,39 @@ class Registry {
     out = it->second;
     return true;
   }
+  // find() without the lock when this thread's last hit was the same handle and nothing changed since
+  // (the hot calls name the same window, communicator and datatypes again and again).
+  bool find(Handle h, Value& out, Cache& c) {
+    const uint64_t v = version_.load(std::memory_order_acquire);
+    if (c.version == v && c.handle == h) {
+      out = c.value;
+      return true;
+    }
+    if (!find(h, out)) return false;
+    c.handle = h, c.value = out, c.version = v;  // v read before the lookup: a change in between refetches
+    return true;
+  }
   void put(Handle h, Value v) {
     std::lock_guard<std::mutex> lock(mu_);
     map_[h] = std::move(v);
+    version_.fetch_add(1, std::memory_order_release);
   }
   bool erase(Handle h) {
     std::lock_guard<std::mutex> lock(mu_);
+    version_.fetch_add(1, std::memory_order_release);
     return map_.erase(h) > 0;
   }
   template <class F>
   auto locked(F&& f) {
     std::lock_guard<std::mutex> lock(mu_);
+    version_.fetch_add(1, std::memory_order_release);
     return f(map_);
   }
 
  private:
   std::mutex mu_;
   std::unordered_map<Handle, Value> map_;
+  std::atomic<uint64_t> version_{0};
 };
 
 uint64_t mix(uint64_t h, uint64_t v) {
@@ -73,6 +97,9 @@ struct RequestSlot {
 };
 Registry<MPI_Request, RequestSlot> g_requests;
 Registry<MPI_Datatype, int64_t> g_types;
+thread_local Registry<MPI_Comm, CommRef>::Cache t_comm_cache;
+thread_local Registry<MPI_Win, WinRef>::Cache t_win_cache;
+thread_local Registry<MPI_Datatype, int64_t>::Cache t_type_cache[2];  // origin and target types differ often
 Registry<MPI_Op, int64_t> g_ops;
 // Comm_group, Win_get_group, ... may return a handle the program already
 // holds (a new reference to the same group): every reference is freed
@@ -171,7 +198,7 @@ CommRef register_comm(MPI_Comm c, bool created) {
 
 CommRef comm_info(MPI_Comm c) {
   CommRef ref;
-  if (g_comms.find(c, ref)) return ref;
+  if (g_comms.find(c, ref, t_comm_cache)) return ref;
   if (c == MPI_COMM_NULL) return nullptr;
   if (g_freed_comms.find(c, ref)) return ref;  // freed: its old id, and no PMPI call on the handle
   return register_comm(c, /*created=*/false);
@@ -185,7 +212,7 @@ void forget_comm(MPI_Comm c) {
 
 WinRef win_info(MPI_Win w) {
   WinRef ref;
-  if (!g_wins.find(w, ref)) g_freed_wins.find(w, ref);
+  if (!g_wins.find(w, ref, t_win_cache)) g_freed_wins.find(w, ref);
   return ref;
 }
 
@@ -277,7 +304,10 @@ int64_t datatype_id(MPI_Datatype t, bool* usable) {
   if (usable) *usable = t != MPI_DATATYPE_NULL;
   if (t == MPI_DATATYPE_NULL) return -1;
   int64_t id;
-  if (g_types.find(t, id)) return id;
+  // Two cache slots, by a bit of the handle (a pointer in Open MPI, an int in MPICH): a Put of one type to
+  // another hits both.
+  const size_t bits = std::hash<MPI_Datatype>{}(t);
+  if (g_types.find(t, id, t_type_cache[(bits ^ (bits >> 4) ^ (bits >> 8)) & 1])) return id;
   if (g_freed_types.find(t, id)) {  // never flattened: its layout was logged while it lived
     if (usable) *usable = false;
     return id;

@@ -15,7 +15,9 @@ namespace rmacheck {
 
 namespace {
 constexpr size_t kChunk = size_t{8} << 20;  // file growth step; bounds the zero tail of a dead rank
-}
+// Address space reserved for one log (halved until the system grants it): 10^9 calls at 40 bytes.
+constexpr size_t kMapReserve = size_t{64} << 30;
+}  // namespace
 
 namespace {
 
@@ -65,64 +67,98 @@ bool LogWriter::open(const std::string& path, const std::string& header_lines, s
     fd_ = -1;
     return false;
   }
-  pos_ = kHeaderSize;
+  end_hint_.store(kHeaderSize);
   return true;
 }
 
 void LogWriter::remap(size_t need) {
-  if (map_) ::munmap(map_, map_len_);
-  map_ = nullptr;
-  size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  map_off_ = pos_ & ~(page - 1);
-  map_len_ = ((pos_ - map_off_ + need + kChunk - 1) / kChunk) * kChunk;
-  if (::ftruncate(fd_, static_cast<off_t>(map_off_ + map_len_)) != 0) return;
-  void* m = ::mmap(nullptr, map_len_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, static_cast<off_t>(map_off_));
-  if (m != MAP_FAILED) map_ = static_cast<uint8_t*>(m);
+  if (!map_) {
+    // Address space for the whole log, once: the mapping never moves, so a record's exit word can be
+    // stored in place. Pages past the end of the file are never touched (they would fault).
+    for (size_t len = kMapReserve; len >= kChunk && !map_; len /= 2) {
+      void* m = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd_, 0);
+      if (m != MAP_FAILED) map_ = static_cast<uint8_t*>(m), map_len_ = len;
+    }
+    if (!map_) return;
+  }
+  const size_t have = file_len_.load(std::memory_order_relaxed);
+  if (need <= have) return;
+  const size_t len = ((need + kChunk - 1) / kChunk) * kChunk;
+  if (len > map_len_) return;  // the reservation is full: stop logging
+  if (::ftruncate(fd_, static_cast<off_t>(len)) != 0) return;
+  // The pages behind the last chunk are written no more (but for a rare exit word): drop them from this
+  // process's resident set. They stay in the page cache, a later store faults them back in.
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  if (have > kChunk) ::madvise(map_, (have - kChunk) & ~(page - 1), MADV_DONTNEED);
+  file_len_.store(len, std::memory_order_release);
 }
 
-void LogWriter::append(const uint8_t* payload, size_t n) {
-  const uint32_t sum = payload_checksum(payload, n);  // outside the lock
-  std::lock_guard<std::mutex> lock(mu_);
-  append_locked(payload, n, sum, /*may_grow=*/true);
+LogWriter::~LogWriter() {
+  close();
+  if (map_) ::munmap(map_, map_len_);
+}
+
+uint8_t* LogWriter::append(const uint8_t* payload, size_t n) {
+  return append_record(payload, n, payload_checksum(payload, n), /*may_grow=*/true);
 }
 
 bool LogWriter::try_append(const uint8_t* payload, size_t n) {
-  const uint32_t sum = payload_checksum(payload, n);
-  if (!mu_.try_lock()) return false;
-  const bool ok = append_locked(payload, n, sum, /*may_grow=*/false);
-  mu_.unlock();
-  return ok;
+  return append_record(payload, n, payload_checksum(payload, n), /*may_grow=*/false) != nullptr;
 }
 
-bool LogWriter::append_locked(const uint8_t* payload, size_t n, uint32_t sum, bool may_grow) {
+void LogWriter::store_exit(uint8_t* call_payload, uint32_t word) {
+  __atomic_store_n(reinterpret_cast<uint32_t*>(call_payload + kExitWordOffset), word, __ATOMIC_RELEASE);
+}
+
+uint8_t* LogWriter::append_record(const uint8_t* payload, size_t n, uint32_t sum, bool may_grow) {
   const size_t total = kRecordPrefix + n;
   const size_t step = record_stride(total);
-  if (fd_ < 0) return false;
-  // Keep 4 zero bytes after every record: they are the end marker a reader sees if we die now.
-  if (!map_ || pos_ + step + 4 > map_off_ + map_len_) {
-    if (!may_grow) return false;
-    remap(step + 4);
+  if (fd_ < 0 || stopped_.load(std::memory_order_relaxed) || total >= kRecordPending) return nullptr;
+  const uint32_t mark = static_cast<uint32_t>(total) | kRecordPending;
+  size_t at = end_hint_.load(std::memory_order_relaxed);
+  uint32_t* word;
+  for (;;) {
+    // Keep 4 zero bytes after every record: they are the end marker a reader sees if we die now.
+    if (at + step + 4 > file_len_.load(std::memory_order_acquire)) {
+      if (!may_grow) return nullptr;
+      std::lock_guard<std::mutex> lock(mu_);
+      remap(at + step + 4);
+      if (at + step + 4 > file_len_.load(std::memory_order_relaxed)) {
+        // Disk full or mapping refused: stop logging rather than crash the program.
+        stopped_.store(true);
+        return nullptr;
+      }
+      continue;
+    }
+    // The reservation and the pending mark are one store: if we die during the copy, a reader sees a
+    // torn record (dropped), never a zero size followed by another thread's record.
+    word = reinterpret_cast<uint32_t*>(map_ + at);
+    uint32_t seen = 0;
+    if (__atomic_compare_exchange_n(word, &seen, mark, false, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) break;
+    at += record_stride(seen & ~kRecordPending);  // another thread's record: the end is after it
   }
-  if (!map_) return false;  // disk full or mapping refused: stop logging rather than crash the program
-  uint8_t* rec = map_ + (pos_ - map_off_);
-  // Pending mark first: if we die during the copy, a reader sees a torn record
-  // (dropped silently), not a zero size followed by stray bytes (which is corruption).
-  __atomic_store_n(reinterpret_cast<uint32_t*>(rec), static_cast<uint32_t>(total) | kRecordPending, __ATOMIC_RELAXED);
-  __atomic_signal_fence(__ATOMIC_SEQ_CST);  // keep the copy after the mark (SIGKILL only needs program order)
+  end_hint_.store(at + step, std::memory_order_relaxed);
+  uint8_t* rec = map_ + at;
   std::memcpy(rec + 4, &sum, 4);
   std::memcpy(rec + kRecordPrefix, payload, n);
   // The size goes last: a reader never sees a size whose payload is not there.
-  __atomic_store_n(reinterpret_cast<uint32_t*>(rec), static_cast<uint32_t>(total), __ATOMIC_RELEASE);
-  pos_ += step;
-  return true;
+  __atomic_store_n(word, static_cast<uint32_t>(total), __ATOMIC_RELEASE);
+  return rec + kRecordPrefix;
 }
 
 void LogWriter::close() {
   std::lock_guard<std::mutex> lock(mu_);
   if (fd_ < 0) return;
-  if (map_) ::munmap(map_, map_len_);
-  map_ = nullptr;
-  if (::ftruncate(fd_, static_cast<off_t>(pos_)) != 0) { /* the zero tail is harmless */
+  stopped_.store(true);
+  // The end of the records: walk from the hint over the records reserved after it.
+  size_t end = end_hint_.load();
+  const size_t have = file_len_.load();
+  while (map_ && end + 4 <= have) {
+    const uint32_t w = __atomic_load_n(reinterpret_cast<uint32_t*>(map_ + end), __ATOMIC_ACQUIRE);
+    if (!w) break;
+    end += record_stride(w & ~kRecordPending);
+  }
+  if (::ftruncate(fd_, static_cast<off_t>(end)) != 0) { /* the zero tail is harmless */
   }
   ::close(fd_);
   fd_ = -1;

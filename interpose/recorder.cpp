@@ -16,6 +16,9 @@ struct WatchedRequest {
 // thread never needs two at once, and nothing is allocated per call once warm.
 struct Scratch {
   RecordBuffer rec;
+  ThreadDeltas deltas;      // what this thread's CALL / CALL_OUT records are deltas from
+  uint8_t* call = nullptr;  // the current call's record in the log (its exit word is stored at return)
+  size_t out_head = 0;      // size of the CALL_OUT head: more means the call has outputs
   std::vector<WatchedRequest> watched;
   std::vector<int64_t> ids, done, srcs, tags;
   std::vector<MPI_Status> statuses;
@@ -35,7 +38,7 @@ int translate_assert(int a) {
 }
 }  // namespace
 
-Recorder::Recorder(CallId call, void* return_address) : s_(t_scratch), rec_(t_scratch.rec), seq_(0) {
+Recorder::Recorder(CallId call, void* return_address) : s_(t_scratch), rec_(t_scratch.rec) {
   t_in_wrapper = true;
   local_watch_enter();  // guarded pages open: MPI's copies never meet a protected page
   local_watch_flush();  // the program's accesses since this thread's last call go before this call
@@ -44,11 +47,10 @@ Recorder::Recorder(CallId call, void* return_address) : s_(t_scratch), rec_(t_sc
   s_.facts.clear();
   s_.facts.call = call;
   s_.watched.clear();
-  s_.rec.reset(kRecEnter);
-  s_.rec.varint(call);
-  s_.rec.varint(thread_id());
-  s_.rec.varint(seq_);
-  s_.rec.varint(monotonic_ns());
+  thread_ = thread_id();
+  t_enter_ = call_clock();
+  if (t_enter_ >= g_next_clock_pair.load(std::memory_order_relaxed)) log_clock_pair();  // every 100 ms
+  s_.rec.begin_call(call, thread_, seq_, t_enter_, s_.deltas);
   record_callsite(s_.rec, return_address);
 }
 
@@ -57,14 +59,13 @@ Recorder::~Recorder() {
   t_in_wrapper = false;
 }
 
-void Recorder::enter() { runtime().log.append(s_.rec.data(), s_.rec.size()); }
+void Recorder::enter() { s_.call = runtime().log.append(s_.rec.data(), s_.rec.size()); }
 
 void Recorder::exit(int rc) {
-  s_.rec.reset(kRecExit);
-  s_.rec.varint(thread_id());
-  s_.rec.varint(seq_);
-  s_.rec.varint(monotonic_ns());
-  s_.rec.varint(rc);
+  rc_ = rc;
+  duration_ = call_clock() - t_enter_;
+  s_.rec.begin_call_out(thread_, rc, duration_, s_.deltas);
+  s_.out_head = s_.rec.size();
   if (rc != MPI_SUCCESS) {
     // The error string is the MPI library's: the analyzer cannot look it up later.
     char text[MPI_MAX_ERROR_STRING + 1] = {0};
@@ -74,7 +75,11 @@ void Recorder::exit(int rc) {
 }
 
 void Recorder::finish() {
-  runtime().log.append(s_.rec.data(), s_.rec.size());
+  // The common call (success, no outputs) costs no record of its own: its exit word says it returned.
+  if (s_.call && rc_ == MPI_SUCCESS && s_.rec.size() == s_.out_head && duration_ >= 0 && duration_ <= kExitMaxDuration)
+    LogWriter::store_exit(s_.call, kExitReturned | static_cast<uint32_t>(duration_));
+  else
+    runtime().log.append(s_.rec.data(), s_.rec.size());
   if (local_watch_active()) local_watch_after_call(s_.facts);
 }
 

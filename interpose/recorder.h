@@ -1,9 +1,11 @@
-// Builds the entry and exit records of one intercepted MPI call.
+// Builds the CALL record of one intercepted MPI call (and its CALL_OUT record
+// when it has outputs or failed).
 //
 // A wrapper (generated from mpi_calls.def) makes a Recorder, adds the
-// call's input fields, calls enter() (the entry record is in the log before
+// call's input fields, calls enter() (the CALL record is in the log before
 // MPI runs, so a call that never returns - a hang, an abort inside MPI - is
-// still seen), calls PMPI, then exit(rc), adds outputs and finish()es.
+// still seen: its exit word stays zero), calls PMPI, then exit(rc), adds
+// outputs and finish()es (stores the exit word, or appends the CALL_OUT).
 // The helpers below are the vocabulary of the call table: they translate
 // handles to ids and ranks to world ranks, and nothing more.
 #pragma once
@@ -102,7 +104,9 @@ class Recorder {
 
   struct Scratch& s_;  // this thread's reusable buffers
   RecordBuffer& rec_;  // s_.rec, the record being built
-  int64_t seq_;
+  int64_t seq_ = 0, thread_ = 0;
+  int64_t t_enter_ = 0, duration_ = 0;
+  int rc_ = MPI_SUCCESS;
   CommRef comm_;  // communicator of the call, for translating peers and status sources
   WinRef win_;
   MPI_Status one_status_;

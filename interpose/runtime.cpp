@@ -33,6 +33,60 @@ int64_t monotonic_ns() {
   return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
 }
 
+bool g_call_clock_tsc = false;
+std::atomic<int64_t> g_next_clock_pair{INT64_MAX};
+
+namespace {
+// A counter reading and the monotonic time at the same instant (the middle of two clock reads).
+void clock_pair(int64_t& tsc, int64_t& ns) {
+  const int64_t a = monotonic_ns();
+  tsc = call_clock();
+  ns = a + (monotonic_ns() - a) / 2;
+}
+
+// The counter may stand for CLOCK_MONOTONIC when the kernel itself derives that clock from it.
+bool tsc_is_the_clock() {
+#if defined(__x86_64__)
+  std::ifstream src("/sys/devices/system/clocksource/clocksource0/current_clocksource");
+  std::string name;
+  if (!(src >> name) || name != "tsc") return false;
+  std::ifstream cpu("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpu, line))
+    if (line.rfind("flags", 0) == 0)
+      return line.find(" constant_tsc") != std::string::npos && line.find(" nonstop_tsc") != std::string::npos;
+#endif
+  return false;
+}
+}  // namespace
+
+namespace {
+int64_t g_first_tsc = 0, g_first_ns = 0;
+int64_t g_pair_interval = INT64_MAX;               // counter ticks in kClockPairInterval, once the rate is known
+constexpr int64_t kClockPairInterval = 100000000;  // ns: the analyzer's conversion never extrapolates further
+}  // namespace
+
+void log_clock_pair() {
+  if (!g_call_clock_tsc) return;
+  int64_t tsc, ns;
+  clock_pair(tsc, ns);
+  if (!g_first_tsc) {
+    g_first_tsc = tsc, g_first_ns = ns;
+  } else if (g_pair_interval == INT64_MAX && ns > g_first_ns && tsc > g_first_tsc) {
+    g_pair_interval =
+        static_cast<int64_t>(static_cast<double>(kClockPairInterval) * static_cast<double>(tsc - g_first_tsc) /
+                             static_cast<double>(ns - g_first_ns));
+  }
+  // Threads may race here: a pair more or less is harmless.
+  g_next_clock_pair.store(g_pair_interval == INT64_MAX ? INT64_MAX : tsc + g_pair_interval, std::memory_order_relaxed);
+  uint8_t buf[1 + 2 * kMaxVarint];
+  uint8_t* p = buf;
+  *p++ = kRecClock;
+  p = put_varint(p, tsc);
+  p = put_varint(p, ns);
+  runtime().log.append(buf, static_cast<size_t>(p - buf));
+}
+
 int64_t thread_id() {
   static std::atomic<int64_t> next{0};
   thread_local int64_t id = next.fetch_add(1);
@@ -170,11 +224,12 @@ void start_logging(int thread_level) {
   PMPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &tag_ub, &has_tag_ub);
   timespec real;
   clock_gettime(CLOCK_REALTIME, &real);
+  g_call_clock_tsc = rt.flags.cycle_counter && tsc_is_the_clock();
   std::ostringstream h;
   h << "run_id=" << rt.flags.run_id << "\nrank=" << rt.world_rank << "\nsize=" << rt.world_size << "\npid=" << getpid()
     << "\nhost=" << host << "\nthread_level=" << thread_level << "\nstart_monotonic_ns=" << monotonic_ns()
     << "\nstart_realtime_ns=" << int64_t{real.tv_sec} * 1000000000 + real.tv_nsec << "\ncommand=" << command_line()
-    << "\nmpi_library=" << version << "\n";
+    << "\nmpi_library=" << version << "\ncall_clock=" << (g_call_clock_tsc ? "tsc" : "ns") << "\n";
   if (has_tag_ub && tag_ub) h << "tag_ub=" << *tag_ub << "\n";
   std::string path = rt.flags.dir + "/rank-" + std::to_string(rt.world_rank) + ".log";
   std::string why;
@@ -182,8 +237,18 @@ void start_logging(int thread_level) {
     std::fprintf(stderr, "rmacheck: cannot create log %s: %s; this rank is not checked\n", path.c_str(), why.c_str());
     return;
   }
+  // Two counter/monotonic pairs a millisecond apart give the counter's rate from the start; then a call
+  // that starts 100 ms after the last pair logs another (so a rank that dies is converted with a rate
+  // measured near its end), and MPI_Finalize the last.
+  log_clock_pair();
   callsite_init();
   log_error_classes(rt.log);
+  if (g_call_clock_tsc) {
+    const int64_t until = monotonic_ns() + 1000000;
+    while (monotonic_ns() < until) {
+    }
+    log_clock_pair();
+  }
   rt.active.store(true);
   install_fatal_notes();
 }
@@ -192,6 +257,7 @@ void stop_logging() {
   Runtime& rt = runtime();
   if (!rt.active.exchange(false)) return;
   remove_fatal_notes();
+  log_clock_pair();
   uint8_t buf[16];
   uint8_t* p = buf;
   *p++ = kRecEnd;

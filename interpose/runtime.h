@@ -33,6 +33,21 @@ struct Runtime {
 
 Runtime& runtime();
 int64_t monotonic_ns();
+// The clock of CALL records: the cycle counter where it is what CLOCK_MONOTONIC itself runs on
+// (constant, non-stop TSC as the clock source), read in a few ns without the vDSO's scaling; else
+// CLOCK_MONOTONIC. The header says which (call_clock=tsc|ns); with tsc, CLOCK records pair counter and
+// monotonic readings so that the analyzer converts to ns offline.
+extern bool g_call_clock_tsc;
+inline int64_t call_clock() {
+#if defined(__x86_64__)
+  if (g_call_clock_tsc) return static_cast<int64_t>(__builtin_ia32_rdtsc());
+#endif
+  return monotonic_ns();
+}
+// Logs a CLOCK record (counter, monotonic ns) when the call clock is the counter.
+void log_clock_pair();
+// The counter reading from which a call logs the next pair (INT64_MAX: not the counter).
+extern std::atomic<int64_t> g_next_clock_pair;
 int64_t thread_id();  // small per-process thread number, 0 for the first thread seen
 extern thread_local bool t_in_wrapper;
 

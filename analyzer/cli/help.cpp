@@ -129,6 +129,9 @@ const std::vector<OptionSpec>& run_options() {
 const std::vector<OptionSpec>& analyze_options() {
   static const std::vector<OptionSpec> specs = {
       {"--format", nullptr, "FMT", kFormatHelp},
+      {"--stats", nullptr, nullptr,
+       "Also print, on stderr, what the analysis cost: events, log bytes per event on disk, the time to read "
+       "the logs and to check them, events per second and peak memory."},
       {"--output", "-o", "FILE", kOutputHelp},
       {"--suppressions", nullptr, "FILE", kSuppressionsHelp},
       {"--source-root", nullptr, "DIR", kSourceRootHelp},

@@ -3,11 +3,14 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -66,6 +69,7 @@ struct ReportOutput {
   bool have_suppressions = false;
   std::string source_root;         // --source-root DIR
   lint::LintOptions lint_sources;  // --lint SRC
+  bool stats = false;              // --stats (analyze): cost of the analysis on stderr
 
   // The report is a document on stdout: nothing else may be printed there.
   bool document_on_stdout() const { return output.empty() && format != "text"; }
@@ -154,8 +158,38 @@ struct LogDirPolicy {
   bool keep = false;         // --keep-logs
 };
 
+double cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// --stats: what reading and checking the logs cost, on stderr (CPU time: stable on a shared machine).
+void print_stats(const Model& model, double t_start, double t_read, double t_end) {
+  uint64_t events = 0, bytes = 0;
+  for (const RankLog& l : model.logs) {
+    events += l.events.size();
+    struct stat st;
+    if (stat(l.path.c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) > kHeaderSize)
+      bytes += static_cast<uint64_t>(st.st_size) - kHeaderSize;
+  }
+  rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  const double total = t_end - t_start, per_event = events ? static_cast<double>(bytes) / events : 0;
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "rmacheck: stats: %zu logs, %llu events, %llu log bytes (%.1f bytes/event on disk); read %.3f s, "
+                "checked and reported %.3f s (CPU); %.0f events/s; peak RSS %.1f MiB (%.0f bytes/event)\n",
+                model.logs.size(), static_cast<unsigned long long>(events), static_cast<unsigned long long>(bytes),
+                per_event, t_read - t_start, t_end - t_read, total > 0 ? static_cast<double>(events) / total : 0.0,
+                static_cast<double>(ru.ru_maxrss) / 1024.0,
+                events ? static_cast<double>(ru.ru_maxrss) * 1024.0 / static_cast<double>(events) : 0.0);
+  std::cerr << line;
+}
+
 // Loads the logs, runs every detector, writes the report; returns the exit status.
 int analyze(const std::string& dir, const ReportOutput& ro, const LogDirPolicy& policy) {
+  const double t_start = cpu_seconds();
   Model model;
   std::string error;
   Progress progress(!ro.quiet);
@@ -168,6 +202,7 @@ int analyze(const std::string& dir, const ReportOutput& ro, const LogDirPolicy& 
   }
   for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
   for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << l << "\n";
+  const double t_read = cpu_seconds();
   uint64_t events = 0;
   for (const RankLog& l : model.logs) events += l.events.size();
   progress.events(events);
@@ -196,6 +231,7 @@ int analyze(const std::string& dir, const ReportOutput& ro, const LogDirPolicy& 
   if (keep && policy.from_run) report["run"]["log_dir"] = dir;
   progress.stop();  // the line is erased before the report is printed
   const bool written = write_report(model, report, ro);
+  if (ro.stats) print_stats(model, t_start, t_read, cpu_seconds());
   if (!keep) remove_log_dir(dir);
   if (!written) return 2;
   return report_exit_status(report);
@@ -392,6 +428,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
         bool handled = false;
         std::string err = report_option(ro, spec, v, handled);
         if (handled) return err;
+        if (spec.long_name == std::string("--stats")) return ro.stats = true, "";
         return std::string("unhandled option ") + spec.long_name;
       },
       /*stop_at_positional=*/false);

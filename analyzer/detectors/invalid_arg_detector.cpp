@@ -217,16 +217,18 @@ class InvalidArgDetector : public Detector {
       const auto value = v.get(field);
       if (!value) continue;
       const int64_t id = *value;
-      const std::string arg = h.kind == HandleKind::kDatatype ? arg_words(h.field) : kind_words(h.kind);
-      nlohmann::json details = {{"handle", kind_words(h.kind)}, {"id", id}};
+      // Words and details only for a problem: this runs for every handle of every call.
+      const auto arg = [&] { return h.kind == HandleKind::kDatatype ? arg_words(h.field) : kind_words(h.kind); };
+      const auto details = [&] { return nlohmann::json{{"handle", kind_words(h.kind)}, {"id", id}}; };
       if (is_null(h.kind, id)) {
         if (h.use == HandleUse::kUseOrNull) continue;
-        details["code_value"] = null_name(h.kind);
-        add(problems, {kCode_null_handle, std::string("is ") + null_name(h.kind), {}, "", details}, arg);
+        nlohmann::json d = details();
+        d["code_value"] = null_name(h.kind);
+        add(problems, {kCode_null_handle, std::string("is ") + null_name(h.kind), {}, "", d}, arg());
         continue;
       }
       if (h.kind == HandleKind::kWin && id == 0) {
-        add(problems, {kCode_unknown_handle, "is a handle that no window creation returned", {}, "", details}, arg);
+        add(problems, {kCode_unknown_handle, "is a handle that no window creation returned", {}, "", details()}, arg());
         continue;
       }
       auto it = lives.find({h.kind, id});
@@ -238,15 +240,15 @@ class InvalidArgDetector : public Detector {
             {kCode_freed_handle,
              std::string(again ? "was already freed" : "was freed") + " by " +
                  (life.free_call ? life.free_call : "a free call") + (again ? "" : " before this call"),
-             life.freed, std::string("the ") + kind_words(h.kind) + " was freed here", details},
-            arg);
+             life.freed, std::string("the ") + kind_words(h.kind) + " was freed here", details()},
+            arg());
         continue;
       }
       if (h.kind == HandleKind::kDatatype && h.use == HandleUse::kUse && life.created && !life.committed) {
         add(problems,
             {kCode_uncommitted_type, "is a derived datatype that was never committed (MPI_Type_commit)", life.created,
-             "the datatype was created here", details},
-            arg);
+             "the datatype was created here", details()},
+            arg());
       }
     }
   }
@@ -275,6 +277,9 @@ class InvalidArgDetector : public Detector {
       const auto value = v.get(r.field);
       if (!value) continue;
       const int64_t logged = *value;
+      const bool bad = is_invalid_rank(logged) || (logged == kRankAny && !(r.allowed & kAnySourceOk)) ||
+                       (logged == kRankProcNull && !(r.allowed & (kProcNullOk | kIntercommRootOk)));
+      if (!bad) continue;  // the words below only for a problem: this runs for every rank of every call
       const std::string arg = arg_words(r.field);
       const char* whose = r.group == RankGroup::kWindowGroup ? "the window's group" : "the communicator's group";
       nlohmann::json details = nlohmann::json::object();
@@ -308,7 +313,9 @@ class InvalidArgDetector : public Detector {
                          std::vector<Problem>& problems) {
     for (const TagArg& g : t.tags) {
       const auto value = v.get(g.field);
-      if (!value) continue;
+      // The words below only for a problem: this runs for every tag of every call.
+      if (!value || (*value >= 0 && !(tag_ub && *value > *tag_ub)) || (*value == kTagAny && (g.allowed & kAnyTagOk)))
+        continue;
       const std::string arg = arg_words(g.field);
       nlohmann::json details = {{"tag", *value}};
       if (*value == kTagAny && !(g.allowed & kAnyTagOk)) {
@@ -356,9 +363,9 @@ class InvalidArgDetector : public Detector {
         check_window_memory(v, b, *count, problems);
         continue;
       }
-      nlohmann::json details = {{"count", *count}};
       if (*count < 0) {
-        add(problems, {kCode_negative_count, "is negative (" + std::to_string(*count) + ")", {}, "", details},
+        add(problems,
+            {kCode_negative_count, "is negative (" + std::to_string(*count) + ")", {}, "", {{"count", *count}}},
             arg_words(b.count));
         continue;
       }
@@ -367,7 +374,7 @@ class InvalidArgDetector : public Detector {
       if (target_side || proc_null || *count == 0 || b.type == kF_none) continue;
       const auto addr = v.get(b.addr), type = v.get(b.type);
       if (!addr || *addr != 0 || !type || !touches_null_page(log, *type)) continue;
-      details = {{"count", *count}};
+      const nlohmann::json details = {{"count", *count}};
       add(problems,
           {kCode_null_buffer,
            "is NULL, with a count of " + std::to_string(*count) + " and a datatype of relative addresses",
@@ -396,7 +403,8 @@ class InvalidArgDetector : public Detector {
 
   static void check_window_memory(const EventView& v, const BufferArg& b, int64_t size,
                                   std::vector<Problem>& problems) {
-    nlohmann::json details = {{"size", size}};
+    if (size == 0 || (size > 0 && v.get(b.addr) != 0)) return;
+    const nlohmann::json details = {{"size", size}};
     if (size < 0) {
       add(problems, {kCode_bad_window_args, "is negative (" + std::to_string(size) + ")", {}, "", details},
           "window size");

@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <sstream>
 
@@ -130,6 +132,12 @@ class Parser {
 
   void parse_records(const uint8_t* data, size_t size) {
     size_t pos = kHeaderSize;
+    // Room for about what the file holds (a call is ~30-60 bytes with ~8 fields), so the pools do not
+    // grow by copying; pages of the reserve that stay unused are never touched, so never resident.
+    const size_t body = size > kHeaderSize ? size - kHeaderSize : 0;
+    log_.events.reserve(body / 32);
+    log_.pool.fields.reserve(body / 4);
+    log_.pool.array_values.reserve(body / 16);
     while (pos + 4 <= size) {
       uint32_t rec_size;
       std::memcpy(&rec_size, data + pos, 4);
@@ -144,13 +152,14 @@ class Parser {
         return;
       }
       if (rec_size & kRecordPending) {
-        // The writer died while copying this record: it is lost, and it was the last one.
-        for (size_t i = pos + record_stride(rec_size & ~kRecordPending); i < size; ++i)
-          if (data[i]) {
-            fail(i, "data after the end of the records (corrupt log)");
-            break;
-          }
-        return;
+        // A writer died while copying this record: it is lost. Other threads' records may follow it.
+        const size_t step = record_stride(rec_size & ~kRecordPending);
+        if (step < kRecordPrefix + 1) {
+          fail(pos, "corrupt record (size " + std::to_string(rec_size) + ")");
+          return;
+        }
+        pos += step;
+        continue;
       }
       if (rec_size < kRecordPrefix + 1) {
         fail(pos, "corrupt record (size " + std::to_string(rec_size) + ")");
@@ -164,7 +173,9 @@ class Parser {
       std::memcpy(&sum, data + pos + 4, 4);
       const uint8_t* payload = data + pos + kRecordPrefix;
       const size_t n = rec_size - kRecordPrefix;
-      if (payload_checksum(payload, n) != sum) {
+      // A CALL record's exit word is stored after its checksum, which reads it as zero.
+      const uint64_t mask = payload[0] == kRecCall && n >= kCallHead ? kCallChecksumMask : ~uint64_t{0};
+      if (payload_checksum(payload, n, mask) != sum) {
         fail(pos, "corrupt record (checksum mismatch)");
         return;
       }
@@ -183,7 +194,9 @@ class Parser {
   }
 
  private:
-  bool parse_fields(const uint8_t*& p, const uint8_t* end, uint32_t& begin, uint32_t& count, uint64_t& present) {
+  // Fields up to end; with deltas (CALL / CALL_OUT records) each value (an array's first) is a delta.
+  bool parse_fields(const uint8_t*& p, const uint8_t* end, uint32_t& begin, uint32_t& count, uint64_t& present,
+                    ThreadDeltas* deltas = nullptr) {
     begin = static_cast<uint32_t>(log_.pool.fields.size());
     count = 0;
     while (p < end) {
@@ -199,10 +212,13 @@ class Parser {
         for (int64_t i = 0; i < n; ++i) {
           int64_t v;
           if (!get_varint(p, end, v)) return false;
+          if (i == 0 && deltas) v = deltas->last[f.key] = undelta(deltas->last[f.key], v);
           log_.pool.array_values.push_back(v);
         }
       } else if (!get_varint(p, end, f.value)) {
         return false;
+      } else if (deltas) {
+        f.value = deltas->last[f.key] = undelta(deltas->last[f.key], f.value);
       }
       log_.pool.fields.push_back(f);
       ++count;
@@ -213,10 +229,10 @@ class Parser {
   bool parse_record(const uint8_t* p, const uint8_t* end, size_t offset) {
     const uint8_t type = *p++;
     switch (type) {
-      case kRecEnter:
-        return parse_enter(p, end, offset);
-      case kRecExit:
-        return parse_exit(p, end);
+      case kRecCall:
+        return parse_call(p - 1, end, offset);
+      case kRecCallOut:
+        return parse_call_out(p, end);
       case kRecString:
         return parse_string(p, end);
       case kRecModules:
@@ -238,43 +254,115 @@ class Parser {
         return parse_error_classes(p, end);
       case kRecGuard:
         return parse_guard(p, end);
+      case kRecClock:
+        return parse_clock(p, end);
       default:
         return false;
     }
   }
 
-  // A call's entry: call, thread, seq, time, then fields; the event stays open until its exit.
-  bool parse_enter(const uint8_t* p, const uint8_t* end, size_t offset) {
+  static int64_t undelta(int64_t last, int64_t delta) {
+    return static_cast<int64_t>(static_cast<uint64_t>(last) + static_cast<uint64_t>(delta));
+  }
+
+  struct ThreadState {
+    ThreadDeltas deltas;
+    size_t last_call = SIZE_MAX;  // index of the thread's last event from a CALL record
+  };
+  ThreadState& thread_state(int64_t thread) {
+    if (thread >= 0 && thread < 4096) {
+      if (static_cast<size_t>(thread) >= threads_.size()) threads_.resize(static_cast<size_t>(thread) + 1);
+      return threads_[static_cast<size_t>(thread)];
+    }
+    return far_threads_[thread];
+  }
+
+  // One call: head (type, call id, thread, exit word), [thread], seq and time deltas, then fields (deltas).
+  bool parse_call(const uint8_t* p, const uint8_t* end, size_t offset) {
+    if (end - p < static_cast<ptrdiff_t>(kCallHead)) return false;
     Event e;
-    int64_t call;
-    if (!get_varint(p, end, call) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
-        !get_varint(p, end, e.t_enter))
-      return false;
-    if (call < 0 || call >= kCallCount) return false;
+    const int64_t call = p[1] | (p[2] << 8);
+    e.thread = p[3];
+    uint32_t exit_word;
+    std::memcpy(&exit_word, p + kExitWordOffset, 4);
+    p += kCallHead;
+    if (e.thread == kThreadInVarint && (!get_varint(p, end, e.thread) || e.thread < 0)) return false;
+    if (call >= kCallCount) return false;
+    if (exit_word && !(exit_word & kExitReturned)) return false;
+    ThreadState& ts = thread_state(e.thread);
+    int64_t dseq, dt;
+    if (!get_varint(p, end, dseq) || !get_varint(p, end, dt)) return false;
+    e.seq = ts.deltas.seq = undelta(ts.deltas.seq, dseq);
+    e.t_enter = ts.deltas.time = undelta(ts.deltas.time, dt);
     e.call = static_cast<CallId>(call);
     e.rank = log_.rank;
     e.offset = offset;
-    if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
-    open_[e.seq] = log_.events.size();
+    if (exit_word) {  // returned MPI_SUCCESS after this many ns, without outputs
+      e.returned = true;
+      e.t_exit = e.t_enter + (exit_word & ~kExitReturned);
+    }
+    if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present, &ts.deltas)) return false;
+    ts.last_call = exit_word ? SIZE_MAX : log_.events.size();
     log_.events.push_back(e);
     return true;
   }
 
-  // A call's exit: thread, seq, time, return code, then fields, merged into its open entry.
-  bool parse_exit(const uint8_t* p, const uint8_t* end) {
-    int64_t thread, seq, t, rc;
-    if (!get_varint(p, end, thread) || !get_varint(p, end, seq) || !get_varint(p, end, t) || !get_varint(p, end, rc))
+  // The thread's last call returned: thread, return code, duration, then output fields (deltas).
+  bool parse_call_out(const uint8_t* p, const uint8_t* end) {
+    int64_t thread, rc, duration;
+    if (!get_varint(p, end, thread) || !get_varint(p, end, rc) || !get_varint(p, end, duration) || duration < 0)
       return false;
-    auto it = open_.find(seq);
-    if (it == open_.end()) return false;  // an exit without its entry
-    Event& e = log_.events[it->second];
-    open_.erase(it);
-    e.t_exit = t;
+    ThreadState& ts = thread_state(thread);
+    if (ts.last_call == SIZE_MAX) return false;  // an exit without its call (or a second one)
+    Event& e = log_.events[ts.last_call];
+    ts.last_call = SIZE_MAX;
+    e.t_exit = e.t_enter + duration;
     e.rc = rc;
     e.returned = true;
-    return parse_fields(p, end, e.exit_begin, e.exit_count, e.present);
+    return parse_fields(p, end, e.exit_begin, e.exit_count, e.present, &ts.deltas);
   }
 
+  // A cycle counter reading and the monotonic time (ns) at the same instant.
+  bool parse_clock(const uint8_t* p, const uint8_t* end) {
+    int64_t tsc, ns;
+    if (!get_varint(p, end, tsc) || !get_varint(p, end, ns)) return false;
+    clock_pairs_.push_back({tsc, ns});
+    return true;
+  }
+
+ public:
+  // call_clock=tsc: CALL times are counter ticks; converts them to monotonic ns, piecewise linearly between
+  // the CLOCK pairs (beyond the first or last pair, with the rate of the nearest two). The program's own
+  // accesses (LOCAL records) are in ns already.
+  void convert_call_times() {
+    const auto it = log_.header.find("call_clock");
+    if (it == log_.header.end() || it->second != "tsc") return;
+    std::sort(clock_pairs_.begin(), clock_pairs_.end());
+    clock_pairs_.erase(std::unique(clock_pairs_.begin(), clock_pairs_.end(),
+                                   [](const auto& a, const auto& b) { return a.first == b.first; }),
+                       clock_pairs_.end());
+    if (clock_pairs_.size() < 2) {  // died before the second pair: offset only, 1 tick = 1 ns
+      if (clock_pairs_.empty()) return;
+      clock_pairs_.push_back({clock_pairs_[0].first + 1000000000, clock_pairs_[0].second + 1000000000});
+    }
+    const auto& cp = clock_pairs_;
+    auto to_ns = [&cp](int64_t tsc) {
+      size_t i =
+          static_cast<size_t>(std::upper_bound(cp.begin(), cp.end(), std::make_pair(tsc, INT64_MAX)) - cp.begin());
+      i = std::min(std::max(i, size_t{1}), cp.size() - 1);  // the segment [i-1, i]
+      const double rate =
+          static_cast<double>(cp[i].second - cp[i - 1].second) / static_cast<double>(cp[i].first - cp[i - 1].first);
+      return cp[i - 1].second + static_cast<int64_t>(static_cast<double>(tsc - cp[i - 1].first) * rate);
+    };
+    for (Event& e : log_.events) {
+      if (e.call == kCall_Local_load || e.call == kCall_Local_store) continue;
+      const int64_t enter = to_ns(e.t_enter);
+      if (e.returned) e.t_exit = std::max(enter, to_ns(e.t_exit));
+      e.t_enter = enter;
+    }
+  }
+
+ private:
   // The program's own accesses: an event of their own, already complete (no exit record).
   bool parse_local(const uint8_t* p, const uint8_t* end, size_t offset) {
     Event e;
@@ -399,7 +487,9 @@ class Parser {
   }
 
   RankLog& log_;
-  std::unordered_map<int64_t, size_t> open_;  // seq -> event index, for calls not yet returned
+  std::vector<ThreadState> threads_;                      // by thread id
+  std::vector<std::pair<int64_t, int64_t>> clock_pairs_;  // (counter, ns) from CLOCK records
+  std::unordered_map<int64_t, ThreadState> far_threads_;  // thread ids from 4096 on
 };
 
 }  // namespace
@@ -412,6 +502,7 @@ bool read_rank_log(const std::string& path, RankLog& out) {
   if (file.size() == 0) return parser.fail(0, "empty log (the rank never reached MPI_Init's logging)");
   if (!parser.parse_header(file.data(), file.size())) return false;
   parser.parse_records(file.data(), file.size());
+  parser.convert_call_times();
   return true;
 }
 

@@ -8,12 +8,25 @@
 //            the next record starts at the next multiple of 4
 //            u32 checksum of the payload
 //            payload: u8 record type, then varints (see below).
-// The writer marks the size word kRecordPending, fills the payload, then
-// stores the plain size, so a process killed mid-write leaves either a zero
-// size or a pending mark (the torn record is dropped), never a half record
-// that looks whole. A log whose records end in zeros (or a pending record)
-// without an END record belongs to a rank that did not finish (crash,
-// kill, abort, hang).
+// A writer reserves a record by storing its size word with kRecordPending
+// (a compare-and-swap on the zero word at the end of the log: no lock, and
+// the reservation and the mark are one store), fills the payload, then
+// stores the plain size. A process killed mid-write leaves a pending record
+// (dropped; other threads' records may follow it) or zeros, never a half
+// record that looks whole. A log whose records end in zeros without an END
+// record belongs to a rank that did not finish (crash, kill, abort, hang).
+//
+// One MPI call is one CALL record (kCallHead bytes of fixed head, then
+// varints), written before the call runs. Its exit word is reserved zero and
+// stored in place when the call returns: 0 means the rank was still inside
+// the call when the log ended. A call that returns an error, takes longer
+// than kExitMaxDuration or records outputs instead leaves the exit word zero
+// and appends a CALL_OUT record (its thread's last call returned: return
+// code, duration, output fields). Sequence numbers and entry times are
+// deltas from the same thread's previous CALL record, and every field value
+// of CALL and CALL_OUT records (the first element of an array) is a delta
+// from the last value of that field in the same thread's CALL/CALL_OUT
+// records (ThreadDeltas): a repeated handle, count or call site costs 2 bytes.
 #pragma once
 
 #include <cstddef>
@@ -22,8 +35,9 @@
 
 namespace rmacheck {
 
+// 3: one CALL record per call (exit word stored in place), per-thread deltas, lock-free appends.
 // 2: invalid rank arguments logged as kRankInvalid + rank (1: -1000 - rank, which lost negative ranks).
-constexpr int kLogFormatVersion = 2;
+constexpr int kLogFormatVersion = 3;
 constexpr size_t kHeaderSize = 4096;
 constexpr size_t kRecordPrefix = 8;  // size + checksum
 constexpr char kLogMagic[] = "RMACHECK-LOG";
@@ -33,8 +47,11 @@ constexpr uint32_t kRecordPending = 0x80000000u;
 constexpr size_t record_stride(size_t record_size) { return (record_size + 3) & ~size_t{3}; }
 
 enum RecordType : uint8_t {
-  kRecEnter = 1,    // call entry: call, thread, seq, time_ns, then fields
-  kRecExit = 2,     // call exit: thread, seq, time_ns, return code, then fields
+  // One call: u8 type, u16 call id, u8 thread (kThreadInVarint: a varint after the head), u32 exit word,
+  // then varints: [thread], seq delta, entry time delta (ns), then fields (deltas).
+  kRecCall = 1,
+  // The thread's last CALL returned: thread, return code, duration (ns), then output fields (deltas).
+  kRecCallOut = 2,
   kRecString = 3,   // id, length, bytes
   kRecModules = 4,  // count, then per module: start, end, load_bias, path length, path bytes
   kRecTypedef =
@@ -53,7 +70,21 @@ enum RecordType : uint8_t {
   // seen through page protection. Length, then text: key=value lines (the fault budget, the MPI settings
   // chosen so that MPI's own copies never meet a protected page, the Python frame reader).
   kRecGuard = 12,
+  // A reading of the cycle counter and of CLOCK_MONOTONIC (ns) at the same instant, in a log whose header
+  // says call_clock=tsc: CALL and CALL_OUT times and durations are counter ticks, which the analyzer
+  // converts to ns between these pairs (logged at the start, +1 ms, by a call 100 ms after the last, at the end).
+  kRecClock = 13,
 };
+// The fixed head of a CALL record's payload; the exit word is its second 4-byte word (aligned in the file).
+constexpr size_t kCallHead = 8;
+constexpr size_t kExitWordOffset = 4;
+constexpr uint8_t kThreadInVarint = 0xff;
+// Exit word: kExitReturned | duration in ns, for a call that returned MPI_SUCCESS without outputs.
+constexpr uint32_t kExitReturned = 0x80000000u;
+constexpr int64_t kExitMaxDuration = 0x7fffffff;
+// The checksum of a CALL record covers its payload with the exit word read as zero.
+constexpr uint64_t kCallChecksumMask = 0x00000000ffffffffull;
+
 enum LocalKind : int { kLocalRead = 0, kLocalWrite = 1 };
 
 enum FieldId : uint8_t {
@@ -125,6 +156,13 @@ inline uint8_t* put_varint(uint8_t* p, int64_t value) {
 }
 constexpr size_t kMaxVarint = 10;
 
+// What the deltas of a thread's CALL and CALL_OUT records are taken from; writer and reader keep one
+// per thread, starting at zero.
+struct ThreadDeltas {
+  int64_t seq = 0, time = 0;
+  int64_t last[128] = {};  // by field key
+};
+
 // Returns false on a varint running past end or longer than 10 bytes.
 inline bool get_varint(const uint8_t*& p, const uint8_t* end, int64_t& out) {
   uint64_t v = 0;
@@ -140,13 +178,16 @@ inline bool get_varint(const uint8_t*& p, const uint8_t* end, int64_t& out) {
 }
 
 // Cheap 32-bit checksum of a payload: catches torn or overwritten records,
-// not adversaries. Word-at-a-time so it costs a few ns per record.
-inline uint32_t payload_checksum(const uint8_t* p, size_t n) {
+// not adversaries. Word-at-a-time so it costs a few ns per record. The first
+// 8-byte word is and-ed with first_mask (kCallChecksumMask: a CALL record's
+// exit word, stored after the checksum, is not covered).
+inline uint32_t payload_checksum(const uint8_t* p, size_t n, uint64_t first_mask = ~uint64_t{0}) {
   uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     uint64_t w;
     std::memcpy(&w, p + i, 8);
+    if (i == 0) w &= first_mask;
     h = (h ^ w) * 0xff51afd7ed558ccdull;
     h ^= h >> 32;
   }

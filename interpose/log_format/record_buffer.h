@@ -1,6 +1,8 @@
 // A growable byte buffer that one record is encoded into before it is
 // appended to the log in one piece. It grows by doubling and never
-// zero-fills: a varint is written straight into spare capacity.
+// zero-fills: a varint is written straight into spare capacity. After
+// begin_call / begin_call_out, field values are written as deltas from the
+// thread's last value of the field (log_format.h, ThreadDeltas).
 #pragma once
 
 #include <cstdint>
@@ -21,8 +23,34 @@ class RecordBuffer {
 
   void reset(RecordType type) {
     size_ = 0;
+    deltas_ = nullptr;
     reserve(1);
     data_[size_++] = type;
+  }
+  // A CALL record's head (exit word zero), then its seq and time deltas; fields follow as deltas in d.
+  void begin_call(int call, int64_t thread, int64_t seq, int64_t time, ThreadDeltas& d) {
+    size_ = 0;
+    reserve(kCallHead + 3 * kMaxVarint);
+    const bool small = thread >= 0 && thread < kThreadInVarint;
+    const uint8_t head[kCallHead] = {kRecCall, static_cast<uint8_t>(call), static_cast<uint8_t>(call >> 8),
+                                     small ? static_cast<uint8_t>(thread) : kThreadInVarint};
+    std::memcpy(data_, head, kCallHead);
+    uint8_t* p = data_ + kCallHead;
+    if (!small) p = put_varint(p, thread);
+    p = put_varint(p, seq - d.seq);
+    p = put_varint(p, time - d.time);
+    size_ = static_cast<size_t>(p - data_);
+    d.seq = seq;
+    d.time = time;
+    deltas_ = &d;
+  }
+  // A CALL_OUT record: the thread's last call returned rc after duration ns; output fields follow as deltas in d.
+  void begin_call_out(int64_t thread, int64_t rc, int64_t duration, ThreadDeltas& d) {
+    reset(kRecCallOut);
+    varint(thread);
+    varint(rc);
+    varint(duration);
+    deltas_ = &d;
   }
   void varint(int64_t v) {
     reserve(kMaxVarint);
@@ -31,14 +59,16 @@ class RecordBuffer {
   void field(FieldId f, int64_t v) {
     reserve(1 + kMaxVarint);
     data_[size_++] = f;
-    size_ = static_cast<size_t>(put_varint(data_ + size_, v) - data_);
+    size_ = static_cast<size_t>(put_varint(data_ + size_, delta(f, v)) - data_);
   }
+  // An array; in a CALL or CALL_OUT record its first element is a delta, the others are plain.
   template <class T>
   void array(FieldId f, const T* v, size_t n) {
     reserve(1 + kMaxVarint * (n + 1));
     data_[size_++] = static_cast<uint8_t>(f | kArrayBit);
     uint8_t* p = put_varint(data_ + size_, static_cast<int64_t>(n));
-    for (size_t i = 0; i < n; ++i) p = put_varint(p, static_cast<int64_t>(v[i]));
+    for (size_t i = 0; i < n; ++i)
+      p = put_varint(p, i ? static_cast<int64_t>(v[i]) : delta(f, static_cast<int64_t>(v[0])));
     size_ = static_cast<size_t>(p - data_);
   }
   void raw(const void* p, size_t n) {
@@ -47,9 +77,17 @@ class RecordBuffer {
     size_ += n;
   }
   const uint8_t* data() const { return data_; }
+  uint8_t* data() { return data_; }
   size_t size() const { return size_; }
 
  private:
+  // Wrapping arithmetic: any two int64 values have a delta, and adding it back gives the value.
+  int64_t delta(FieldId f, int64_t v) {
+    if (!deltas_) return v;
+    const uint64_t d = static_cast<uint64_t>(v) - static_cast<uint64_t>(deltas_->last[f]);
+    deltas_->last[f] = v;
+    return static_cast<int64_t>(d);
+  }
   void reserve(size_t extra) {
     if (size_ + extra <= capacity_) return;
     size_t cap = capacity_ ? capacity_ : 256;
@@ -62,6 +100,7 @@ class RecordBuffer {
 
   uint8_t* data_ = nullptr;
   size_t size_ = 0, capacity_ = 0;
+  ThreadDeltas* deltas_ = nullptr;
 };
 
 }  // namespace rmacheck

@@ -60,24 +60,17 @@ class RankWriter {
     for (int k = 0; k < 4; ++k) t.varint(8 * k), t.varint(4), t.varint(kInt);
     log_.append(t.data(), t.size());
   }
-  // One call: entry with the given fields, then its exit.
+  // One call that returned MPI_SUCCESS without outputs, as the interposer logs it: a CALL record whose
+  // exit word is stored in place.
   template <class F>
   void call(CallId c, F&& fields) {
-    rec_.reset(kRecEnter);
-    rec_.varint(c);
-    rec_.varint(0);
-    rec_.varint(++seq_);
-    rec_.varint(clock_ += 50);
+    rec_.begin_call(c, 0, ++seq_, clock_ += 50, deltas_);
     const int64_t pc = 0x401000 + c;
     rec_.array(kF_pcs, &pc, 1);
     fields(rec_);
-    log_.append(rec_.data(), rec_.size());
-    rec_.reset(kRecExit);
-    rec_.varint(0);
-    rec_.varint(seq_);
-    rec_.varint(clock_ += 50);
-    rec_.varint(0);
-    log_.append(rec_.data(), rec_.size());
+    uint8_t* payload = log_.append(rec_.data(), rec_.size());
+    clock_ += 50;
+    if (payload) LogWriter::store_exit(payload, kExitReturned | 50);
     ++events_;
   }
   void end() {
@@ -93,6 +86,7 @@ class RankWriter {
  private:
   LogWriter log_;
   RecordBuffer rec_;
+  ThreadDeltas deltas_;
   int rank_;
   int64_t seq_ = 0, clock_ = 0;
   long events_ = 0;

@@ -17,8 +17,9 @@
 # iterations, and prints the median. One iteration is 2 (put, py*) or 4
 # MPI calls per rank; ns/call is ns/iteration divided by that. The Python
 # loops (py0, py3000: interpose_overhead.py) run ITERS/10 iterations.
+# +cpu ns/call: the same from the thread CPU time (stable on a shared machine).
 # Bytes/event: log bytes (records, without the 4 KiB header) per logged MPI
-# call (its entry and exit records), for the C loops.
+# call, for the C loops.
 set -euo pipefail
 BUILD=$(cd "${1:?usage: $0 BUILD_DIR [ITERS] [REPS] [ROUNDS]}" && pwd)
 ITERS=${2:-200000}
@@ -50,6 +51,7 @@ run_one() {
   esac
   out=$(timeout 900 "$MPIRUN" -n 2 --bind-to none "${env[@]}" "${cmd[@]}")
   awk '$1 == "rep" { print $4 }' <<<"$out" >>"$WORK/$loop.$variant.ns"
+  awk '$1 == "rep" { print ($6 == "" ? $4 : $6) }' <<<"$out" >>"$WORK/$loop.$variant.cpu"
   awk '$1 == "calls_per_iter" { print $2 }' <<<"$out" >"$WORK/$loop.calls"
   local calls bytes
   calls=$(awk '$1 == "calls_logged_per_rank" { print $2 }' <<<"$out")
@@ -62,11 +64,11 @@ run_one() {
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-LOOPS="put start pingpong"
+LOOPS=${LOOPS:-put start pingpong}  # e.g. LOOPS="put start" on a loaded machine (pingpong waits on the peer)
 # mpi4py loops (win.Put + win.Flush), when /usr/bin/python3 has mpi4py:
 # py0 with the loop in a short module, py3000 after 3000 lines of module code.
 PYTHON=/usr/bin/python3
-if "$PYTHON" -c 'import mpi4py, numpy' 2>/dev/null; then LOOPS="$LOOPS py0 py3000"; fi
+if [ -z "${NO_PY:-}" ] && "$PYTHON" -c 'import mpi4py, numpy' 2>/dev/null; then LOOPS="$LOOPS py0 py3000"; fi
 VARIANTS="none disabled recording stack8"
 for round in $(seq 1 "$ROUNDS"); do
   for loop in $LOOPS; do
@@ -79,9 +81,10 @@ done
 
 echo
 echo "interpose_overhead: 2 ranks, $ITERS iterations x $REPS reps x $ROUNDS rounds, median; $(nproc) cores"
-printf '%-24s %-10s %10s %10s %14s %12s\n' loop variant ns/iter ns/call "+ns/call" bytes/event
+printf '%-24s %-10s %10s %10s %14s %12s %14s\n' loop variant ns/iter ns/call "+ns/call" bytes/event "+cpu ns/call"
 for loop in $LOOPS; do
   base=$(median <"$WORK/$loop.none.ns")
+  cbase=$(median <"$WORK/$loop.none.cpu")
   per=$(cat "$WORK/$loop.calls")
   case $loop in
     put) name="Put+Win_flush" ;;
@@ -91,8 +94,9 @@ for loop in $LOOPS; do
   esac
   for variant in $VARIANTS; do
     ns=$(median <"$WORK/$loop.$variant.ns")
+    cpu=$(median <"$WORK/$loop.$variant.cpu")
     bytes=$( [ -s "$WORK/$loop.$variant.bytes" ] && median <"$WORK/$loop.$variant.bytes" || echo "-")
-    awk -v l="$name" -v v="$variant" -v ns="$ns" -v base="$base" -v b="$bytes" -v k="$per" \
-      'BEGIN { printf "%-24s %-10s %10.1f %10.1f %14s %12s\n", l, v, ns, ns / k, (v == "none" ? "-" : sprintf("%+.1f", (ns - base) / k)), b }'
+    awk -v l="$name" -v v="$variant" -v ns="$ns" -v base="$base" -v b="$bytes" -v k="$per" -v c="$cpu" -v cb="$cbase" \
+      'BEGIN { printf "%-24s %-10s %10.1f %10.1f %14s %12s %14s\n", l, v, ns, ns / k, (v == "none" ? "-" : sprintf("%+.1f", (ns - base) / k)), b, (v == "none" ? "-" : sprintf("%+.1f", (c - cb) / k)) }'
   done
 done

@@ -34,7 +34,7 @@ from rmacheck_report import find_report, kind_severities
 KIND_SEVERITY = kind_severities()
 
 HEADER_SIZE = 4096   # log_format.h kHeaderSize
-REC_ENTER = 1        # log_format.h kRecEnter
+REC_ENTER = 1        # log_format.h kRecCall (one record per call)
 PENDING = 0x80000000  # log_format.h kRecordPending
 
 

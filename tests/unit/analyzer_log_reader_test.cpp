@@ -6,11 +6,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "detectors/detector.h"
@@ -67,32 +70,33 @@ class Writer {
   }
   bool ok() const { return ok_; }
 
-  // Entry record: call, thread, seq, time, then whatever fields `fill` adds.
+  // CALL record (exit word zero): call, thread, seq, time, then whatever fields `fill` adds.
   template <class F>
   void enter(CallId call, int64_t seq, int64_t t, F fill, int64_t thread = 0) {
-    rec_.reset(kRecEnter);
-    rec_.varint(call);
-    rec_.varint(thread);
-    rec_.varint(seq);
-    rec_.varint(t);
+    Thread& th = threads_[thread];
+    rec_.begin_call(call, thread, seq, t, th.deltas);
     fill(rec_);
-    flush();
+    th.call = flush();
+    th.t_enter = t;
   }
   void enter(CallId call, int64_t seq, int64_t t) {
     enter(call, seq, t, [](RecordBuffer&) {});
   }
+  // CALL_OUT record of the thread's last call (seq: only to read like the calls it ends).
   template <class F>
-  void exit(int64_t seq, int64_t t, int64_t rc, F fill, int64_t thread = 0) {
-    rec_.reset(kRecExit);
-    rec_.varint(thread);
-    rec_.varint(seq);
-    rec_.varint(t);
-    rec_.varint(rc);
+  void exit(int64_t /*seq*/, int64_t t, int64_t rc, F fill, int64_t thread = 0) {
+    Thread& th = threads_[thread];
+    rec_.begin_call_out(thread, rc, t - th.t_enter, th.deltas);
     fill(rec_);
     flush();
   }
   void exit(int64_t seq, int64_t t) {
     exit(seq, t, 0, [](RecordBuffer&) {});
+  }
+  // The thread's last call returned MPI_SUCCESS at t without outputs: its exit word, stored in place.
+  void exit_in_place(int64_t t, int64_t thread = 0) {
+    Thread& th = threads_[thread];
+    LogWriter::store_exit(th.call, kExitReturned | static_cast<uint32_t>(t - th.t_enter));
   }
   // A call that returned, with no fields.
   void call(CallId call, int64_t seq) {
@@ -137,6 +141,12 @@ class Writer {
     rec_.varint(777);
     flush();
   }
+  void clock(int64_t tsc, int64_t ns) {
+    rec_.reset(kRecClock);
+    rec_.varint(tsc);
+    rec_.varint(ns);
+    flush();
+  }
   void end(int64_t t) {
     rec_.reset(kRecEnd);
     rec_.varint(t);
@@ -147,11 +157,17 @@ class Writer {
   const std::vector<uint64_t>& offsets() const { return offsets_; }
 
  private:
-  void flush() {
+  uint8_t* flush() {
     offsets_.push_back(next_);
     next_ += record_stride(kRecordPrefix + rec_.size());
-    log_.append(rec_.data(), rec_.size());
+    return log_.append(rec_.data(), rec_.size());
   }
+  struct Thread {
+    ThreadDeltas deltas;
+    uint8_t* call = nullptr;
+    int64_t t_enter = 0;
+  };
+  std::map<int64_t, Thread> threads_;
   std::vector<uint64_t> offsets_;
   uint64_t next_ = kHeaderSize;
   LogWriter log_;
@@ -358,6 +374,191 @@ TEST(LogReader, EventsKeepEntryOrderAcrossThreadsAndInterleavedExits) {
   EXPECT_EQ(log.events[1].thread, 1);
   EXPECT_EQ(log.events[1].t_exit, 12);
   EXPECT_FALSE(log.finished);  // closed, but no END record
+}
+
+// The common call: its exit word stored in place, no record of its own. A copy of the log taken
+// before the store shows the call as still inside MPI.
+TEST(LogReader, ExitWordStoredInPlaceEndsTheCall) {
+  TempDir dir;
+  const std::string live = dir.file("live.log"), inside = dir.file("rank-0.log");
+  Writer w(live, 0, 1);
+  w.enter(kCall_Put, 1, 1000, [](RecordBuffer& r) { r.field(kF_win, 7); });
+  write_file(inside, read_file(live));
+  w.exit_in_place(1234);
+  w.enter(kCall_Win_flush, 2, 2000, [](RecordBuffer& r) { r.field(kF_win, 7); });
+  w.exit_in_place(2000);  // a duration of 0 is a return too
+  w.close();
+
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(live, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 2u);
+  EXPECT_TRUE(log.events[0].returned);
+  EXPECT_EQ(log.events[0].t_exit, 1234);
+  EXPECT_EQ(log.events[0].rc, 0);
+  EXPECT_EQ(log.events[0].exit_count, 0u);
+  EXPECT_TRUE(log.events[1].returned);
+  EXPECT_EQ(log.events[1].t_enter, 2000);
+  EXPECT_EQ(log.events[1].t_exit, 2000);
+  EXPECT_EQ(field(log, log.events[1], kF_win), 7);  // the same value again: a zero delta
+
+  RankLog before;
+  ASSERT_TRUE(read_rank_log(inside, before));
+  EXPECT_TRUE(before.errors.empty());
+  ASSERT_EQ(before.events.size(), 1u);
+  EXPECT_FALSE(before.events[0].returned);
+}
+
+// call_clock=tsc: call times are cycle counter ticks, converted to ns between the CLOCK pairs (and
+// beyond the last one with its rate); the program's own accesses are in ns already.
+TEST(LogReader, CycleCounterTimesAreConvertedBetweenClockPairs) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  {
+    Writer w(path, 0, 1, "call_clock=tsc\n");
+    w.clock(1000, 5000);
+    w.enter(kCall_Put, 1, 2000);
+    w.exit_in_place(2400);
+    w.clock(3000, 6000);
+    w.enter(kCall_Win_flush, 2, 5000);
+    w.exit(2, 5200, 3, [](RecordBuffer&) {});
+    w.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 2u);
+  EXPECT_EQ(log.events[0].t_enter, 5500);  // 2 ticks per ns
+  EXPECT_EQ(log.events[0].t_exit, 5700);
+  EXPECT_EQ(log.events[1].t_enter, 7000);  // past the last pair
+  EXPECT_EQ(log.events[1].t_exit, 7100);
+  EXPECT_EQ(log.events[1].rc, 3);
+}
+
+// Values that repeat or move a little are deltas from the thread's last value of the field; each
+// thread has its own, so interleaved threads decode to their own values.
+TEST(LogReader, FieldDeltasArePerThread) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  {
+    Writer w(path, 0, 1);
+    for (int i = 0; i < 6; ++i) {
+      const int64_t thread = i % 2 ? 300 : 1;  // 300: a thread id past the one-byte head
+      const int64_t pc = 0x555555554000 + 16 * i;
+      w.enter(
+          kCall_Put, 10 + i, 100 * i + thread,
+          [&](RecordBuffer& r) {
+            r.array(kF_pcs, &pc, 1);
+            r.field(kF_target, thread + i);
+            r.field(kF_disp, -i);
+          },
+          thread);
+      w.exit_in_place(100 * i + thread + 5, thread);
+    }
+    w.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 6u);
+  for (int i = 0; i < 6; ++i) {
+    const Event& e = log.events[static_cast<size_t>(i)];
+    const int64_t thread = i % 2 ? 300 : 1;
+    EXPECT_EQ(e.thread, thread);
+    EXPECT_EQ(e.seq, 10 + i);
+    EXPECT_EQ(e.t_enter, 100 * i + thread);
+    EXPECT_EQ(e.t_exit, 100 * i + thread + 5);
+    EXPECT_EQ(log.view(e).array(kF_pcs)[0], 0x555555554000 + 16 * i);
+    EXPECT_EQ(field(log, e, kF_target), thread + i);
+    EXPECT_EQ(field(log, e, kF_disp), -i);
+  }
+}
+
+// MPI_THREAD_MULTIPLE: threads append at once without a lock; every record is there, whole, and each
+// thread's calls decode in its order.
+TEST(LogReader, ConcurrentAppendsFromThreadsAllArrive) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  constexpr int kThreads = 4, kCalls = 20000;
+  {
+    LogWriter log;
+    std::string error;
+    ASSERT_TRUE(log.open(path, "rank=0\nsize=1\n", error)) << error;
+    std::atomic<int64_t> seq{1};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        RecordBuffer rec;
+        ThreadDeltas deltas;
+        for (int i = 0; i < kCalls; ++i) {
+          rec.begin_call(kCall_Put, t, seq.fetch_add(1), 1000 * i + t, deltas);
+          rec.field(kF_target, t);
+          rec.field(kF_disp, i);
+          // Some records long enough to span several of the others.
+          std::vector<int64_t> pad(static_cast<size_t>(i % 7 == 0 ? 40 : 1), t);
+          rec.array(kF_members, pad.data(), pad.size());
+          uint8_t* payload = log.append(rec.data(), rec.size());
+          ASSERT_NE(payload, nullptr);
+          if (i % 3)
+            LogWriter::store_exit(payload, kExitReturned | 7);
+          else {
+            rec.begin_call_out(t, 0, 9, deltas);
+            rec.field(kF_new_req, i);
+            ASSERT_NE(log.append(rec.data(), rec.size()), nullptr);
+          }
+        }
+      });
+    for (auto& th : threads) th.join();
+    log.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), size_t{kThreads} * kCalls);
+  std::vector<int> next(kThreads, 0);
+  for (const Event& e : log.events) {
+    ASSERT_GE(e.thread, 0);
+    ASSERT_LT(e.thread, kThreads);
+    const int i = next[static_cast<size_t>(e.thread)]++;
+    EXPECT_EQ(field(log, e, kF_target), e.thread);
+    EXPECT_EQ(field(log, e, kF_disp), i);
+    EXPECT_EQ(e.t_enter, 1000 * i + e.thread);
+    EXPECT_TRUE(e.returned);
+    EXPECT_EQ(e.t_exit - e.t_enter, i % 3 ? 7 : 9);
+    if (i % 3 == 0) EXPECT_EQ(field(log, e, kF_new_req), i);
+  }
+  for (int n : next) EXPECT_EQ(n, kCalls);
+}
+
+// A thread killed while copying its record leaves it pending; the records other threads appended after
+// it are still read.
+TEST(LogReader, PendingRecordInTheMiddleIsSkipped) {
+  TempDir dir;
+  const std::string live = dir.file("live.log"), dead = dir.file("rank-0.log");
+  Writer w(live, 0, 1);
+  w.call(kCall_Init, 1);
+  w.enter(
+      kCall_Recv, 2, 200, [](RecordBuffer& r) { r.field(kF_recv_peer, 0); }, /*thread=*/1);
+  w.enter(
+      kCall_Send, 3, 300, [](RecordBuffer& r) { r.field(kF_peer, 0); }, /*thread=*/2);
+  w.exit_in_place(310, 2);
+  std::string bytes = read_file(live);
+  w.close();
+  const size_t torn = w.offsets()[2];  // thread 1's Recv
+  uint32_t size;
+  std::memcpy(&size, &bytes[torn], 4);
+  const uint32_t pending = size | kRecordPending;
+  std::memcpy(&bytes[torn], &pending, 4);
+  for (size_t i = torn + kRecordPrefix + 3; i < torn + size; ++i) bytes[i] = 0;
+  write_file(dead, bytes);
+
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(dead, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 2u);
+  EXPECT_EQ(log.events[1].call, kCall_Send);
+  EXPECT_TRUE(log.events[1].returned);
+  EXPECT_EQ(log.events[1].t_exit, 310);
 }
 
 // ------------------------------------------------------ ranks that did not finish
