@@ -238,6 +238,8 @@ class Parser {
         return parse_error_classes(p, end);
       case kRecGuard:
         return parse_guard(p, end);
+      case kRecThreadSync:
+        return parse_thread_sync(p, end, offset);
       default:
         return false;
     }
@@ -284,6 +286,24 @@ class Parser {
       return false;
     if (access != kLocalRead && access != kLocalWrite) return false;
     e.call = access == kLocalWrite ? kCall_Local_store : kCall_Local_load;
+    e.rank = log_.rank;
+    e.offset = offset;
+    e.t_exit = e.t_enter;
+    e.returned = true;
+    if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
+    log_.events.push_back(e);
+    return true;
+  }
+
+  // The program's thread synchronization: an event of its own in its thread's program order, complete at once.
+  bool parse_thread_sync(const uint8_t* p, const uint8_t* end, size_t offset) {
+    Event e;
+    int64_t kind;
+    if (!get_varint(p, end, kind) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
+        !get_varint(p, end, e.t_enter))
+      return false;
+    if (kind < kSyncRelease || kind > kSyncDepart) return false;
+    e.call = static_cast<CallId>(kCall_Thread_release + kind);
     e.rank = log_.rank;
     e.offset = offset;
     e.t_exit = e.t_enter;

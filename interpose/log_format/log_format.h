@@ -53,8 +53,25 @@ enum RecordType : uint8_t {
   // seen through page protection. Length, then text: key=value lines (the fault budget, the MPI settings
   // chosen so that MPI's own copies never meet a protected page, the Python frame reader).
   kRecGuard = 12,
+  // A thread-level synchronization of the program (interpose/thread_sync.cpp), logged in the calling thread's
+  // program order, only once the rank has a second thread: sync kind (SyncKind), thread, seq, time_ns, then
+  // fields sync_object, sync_count, sync_by_runtime. Makes happens-before edges between the threads of one
+  // rank (analyzer/model/thread_order.cpp).
+  kRecThreadSync = 13,
 };
 enum LocalKind : int { kLocalRead = 0, kLocalWrite = 1 };
+// What a kRecThreadSync record says the thread did to sync_object:
+// - release / acquire: sync_count is the object's release counter, taken while the object was held (a
+//   mutex) or read after the acquire returned; an acquire with count c follows every release of the same
+//   object with count <= c (mutex unlock -> lock, cond signal -> wait return, thread create -> child
+//   start, child end -> join);
+// - arrive / depart (barriers): sync_count is the generation; every arrival of a generation happens
+//   before every departure of it.
+enum SyncKind : int { kSyncRelease = 0, kSyncAcquire = 1, kSyncArrive = 2, kSyncDepart = 3 };
+// Which runtime's synchronization a kRecThreadSync record comes from (sync_by_runtime).
+enum SyncRuntime : int { kSyncPthread = 1, kSyncGomp = 2, kSyncOmpt = 3 };
+// sync_object of thread creation and of an OpenMP team: tokens above every user-space address.
+constexpr int64_t kSyncTokenBase = int64_t{1} << 56;
 
 enum FieldId : uint8_t {
 #define RMACHECK_FIELD(id, name) kF_##id,
