@@ -19,6 +19,8 @@
 #include <map>
 #include <utility>
 
+#include "mpi_compat.h"
+
 namespace rmacheck {
 namespace {
 
@@ -358,6 +360,7 @@ Blocks flatten_blocks(MPI_Datatype t) {
 }  // namespace
 
 bool is_pair_type(MPI_Datatype t) {
+  if (t == MPI_DATATYPE_NULL) return false;  // a pair type this MPI lacks (mpi_compat.h)
   return std::find(std::begin(kPairTypes), std::end(kPairTypes), t) != std::end(kPairTypes);
 }
 
@@ -378,6 +381,7 @@ MPI_Datatype basic_type_handle(int32_t code) {
 }
 
 int32_t basic_type_code(MPI_Datatype t) {
+  if (t == MPI_DATATYPE_NULL) return kBasicUnknown;  // also the stand-in of types this MPI lacks (mpi_compat.h)
   const std::vector<MPI_Datatype>& handles = basic_type_handles();
   const auto it = std::find(handles.begin(), handles.end(), t);
   return it == handles.end() ? kBasicUnknown : static_cast<int32_t>(it - handles.begin());

@@ -76,9 +76,16 @@ void make_dirs(const std::string& dir) {
 std::string derived_run_id() {
   if (const char* ns = std::getenv("PMIX_NAMESPACE"); ns && *ns) return std::string("job-") + ns;
   if (const char* job = std::getenv("OMPI_MCA_ess_base_jobid"); job && *job) return std::string("job-") + job;
+  // No job id in the environment (MPICH's Hydra sets none; a singleton has none): rank 0's
+  // pid and time, broadcast, so that all ranks of the job still share one id. Every rank
+  // gets here, inside MPI_Init, with the same environment.
+  char id[64] = {0};
   timespec real;
-  clock_gettime(CLOCK_REALTIME, &real);  // a singleton: the process is the job
-  return "pid-" + std::to_string(getpid()) + "-" + std::to_string(real.tv_sec);
+  clock_gettime(CLOCK_REALTIME, &real);
+  std::snprintf(id, sizeof id, "pid-%ld-%ld", static_cast<long>(getpid()), static_cast<long>(real.tv_sec));
+  PMPI_Bcast(id, sizeof id, MPI_CHAR, 0, MPI_COMM_WORLD);
+  id[sizeof id - 1] = '\0';
+  return id;
 }
 
 // The command line as one header value: arguments separated by \x1f (no newline can appear).
@@ -157,6 +164,10 @@ void start_logging(int thread_level) {
   PMPI_Get_library_version(version, &vlen);
   for (char& c : version)
     if (c == '\n') c = ' ';
+  // The largest tag this MPI takes (MPI_TAG_UB, at least 32767): the analyzer judges tags against it.
+  int* tag_ub = nullptr;
+  int has_tag_ub = 0;
+  PMPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &tag_ub, &has_tag_ub);
   timespec real;
   clock_gettime(CLOCK_REALTIME, &real);
   std::ostringstream h;
@@ -164,6 +175,7 @@ void start_logging(int thread_level) {
     << "\nhost=" << host << "\nthread_level=" << thread_level << "\nstart_monotonic_ns=" << monotonic_ns()
     << "\nstart_realtime_ns=" << int64_t{real.tv_sec} * 1000000000 + real.tv_nsec << "\ncommand=" << command_line()
     << "\nmpi_library=" << version << "\n";
+  if (has_tag_ub && tag_ub) h << "tag_ub=" << *tag_ub << "\n";
   std::string path = rt.flags.dir + "/rank-" + std::to_string(rt.world_rank) + ".log";
   std::string why;
   if (!rt.log.open(path, h.str(), why)) {

@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=4 timeout=30 complete=false exit=47
+// rmacheck-sample[mpich]: skip=MPICH aborts every rank in its MPI_Put (MPI_ERR_RMA_SYNC, exit(50)), but Hydra SIGKILLs the job as soon as the first rank reports its abort, sometimes before any rank's exit() or Abort line is out: the mpi-error finding was missing in 1 of 14 runs
 // rmacheck-expect: missing-epoch at=put
 // rmacheck-expect: mpi-error at=put
 // rmacheck-expect: program-failed at=put

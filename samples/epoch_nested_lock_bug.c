@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=8 complete=false
+// rmacheck-sample[mpich]: skip=MPICH aborts rank 1 in its inner MPI_Win_lock (MPI_ERR_RMA_SYNC) and Hydra then tears the job down; whether the abort's trace (its exit(50), its Abort line) is out before Hydra's SIGKILL, and whether rank 0 is still waiting at --timeout, differs from run to run, so the findings beyond the epoch-mismatch are not fixed
 // rmacheck-expect: epoch-mismatch at=win_lock,win_lock2 ranks=1
 // rmacheck-expect: hang at=win_lock,barrier
 // rmacheck-lint-expect: none

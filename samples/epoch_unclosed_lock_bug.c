@@ -1,5 +1,9 @@
 // rmacheck-sample: ranks=4 timeout=60
 // rmacheck-expect: unclosed-epoch at=win_lock,win_free ranks=0
+// rmacheck-expect[mpich]: unclosed-epoch at=win_lock,win_free ranks=0
+// rmacheck-expect[mpich]: mpi-error at=win_free ranks=0
+// rmacheck-expect[mpich]: program-failed at=win_free
+//   (MPICH rejects the MPI_Win_free of a window with an open epoch: MPI_ERR_RMA_SYNC, fatal)
 // rmacheck-lint-expect: unclosed-epoch at=win_lock,return
 //
 // Every rank adds its rank to a total on rank 0 with MPI_Accumulate under a

@@ -2,6 +2,10 @@
 // rmacheck-expect: epoch-mismatch at=lock,unlock ranks=0
 // rmacheck-expect: unclosed-epoch at=lock,win_free ranks=0
 // rmacheck-expect: mpi-error at=unlock ranks=0
+// rmacheck-expect[mpich]: epoch-mismatch at=lock,unlock ranks=0
+// rmacheck-expect[mpich]: mpi-error at=unlock ranks=0
+// rmacheck-expect[mpich]: program-failed at=unlock
+//   (MPICH's error in the unlock is fatal: rank 0 never reaches MPI_Win_free)
 // rmacheck-lint-expect: epoch-mismatch at=lock,unlock
 // rmacheck-lint-expect: unclosed-epoch at=lock,win_free
 //

@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=3 timeout=60
+// rmacheck-sample[mpich]: skip=MPICH 4.0.2 ch4:ucx on this machine gives this correct program wrong window data without rmacheck too (its own check fails in 3 of 3 runs, also with MPIR_CVAR_NOLOCAL=1)
 // rmacheck-expect: none
 // rmacheck-lint-expect: none
 //

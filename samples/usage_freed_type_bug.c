@@ -1,4 +1,7 @@
 // rmacheck-sample: ranks=2 timeout=60 complete=false exit=139
+// rmacheck-sample[mpich]: exit=any
+//   (MPICH rejects the freed handle and ends rank 0; mpiexec.mpich's exit status was 6 or
+//   15 in repeated runs, depending on which rank's end Hydra reports)
 // rmacheck-expect: invalid-arg at=put,free ranks=0
 // rmacheck-expect: program-failed at=put
 // rmacheck-lint-expect: none

@@ -5,6 +5,8 @@ set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config
   libopenmpi-dev openmpi-bin            # the MPI we interpose on (Open MPI 4.1)
+  libmpich-dev mpich                    # the second interposer build (MPICH 4.0, its ABI family)
+  gfortran                              # Fortran samples (use mpi / mpif.h) for both MPIs
   python3-mpi4py python3-numpy          # mpi4py samples, for /usr/bin/python3
   nlohmann-json3-dev                    # report/dump JSON
   googletest libgtest-dev               # unit tests

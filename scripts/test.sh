@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRMACHECK_WERROR=ON   # warnings are errors here (and in CI)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRMACHECK_WERROR=ON -DRMACHECK_MPICH=ON   # warnings are errors here (and in CI); MPICH samples too
 cmake --build build -j2
 cd build
 ctest --output-on-failure -j2 "$@"

@@ -98,12 +98,18 @@ const std::vector<OptionSpec>& run_options() {
       {"--keep-logs", nullptr, nullptr, "Keep the private log directory even when the analysis is clean."},
       {"--format", nullptr, "FMT", kFormatHelp},
       {"--output", "-o", "FILE", kOutputHelp},
+      {"--mpi", nullptr, "openmpi|mpich",
+       "The MPI the program runs on, which picks the interposer (librmacheck.so or librmacheck-mpich.so) and the "
+       "launcher. Without it rmacheck reads the program's ELF dependencies (for a Python interpreter, those of "
+       "mpi4py's MPI module): libmpi.so.40 is Open MPI, libmpich.so.12 or libmpi.so.12 MPICH and its ABI family "
+       "(Intel MPI, Cray MPICH, MVAPICH); Open MPI when they say neither."},
       {"--mpirun", nullptr, "\"CMD ...\"",
-       "The launcher command, split at spaces (default: mpirun.openmpi, else mpirun). It must accept Open MPI's "
-       "-n N and -x VAR=VALUE."},
+       "The launcher command, split at spaces (default: mpirun.openmpi, else mpirun, for Open MPI; "
+       "mpiexec.mpich, else mpiexec, for MPICH). It must accept -n N and, for Open MPI, -x VAR=VALUE, for MPICH "
+       "(Hydra) -genv VAR VALUE."},
       {"--keep-going", nullptr, nullptr,
        "Do not let mpirun stop the whole job when one rank exits with an error (Open MPI's "
-       "orte_abort_on_non_zero_status=0)."},
+       "orte_abort_on_non_zero_status=0, MPICH's -disable-auto-cleanup)."},
       {"--guard-memory", nullptr, nullptr,
        "See the program's own loads and stores of window memory and pending buffers without recompiling "
        "(mpi4py/numpy programs, plain binaries): those pages are protected while a local access could "
@@ -140,7 +146,8 @@ const std::vector<OptionSpec>& dump_options() {
 const char* usage_synopsis() {
   return "usage: rmacheck run [-n N] [--timeout SEC] [--out DIR] [--keep-logs] [--format text|json|sarif|html]\n"
          "                    [-o FILE] [--suppressions FILE] [--source-root DIR] [--stack-depth N] [--lint SRC]\n"
-         "                    [--mpirun \"mpirun ...\"] [--keep-going] [--quiet] -- PROGRAM [ARGS...]\n"
+         "                    [--mpi openmpi|mpich] [--mpirun \"mpirun ...\"] [--keep-going] [--quiet]\n"
+         "                    -- PROGRAM [ARGS...]\n"
          "       rmacheck analyze DIR [--format text|json|sarif|html] [-o FILE] [--suppressions FILE]\n"
          "                    [--source-root DIR] [--lint SRC] [--quiet]\n"
          "       rmacheck dump DIR\n"

@@ -37,8 +37,22 @@ bool on_path(const std::string& name) {
   return false;
 }
 
-// Open MPI's own mpirun even where Debian's alternatives point mpirun at another MPI.
-std::vector<std::string> default_mpirun() { return {on_path("mpirun.openmpi") ? "mpirun.openmpi" : "mpirun"}; }
+// The family's own launcher by its Debian name, whatever the alternatives make of plain
+// mpirun/mpiexec: an MPICH program started by Open MPI's mpirun runs as N singletons.
+std::vector<std::string> default_mpirun(MpiFamily mpi) {
+  if (mpi == MpiFamily::kMpich) return {on_path("mpiexec.mpich") ? "mpiexec.mpich" : "mpiexec"};
+  return {on_path("mpirun.openmpi") ? "mpirun.openmpi" : "mpirun"};
+}
+
+// VAR=VALUE for every rank: Open MPI's mpirun takes -x VAR=VALUE, MPICH's mpiexec (Hydra) -genv VAR VALUE.
+void pass_env(std::vector<std::string>& argv, MpiFamily mpi, const std::string& var_value) {
+  if (mpi != MpiFamily::kMpich) {
+    argv.insert(argv.end(), {"-x", var_value});
+    return;
+  }
+  const size_t eq = var_value.find('=');
+  argv.insert(argv.end(), {"-genv", var_value.substr(0, eq), eq == std::string::npos ? "" : var_value.substr(eq + 1)});
+}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -156,33 +170,44 @@ void write_all(int fd, const char* data, size_t n) {
 
 }  // namespace
 
-std::string find_interposer_library() {
+std::string interposer_file_name(MpiFamily mpi) {
+  return mpi == MpiFamily::kMpich ? "librmacheck-mpich.so" : "librmacheck.so";
+}
+
+std::string find_interposer_library(MpiFamily mpi) {
   char exe[4096];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n <= 0) return "";
   std::string dir(exe, static_cast<size_t>(n));
   dir = dir.substr(0, dir.find_last_of('/'));  // .../bin
   std::string prefix = dir.substr(0, dir.find_last_of('/'));
-  for (const std::string& candidate : {prefix + "/lib/librmacheck.so", dir + "/librmacheck.so"})
+  const std::string name = interposer_file_name(mpi);
+  for (const std::string& candidate : {prefix + "/lib/" + name, dir + "/" + name})
     if (access(candidate.c_str(), R_OK) == 0) return candidate;
   return "";
 }
 
 LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
   LaunchResult result;
-  std::vector<std::string> argv = opts.mpirun.empty() ? default_mpirun() : opts.mpirun;
+  std::vector<std::string> argv = opts.mpirun.empty() ? default_mpirun(opts.mpi) : opts.mpirun;
   if (opts.ranks > 0) argv.insert(argv.end(), {"-n", std::to_string(opts.ranks)});
   std::string preload = interposer;
   if (const char* old = getenv("LD_PRELOAD"); old && *old) preload += std::string(":") + old;
-  argv.insert(argv.end(), {"-x", "LD_PRELOAD=" + preload, "-x", "RMACHECK_DIR=" + opts.log_dir});
-  if (!opts.run_id.empty()) argv.insert(argv.end(), {"-x", "RMACHECK_RUN_ID=" + opts.run_id});
-  for (const std::string& e : opts.env) argv.insert(argv.end(), {"-x", e});
-  if (opts.keep_going) argv.insert(argv.end(), {"--mca", "orte_abort_on_non_zero_status", "0"});
-  // Guarded pages: Open MPI must never copy into this process's pages from another process (CMA
-  // single copy fails with EFAULT on a protected page); without it, created windows need osc pt2pt.
-  if (opts.guard_memory)
-    argv.insert(argv.end(), {"-x", "RMACHECK_GUARD=1", "--mca", "btl_vader_single_copy_mechanism", "none", "--mca",
-                             "osc", "sm,pt2pt"});
+  pass_env(argv, opts.mpi, "LD_PRELOAD=" + preload);
+  pass_env(argv, opts.mpi, "RMACHECK_DIR=" + opts.log_dir);
+  if (!opts.run_id.empty()) pass_env(argv, opts.mpi, "RMACHECK_RUN_ID=" + opts.run_id);
+  for (const std::string& e : opts.env) pass_env(argv, opts.mpi, e);
+  if (opts.mpi == MpiFamily::kMpich) {
+    // Hydra: one rank's failure does not end the others.
+    if (opts.keep_going) argv.push_back("-disable-auto-cleanup");
+  } else {
+    if (opts.keep_going) argv.insert(argv.end(), {"--mca", "orte_abort_on_non_zero_status", "0"});
+    // Guarded pages: Open MPI must never copy into this process's pages from another process (CMA
+    // single copy fails with EFAULT on a protected page); without it, created windows need osc pt2pt.
+    if (opts.guard_memory)
+      argv.insert(argv.end(), {"-x", "RMACHECK_GUARD=1", "--mca", "btl_vader_single_copy_mechanism", "none", "--mca",
+                               "osc", "sm,pt2pt"});
+  }
   argv.insert(argv.end(), opts.program.begin(), opts.program.end());
 
   // Open MPI refuses to run as root, and more ranks than cores, unless told.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/launcher_messages.h"
+#include "cli/mpi_family.h"
 
 namespace rmacheck {
 
@@ -18,14 +19,15 @@ struct LaunchOptions {
   int ranks = 0;         // 0: let mpirun decide
   double timeout_s = 0;  // 0: no limit
   std::string log_dir;
-  std::string run_id;                // stamped into every log header (RMACHECK_RUN_ID)
-  std::vector<std::string> mpirun;   // launcher command prefix (default: Open MPI's mpirun)
-  std::vector<std::string> program;  // PROGRAM ARGS...
-  bool keep_going = false;           // do not stop the job when one rank exits with an error
-  bool stdout_to_stderr = false;     // the report is on stdout: the job's stdout goes to stderr
-  double kill_grace_s = 2;           // SIGTERM, then SIGKILL after this long
-  bool guard_memory = false;         // --guard-memory: loads and stores seen through protected pages
-  std::vector<std::string> env;      // VAR=VALUE passed to every rank (-x), e.g. RMACHECK_STACK_DEPTH
+  std::string run_id;                   // stamped into every log header (RMACHECK_RUN_ID)
+  MpiFamily mpi = MpiFamily::kOpenMpi;  // whose launcher, and how it is told the ranks' environment
+  std::vector<std::string> mpirun;      // launcher command prefix (default: the family's own, by name)
+  std::vector<std::string> program;     // PROGRAM ARGS...
+  bool keep_going = false;              // do not stop the job when one rank exits with an error
+  bool stdout_to_stderr = false;        // the report is on stdout: the job's stdout goes to stderr
+  double kill_grace_s = 2;              // SIGTERM, then SIGKILL after this long
+  bool guard_memory = false;            // --guard-memory: loads and stores seen through protected pages
+  std::vector<std::string> env;         // VAR=VALUE passed to every rank (-x), e.g. RMACHECK_STACK_DEPTH
 };
 
 struct LaunchResult {
@@ -41,8 +43,10 @@ struct LaunchResult {
 };
 
 LaunchResult launch(const LaunchOptions& opts, const std::string& interposer);
-// librmacheck.so next to this executable: <prefix>/bin/rmacheck -> <prefix>/lib/librmacheck.so.
-std::string find_interposer_library();
+// The interposer built for this MPI next to this executable: <prefix>/bin/rmacheck ->
+// <prefix>/lib/librmacheck.so (Open MPI) or <prefix>/lib/librmacheck-mpich.so (MPICH).
+std::string interposer_file_name(MpiFamily mpi);
+std::string find_interposer_library(MpiFamily mpi = MpiFamily::kOpenMpi);
 // Writes DIR/run.json for `rmacheck analyze DIR` (a new file: never through a link or over another file).
 bool write_run_meta(const LaunchOptions& opts, const LaunchResult& result, std::string& error);
 

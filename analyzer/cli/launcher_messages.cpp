@@ -75,7 +75,23 @@ void LauncherOutputScanner::line(const std::string& text) {
   static const std::regex process_name(R"(Process name: \[\[\d+,\d+\],(\d+)\])");
   static const std::regex exit_code(R"(Exit code:\s+(\d+))");
   static const std::regex no_module(R"(No module named '?(\w+)'?)");
+  // MPICH: "Abort(68336434) on node 1 (rank 1 in comm 0): Fatal error in internal_Win_free: Wrong
+  // synchronization of RMA calls , error stack:" (node: the world rank). MPICH's abort leaves no EXIT
+  // record in the log (it does not end the rank through _exit), so this line is all there is.
+  static const std::regex mpich_abort(
+      R"(Abort\(\d+\) on node (\d+) \(rank \d+ in comm \d+\): Fatal error in (?:internal_|PMPI_|MPI_)?(\w+): (.*?)\s*(?:, error stack:)?$)");
   std::smatch m;
+
+  // Not anchored: Hydra passes each rank's stderr on in the chunks it reads, so another rank's
+  // text may precede it on the line.
+  if (text.find("Abort(") != std::string::npos && std::regex_search(text, m, mpich_abort)) {
+    LibraryAbort a;
+    a.rank = small_int(m[1]);
+    a.call = "MPI_" + m[2].str();
+    a.error_string = m[3];
+    out_.library_aborts.push_back(a);
+    return;
+  }
 
   if (is_dash_rule(text)) {
     if (in_block_) {

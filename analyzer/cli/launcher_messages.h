@@ -1,4 +1,4 @@
-// What Open MPI says on the launcher's output when a job goes wrong, read
+// What Open MPI (and MPICH, for a call it aborted in) says on the launcher's output when a job goes wrong, read
 // line by line while `rmacheck run` passes that output on to the user
 // unchanged: the error block a rank prints when the MPI library aborts
 // inside a call ("*** An error occurred in MPI_Put ... MPI_ERR_TYPE:

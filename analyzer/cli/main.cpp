@@ -235,6 +235,17 @@ bool is_python(const std::vector<std::string>& program) {
   return base.rfind("python", 0) == 0;
 }
 
+// The MPI of the run: --mpi, else what the program links, else Open MPI. `why` says how it was decided.
+MpiFamily choose_mpi(const std::vector<std::string>& program, MpiFamily forced, std::string& why) {
+  if (forced != MpiFamily::kUnknown) {
+    why = "--mpi";
+    return forced;
+  }
+  const MpiDetection d = detect_program_mpi(program);
+  why = d.evidence.empty() ? "no MPI library among its dependencies: Open MPI assumed" : d.evidence;
+  return d.family == MpiFamily::kUnknown ? MpiFamily::kOpenMpi : d.family;
+}
+
 // Why no rank wrote a log, in one line.
 std::string no_log_reason(const LaunchOptions& opts, const LaunchResult& r) {
   const LauncherMessages& m = r.messages;
@@ -254,8 +265,8 @@ std::string no_log_reason(const LaunchOptions& opts, const LaunchResult& r) {
   if (!refusal.empty()) return "mpirun refused to start the job: " + refusal;
   if (r.exit_status == 0)
     return "no rank called MPI_Init: " + prog +
-           " ran and exited with status 0 without initializing MPI through the C interface (is it an MPI program? "
-           "Open MPI's Fortran bindings bypass the interface rmacheck intercepts)";
+           " ran and exited with status 0 without initializing MPI through an interface rmacheck intercepts (is it "
+           "an MPI program? On MPICH, Fortran `use mpi_f08` calls go to PMPI_* directly)";
   return "no rank reached MPI_Init: the program (or mpirun) exited with status " + std::to_string(r.exit_status) +
          " first; its output is above";
 }
@@ -274,6 +285,7 @@ bool has_rank_logs(const std::string& dir) {
 
 int cmd_run(const std::vector<std::string>& args) {
   LaunchOptions opts;
+  MpiFamily forced_mpi = MpiFamily::kUnknown;
   ReportOutput ro;
   LogDirPolicy policy;
   policy.from_run = true;
@@ -293,6 +305,10 @@ int cmd_run(const std::vector<std::string>& args) {
         if (name == "--timeout") return parse_seconds(v, "--timeout", 1e7, opts.timeout_s);
         if (name == "--out") return v.empty() ? "--out needs a directory" : (opts.log_dir = v, "");
         if (name == "--keep-logs") return policy.keep = true, "";
+        if (name == "--mpi") {
+          if (!parse_mpi_family(v, forced_mpi)) return "--mpi takes openmpi or mpich, not '" + v + "'";
+          return "";
+        }
         if (name == "--mpirun") {
           opts.mpirun = split_words(v);
           return opts.mpirun.empty() ? "--mpirun needs a command" : "";
@@ -315,9 +331,18 @@ int cmd_run(const std::vector<std::string>& args) {
   if (opts.program.empty()) return usage_error("run needs a program after --");
   settle_format(ro);
   if (std::string why = check_program(opts.program[0]); !why.empty()) return tool_error(why);
-  std::string lib = find_interposer_library();
+  std::string why_mpi;
+  opts.mpi = choose_mpi(opts.program, forced_mpi, why_mpi);
+  if (opts.guard_memory && opts.mpi == MpiFamily::kMpich)
+    return usage_error("--guard-memory works with Open MPI only (it configures how Open MPI copies between ranks)");
+  const std::string lib_name = interposer_file_name(opts.mpi);
+  std::string lib = find_interposer_library(opts.mpi);
   if (lib.empty())
-    return tool_error("cannot find librmacheck.so next to this executable (expected ../lib/librmacheck.so)");
+    return tool_error("cannot find " + lib_name + " next to this executable (expected ../lib/" + lib_name + ")" +
+                      (opts.mpi == MpiFamily::kMpich
+                           ? ": the program runs on MPICH (" + why_mpi +
+                                 "), and this rmacheck was built without MPICH (libmpich-dev, mpicc.mpich)"
+                           : ""));
 
   std::string error;
   if (opts.log_dir.empty()) {

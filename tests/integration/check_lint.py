@@ -28,7 +28,7 @@ from check_sample import MARKER, SampleError, fmt, match, reduce_finding, ERROR_
 from rmacheck_report import find_report
 
 LINT = re.compile(r"^\s*(?://|#)\s*rmacheck-lint-expect:\s*(.*?)\s*$")
-HEADER = re.compile(r"^\s*(?://|#)\s*rmacheck-(sample|expect|lint-expect):")
+HEADER = re.compile(r"^\s*(?://|#|!)\s*rmacheck-(sample|expect|lint-expect)(?:\[\w+\])?:")
 
 
 def parse_lint_header(path):

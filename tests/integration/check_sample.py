@@ -2,7 +2,7 @@
 """Run one sample program under rmacheck and compare the report with the
 expectations written in the sample's header.
 
-usage: check_sample.py [--clean] --rmacheck PATH/TO/rmacheck --sample-bin DIR SAMPLE_SOURCE
+usage: check_sample.py [--clean] [--mpi openmpi|mpich] --rmacheck PATH/TO/rmacheck --sample-bin DIR SAMPLE_SOURCE
 
 --clean (the false-alarm corpus, tests/corpus/): the header must say
 `rmacheck-expect: none`; any finding, error or warning, fails.
@@ -20,6 +20,14 @@ Header lines of a sample (C/C++ `//` or Python `#` comments):
 `guard=no` on an expectation: a finding that guarded pages cannot decide (docs/user-guide.md,
 "What guarded pages cannot decide"); it is not expected when the sample runs with --guard-memory
 (`guard=true`, or check_sample.py --guard-memory: the suite runs correct samples that way too).
+
+Per MPI (`--mpi`, default openmpi): `rmacheck-sample[mpich]: ...` settings apply only when the
+sample runs on MPICH and override the plain line's (`skip=REASON`: the sample cannot run on that
+MPI, and REASON says why: the test is skipped, exit status 77; `env=VAR=VALUE`: set for the
+run on that MPI, e.g. a library setting that works around a bug of that MPI); when a sample has any
+`rmacheck-expect[mpich]:` lines they replace its plain `rmacheck-expect:` lines on MPICH (an MPI
+that rejects a call the other accepts, or behaves differently where the standard allows both).
+`[openmpi]` works the same way.
 
 and, on the source lines a finding points at, a marker comment `@NAME`
 (`MPI_Put(...);  // @put` or `win.Put(data, 1)  # @put`), the way FileCheck
@@ -54,9 +62,12 @@ from rmacheck_report import find_report, kind_severities
 KIND_SEVERITY = kind_severities()
 ERROR_KINDS = {k for k, sev in KIND_SEVERITY.items() if sev == "error"}
 
-HEADER = re.compile(r"^\s*(?://|#)\s*rmacheck-(sample|expect):\s*(.*?)\s*$")
+HEADER = re.compile(r"^\s*(?://|#|!)\s*rmacheck-(sample|expect)(?:\[(\w+)\])?:\s*(.*?)\s*$")
+MPI_FAMILIES = ("openmpi", "mpich")
+# Exit status of a sample that cannot run on this MPI (ctest: SKIP_RETURN_CODE).
+SKIP_STATUS = 77
 # A line marker: `@name` inside a trailing // or # comment.
-MARKER = re.compile(r"(?://|#).*?(?<![\w@])@([A-Za-z_]\w*)")
+MARKER = re.compile(r"(?://|#|!).*?(?<![\w@])@([A-Za-z_]\w*)")
 
 # kind, lines: sorted tuple of distinct ints, ranks: sorted tuple or None (= any)
 Finding = collections.namedtuple("Finding", "kind lines ranks")
@@ -73,10 +84,12 @@ def int_list(value, what, lineno):
         raise SampleError(f"line {lineno}: bad {what} list '{value}'") from None
 
 
-def parse_header(path):
-    """Returns (settings dict, list of expected Findings)."""
-    settings = {"ranks": None, "timeout": 60, "args": [], "complete": None, "exit": None, "guard": False}
+def parse_header(path, mpi="openmpi"):
+    """Returns (settings dict, list of expected Findings) for a run on MPI `mpi`."""
+    settings = {"ranks": None, "timeout": 60, "args": [], "complete": None, "exit": None, "guard": False,
+                "skip": None, "env": {}}
     expected, said_none, said_expect = [], False, False
+    mpi_expected, mpi_said_none, mpi_said_expect = [], False, False
     with open(path, encoding="utf-8") as f:
         text_lines = f.read().split("\n")
     markers = {}
@@ -91,12 +104,22 @@ def parse_header(path):
         m = HEADER.match(text)
         if not m:
             continue
-        key, rest = m.groups()
+        key, family, rest = m.groups()
+        if family is not None and family not in MPI_FAMILIES:
+            raise SampleError(f"line {lineno}: unknown MPI '{family}' (one of {', '.join(MPI_FAMILIES)})")
+        if family is not None and family != mpi:
+            continue
         if key == "sample":
+            skip = re.search(r"(?:^|\s)skip=(.*)$", rest)  # the reason is free text, up to the end of the line
+            if skip and family is not None and skip.group(1).strip():
+                settings["skip"] = skip.group(1).strip()
+                rest = rest[:skip.start()]
             for token in shlex.split(rest):
                 name, _, value = token.partition("=")
                 try:
-                    if name in ("ranks", "timeout", "exit"):
+                    if name == "exit" and value == "any":
+                        settings["exit"] = None  # an [mpi] line lifting the plain line's exit status
+                    elif name in ("ranks", "timeout", "exit"):
                         settings[name] = int(value)
                     elif name == "args":
                         settings["args"] = shlex.split(value)
@@ -106,15 +129,24 @@ def parse_header(path):
                         settings["guard"] = value == "true"
                     elif name == "complete" and value in ("true", "false"):
                         settings["complete"] = value == "true"
+                    elif name == "env" and "=" in value and family is not None:
+                        var, _, val = value.partition("=")
+                        settings["env"][var] = val  # for that MPI only: a library setting the sample needs
                     else:
                         raise ValueError
                 except ValueError:
                     raise SampleError(f"line {lineno}: bad setting '{token}'") from None
             continue
-        said_expect = True
-        if rest == "none":
-            said_none = True
-            continue
+        if family is not None:
+            mpi_said_expect = True
+            if rest == "none":
+                mpi_said_none = True
+                continue
+        else:
+            said_expect = True
+            if rest == "none":
+                said_none = True
+                continue
         words = rest.split()
         kind, lines, ranks, guard = words[0], (), None, True
         if kind not in KIND_SEVERITY:
@@ -133,7 +165,11 @@ def parse_header(path):
                 guard = False
             else:
                 raise SampleError(f"line {lineno}: unknown field '{word}'")
-        expected.append((Finding(kind, lines, ranks), guard))
+        (mpi_expected if family is not None else expected).append((Finding(kind, lines, ranks), guard))
+    if mpi_said_expect:
+        if mpi_said_none and mpi_expected:
+            raise SampleError(f"'rmacheck-expect[{mpi}]: none' together with expected findings")
+        expected = mpi_expected
     if settings["ranks"] is None:
         raise SampleError("no 'rmacheck-sample: ranks=N' line")
     if not said_expect:
@@ -206,6 +242,8 @@ def main():
                     help="a correct program of the false-alarm corpus: it must expect no finding at all")
     ap.add_argument("--guard-memory", action="store_true",
                     help="run with --guard-memory whatever the header says")
+    ap.add_argument("--mpi", choices=MPI_FAMILIES, default="openmpi",
+                    help="the MPI the sample binary was built for (its header's [mpi] lines apply)")
     ap.add_argument("sample", help="the sample's source file")
     opts = ap.parse_args()
 
@@ -219,9 +257,14 @@ def main():
         sys.exit(1)
 
     try:
-        settings, expected = parse_header(source)
+        settings, expected = parse_header(source, opts.mpi)
     except (OSError, SampleError) as e:
         fail(f"cannot use the sample header: {e}")
+    if opts.mpi == "mpich" and (settings["guard"] or opts.guard_memory):
+        settings["skip"] = settings["skip"] or "--guard-memory works with Open MPI only"
+    if settings["skip"]:
+        print(f"SKIP {name} on {opts.mpi}: {settings['skip']}")
+        sys.exit(SKIP_STATUS)
     if opts.clean and expected:
         fail("a corpus program must be correct: its header must say 'rmacheck-expect: none'")
     guard = settings["guard"] or opts.guard_memory
@@ -240,11 +283,12 @@ def main():
         env.setdefault("OMPI_ALLOW_RUN_AS_ROOT", "1")
         env.setdefault("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1")
     env.setdefault("OMPI_MCA_rmaps_base_oversubscribe", "1")
+    env.update(settings["env"])
 
     timeout = settings["timeout"]
     logdir = tempfile.mkdtemp(prefix=f"rmacheck-{stem}-")
     cmd = [opts.rmacheck, "run", "-n", str(settings["ranks"]), "--timeout", str(timeout),
-           "--out", logdir, "--format", "json"] + (["--guard-memory"] if guard else []) + ["--"] + program + settings["args"]
+           "--out", logdir, "--format", "json", "--mpi", opts.mpi] + (["--guard-memory"] if guard else []) + ["--"] + program + settings["args"]
     print("running:", " ".join(shlex.quote(c) for c in cmd))
     status, out, err = run(cmd, timeout + 60, env)
     if status is None:

@@ -40,6 +40,24 @@ TEST(LauncherMessages, ErrorBlocksOfTwoRanksInterleaved) {
   EXPECT_TRUE(m.refusal().empty());
 }
 
+// MPICH 4.0 (ch4:ucx) aborting two ranks inside MPI_Win_free, as printed on this machine.
+TEST(LauncherMessages, MpichAborts) {
+  const std::string text =
+      "Abort(68336434) on node 0 (rank 0 in comm 0): Fatal error in internal_Win_free: Wrong synchronization of "
+      "RMA calls , error stack:\n"
+      "internal_Win_free(99)...: MPI_Win_free(win=0x7ffefdbccafc) failed\n"
+      "MPIDIG_mpi_win_free(838): Wrong synchronization of RMA calls \n"
+      "Abort(940751666) on node 3 (rank 3 in comm 0): Fatal error in PMPI_Put: Invalid datatype, error stack:\n";
+  LauncherMessages m = scan(text);
+  ASSERT_EQ(m.library_aborts.size(), 2u);
+  EXPECT_EQ(m.library_aborts[0].rank, 0);
+  EXPECT_EQ(m.library_aborts[0].call, "MPI_Win_free");
+  EXPECT_EQ(m.library_aborts[0].error_string, "Wrong synchronization of RMA calls");
+  EXPECT_EQ(m.library_aborts[1].rank, 3);
+  EXPECT_EQ(m.library_aborts[1].call, "MPI_Put");
+  EXPECT_EQ(m.library_aborts[1].error_string, "Invalid datatype");
+}
+
 TEST(LauncherMessages, SignalAndExitCodeOfRanks) {
   const std::string text = std::string(kRule) +
                            "Primary job  terminated normally, but 1 process returned\n"
