@@ -31,12 +31,14 @@
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 #include "guard/guard.h"
 #include "local_watch.h"
 #include "log_format.h"
 #include "record_buffer.h"
 #include "runtime.h"
+#include "system_modules.h"
 
 using namespace rmacheck;
 
@@ -87,8 +89,32 @@ inline bool from_self(const void* return_address) {
   const auto a = reinterpret_cast<uintptr_t>(return_address);
   return a >= g_self_lo && a < g_self_hi;
 }
-// A lock operation of the program (not of MPI, not of this library) that is to be logged.
-#define RMACHECK_PROGRAM_LOCK() (logging() && !from_self(__builtin_return_address(0)))
+// Whether code at `return_address` is the program's: not this library's, not a system library's
+// (libc, the MPI library and its transports: UCX takes spin locks inside its malloc hooks, and logging
+// there, which allocates, would re-enter them half-taken). Cached per thread: dladdr only on a miss.
+bool program_code(const void* return_address) {
+  if (from_self(return_address)) return false;
+  constexpr size_t kCache = 64;
+  static __thread struct {
+    const void* pc;
+    bool program;
+  } cache[kCache];
+  auto& slot = cache[(reinterpret_cast<uintptr_t>(return_address) >> 4) % kCache];
+  if (slot.pc == return_address) return slot.program;
+  Dl_info info;
+  bool program = true;
+  if (dladdr(return_address, &info) && info.dli_fname) {
+    const char* base = std::strrchr(info.dli_fname, '/');
+    base = base ? base + 1 : info.dli_fname;
+    // Besides the modules that are never the user's: every UCX library (libucm hooks malloc), MPICH's.
+    program = !is_system_module(info.dli_fname) && std::strncmp(base, "libuc", 5) != 0 &&
+              std::strncmp(base, "libmpich", 8) != 0 && std::strncmp(base, "ld-linux", 8) != 0;
+  }
+  slot = {return_address, program};
+  return program;
+}
+// A lock operation of the program (not of MPI, a system library or this library) that is to be logged.
+#define RMACHECK_PROGRAM_LOCK() (logging() && program_code(__builtin_return_address(0)))
 
 void log_sync(SyncKind kind, int64_t object, int64_t count, SyncRuntime by) {
   thread_local RecordBuffer rec;
@@ -294,7 +320,7 @@ RMACHECK_API int pthread_spin_unlock(pthread_spinlock_t* l) {
 // follows the signals given so far (signal -> wake, with or without the mutex).
 RMACHECK_API int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
   RMACHECK_REAL(pthread_cond_wait, "GLIBC_2.3.2");
-  const bool log = logging();
+  const bool log = RMACHECK_PROGRAM_LOCK();
   if (log) release(m, kSyncPthread);
   const int rc = real_pthread_cond_wait(c, m);
   if (log && logging()) acquire(m, kSyncPthread), acquire(c, kSyncPthread);
@@ -303,7 +329,7 @@ RMACHECK_API int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
 
 RMACHECK_API int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t) {
   RMACHECK_REAL(pthread_cond_timedwait, "GLIBC_2.3.2");
-  const bool log = logging();
+  const bool log = RMACHECK_PROGRAM_LOCK();
   if (log) release(m, kSyncPthread);
   const int rc = real_pthread_cond_timedwait(c, m, t);
   if (log && logging()) acquire(m, kSyncPthread), acquire(c, kSyncPthread);
@@ -312,13 +338,13 @@ RMACHECK_API int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, c
 
 RMACHECK_API int pthread_cond_signal(pthread_cond_t* c) {
   RMACHECK_REAL(pthread_cond_signal, "GLIBC_2.3.2");
-  if (logging()) release(c, kSyncPthread);
+  if (RMACHECK_PROGRAM_LOCK()) release(c, kSyncPthread);
   return real_pthread_cond_signal(c);
 }
 
 RMACHECK_API int pthread_cond_broadcast(pthread_cond_t* c) {
   RMACHECK_REAL(pthread_cond_broadcast, "GLIBC_2.3.2");
-  if (logging()) release(c, kSyncPthread);
+  if (RMACHECK_PROGRAM_LOCK()) release(c, kSyncPthread);
   return real_pthread_cond_broadcast(c);
 }
 
@@ -336,7 +362,7 @@ RMACHECK_API int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrie
 
 RMACHECK_API int pthread_barrier_wait(pthread_barrier_t* b) {
   RMACHECK_REAL(pthread_barrier_wait, "GLIBC_2.34");
-  BarrierSlot* s = logging() ? barrier_slot(b, false) : nullptr;
+  BarrierSlot* s = RMACHECK_PROGRAM_LOCK() ? barrier_slot(b, false) : nullptr;
   if (!s || s->count <= 0) return real_pthread_barrier_wait(b);
   const int64_t gen = arrive(b, s->arrivals, s->count, s->incarnation, kSyncPthread);
   const int rc = real_pthread_barrier_wait(b);
