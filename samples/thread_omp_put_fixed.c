@@ -1,4 +1,5 @@
 // rmacheck-sample: ranks=2 timeout=60 guard=false
+// rmacheck-sample[mpich]: env=MPIR_CVAR_NOLOCAL=1
 // rmacheck-expect: none
 // rmacheck-lint-expect: none
 //
