@@ -142,7 +142,7 @@ class ProgramFailureDetector : public Detector {
     const RankLog* log = model.rank_log(rank);
     if (!log || log->events.empty()) return std::nullopt;
     for (uint32_t i = static_cast<uint32_t>(log->events.size()); i-- > 0;)
-      if (!mpi4py.internal({rank, i})) return EventRef{rank, i};
+      if (!mpi4py.internal({rank, i}) && is_mpi_call(log->events[i].call)) return EventRef{rank, i};
     return EventRef{rank, static_cast<uint32_t>(log->events.size() - 1)};
   }
 

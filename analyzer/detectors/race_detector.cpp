@@ -26,13 +26,14 @@ namespace rmacheck {
 
 namespace {
 
-// What a segment remembers the latest access of, per issuing rank: where it
+// What a segment remembers the latest access of, per issuing thread (a
+// happens-before lane: a rank, or one thread of a threaded rank): where it
 // happened (an RMA target, or the issuer's own buffers) and what it did.
 enum class AccessClass : uint8_t { kOriginRead, kOriginWrite, kOriginAtomic, kTargetRead, kTargetWrite, kTargetAtomic };
 
 struct Slot {
   size_t access;
-  int issuer;
+  uint32_t lane;  // HappensBefore::lane_of the issuing call
   AccessClass cls;
 };
 
@@ -72,12 +73,16 @@ int16_t same_op_class(int16_t op) { return op == kOpCompareAndSwap ? static_cast
 // on the same element boundaries and, under the window's default
 // accumulate_ops = same_op_no_op (MPI-3.1 11.2.1), the same op or
 // MPI_NO_OP: concurrent SUM and MAX on one element are undefined.
-bool atomic_compatible(const MemAccess& a, const MemAccess& b) {
+// `issue_ordered`: a was issued before b in the origin's program order (one
+// thread, or threads that synchronize between the two calls).
+bool atomic_compatible(const MemAccess& a, const MemAccess& b, bool issue_ordered) {
   if (!atomic(a.kind) || !atomic(b.kind) || !a.at_target || !b.at_target) return false;
   if (a.basic < 0 || a.basic != b.basic || a.basic_size <= 0) return false;
   // Default accumulate_ordering (rar,raw,war,waw): one origin's accumulates
-  // are ordered among themselves, per basic datatype (MPI-3.1 11.7.2).
-  if (a.issuer == b.issuer) return true;
+  // are ordered among themselves, per basic datatype (MPI-3.1 11.7.2), in
+  // the order they were issued; two threads that nothing orders issue them
+  // in no order at all.
+  if (a.issuer == b.issuer && issue_ordered) return true;
   const int16_t oa = same_op_class(a.op), ob = same_op_class(b.op);
   if (oa != ob && oa != kOp_MPI_NO_OP && ob != kOp_MPI_NO_OP) return false;
   return (a.lo - b.lo) % a.basic_size == 0;  // same element boundaries: no straddling
@@ -105,7 +110,7 @@ class RaceDetector : public Detector {
     const Model& model = ctx.model();
     const HappensBefore& hb = ctx.happens_before();
     for (const std::string& w : hb.warnings()) out.notes.push_back("happens-before: " + w);
-    const Accesses accesses = collect_accesses(model, ctx.requests());
+    const Accesses accesses = collect_accesses(model, ctx.requests(), hb);
     const ChunkedVector<MemAccess>& acc = accesses.all;
     std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
     std::set<std::pair<size_t, size_t>> reported;
@@ -117,7 +122,7 @@ class RaceDetector : public Detector {
       const HappensBefore::Clock issued = hb.clock(entry_node(b.issuer, b.event));
       if (auto same = mem.by_lo.find(b.lo); same != mem.by_lo.end() && same->second->second.hi == b.hi) {
         check(model, hb, acc, idx, issued, same->second->second, reported, merged, out);
-        remember(same->second->second, acc, idx);
+        remember(same->second->second, acc, idx, issued.lane);
         continue;
       }
       split(mem, b.lo);
@@ -130,7 +135,7 @@ class RaceDetector : public Detector {
           it = mem.insert(it, at, Segment{end, {}});
         }
         check(model, hb, acc, idx, issued, it->second, reported, merged, out);
-        remember(it->second, acc, idx);
+        remember(it->second, acc, idx, issued.lane);
         at = it->second.hi;
         ++it;
       }
@@ -150,15 +155,14 @@ class RaceDetector : public Detector {
     }
   }
 
-  static void remember(Segment& s, const ChunkedVector<MemAccess>& acc, size_t idx) {
-    const MemAccess& b = acc[idx];
-    const AccessClass k = access_class(b);
+  static void remember(Segment& s, const ChunkedVector<MemAccess>& acc, size_t idx, uint32_t lane) {
+    const AccessClass k = access_class(acc[idx]);
     for (Slot& slot : s.slots)
-      if (slot.issuer == b.issuer && slot.cls == k) {
+      if (slot.lane == lane && slot.cls == k) {
         slot.access = idx;
         return;
       }
-    s.slots.push_back({idx, b.issuer, k});
+    s.slots.push_back({idx, lane, k});
   }
 
   void check(const Model& model, const HappensBefore& hb, const ChunkedVector<MemAccess>& acc, size_t bi,
@@ -169,7 +173,15 @@ class RaceDetector : public Detector {
       const MemAccess& a = acc[slot.access];
       if (a.issuer == b.issuer && a.event == b.event) continue;  // one call (Sendrecv_replace, Get_accumulate)
       if (!writes(a.kind) && !writes(b.kind)) continue;
-      if (atomic_compatible(a, b)) continue;
+      // Two threads of one rank racing with plain loads and stores is a data race of the program that
+      // involves no MPI call (ThreadSanitizer's business, not this checker's).
+      if (a.issuer == b.issuer && slot.lane != issued.lane && is_local_access(model.event({a.issuer, a.event}).call) &&
+          is_local_access(model.event({b.issuer, b.event}).call))
+        continue;
+      if (atomic_compatible(
+              a, b,
+              a.issuer == b.issuer && (slot.lane == issued.lane || hb.ordered(exit_node(a.issuer, a.event), issued))))
+        continue;
       if (hb.ordered(a.complete(), issued)) continue;
       // Issue order is wall-clock order, which happens-before need not
       // follow: a Put buffered by a lazy lock is issued before a store that
@@ -265,7 +277,10 @@ class RaceDetector : public Detector {
         << model.window_name(win_a) << "'";
       if (win_a != win_b) m << " (also bytes of window '" << model.window_name(win_b) << "': the windows overlap)";
       m << ", and nothing orders them";
-      if (a.issuer == b.issuer)
+      if (a.issuer == b.issuer && ea.thread != eb.thread)
+        m << " (two threads of rank " << a.issuer
+          << " issued them, and no thread synchronization orders the first's completion before the second)";
+      else if (a.issuer == b.issuer)
         m << " (operations from one origin are unordered until a flush, unlock or fence completes the first)";
       else if (a.complete_at >= 0 && model.event({a.complete_rank, event_of(a.complete())}).call == kCall_Win_fence)
         m << " (same fence epoch)";

@@ -256,6 +256,8 @@ class Parser {
         return parse_guard(p, end);
       case kRecClock:
         return parse_clock(p, end);
+      case kRecThreadSync:
+        return parse_thread_sync(p, end, offset);
       default:
         return false;
     }
@@ -333,7 +335,7 @@ class Parser {
  public:
   // call_clock=tsc: CALL times are counter ticks; converts them to monotonic ns, piecewise linearly between
   // the CLOCK pairs (beyond the first or last pair, with the rate of the nearest two). The program's own
-  // accesses (LOCAL records) are in ns already.
+  // accesses (LOCAL records) and thread synchronizations (THREAD_SYNC records) are in ns already.
   void convert_call_times() {
     const auto it = log_.header.find("call_clock");
     if (it == log_.header.end() || it->second != "tsc") return;
@@ -355,7 +357,7 @@ class Parser {
       return cp[i - 1].second + static_cast<int64_t>(static_cast<double>(tsc - cp[i - 1].first) * rate);
     };
     for (Event& e : log_.events) {
-      if (e.call == kCall_Local_load || e.call == kCall_Local_store) continue;
+      if (!is_mpi_call(e.call)) continue;
       const int64_t enter = to_ns(e.t_enter);
       if (e.returned) e.t_exit = std::max(enter, to_ns(e.t_exit));
       e.t_enter = enter;
@@ -372,6 +374,24 @@ class Parser {
       return false;
     if (access != kLocalRead && access != kLocalWrite) return false;
     e.call = access == kLocalWrite ? kCall_Local_store : kCall_Local_load;
+    e.rank = log_.rank;
+    e.offset = offset;
+    e.t_exit = e.t_enter;
+    e.returned = true;
+    if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
+    log_.events.push_back(e);
+    return true;
+  }
+
+  // The program's thread synchronization: an event of its own in its thread's program order, complete at once.
+  bool parse_thread_sync(const uint8_t* p, const uint8_t* end, size_t offset) {
+    Event e;
+    int64_t kind;
+    if (!get_varint(p, end, kind) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
+        !get_varint(p, end, e.t_enter))
+      return false;
+    if (kind < kSyncRelease || kind > kSyncDepart) return false;
+    e.call = static_cast<CallId>(kCall_Thread_release + kind);
     e.rank = log_.rank;
     e.offset = offset;
     e.t_exit = e.t_enter;

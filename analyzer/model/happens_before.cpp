@@ -7,6 +7,7 @@
 
 #include "call_traits.h"
 #include "model/request_activations.h"
+#include "model/thread_order.h"
 
 namespace rmacheck {
 
@@ -67,8 +68,42 @@ struct HappensBefore::Gathered {
 };
 
 HappensBefore::HappensBefore(const Model& model, const RequestTracker& requests) : model_(model), n_(model.world_size) {
+  make_lanes();
   collect_edges(requests);
   compute();
+}
+
+// One lane per rank, or per thread of a rank whose log says how its threads synchronize.
+void HappensBefore::make_lanes() {
+  rank_lanes_.assign(static_cast<size_t>(std::max(n_, 0)), {});
+  std::vector<const RankLog*> by_rank(rank_lanes_.size(), nullptr);
+  for (const RankLog& log : model_.logs)
+    if (log.rank >= 0 && log.rank < n_) by_rank[static_cast<size_t>(log.rank)] = &log;
+  for (size_t r = 0; r < rank_lanes_.size(); ++r) {
+    RankLanes& rl = rank_lanes_[r];
+    rl.first = static_cast<uint32_t>(lane_rank_.size());
+    const RankLog* log = by_rank[r];
+    std::vector<int64_t> threads = log ? rank_threads(*log) : std::vector<int64_t>{};
+    if (threads.size() > 1 && !has_thread_sync(*log)) {
+      warnings_.push_back("rank " + std::to_string(r) + ": " + std::to_string(threads.size()) +
+                          " threads made MPI calls, but no thread synchronization was logged; their calls are taken "
+                          "in the order they were logged, as one thread's");
+      threads.resize(1);
+    }
+    if (threads.size() <= 1 || threads.size() > UINT16_MAX) {
+      lane_rank_.push_back(static_cast<int>(r));
+      lane_events_.emplace_back();
+      continue;
+    }
+    std::map<int64_t, uint16_t> lane;
+    for (size_t t = 0; t < threads.size(); ++t) lane[threads[t]] = static_cast<uint16_t>(t);
+    for (size_t t = 0; t < threads.size(); ++t) lane_rank_.push_back(static_cast<int>(r)), lane_events_.emplace_back();
+    rl.of_event.resize(log->events.size());
+    for (uint32_t i = 0; i < log->events.size(); ++i) {
+      rl.of_event[i] = lane[log->events[i].thread];
+      lane_events_[rl.first + rl.of_event[i]].push_back(i);
+    }
+  }
 }
 
 void HappensBefore::add_sync(std::vector<Node> sources, std::vector<Node> dests) {
@@ -84,6 +119,9 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
   message_edges(g);
   pscw_edges(g);
   lock_edges(g);
+  for (const RankLog& log : model_.logs)
+    if (log.rank >= 0 && log.rank < n_ && !rank_lanes_[static_cast<size_t>(log.rank)].of_event.empty())
+      for (ThreadEdge& e : thread_order_edges(log)) add_sync(std::move(e.sources), std::move(e.dests));
 }
 
 void HappensBefore::gather(const RankLog& log, const RankRequests* requests, Gathered& g) {
@@ -343,9 +381,10 @@ void HappensBefore::lock_edges(Gathered& g) {
 }
 
 HappensBefore::Clock HappensBefore::clock(Node b) const {
-  Clock c{b, nullptr, n_};
+  Clock c{b, 0, nullptr};
   if (b.rank < 0 || b.rank >= n_) return c;
-  const auto& cps = changes_[static_cast<size_t>(b.rank)];
+  c.lane = lane_of(b);
+  const auto& cps = changes_[c.lane];
   auto it =
       std::upper_bound(cps.begin(), cps.end(), b.index, [](int64_t v, const ChangePoint& cp) { return v < cp.node; });
   if (it != cps.begin()) c.row = &clocks_[std::prev(it)->offset];
@@ -357,12 +396,13 @@ bool HappensBefore::ordered(Node a, Node b) const { return ordered(a, clock(b));
 // What the propagation needs to know before it starts.
 struct HappensBefore::Destinations {
   std::vector<int64_t> nodes;                                     // per rank: how many nodes it has
-  std::vector<std::vector<std::pair<int64_t, size_t>>> incoming;  // per rank: (destination node, sync), sorted
+  std::vector<int64_t> walk;                                      // per lane: how many nodes it walks
+  std::vector<std::vector<std::pair<int64_t, size_t>>> incoming;  // per lane: (destination node, sync), sorted
   std::vector<size_t> dests_left;                                 // per sync: destinations not yet reached
 };
 
 void HappensBefore::compute() {
-  changes_.assign(static_cast<size_t>(n_), {});
+  changes_.assign(lane_rank_.size(), {});
   clocks_.clear();
   Destinations d = destinations();
   propagate(d);
@@ -376,18 +416,24 @@ HappensBefore::Destinations HappensBefore::destinations() {
   for (const RankLog& log : model_.logs)
     if (log.rank >= 0 && log.rank < n_)
       d.nodes[static_cast<size_t>(log.rank)] = kNodesPerEvent * static_cast<int64_t>(log.events.size());
-  d.incoming.resize(n);
+  d.walk.assign(lane_rank_.size(), 0);
+  for (size_t l = 0; l < lane_rank_.size(); ++l)
+    d.walk[l] = lane_events_[l].empty() && rank_lanes_[static_cast<size_t>(lane_rank_[l])].of_event.empty()
+                    ? d.nodes[static_cast<size_t>(lane_rank_[l])]
+                    : kNodesPerEvent * static_cast<int64_t>(lane_events_[l].size());
+  d.incoming.resize(lane_rank_.size());
   d.dests_left.assign(syncs_.size(), 0);
   for (size_t s = 0; s < syncs_.size(); ++s) {
     auto& src = syncs_[s].sources;
     src.erase(std::remove_if(src.begin(), src.end(),
                              [&](const Node& x) {
-                               return x.rank < 0 || x.rank >= n_ || x.index >= d.nodes[static_cast<size_t>(x.rank)];
+                               return x.rank < 0 || x.rank >= n_ || x.index < 0 ||
+                                      x.index >= d.nodes[static_cast<size_t>(x.rank)];
                              }),
               src.end());
     for (const Node& dst : syncs_[s].dests)
-      if (dst.rank >= 0 && dst.rank < n_ && dst.index < d.nodes[static_cast<size_t>(dst.rank)]) {
-        d.incoming[static_cast<size_t>(dst.rank)].push_back({dst.index, s});
+      if (dst.rank >= 0 && dst.rank < n_ && dst.index >= 0 && dst.index < d.nodes[static_cast<size_t>(dst.rank)]) {
+        d.incoming[lane_of(dst)].push_back({dst.index, s});
         ++d.dests_left[s];
       }
   }
@@ -395,45 +441,48 @@ HappensBefore::Destinations HappensBefore::destinations() {
   return d;
 }
 
-// Walks every rank's nodes in order; a node that receives syncs waits until
+// Walks every lane's nodes in order; a node that receives syncs waits until
 // all their sources were walked, then stores the join of their clocks.
 void HappensBefore::propagate(Destinations& d) {
-  const size_t n = static_cast<size_t>(n_);
-  const std::vector<int64_t>& nodes = d.nodes;
+  const size_t L = lane_rank_.size();
+  const std::vector<int64_t>& walk = d.walk;
   auto& incoming = d.incoming;
   auto& dests_left = d.dests_left;
-  std::vector<int64_t> pos(n, 0);
-  std::vector<size_t> in_pos(n, 0);
-  std::vector<std::vector<int64_t>> cur(n, std::vector<int64_t>(n, -1));
+  std::vector<int64_t> pos(L, 0);   // position in the lane's walk
+  std::vector<int64_t> next(L, 0);  // the node at that position (INT64_MAX: walked to the end)
+  for (size_t l = 0; l < L; ++l) next[l] = walk[l] > 0 ? node_at(static_cast<uint32_t>(l), 0) : INT64_MAX;
+  std::vector<size_t> in_pos(L, 0);
+  std::vector<std::vector<int64_t>> cur(L, std::vector<int64_t>(L, -1));
   // The join of a sync's sources, computed once from whole clock rows and
   // dropped when its last destination has taken it.
   std::vector<std::vector<int64_t>> joined(syncs_.size());
+  auto walked = [&](const Node& x) { return next[lane_of(x)] > x.index; };
   auto ready = [&](const Sync& s) {
     for (const Node& x : s.sources)
-      if (pos[static_cast<size_t>(x.rank)] <= x.index) return false;
+      if (!walked(x)) return false;
     return true;
   };
   auto join_of = [&](size_t si) -> const std::vector<int64_t>& {
     std::vector<int64_t>& j = joined[si];
     if (!j.empty()) return j;
-    j.assign(n, -1);
+    j.assign(L, -1);
     for (const Node& x : syncs_[si].sources) {
-      if (pos[static_cast<size_t>(x.rank)] <= x.index) continue;  // forced past an inconsistent edge
+      if (!walked(x)) continue;  // forced past an inconsistent edge
       const Clock c = clock(x);
       if (c.row)
-        for (size_t q = 0; q < n; ++q) j[q] = std::max(j[q], c.row[q]);
-      j[static_cast<size_t>(x.rank)] = std::max(j[static_cast<size_t>(x.rank)], x.index);
+        for (size_t q = 0; q < L; ++q) j[q] = std::max(j[q], c.row[q]);
+      j[c.lane] = std::max(j[c.lane], x.index);
     }
     return j;
   };
   bool force = false;
   for (;;) {
     bool progress = false, done = true;
-    for (int r = 0; r < n_; ++r) {
-      const size_t R = static_cast<size_t>(r);
+    for (size_t R = 0; R < L; ++R) {
       auto& in = incoming[R];
-      while (pos[R] < nodes[R]) {
-        const int64_t x = pos[R];
+      const auto lane = static_cast<uint32_t>(R);
+      while (pos[R] < walk[R]) {
+        const int64_t x = next[R];
         size_t k = in_pos[R];
         bool blocked = false;
         for (; k < in.size() && in[k].first == x; ++k)
@@ -446,9 +495,10 @@ void HappensBefore::propagate(Destinations& d) {
           for (size_t j = in_pos[R]; j < k; ++j) {
             const size_t si = in[j].second;
             const std::vector<int64_t>& add = join_of(si);
-            for (size_t q = 0; q < n; ++q) cur[R][q] = std::max(cur[R][q], add[q]);
+            for (size_t q = 0; q < L; ++q) cur[R][q] = std::max(cur[R][q], add[q]);
             if (--dests_left[si] == 0) std::vector<int64_t>().swap(joined[si]);
           }
+          const int r = lane_rank_[R];
           if (force) {
             warnings_.push_back("inconsistent synchronization in the logs near rank " + std::to_string(r) + " event " +
                                 std::to_string(event_of(Node{r, x})));
@@ -460,9 +510,10 @@ void HappensBefore::propagate(Destinations& d) {
           in_pos[R] = k;
         }
         ++pos[R];
+        next[R] = pos[R] < walk[R] ? node_at(lane, pos[R]) : INT64_MAX;
         progress = true;
       }
-      if (pos[R] < nodes[R]) done = false;
+      if (pos[R] < walk[R]) done = false;
     }
     if (done) break;
     if (!progress) force = true;  // a cycle from inconsistent logs: let the first blocked node through

@@ -8,8 +8,16 @@
 // entry -> every participant's exit, or rooted), PSCW (post -> start,
 // complete -> wait), and the observed order of mutually exclusive lock
 // epochs (unlock -> next lock). A vector clock is stored only at nodes that
-// receive edges; any other node's clock is its rank's last stored one, so
+// receive edges; any other node's clock is its lane's last stored one, so
 // memory follows the amount of synchronization, not of RMA traffic.
+//
+// Program order is per thread (rma-semantics.md section 7): a rank whose log
+// has thread-synchronization records (interpose/thread_sync.cpp) gets one
+// lane per thread, ordered with each other only by those records
+// (model/thread_order.cpp) and by MPI synchronization; a rank without them is
+// one lane, its calls taken in log order (a note says so when several threads
+// made calls). Clock rows have one entry per lane: the last node of that lane
+// (a node index of its rank) that happens before.
 #pragma once
 
 #include <cstdint>
@@ -44,15 +52,26 @@ class HappensBefore {
   // b's vector clock, looked up once when b is compared with many nodes.
   struct Clock {
     Node node;
-    const int64_t* row = nullptr;  // null: no edge reached b's rank before b
-    int ranks = 0;                 // row length
+    uint32_t lane = 0;
+    const int64_t* row = nullptr;  // null: no edge reached b's lane before b
   };
   Clock clock(Node b) const;
   bool ordered(Node a, const Clock& b) const {
-    if (a.index < 0 || b.node.index < 0) return false;
-    if (a.rank == b.node.rank) return a.index <= b.node.index;
-    return b.row && a.rank >= 0 && a.rank < b.ranks && b.row[a.rank] >= a.index;
+    if (a.index < 0 || b.node.index < 0 || a.rank < 0 || a.rank >= n_) return false;
+    const uint32_t la = lane_of(a);
+    if (la == b.lane) return a.index <= b.node.index;
+    return b.row && b.row[la] >= a.index;
   }
+  // The program order a node is in: one per thread of a rank with thread
+  // synchronization records, else one per rank. Lanes of rank r are
+  // first_lane(r) .. first_lane(r) + threads - 1.
+  uint32_t lane_of(Node n) const {
+    const RankLanes& rl = rank_lanes_[static_cast<size_t>(n.rank)];
+    if (rl.of_event.empty()) return rl.first;
+    const auto e = static_cast<size_t>(n.index / kNodesPerEvent);
+    return rl.first + (e < rl.of_event.size() ? rl.of_event[e] : 0);
+  }
+  size_t lane_count() const { return lane_rank_.size(); }
   // The messages matched offline, in no particular order: the event that
   // describes each sent message (the send, or the Isend/Send_init that made
   // its request) and the one that describes its receive.
@@ -73,7 +92,7 @@ class HappensBefore {
   };
   struct ChangePoint {
     int64_t node;
-    size_t offset;  // into clocks_: world_size entries
+    size_t offset;  // into clocks_: lane_count() entries
   };
   struct Gathered;  // the raw material of the edges, from every rank's events
   struct OpenLocks {
@@ -91,11 +110,25 @@ class HappensBefore {
   struct Destinations;
   Destinations destinations();
   void propagate(Destinations& d);
+  void make_lanes();
+  // The node at position p of a lane's walk.
+  int64_t node_at(uint32_t lane, int64_t p) const {
+    const std::vector<uint32_t>& evs = lane_events_[lane];
+    if (evs.empty()) return p;
+    return kNodesPerEvent * int64_t{evs[static_cast<size_t>(p / kNodesPerEvent)]} + p % kNodesPerEvent;
+  }
 
+  struct RankLanes {
+    uint32_t first = 0;
+    std::vector<uint16_t> of_event;  // per event: its thread's lane, from first; empty: the rank is one lane
+  };
   const Model& model_;
   int n_ = 0;
+  std::vector<RankLanes> rank_lanes_;               // per world rank
+  std::vector<int> lane_rank_;                      // per lane: its rank
+  std::vector<std::vector<uint32_t>> lane_events_;  // per lane of a threaded rank: its events; empty: all the rank's
   std::vector<Sync> syncs_;
-  std::vector<std::vector<ChangePoint>> changes_;  // per world rank
+  std::vector<std::vector<ChangePoint>> changes_;  // per lane
   std::vector<int64_t> clocks_;
   std::vector<std::string> warnings_;
   std::vector<MatchedMessage> messages_;

@@ -4,6 +4,15 @@
 
 namespace rmacheck {
 
+namespace {
+// Loads, stores and thread synchronization (other threads go on logging them) are no MPI call.
+const Event* last_mpi_call(const RankLog& log) {
+  for (size_t i = log.events.size(); i-- > 0;)
+    if (is_mpi_call(log.events[i].call)) return &log.events[i];
+  return nullptr;
+}
+}  // namespace
+
 LeakScope leak_scope(const Model& model) {
   LeakScope scope;
   // Ranks that called MPI_Abort (the others were then killed by the launcher).
@@ -38,9 +47,9 @@ LeakScope leak_scope(const Model& model) {
     } else if (model.meta.interrupted_by) {
       s.why = LeakScope::Why::kInterrupted;
       s.signal = model.meta.interrupted_by;
-    } else if (!log->events.empty() && !log->events.back().returned) {
+    } else if (const Event* e = last_mpi_call(*log); e && !e->returned) {
       s.why = LeakScope::Why::kDiedInside;
-      s.last_call = log->events.back().call;
+      s.last_call = e->call;
     } else if (model.meta.exit_signal) {
       s.why = LeakScope::Why::kKilledBySignal;
       s.signal = *model.meta.exit_signal;

@@ -107,7 +107,8 @@ Completes completes(CallRole role) {
 
 class Collector {
  public:
-  Collector(const Model& model, std::vector<MemAccess>& out) : model_(model), out_(out) {}
+  Collector(const Model& model, const HappensBefore& hb, std::vector<MemAccess>& out)
+      : model_(model), hb_(hb), out_(out) {}
 
   // Adds one rank's accesses; returns how many precede its request buffers (those are in program order).
   size_t rank(const RankLog& log, const RankRequests* requests) {
@@ -137,7 +138,7 @@ class Collector {
       }
       if (const Completes c = completes(traits.role); c.any)
         complete(c.every_window ? 0 : v.get_or(kF_win, 0), c.one_target ? v.get_or(kF_target, -1) : -1,
-                 c.at_exit ? exit_node(r, i) : entry_node(r, i), c.at_target);
+                 c.at_exit ? exit_node(r, i) : entry_node(r, i), c.at_target, entry_node(r, i));
       for (int64_t id : v.array(kF_done)) {
         auto it = by_request.find(id);
         if (it == by_request.end()) continue;
@@ -235,11 +236,21 @@ class Collector {
   // A synchronization call completes the pending operations it covers
   // (target -1: every target); at_target false (flush_local) completes what
   // completion at the origin completes.
-  void complete(int64_t win, int64_t target, Node n, bool at_target) {
+  //
+  // Threads (MPI_THREAD_MULTIPLE): a flush, unlock, fence or complete
+  // completes the operations the process issued BEFORE it, and between
+  // threads "before" means happens-before: an operation of another thread
+  // is completed by the call only if its return happens before the call's
+  // entry (thread synchronization or MPI ordering). One that merely was
+  // issued earlier in real time may or may not be included by MPI, so it
+  // stays pending until a call it is ordered before.
+  void complete(int64_t win, int64_t target, Node n, bool at_target, Node call) {
+    const HappensBefore::Clock call_clock = hb_.clock(call);
     size_t keep = 0;
     for (const Pending& p : pending_) {
+      const MemAccess& a = out_[p.access];
       const bool covers = (win == 0 || p.win == win) && (target < 0 || p.target == target) &&
-                          (at_target || done_at_origin(out_[p.access]));
+                          (at_target || done_at_origin(a)) && hb_.ordered(exit_node(a.issuer, a.event), call_clock);
       if (covers)
         finish(p.access, n);
       else
@@ -279,13 +290,14 @@ class Collector {
   }
 
   const Model& model_;
+  const HappensBefore& hb_;
   std::vector<MemAccess>& out_;
   std::vector<Pending> pending_;
 };
 
 }  // namespace
 
-Accesses collect_accesses(const Model& model, const RequestTracker& requests) {
+Accesses collect_accesses(const Model& model, const RequestTracker& requests, const HappensBefore& hb) {
   Accesses out;
   // Runs of accesses already in time order: per rank, the accesses of its
   // walk (program order), then its request buffers (sorted here).
@@ -293,8 +305,12 @@ Accesses collect_accesses(const Model& model, const RequestTracker& requests) {
   std::vector<MemAccess> rank_accesses;
   for (const RankLog& log : model.logs) {
     rank_accesses.clear();
-    Collector c(model, rank_accesses);
+    Collector c(model, hb, rank_accesses);
     const size_t walked = c.rank(log, requests.rank(log.rank));
+    // Threads append to the log in turn, so a threaded rank's walk is in time order only per thread.
+    auto by_time = [](const MemAccess& a, const MemAccess& b) { return a.time < b.time; };
+    if (!std::is_sorted(rank_accesses.begin(), rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), by_time))
+      std::stable_sort(rank_accesses.begin(), rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), by_time);
     std::stable_sort(rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), rank_accesses.end(),
                      [](const MemAccess& a, const MemAccess& b) { return a.time < b.time; });
     const size_t begin = out.all.size();

@@ -70,6 +70,7 @@ struct Accesses {
   ChunkedVector<MemAccess> all;  // rank by rank
   std::vector<uint32_t> order;   // indices into `all` in issue order (entry time; ties by rank)
 };
-Accesses collect_accesses(const Model& model, const RequestTracker& requests);
+// `hb` decides which pending operations a synchronization call of another thread completes (see memory_accesses.cpp).
+Accesses collect_accesses(const Model& model, const RequestTracker& requests, const HappensBefore& hb);
 
 }  // namespace rmacheck

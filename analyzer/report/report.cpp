@@ -145,7 +145,12 @@ json run_json(const Model& model, LocationResolver& where) {
     } else if (log->events.empty()) {
       u["state"] = "no calls logged";
     } else {
-      const uint32_t last = static_cast<uint32_t>(log->events.size() - 1);
+      uint32_t last = static_cast<uint32_t>(log->events.size() - 1);
+      for (uint32_t i = last + 1; i-- > 0;)  // loads, stores and thread synchronization are no MPI call
+        if (is_mpi_call(log->events[i].call)) {
+          last = i;
+          break;
+        }
       const Event& e = log->events[last];
       u["call"] = e.name();
       u["state"] = e.call == kCall_Abort ? "called MPI_Abort"

@@ -344,17 +344,6 @@ bool is_mpi_library(const char* path) {
   return false;
 }
 
-struct ThreadStart {
-  void* (*fn)(void*);
-  void* arg;
-};
-void* mpi_thread_main(void* p) {
-  ThreadStart s = *static_cast<ThreadStart*>(p);
-  delete static_cast<ThreadStart*>(p);
-  t_guard.mpi_thread = true;
-  return s.fn(s.arg);
-}
-
 }  // namespace
 
 bool requested() {
@@ -499,12 +488,13 @@ RMACHECK_GUARD_API sighandler_t signal(int sig, sighandler_t handler) {
   return old.sa_handler;  // the union's other member when the old handler took SA_SIGINFO, as glibc returns it
 }
 
-// Threads the MPI library starts (progress, events) touch memory for MPI: never the program's access.
-RMACHECK_GUARD_API int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*fn)(void*), void* arg) {
-  using Fn = int (*)(pthread_t*, const pthread_attr_t*, void* (*)(void*), void*);
-  static Fn real = reinterpret_cast<Fn>(dlsym(RTLD_NEXT, "pthread_create"));
+namespace rmacheck::guard {
+
+bool is_mpi_code(void* return_address) {
   Dl_info info;
-  if (!requested() || !dladdr(__builtin_return_address(0), &info) || !info.dli_fname || !is_mpi_library(info.dli_fname))
-    return real(thread, attr, fn, arg);
-  return real(thread, attr, mpi_thread_main, new ThreadStart{fn, arg});
+  return dladdr(return_address, &info) && info.dli_fname && is_mpi_library(info.dli_fname);
 }
+
+void mark_mpi_thread() { t_guard.mpi_thread = true; }
+
+}  // namespace rmacheck::guard

@@ -72,4 +72,9 @@ void leave_mpi();
 // The calling thread's records since its last flush, handed to sink (then released).
 void flush(Sink sink);
 
+// Threads the MPI library starts (progress, events) touch memory for MPI: never the program's access.
+// pthread_create (thread_sync.cpp) asks whether the caller is MPI's code, and marks such a thread at its start.
+bool is_mpi_code(void* return_address);
+void mark_mpi_thread();
+
 }  // namespace rmacheck::guard

@@ -17,10 +17,18 @@ enum CallId : int {
   // that they sit in program order among the calls of their thread.
   kCall_Local_load,
   kCall_Local_store,
+  // Not MPI calls either: the program's thread synchronization (kRecThreadSync records, SyncKind order).
+  kCall_Thread_release,
+  kCall_Thread_acquire,
+  kCall_Thread_arrive,
+  kCall_Thread_depart,
   kCallCount
 };
 
 inline bool is_local_access(int id) { return id == kCall_Local_load || id == kCall_Local_store; }
+inline bool is_thread_sync(int id) { return id >= kCall_Thread_release && id <= kCall_Thread_depart; }
+// An MPI call (not a load/store or thread-synchronization event): what "the last call of a rank" means.
+inline bool is_mpi_call(int id) { return !is_local_access(id) && !is_thread_sync(id); }
 
 inline const char* call_name(int id) {
   static const char* const names[] = {
@@ -31,8 +39,7 @@ inline const char* call_name(int id) {
 #undef RMACHECK_WRAP
 #undef RMACHECK_MANUAL
 #undef RMACHECK_WRAP_MPIX
-      "load",
-      "store",
+      "load", "store", "thread release", "thread acquire", "thread barrier arrive", "thread barrier depart",
   };
   return id >= 0 && id < kCallCount ? names[id] : "MPI_?";
 }

@@ -28,6 +28,7 @@ enum class CallFamily : uint8_t {
   kObject,       // windows, communicators, groups, datatypes, ops: create, query, free
   kLifecycle,    // Init, Finalize, Abort
   kLocalAccess,  // not an MPI call: the program's own load or store (instrumented builds)
+  kThreadSync,   // not an MPI call: the program's thread synchronization (pthreads, OpenMP)
 };
 
 // What a call does for the analyses; kNone for most object and collective calls.

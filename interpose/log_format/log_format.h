@@ -74,6 +74,11 @@ enum RecordType : uint8_t {
   // says call_clock=tsc: CALL and CALL_OUT times and durations are counter ticks, which the analyzer
   // converts to ns between these pairs (logged at the start, +1 ms, by a call 100 ms after the last, at the end).
   kRecClock = 13,
+  // A thread-level synchronization of the program (interpose/thread_sync.cpp), logged in the calling thread's
+  // program order, only once the rank has a second thread: sync kind (SyncKind), thread, seq, time_ns, then
+  // fields sync_object, sync_count, sync_by_runtime. Makes happens-before edges between the threads of one
+  // rank (analyzer/model/thread_order.cpp).
+  kRecThreadSync = 14,
 };
 // The fixed head of a CALL record's payload; the exit word is its second 4-byte word (aligned in the file).
 constexpr size_t kCallHead = 8;
@@ -86,6 +91,18 @@ constexpr int64_t kExitMaxDuration = 0x7fffffff;
 constexpr uint64_t kCallChecksumMask = 0x00000000ffffffffull;
 
 enum LocalKind : int { kLocalRead = 0, kLocalWrite = 1 };
+// What a kRecThreadSync record says the thread did to sync_object:
+// - release / acquire: sync_count is the object's release counter, taken while the object was held (a
+//   mutex) or read after the acquire returned; an acquire with count c follows every release of the same
+//   object with count <= c (mutex unlock -> lock, cond signal -> wait return, thread create -> child
+//   start, child end -> join);
+// - arrive / depart (barriers): sync_count is the generation; every arrival of a generation happens
+//   before every departure of it.
+enum SyncKind : int { kSyncRelease = 0, kSyncAcquire = 1, kSyncArrive = 2, kSyncDepart = 3 };
+// Which runtime's synchronization a kRecThreadSync record comes from (sync_by_runtime).
+enum SyncRuntime : int { kSyncPthread = 1, kSyncGomp = 2, kSyncOmpt = 3 };
+// sync_object of thread creation and of an OpenMP team: tokens above every user-space address.
+constexpr int64_t kSyncTokenBase = int64_t{1} << 56;
 
 enum FieldId : uint8_t {
 #define RMACHECK_FIELD(id, name) kF_##id,

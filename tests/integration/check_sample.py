@@ -12,6 +12,8 @@ Header lines of a sample (C/C++ `//` or Python `#` comments):
     rmacheck-sample: ranks=N [timeout=SEC] [args="A B ..."] [complete=true|false] [exit=N]
                      [build=plain|instrumented]   (instrumented: built with `rmacheck mpicc`)
                      [guard=true]   (run with --guard-memory: loads and stores seen through guarded pages)
+                     [guard=false]  (never run with --guard-memory: a program guarded pages cannot run, such as
+                                     one that needs MPI_THREAD_MULTIPLE)
     rmacheck-expect: none
     rmacheck-expect: KIND [at=NAME1,NAME2,...] [ranks=R1,R2,...] [guard=no]   (one line per finding)
 

@@ -43,7 +43,7 @@ EventBuilder& EventBuilder::f(FieldId f, int64_t v) {
   RankLog& log = b_.logs_[static_cast<size_t>(rank_)];
   log.pool.fields.push_back({v, 0, static_cast<uint8_t>(f), false});
   log.events[index_].entry_count++;
-  log.events[index_].present |= uint64_t{1} << f;
+  log.events[index_].present |= uint64_t{1} << presence_bit(f);
   return *this;
 }
 
@@ -51,9 +51,14 @@ EventBuilder& EventBuilder::a(FieldId f, std::vector<int64_t> values) {
   RankLog& log = b_.logs_[static_cast<size_t>(rank_)];
   log.pool.fields.push_back({static_cast<int64_t>(log.pool.array_values.size()), static_cast<uint32_t>(values.size()),
                              static_cast<uint8_t>(f), true});
-  log.events[index_].present |= uint64_t{1} << f;
+  log.events[index_].present |= uint64_t{1} << presence_bit(f);
   log.pool.array_values.insert(log.pool.array_values.end(), values.begin(), values.end());
   log.events[index_].entry_count++;
+  return *this;
+}
+
+EventBuilder& EventBuilder::thread(int64_t id) {
+  b_.logs_[static_cast<size_t>(rank_)].events[index_].thread = id;
   return *this;
 }
 

@@ -27,6 +27,7 @@ class EventBuilder {
   EventBuilder& a(FieldId f, std::vector<int64_t> values);  // array field
   EventBuilder& unreturned();                               // still inside the call at the end of the log
   EventBuilder& rc(int64_t code);
+  EventBuilder& thread(int64_t id);  // the calling thread (default 0)
   EventRef ref() const { return {rank_, index_}; }
 
  private:

@@ -1,0 +1,559 @@
+// The program's thread-level synchronization, as kRecThreadSync records
+// (log_format.h): under MPI_THREAD_MULTIPLE each thread is its own program
+// order (rma-semantics.md section 7), and only what synchronizes threads
+// orders one thread's MPI calls and loads/stores before another's. The
+// analyzer turns the records into happens-before edges
+// (analyzer/model/thread_order.cpp).
+//
+// Interposed (dlsym RTLD_NEXT): pthread_create/join, mutex lock/trylock/
+// timedlock/unlock, spin locks, condition variables, barriers; and gcc's
+// OpenMP runtime entry points that compiled code calls (GOMP_parallel,
+// GOMP_barrier, the implicit barriers of loops and sections, critical
+// sections, omp_set_lock/omp_unset_lock). Clang's OpenMP runtime (LLVM libomp) tells a tool through
+// OMPT (ompt_start_tool, defined here): parallel begin/end, implicit tasks,
+// barriers, mutexes (critical, locks, ordered). Threads libgomp or libomp
+// create come through pthread_create like any other. Not seen: OpenMP
+// tasks and their dependences, atomics, flushes, and synchronization built
+// from plain atomics (spin flags): threads ordered only that way look
+// unordered.
+//
+// Cost: a single-threaded program pays one predictable branch per mutex
+// call (nothing is logged until the program creates a thread outside MPI).
+// Threads MPI creates inside its calls (progress threads) are not the
+// program's: they never log. Each record is written where it happens, after
+// the thread's pending load/store records (local_watch_flush), so the
+// thread's accesses stay on the right side of its synchronization.
+#include <dlfcn.h>
+#include <link.h>
+#include <omp.h>
+#include <pthread.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+#include "guard/guard.h"
+#include "local_watch.h"
+#include "log_format.h"
+#include "record_buffer.h"
+#include "runtime.h"
+#include "system_modules.h"
+
+using namespace rmacheck;
+
+namespace {
+
+// Set once the program (not MPI) has a second thread: from then on synchronization is logged.
+std::atomic<bool> g_threads{false};
+// This thread was created by MPI inside one of its calls: its synchronization is MPI's own.
+__thread bool t_internal = false;
+// Inside this file's own logging (the log's mutex comes back through pthread_mutex_lock).
+__thread bool t_logging = false;
+
+// Release counters, by object address. Objects that share a slot share a
+// counter; that is harmless: counts stay increasing per object, and an
+// acquire follows the releases of ITS object with a count up to its own.
+constexpr size_t kCounters = 4096;
+std::atomic<int64_t> g_counters[kCounters];
+std::atomic<int64_t>& counter(const void* object) {
+  const auto a = reinterpret_cast<uintptr_t>(object);
+  return g_counters[((a >> 3) ^ (a >> 15)) & (kCounters - 1)];
+}
+std::atomic<int64_t> g_next_token{0};
+int64_t new_token() { return kSyncTokenBase + 2 * g_next_token.fetch_add(1, std::memory_order_relaxed); }
+
+inline bool logging() { return g_threads.load(std::memory_order_relaxed) && !t_internal && !t_logging && recording(); }
+
+// This library's own code (the log writer's and the registries' std::mutex): its locks are not the
+// program's synchronization, and logging them would take the log's lock inside itself.
+uintptr_t g_self_lo = 0, g_self_hi = 0;
+__attribute__((constructor)) void find_self() {
+  dl_iterate_phdr(
+      [](dl_phdr_info* info, size_t, void*) {
+        const auto here = reinterpret_cast<uintptr_t>(&find_self);
+        for (int i = 0; i < info->dlpi_phnum; ++i) {
+          const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+          if (ph.p_type != PT_LOAD || !(ph.p_flags & PF_X)) continue;
+          const uintptr_t lo = info->dlpi_addr + ph.p_vaddr, hi = lo + ph.p_memsz;
+          if (here >= lo && here < hi) {
+            g_self_lo = lo, g_self_hi = hi;
+            return 1;
+          }
+        }
+        return 0;
+      },
+      nullptr);
+}
+inline bool from_self(const void* return_address) {
+  const auto a = reinterpret_cast<uintptr_t>(return_address);
+  return a >= g_self_lo && a < g_self_hi;
+}
+// Whether code at `return_address` is the program's: not this library's, not a system library's
+// (libc, the MPI library and its transports: UCX takes spin locks inside its malloc hooks, and logging
+// there, which allocates, would re-enter them half-taken). Cached per thread: dladdr only on a miss.
+bool program_code(const void* return_address) {
+  if (from_self(return_address)) return false;
+  constexpr size_t kCache = 64;
+  static __thread struct {
+    const void* pc;
+    bool program;
+  } cache[kCache];
+  auto& slot = cache[(reinterpret_cast<uintptr_t>(return_address) >> 4) % kCache];
+  if (slot.pc == return_address) return slot.program;
+  Dl_info info;
+  bool program = true;
+  if (dladdr(return_address, &info) && info.dli_fname) {
+    const char* base = std::strrchr(info.dli_fname, '/');
+    base = base ? base + 1 : info.dli_fname;
+    // Besides the modules that are never the user's: every UCX library (libucm hooks malloc), MPICH's.
+    program = !is_system_module(info.dli_fname) && std::strncmp(base, "libuc", 5) != 0 &&
+              std::strncmp(base, "libmpich", 8) != 0 && std::strncmp(base, "ld-linux", 8) != 0;
+  }
+  slot = {return_address, program};
+  return program;
+}
+// A lock operation of the program (not of MPI, a system library or this library) that is to be logged.
+#define RMACHECK_PROGRAM_LOCK() (logging() && program_code(__builtin_return_address(0)))
+
+void log_sync(SyncKind kind, int64_t object, int64_t count, SyncRuntime by) {
+  thread_local RecordBuffer rec;
+  t_logging = true;
+  t_in_wrapper = true;  // MPI calls and locks below are ours
+  local_watch_flush();  // the thread's loads and stores so far go before this record
+  Runtime& rt = runtime();
+  rec.reset(kRecThreadSync);
+  rec.varint(kind);
+  rec.varint(thread_id());
+  rec.varint(rt.next_seq.fetch_add(1, std::memory_order_relaxed));
+  rec.varint(monotonic_ns());
+  rec.field(kF_sync_object, object);
+  rec.field(kF_sync_count, count);
+  rec.field(kF_sync_by_runtime, by);
+  rt.log.append(rec.data(), rec.size());
+  t_in_wrapper = false;
+  t_logging = false;
+}
+int64_t as_object(const void* p) { return static_cast<int64_t>(reinterpret_cast<uintptr_t>(p)); }
+// Called with the object held (before its real unlock): the next count of the object.
+void release(const void* object, SyncRuntime by) {
+  log_sync(kSyncRelease, as_object(object), counter(object).fetch_add(1, std::memory_order_acq_rel) + 1, by);
+}
+// Called once the object is held (after its real lock returned).
+void acquire(const void* object, SyncRuntime by) {
+  log_sync(kSyncAcquire, as_object(object), counter(object).load(std::memory_order_acquire), by);
+}
+
+// The next definition of `name` (libc's, libgomp's), looked up once.
+template <class F>
+F next_fn(const char* name, const char* version = nullptr) {
+  void* f = version ? dlvsym(RTLD_NEXT, name, version) : nullptr;
+  if (!f) f = dlsym(RTLD_NEXT, name);
+  return reinterpret_cast<F>(f);
+}
+#define RMACHECK_REAL(fn, ...)                                                          \
+  static const auto real_##fn = next_fn<decltype(&fn)>(#fn __VA_OPT__(, ) __VA_ARGS__); \
+  if (!real_##fn) std::abort()
+
+// ---- thread creation and join ----
+
+struct Start {
+  void* (*fn)(void*);
+  void* arg;
+  int64_t token;  // 0: not logged
+  bool internal;
+};
+
+void* start_thread(void* p) {
+  Start s = *static_cast<Start*>(p);
+  std::free(p);
+  t_internal = s.internal;
+  if (s.internal) guard::mark_mpi_thread();
+  if (s.token && logging()) log_sync(kSyncAcquire, s.token, 1, kSyncPthread);
+  void* ret = s.fn(s.arg);
+  // Its end, for the join: pthread_self() is what the joiner names.
+  if (logging()) release(reinterpret_cast<const void*>(pthread_self()), kSyncPthread);
+  return ret;
+}
+
+// Barriers: how many threads each one waits for, by address (pthread_barrier_init).
+struct BarrierSlot {
+  std::atomic<uintptr_t> addr{0};
+  int64_t count = 0;
+  int64_t incarnation = 0;  // re-initialized at one address: a new barrier
+  std::atomic<int64_t> arrivals{0};
+};
+constexpr size_t kBarriers = 256;
+BarrierSlot g_barriers[kBarriers];
+std::atomic<int64_t> g_incarnations{0};
+BarrierSlot* barrier_slot(const void* b, bool claim) {
+  const auto a = reinterpret_cast<uintptr_t>(b);
+  for (size_t i = 0, h = (a >> 4) % kBarriers; i < kBarriers; ++i, h = (h + 1) % kBarriers) {
+    uintptr_t seen = g_barriers[h].addr.load(std::memory_order_acquire);
+    if (seen == a) return &g_barriers[h];
+    if (seen == 0) {
+      if (!claim) return nullptr;
+      if (g_barriers[h].addr.compare_exchange_strong(seen, a)) return &g_barriers[h];
+      if (seen == a) return &g_barriers[h];
+    }
+  }
+  return nullptr;  // table full: that barrier is not logged
+}
+
+// One arrival at a barrier of `count` threads whose arrivals counter is `arrivals`: its generation.
+int64_t arrive(const void* object, std::atomic<int64_t>& arrivals, int64_t count, int64_t incarnation, SyncRuntime by) {
+  const int64_t gen = (incarnation << 32) | (arrivals.fetch_add(1, std::memory_order_acq_rel) / count);
+  log_sync(kSyncArrive, as_object(object), gen, by);
+  return gen;
+}
+
+// ---- OpenMP (libgomp): teams of GOMP_parallel ----
+
+struct Team {
+  void (*fn)(void*);
+  void* data;
+  int64_t token;  // fork: the token (release -> each member's acquire); join: token + 1 (every member arrives)
+  std::atomic<int64_t> arrivals{0};
+};
+__thread Team* t_team = nullptr;
+
+void team_member(void* p) {
+  Team* team = static_cast<Team*>(p);
+  Team* outer = t_team;
+  t_team = team;
+  if (logging()) log_sync(kSyncAcquire, team->token, 1, kSyncGomp);
+  team->fn(team->data);
+  if (logging()) log_sync(kSyncArrive, team->token + 1, 0, kSyncGomp);  // the join: a barrier only the master leaves
+  t_team = outer;
+}
+
+int team_size() {
+  static const auto num_threads = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "omp_get_num_threads"));
+  return num_threads ? num_threads() : 1;
+}
+
+// A team barrier (explicit or the implicit one of a worksharing construct) around `wait`.
+template <class Wait>
+auto team_barrier(Wait wait) {
+  Team* team = t_team;
+  if (!team) return wait();
+  const int n = team_size();
+  if (!team || n <= 1 || !logging()) return wait();
+  const int64_t gen = arrive(reinterpret_cast<const void*>(team->token), team->arrivals, n, 0, kSyncGomp);
+  auto r = wait();
+  if (logging()) log_sync(kSyncDepart, team->token, gen, kSyncGomp);
+  return r;
+}
+
+int g_critical;                   // the object of unnamed critical sections
+std::atomic<bool> g_ompt{false};  // libomp reports through OMPT: the GOMP entry points are not logged twice
+
+}  // namespace
+
+extern "C" {
+
+RMACHECK_API int pthread_create(pthread_t* thread, const pthread_attr_t* attr, void* (*fn)(void*), void* arg) {
+  RMACHECK_REAL(pthread_create, "GLIBC_2.34");
+  auto* s = static_cast<Start*>(std::malloc(sizeof(Start)));
+  if (!s) return real_pthread_create(thread, attr, fn, arg);
+  // Created inside an MPI call (MPI_Init included) or by the MPI library's code: MPI's own thread.
+  *s = {fn, arg, 0, t_in_wrapper || t_internal || guard::is_mpi_code(__builtin_return_address(0))};
+  if (!s->internal) g_threads.store(true, std::memory_order_relaxed);
+  if (logging()) {
+    s->token = new_token();
+    log_sync(kSyncRelease, s->token, 1, kSyncPthread);
+  }
+  const int rc = real_pthread_create(thread, attr, start_thread, s);
+  if (rc != 0) std::free(s);
+  return rc;
+}
+
+RMACHECK_API int pthread_join(pthread_t thread, void** ret) {
+  RMACHECK_REAL(pthread_join, "GLIBC_2.34");
+  const int rc = real_pthread_join(thread, ret);
+  if (rc == 0 && logging()) acquire(reinterpret_cast<const void*>(thread), kSyncPthread);
+  return rc;
+}
+
+RMACHECK_API int pthread_mutex_lock(pthread_mutex_t* m) {
+  RMACHECK_REAL(pthread_mutex_lock);
+  const int rc = real_pthread_mutex_lock(m);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) acquire(m, kSyncPthread);
+  return rc;
+}
+
+RMACHECK_API int pthread_mutex_trylock(pthread_mutex_t* m) {
+  RMACHECK_REAL(pthread_mutex_trylock);
+  const int rc = real_pthread_mutex_trylock(m);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) acquire(m, kSyncPthread);
+  return rc;
+}
+
+RMACHECK_API int pthread_mutex_timedlock(pthread_mutex_t* m, const struct timespec* t) {
+  RMACHECK_REAL(pthread_mutex_timedlock, "GLIBC_2.34");
+  const int rc = real_pthread_mutex_timedlock(m, t);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) acquire(m, kSyncPthread);
+  return rc;
+}
+
+RMACHECK_API int pthread_mutex_unlock(pthread_mutex_t* m) {
+  RMACHECK_REAL(pthread_mutex_unlock);
+  if (RMACHECK_PROGRAM_LOCK()) release(m, kSyncPthread);
+  return real_pthread_mutex_unlock(m);
+}
+
+RMACHECK_API int pthread_spin_lock(pthread_spinlock_t* l) {
+  RMACHECK_REAL(pthread_spin_lock, "GLIBC_2.34");
+  const int rc = real_pthread_spin_lock(l);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK())
+    acquire(const_cast<const void*>(static_cast<const volatile void*>(l)), kSyncPthread);
+  return rc;
+}
+
+RMACHECK_API int pthread_spin_unlock(pthread_spinlock_t* l) {
+  RMACHECK_REAL(pthread_spin_unlock, "GLIBC_2.34");
+  if (RMACHECK_PROGRAM_LOCK()) release(const_cast<const void*>(static_cast<const volatile void*>(l)), kSyncPthread);
+  return real_pthread_spin_unlock(l);
+}
+
+// A wait releases the mutex and reacquires it; returning from it also
+// follows the signals given so far (signal -> wake, with or without the mutex).
+RMACHECK_API int pthread_cond_wait(pthread_cond_t* c, pthread_mutex_t* m) {
+  RMACHECK_REAL(pthread_cond_wait, "GLIBC_2.3.2");
+  const bool log = RMACHECK_PROGRAM_LOCK();
+  if (log) release(m, kSyncPthread);
+  const int rc = real_pthread_cond_wait(c, m);
+  if (log && logging()) acquire(m, kSyncPthread), acquire(c, kSyncPthread);
+  return rc;
+}
+
+RMACHECK_API int pthread_cond_timedwait(pthread_cond_t* c, pthread_mutex_t* m, const struct timespec* t) {
+  RMACHECK_REAL(pthread_cond_timedwait, "GLIBC_2.3.2");
+  const bool log = RMACHECK_PROGRAM_LOCK();
+  if (log) release(m, kSyncPthread);
+  const int rc = real_pthread_cond_timedwait(c, m, t);
+  if (log && logging()) acquire(m, kSyncPthread), acquire(c, kSyncPthread);
+  return rc;
+}
+
+RMACHECK_API int pthread_cond_signal(pthread_cond_t* c) {
+  RMACHECK_REAL(pthread_cond_signal, "GLIBC_2.3.2");
+  if (RMACHECK_PROGRAM_LOCK()) release(c, kSyncPthread);
+  return real_pthread_cond_signal(c);
+}
+
+RMACHECK_API int pthread_cond_broadcast(pthread_cond_t* c) {
+  RMACHECK_REAL(pthread_cond_broadcast, "GLIBC_2.3.2");
+  if (RMACHECK_PROGRAM_LOCK()) release(c, kSyncPthread);
+  return real_pthread_cond_broadcast(c);
+}
+
+RMACHECK_API int pthread_barrier_init(pthread_barrier_t* b, const pthread_barrierattr_t* attr, unsigned count) {
+  RMACHECK_REAL(pthread_barrier_init, "GLIBC_2.34");
+  const int rc = real_pthread_barrier_init(b, attr, count);
+  if (rc == 0 && count > 0)
+    if (BarrierSlot* s = barrier_slot(b, true)) {
+      s->count = count;
+      s->incarnation = g_incarnations.fetch_add(1, std::memory_order_relaxed);
+      s->arrivals.store(0, std::memory_order_release);
+    }
+  return rc;
+}
+
+RMACHECK_API int pthread_barrier_wait(pthread_barrier_t* b) {
+  RMACHECK_REAL(pthread_barrier_wait, "GLIBC_2.34");
+  BarrierSlot* s = RMACHECK_PROGRAM_LOCK() ? barrier_slot(b, false) : nullptr;
+  if (!s || s->count <= 0) return real_pthread_barrier_wait(b);
+  const int64_t gen = arrive(b, s->arrivals, s->count, s->incarnation, kSyncPthread);
+  const int rc = real_pthread_barrier_wait(b);
+  if (logging()) log_sync(kSyncDepart, as_object(b), gen, kSyncPthread);
+  return rc;
+}
+
+// ---- libgomp: what gcc's -fopenmp code calls ----
+
+void GOMP_parallel(void (*fn)(void*), void* data, unsigned num_threads, unsigned flags);
+RMACHECK_API void GOMP_parallel(void (*fn)(void*), void* data, unsigned num_threads, unsigned flags) {
+  RMACHECK_REAL(GOMP_parallel);
+  if (num_threads != 1 && !t_in_wrapper && !t_internal) g_threads.store(true, std::memory_order_relaxed);
+  if (!logging() || g_ompt.load(std::memory_order_relaxed)) return real_GOMP_parallel(fn, data, num_threads, flags);
+  Team team{fn, data, new_token(), {0}};
+  log_sync(kSyncRelease, team.token, 1, kSyncGomp);  // fork: the encountering thread's past goes to every member
+  real_GOMP_parallel(team_member, &team, num_threads, flags);
+  if (logging()) log_sync(kSyncDepart, team.token + 1, 0, kSyncGomp);  // join: after every member's end
+}
+
+void GOMP_barrier();
+RMACHECK_API void GOMP_barrier() {
+  RMACHECK_REAL(GOMP_barrier);
+  team_barrier([] { return (real_GOMP_barrier(), 0); });
+}
+
+void GOMP_loop_end();
+RMACHECK_API void GOMP_loop_end() {
+  RMACHECK_REAL(GOMP_loop_end);
+  team_barrier([] { return (real_GOMP_loop_end(), 0); });
+}
+
+void GOMP_sections_end();
+RMACHECK_API void GOMP_sections_end() {
+  RMACHECK_REAL(GOMP_sections_end);
+  team_barrier([] { return (real_GOMP_sections_end(), 0); });
+}
+
+void GOMP_critical_start();
+RMACHECK_API void GOMP_critical_start() {
+  RMACHECK_REAL(GOMP_critical_start);
+  real_GOMP_critical_start();
+  if (t_team && logging()) acquire(&g_critical, kSyncGomp);
+}
+
+void GOMP_critical_end();
+RMACHECK_API void GOMP_critical_end() {
+  RMACHECK_REAL(GOMP_critical_end);
+  if (t_team && logging()) release(&g_critical, kSyncGomp);
+  real_GOMP_critical_end();
+}
+
+void GOMP_critical_name_start(void** name);
+RMACHECK_API void GOMP_critical_name_start(void** name) {
+  RMACHECK_REAL(GOMP_critical_name_start);
+  real_GOMP_critical_name_start(name);
+  if (t_team && logging()) acquire(name, kSyncGomp);
+}
+
+void GOMP_critical_name_end(void** name);
+RMACHECK_API void GOMP_critical_name_end(void** name) {
+  RMACHECK_REAL(GOMP_critical_name_end);
+  if (t_team && logging()) release(name, kSyncGomp);
+  real_GOMP_critical_name_end(name);
+}
+
+// omp_set_lock and friends (gcc's libgomp; under libomp OMPT reports them as mutexes).
+RMACHECK_API void omp_set_lock(omp_lock_t* l) {
+  RMACHECK_REAL(omp_set_lock, "OMP_3.0");
+  real_omp_set_lock(l);
+  if (!g_ompt.load(std::memory_order_relaxed) && logging()) acquire(l, kSyncGomp);
+}
+
+RMACHECK_API int omp_test_lock(omp_lock_t* l) {
+  RMACHECK_REAL(omp_test_lock, "OMP_3.0");
+  const int got = real_omp_test_lock(l);
+  if (got && !g_ompt.load(std::memory_order_relaxed) && logging()) acquire(l, kSyncGomp);
+  return got;
+}
+
+RMACHECK_API void omp_unset_lock(omp_lock_t* l) {
+  RMACHECK_REAL(omp_unset_lock, "OMP_3.0");
+  if (!g_ompt.load(std::memory_order_relaxed) && logging()) release(l, kSyncGomp);
+  real_omp_unset_lock(l);
+}
+
+}  // extern "C"
+
+// ---- libomp: OMPT ----
+#if RMACHECK_OMPT
+#include <omp-tools.h>
+
+namespace {
+
+// Mutexes as OMPT reports them: the released callback may come after the
+// real release, when the next owner already holds the mutex, so counts are
+// tickets taken in the acquired callback (owners take them in lock order)
+// and a release repeats its owner's ticket.
+constexpr int kHeldMax = 16;
+__thread struct {
+  ompt_wait_id_t id;
+  int64_t ticket;
+} t_held[kHeldMax];
+__thread int t_nheld = 0;
+__thread int64_t t_barrier_gen = -1;
+__thread int64_t t_barrier_object = 0;
+
+void ompt_mutex_acquired(ompt_mutex_t, ompt_wait_id_t id, const void*) {
+  const void* object = reinterpret_cast<const void*>(id);
+  const int64_t ticket = counter(object).fetch_add(1, std::memory_order_acq_rel) + 1;
+  if (t_nheld < kHeldMax) t_held[t_nheld++] = {id, ticket};
+  if (logging()) log_sync(kSyncAcquire, as_object(object), ticket, kSyncOmpt);
+}
+
+void ompt_mutex_released(ompt_mutex_t, ompt_wait_id_t id, const void*) {
+  for (int i = t_nheld - 1; i >= 0; --i)
+    if (t_held[i].id == id) {
+      const int64_t ticket = t_held[i].ticket;
+      t_held[i] = t_held[--t_nheld];
+      if (logging()) log_sync(kSyncRelease, static_cast<int64_t>(id), ticket, kSyncOmpt);
+      return;
+    }
+}
+
+// Barrier arrivals of the teams alive now, by token (reset when a team begins).
+constexpr size_t kTeams = 1024;
+std::atomic<int64_t> g_team_arrivals[kTeams];
+std::atomic<int64_t>& team_arrivals(uint64_t token) { return g_team_arrivals[(token / 2) % kTeams]; }
+
+void ompt_parallel_begin(ompt_data_t*, const ompt_frame_t*, ompt_data_t* parallel, unsigned, int, const void*) {
+  parallel->value = static_cast<uint64_t>(new_token());
+  team_arrivals(parallel->value).store(0, std::memory_order_relaxed);
+  if (logging()) log_sync(kSyncRelease, static_cast<int64_t>(parallel->value), 1, kSyncOmpt);  // fork
+}
+
+void ompt_parallel_end(ompt_data_t* parallel, ompt_data_t*, int, const void*) {
+  // The join, as a barrier only the master leaves: a worker may report its end after the master went on.
+  if (parallel && parallel->value && logging())
+    log_sync(kSyncDepart, static_cast<int64_t>(parallel->value) + 1, 0, kSyncOmpt);
+}
+
+void ompt_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, ompt_data_t* task, unsigned, unsigned,
+                        int flags) {
+  if (flags & ompt_task_initial) return;
+  if (endpoint == ompt_scope_begin) {
+    task->value = parallel ? parallel->value : 0;
+    if (task->value && logging()) log_sync(kSyncAcquire, static_cast<int64_t>(task->value), 1, kSyncOmpt);
+  } else if (task->value && logging()) {
+    log_sync(kSyncArrive, static_cast<int64_t>(task->value) + 1, 0, kSyncOmpt);
+  }
+}
+
+// Barriers inside a region (explicit, and the implicit ones of worksharing constructs); the one that
+// ends a region is the join's.
+void ompt_sync_region(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, ompt_data_t*,
+                      const void*) {
+  if (kind == ompt_sync_region_barrier_implicit_parallel || kind == ompt_sync_region_taskwait ||
+      kind == ompt_sync_region_taskgroup || kind == ompt_sync_region_reduction)
+    return;
+  if (endpoint == ompt_scope_begin) {
+    t_barrier_gen = -1;
+    const int n = team_size();
+    if (!parallel || !parallel->value || n <= 1 || !logging()) return;
+    const auto* object = reinterpret_cast<const void*>(parallel->value);
+    t_barrier_gen = arrive(object, team_arrivals(parallel->value), n, 0, kSyncOmpt);
+    t_barrier_object = as_object(object);
+  } else if (t_barrier_gen >= 0 && logging()) {
+    log_sync(kSyncDepart, t_barrier_object, t_barrier_gen, kSyncOmpt);
+    t_barrier_gen = -1;
+  }
+}
+
+int ompt_initialize(ompt_function_lookup_t lookup, int, ompt_data_t*) {
+  auto set = reinterpret_cast<ompt_set_callback_t>(lookup("ompt_set_callback"));
+  if (!set) return 0;
+  g_ompt.store(true);
+  set(ompt_callback_parallel_begin, reinterpret_cast<ompt_callback_t>(&ompt_parallel_begin));
+  set(ompt_callback_parallel_end, reinterpret_cast<ompt_callback_t>(&ompt_parallel_end));
+  set(ompt_callback_implicit_task, reinterpret_cast<ompt_callback_t>(&ompt_implicit_task));
+  set(ompt_callback_sync_region, reinterpret_cast<ompt_callback_t>(&ompt_sync_region));
+  set(ompt_callback_mutex_acquired, reinterpret_cast<ompt_callback_t>(&ompt_mutex_acquired));
+  set(ompt_callback_mutex_released, reinterpret_cast<ompt_callback_t>(&ompt_mutex_released));
+  return 1;  // keep the tool
+}
+
+void ompt_finalize(ompt_data_t*) {}
+
+ompt_start_tool_result_t g_tool = {ompt_initialize, ompt_finalize, {0}};
+
+}  // namespace
+
+// libomp looks this up at its start: a tool in the process (this preloaded library).
+RMACHECK_API ompt_start_tool_result_t* ompt_start_tool(unsigned int, const char*) { return &g_tool; }
+#endif  // RMACHECK_OMPT
