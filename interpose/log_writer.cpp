@@ -58,6 +58,7 @@ bool LogWriter::open(const std::string& path, const std::string& header_lines, s
   if (fd_ < 0) return false;
   std::string header = std::string(kLogMagic) + " " + std::to_string(kLogFormatVersion) + "\n" + header_lines + "\n";
   if (header.size() > kHeaderSize) header.resize(kHeaderSize - 1), header += "\n";
+  const size_t text_size = header.size();  // its last byte is the blank line that ends the header
   header.resize(kHeaderSize, '\n');
   if (::pwrite(fd_, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
     error = std::strerror(errno);
@@ -65,8 +66,37 @@ bool LogWriter::open(const std::string& path, const std::string& header_lines, s
     fd_ = -1;
     return false;
   }
-  pos_ = kHeaderSize;
+  pos_ = file_size_ = kHeaderSize;
+  header_end_ = text_size < kHeaderSize ? text_size - 1 : 0;
+  stopped_ = false;
   return true;
+}
+
+// Reserves the file's blocks up to `end` before they are mapped: a store into a
+// mapped page the filesystem cannot back raises SIGBUS inside the program's MPI
+// call, so a full disk must be found here, by an error code, on growth only.
+bool LogWriter::reserve(size_t end) {
+  if (end <= file_size_) return true;
+  const int rc = ::posix_fallocate(fd_, static_cast<off_t>(file_size_), static_cast<off_t>(end - file_size_));
+  if (rc != 0) {
+    errno = rc;
+    return false;
+  }
+  file_size_ = end;
+  return true;
+}
+
+// The disk is full (or the mapping was refused): no record is written after
+// pos_. The header says so, so the analyzer can tell lost events from a rank that
+// stopped calling MPI. The header's page is already allocated: rewriting it needs no space.
+void LogWriter::mark_logging_stopped(int why) {
+  stopped_ = true;
+  if (header_end_ == 0) return;
+  std::string line = std::string(kLoggingStoppedKey) + "=" + std::to_string(pos_) + " " + std::strerror(why) + "\n";
+  if (header_end_ + line.size() >= kHeaderSize) return;  // the header is full; the reader sees an unfinished rank
+  if (::pwrite(fd_, line.data(), line.size(), static_cast<off_t>(header_end_)) != static_cast<ssize_t>(line.size())) {
+    /* nothing more to do: the records so far stay readable */
+  }
 }
 
 void LogWriter::remap(size_t need) {
@@ -75,9 +105,14 @@ void LogWriter::remap(size_t need) {
   size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
   map_off_ = pos_ & ~(page - 1);
   map_len_ = ((pos_ - map_off_ + need + kChunk - 1) / kChunk) * kChunk;
-  if (::ftruncate(fd_, static_cast<off_t>(map_off_ + map_len_)) != 0) return;
+  if (!reserve(map_off_ + map_len_)) {
+    // Not a whole chunk left: go on page by page while the filesystem has room.
+    map_len_ = ((pos_ - map_off_ + need + page - 1) / page) * page;
+    if (!reserve(map_off_ + map_len_)) return mark_logging_stopped(errno);
+  }
   void* m = ::mmap(nullptr, map_len_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, static_cast<off_t>(map_off_));
-  if (m != MAP_FAILED) map_ = static_cast<uint8_t*>(m);
+  if (m == MAP_FAILED) return mark_logging_stopped(errno);
+  map_ = static_cast<uint8_t*>(m);
 }
 
 void LogWriter::append(const uint8_t* payload, size_t n) {
@@ -97,13 +132,13 @@ bool LogWriter::try_append(const uint8_t* payload, size_t n) {
 bool LogWriter::append_locked(const uint8_t* payload, size_t n, uint32_t sum, bool may_grow) {
   const size_t total = kRecordPrefix + n;
   const size_t step = record_stride(total);
-  if (fd_ < 0) return false;
+  if (fd_ < 0 || stopped_) return false;
   // Keep 4 zero bytes after every record: they are the end marker a reader sees if we die now.
   if (!map_ || pos_ + step + 4 > map_off_ + map_len_) {
     if (!may_grow) return false;
     remap(step + 4);
   }
-  if (!map_) return false;  // disk full or mapping refused: stop logging rather than crash the program
+  if (!map_) return false;  // disk full or mapping refused: logging stopped rather than crash the program
   uint8_t* rec = map_ + (pos_ - map_off_);
   // Pending mark first: if we die during the copy, a reader sees a torn record
   // (dropped silently), not a zero size followed by stray bytes (which is corruption).
