@@ -146,6 +146,7 @@ CommRef register_comm(MPI_Comm c, bool created) {
   PMPI_Group_free(&g);
   int inter = 0;
   PMPI_Comm_test_inter(c, &inter);
+  info->intercomm = inter != 0;
   if (inter) {
     PMPI_Comm_remote_group(c, &g);
     info->remote = group_world_ranks(g);

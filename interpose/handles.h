@@ -21,6 +21,7 @@ struct CommInfo {
   int64_t id = 0;
   std::vector<int> members;  // world rank of each comm rank (local group)
   std::vector<int> remote;   // world rank of each rank peers are named in (remote group of an intercomm)
+  bool intercomm = false;
   // World rank of a rank argument; MPI_ANY_SOURCE / MPI_PROC_NULL as kRankAny / kRankProcNull,
   // a rank that names no member by encode_invalid_rank (log_format.h).
   int64_t world_rank_of(int rank) const;

@@ -91,6 +91,30 @@ void Recorder::comm(MPI_Comm c) {
     s_.rec.field(kF_comm, kCommNull);
 }
 
+void Recorder::coll_data(int count, MPI_Datatype t) {
+  if (!comm_ || comm_->intercomm) return;
+  i(kF_count, count);
+  dtype(kF_type, t);
+}
+
+void Recorder::coll_send(const void* sendbuf, int count, MPI_Datatype t) {
+  if (!comm_ || comm_->intercomm) return;
+  if (sendbuf == MPI_IN_PLACE) return i(kF_in_place, 1);
+  i(kF_count, count);
+  dtype(kF_type, t);
+}
+
+void Recorder::coll_recv(const void* recvbuf, int count, MPI_Datatype t) {
+  if (!comm_ || comm_->intercomm) return;
+  if (recvbuf == MPI_IN_PLACE) return i(kF_in_place, 1);
+  i(kF_recv_count, count);
+  dtype(kF_recv_type, t);
+}
+
+bool Recorder::at_root(int r) const {
+  return comm_ && !comm_->intercomm && comm_->world_rank_of(r) == runtime().world_rank;
+}
+
 void Recorder::assertion(int a) { s_.rec.field(kF_assert, translate_assert(a)); }
 
 void Recorder::win(MPI_Win w) {

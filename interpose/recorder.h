@@ -61,6 +61,14 @@ class Recorder {
   void send(const void* buf, int count, MPI_Datatype type, int dest, int tag, MPI_Comm c);
   void recv(void* buf, int count, MPI_Datatype type, int source, int tag, MPI_Comm c);
   void root(int r) { rec_.field(kF_root, comm_ ? comm_->world_rank_of(r) : r); }
+  // Collectives (after comm()): the type signatures all members must agree on
+  // (rma-semantics.md section 8). Only on intracommunicators: on an
+  // intercommunicator the arguments of MPI_ROOT / MPI_PROC_NULL sides are not
+  // significant and may be garbage no PMPI call of ours may touch.
+  void coll_data(int count, MPI_Datatype t);                       // reductions: count x type on every member
+  void coll_send(const void* sendbuf, int count, MPI_Datatype t);  // one member's block; MPI_IN_PLACE: kF_in_place
+  void coll_recv(const void* recvbuf, int count, MPI_Datatype t);
+  bool at_root(int r) const;                              // this process is the root r of the call's intracommunicator
   void status(MPI_Status* s);                             // after the call: source (world) and tag
   MPI_Status* status_out(MPI_Status* user);               // substitutes ours for MPI_STATUS_IGNORE
   MPI_Status* statuses_out(MPI_Status* user, int count);  // and for MPI_STATUSES_IGNORE

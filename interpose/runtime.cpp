@@ -157,6 +157,10 @@ void start_logging(int thread_level) {
   PMPI_Get_library_version(version, &vlen);
   for (char& c : version)
     if (c == '\n') c = ' ';
+  // The largest tag this MPI takes (MPI_TAG_UB, at least 32767): the analyzer judges tags against it.
+  int* tag_ub = nullptr;
+  int has_tag_ub = 0;
+  PMPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &tag_ub, &has_tag_ub);
   timespec real;
   clock_gettime(CLOCK_REALTIME, &real);
   std::ostringstream h;
@@ -164,6 +168,7 @@ void start_logging(int thread_level) {
     << "\nhost=" << host << "\nthread_level=" << thread_level << "\nstart_monotonic_ns=" << monotonic_ns()
     << "\nstart_realtime_ns=" << int64_t{real.tv_sec} * 1000000000 + real.tv_nsec << "\ncommand=" << command_line()
     << "\nmpi_library=" << version << "\n";
+  if (has_tag_ub && tag_ub) h << "tag_ub=" << *tag_ub << "\n";
   std::string path = rt.flags.dir + "/rank-" + std::to_string(rt.world_rank) + ".log";
   std::string why;
   if (!rt.log.open(path, h.str(), why)) {

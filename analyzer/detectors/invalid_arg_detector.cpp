@@ -16,8 +16,8 @@
 //   (bad-target-rank). Roots of rows that allow intercommunicator roots
 //   accept any negative rank: MPI_ROOT's value is the MPI library's and the
 //   log does not say whether the communicator is an intercommunicator;
-// - tags: negative other than MPI_ANY_TAG where the row allows it. MPI_TAG_UB
-//   is not logged, so tags above it are not checked;
+// - tags: negative other than MPI_ANY_TAG where the row allows it, or above
+//   the MPI_TAG_UB the log header gives (logs without it: not judged);
 // - buffers: a negative count; a NULL buffer with a nonzero count whose
 //   datatype is predefined or has its data within the first page (a type
 //   built for MPI_BOTTOM holds absolute addresses: not judged); calls that
@@ -27,6 +27,7 @@
 //   disp_unit <= 0.
 // A call MPI rejected or aborted in is also mpi-error (program_failure_detector);
 // this detector runs first, so its finding, which says why, comes first.
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <tuple>
@@ -158,6 +159,7 @@ class InvalidArgDetector : public Detector {
 
   static void check_rank(const Model& model, const Mpi4pyFilter& mpi4py, const RankLog& log, Analysis& out) {
     Lives lives;
+    const std::optional<int64_t> tag_ub = header_tag_ub(log);
     for (uint32_t i = 0; i < log.events.size(); ++i) {
       const EventRef ref{log.rank, i};
       const Event& e = log.events[i];
@@ -167,7 +169,7 @@ class InvalidArgDetector : public Detector {
       if (!mpi4py.internal(ref)) {
         check_handles(t, v, lives, problems);
         check_ranks(t, v, problems);
-        check_tags(t, v, problems);
+        check_tags(t, v, tag_ub, problems);
         check_buffers(log, t, v, problems);
       }
       for (Problem& p : problems) out.findings.push_back(finding(model, ref, std::move(p)));
@@ -292,7 +294,18 @@ class InvalidArgDetector : public Detector {
     }
   }
 
-  static void check_tags(const CallTraits& t, const EventView& v, std::vector<Problem>& problems) {
+  // MPI_TAG_UB as the interposer read it at MPI_Init (at least 32767 by the standard).
+  static std::optional<int64_t> header_tag_ub(const RankLog& log) {
+    auto it = log.header.find("tag_ub");
+    if (it == log.header.end()) return std::nullopt;
+    char* end = nullptr;
+    const long long v = std::strtoll(it->second.c_str(), &end, 10);
+    if (end == it->second.c_str() || *end != '\0' || v < 32767) return std::nullopt;
+    return v;
+  }
+
+  static void check_tags(const CallTraits& t, const EventView& v, std::optional<int64_t> tag_ub,
+                         std::vector<Problem>& problems) {
     for (const TagArg& g : t.tags) {
       const auto value = v.get(g.field);
       if (!value) continue;
@@ -303,6 +316,15 @@ class InvalidArgDetector : public Detector {
         add(problems, {kCode_bad_tag, "is MPI_ANY_TAG, which only a receive may name", {}, "", details}, arg);
       } else if (*value < 0 && *value != kTagAny) {
         add(problems, {kCode_bad_tag, "is negative (" + std::to_string(*value) + ")", {}, "", details}, arg);
+      } else if (tag_ub && *value > *tag_ub) {
+        details["tag_ub"] = *tag_ub;
+        add(problems,
+            {kCode_bad_tag,
+             "is " + std::to_string(*value) + ", above MPI_TAG_UB (" + std::to_string(*tag_ub) + ")",
+             {},
+             "",
+             details},
+            arg);
       }
     }
   }

@@ -284,6 +284,27 @@ TEST(InvalidArg, Tags) {
   EXPECT_NE(found[2]->message.find("its receive tag is negative (-2)"), std::string::npos);
 }
 
+// Tags above the MPI_TAG_UB the log header gives; a log without it is not judged.
+TEST(InvalidArg, TagsAboveTagUb) {
+  LogBuilder b(2);
+  b.header(0, "tag_ub", "32767");
+  b.call(0, kCall_Send, 3).f(kF_comm, 1).f(kF_buf, 4096).f(kF_count, 1).f(kF_type, kInt).f(kF_peer, 1).f(kF_tag, 32768);
+  b.call(0, kCall_Send, 4).f(kF_comm, 1).f(kF_buf, 4096).f(kF_count, 1).f(kF_type, kInt).f(kF_peer, 1).f(kF_tag, 32767);
+  b.call(1, kCall_Recv, 5)  // no tag_ub in rank 1's header
+      .f(kF_comm, 1)
+      .f(kF_recv_buf, 4096)
+      .f(kF_recv_count, 1)
+      .f(kF_recv_type, kInt)
+      .f(kF_recv_peer, 0)
+      .f(kF_recv_tag, 1 << 30);
+  const Analysis a = run_detectors(b.build());
+  auto found = invalid_args(a);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]->code, kCode_bad_tag);
+  EXPECT_NE(found[0]->message.find("its tag is 32768, above MPI_TAG_UB (32767)"), std::string::npos)
+      << found[0]->message;
+}
+
 TEST(InvalidArg, CountsAndBuffers) {
   LogBuilder b(2);
   window(b);

@@ -137,6 +137,35 @@ TEST(TypeMismatch, CollectiveRootsAndOps) {
       << found[1]->message;
 }
 
+// A gather whose root receives blocks of 3 doubles from members that send 1;
+// a reduction with one rank's count off; an allgather whose blocks agree.
+TEST(TypeMismatch, CollectiveBlockSignatures) {
+  LogBuilder b(3);
+  for (int r = 0; r < 3; ++r) {
+    types(b, r);
+    auto g = b.call(r, kCall_Gather, 10).f(kF_comm, 1).f(kF_root, 0).f(kF_count, 1).f(kF_type, kDouble);
+    if (r == 0) g.f(kF_recv_count, 3).f(kF_recv_type, kDouble);
+    b.call(r, kCall_Allreduce, 11).f(kF_comm, 1).f(kF_op, kOp_MPI_SUM).f(kF_count, r == 2 ? 2 : 4).f(kF_type, kInt);
+    auto ag = b.call(r, kCall_Allgather, 12).f(kF_comm, 1).f(kF_recv_count, 2).f(kF_recv_type, kInt);
+    if (r == 1)
+      ag.f(kF_in_place, 1);  // its send block is not used
+    else
+      ag.f(kF_count, 2).f(kF_type, kInt);
+  }
+  const Analysis a = run_detectors(b.build());
+  auto found = mismatches(a);
+  ASSERT_EQ(found.size(), 2u);
+  for (const Finding* f : found) EXPECT_EQ(f->code, kCode_collective_type_mismatch) << f->message;
+  EXPECT_NE(found[0]->message.find("MPI_Gather: the blocks of one collective operation (the 1st on its "
+                                   "communicator) must have one type signature: rank 0's receive block is 3 x "
+                                   "MPI_DOUBLE, while the send blocks of ranks 0,1,2 are 1 x MPI_DOUBLE"),
+            std::string::npos)
+      << found[0]->message;
+  EXPECT_NE(found[1]->message.find("rank 2's buffer is 2 x MPI_INT, while the buffers of ranks 0,1 are 4 x MPI_INT"),
+            std::string::npos)
+      << found[1]->message;
+}
+
 TEST(TypeMismatch, IntercommRootsAndUnloggedCommunicatorsAreNotCompared) {
   LogBuilder b(4);
   for (int r = 0; r < 4; ++r)

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <initializer_list>
+#include <string>
 #include <vector>
 
 #include "model/model.h"
@@ -42,6 +43,8 @@ class LogBuilder {
   // A datatype layout on a rank: blocks of (offset, length, basic code).
   void type(int rank, int64_t id, int64_t size, int64_t extent, std::vector<TypeBlockRec> blocks, int32_t basic = -1);
   void timed_out(double seconds);
+  // A key=value line of a rank's log header (tag_ub, thread_level, ...).
+  void header(int rank, const std::string& key, const std::string& value) { logs_.at(rank).header[key] = value; }
   // What run.json says (exit status, launcher messages, interruption); present once touched.
   RunMeta& meta() {
     meta_.present = true;
