@@ -30,8 +30,9 @@ if ! command -v clang++-14 > /dev/null ||
   echo "SKIP fuzz: clang++-14 with libFuzzer is not installed (apt-get install clang-14)"
   exit 77
 fi
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
-  -DRMACHECK_SANITIZE=address,undefined -DRMACHECK_FUZZ=ON > "$probe/configure.log" || { cat "$probe/configure.log"; exit 1; }
+# -O1 with line tables only: the usual fuzzing build, and it compiles several times faster than -O2 -g.
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -gline-tables-only -DNDEBUG" \
+  -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DRMACHECK_SANITIZE=address,undefined -DRMACHECK_FUZZ=ON > "$probe/configure.log" || { cat "$probe/configure.log"; exit 1; }
 nice -n 10 cmake --build "$build" -j2 --target rmacheck_fuzz
 mkdir -p "$build/corpus" "$build/crashes"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
