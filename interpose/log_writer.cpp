@@ -60,6 +60,7 @@ bool LogWriter::open(const std::string& path, const std::string& header_lines, s
   if (fd_ < 0) return false;
   std::string header = std::string(kLogMagic) + " " + std::to_string(kLogFormatVersion) + "\n" + header_lines + "\n";
   if (header.size() > kHeaderSize) header.resize(kHeaderSize - 1), header += "\n";
+  const size_t text_size = header.size();  // its last byte is the blank line that ends the header
   header.resize(kHeaderSize, '\n');
   if (::pwrite(fd_, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
     error = std::strerror(errno);
@@ -68,7 +69,36 @@ bool LogWriter::open(const std::string& path, const std::string& header_lines, s
     return false;
   }
   end_hint_.store(kHeaderSize);
+  header_end_ = text_size < kHeaderSize ? text_size - 1 : 0;
   return true;
+}
+
+// Reserves the file's blocks up to `end` before they are mapped: a store into a
+// mapped page the filesystem cannot back raises SIGBUS inside the program's MPI
+// call, so a full disk must be found here, by an error code, on growth only.
+// posix_fallocate also extends the file to `end`. Called with mu_ held.
+bool LogWriter::reserve(size_t have, size_t end) {
+  if (end <= have) return true;
+  const int rc = ::posix_fallocate(fd_, static_cast<off_t>(have), static_cast<off_t>(end - have));
+  if (rc != 0) {
+    errno = rc;
+    return false;
+  }
+  return true;
+}
+
+// The disk is full (or the mapping was refused): no record is written after
+// the end of the records (end_hint_). The header says so, so the analyzer can tell lost events from a rank that
+// stopped calling MPI. The header's page is already allocated: rewriting it needs no space.
+void LogWriter::mark_logging_stopped(int why) {
+  if (stopped_.exchange(true)) return;
+  if (header_end_ == 0) return;
+  const size_t at = end_hint_.load(std::memory_order_relaxed);
+  std::string line = std::string(kLoggingStoppedKey) + "=" + std::to_string(at) + " " + std::strerror(why) + "\n";
+  if (header_end_ + line.size() >= kHeaderSize) return;  // the header is full; the reader sees an unfinished rank
+  if (::pwrite(fd_, line.data(), line.size(), static_cast<off_t>(header_end_)) != static_cast<ssize_t>(line.size())) {
+    /* nothing more to do: the records so far stay readable */
+  }
 }
 
 void LogWriter::remap(size_t need) {
@@ -79,16 +109,20 @@ void LogWriter::remap(size_t need) {
       void* m = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fd_, 0);
       if (m != MAP_FAILED) map_ = static_cast<uint8_t*>(m), map_len_ = len;
     }
-    if (!map_) return;
+    if (!map_) return mark_logging_stopped(errno);
   }
   const size_t have = file_len_.load(std::memory_order_relaxed);
   if (need <= have) return;
-  const size_t len = ((need + kChunk - 1) / kChunk) * kChunk;
-  if (len > map_len_) return;  // the reservation is full: stop logging
-  if (::ftruncate(fd_, static_cast<off_t>(len)) != 0) return;
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  size_t len = ((need + kChunk - 1) / kChunk) * kChunk;
+  if (len > map_len_) return mark_logging_stopped(EFBIG);  // the reservation is full: stop logging
+  if (!reserve(have, len)) {
+    // Not a whole chunk left: go on page by page while the filesystem has room.
+    len = ((need + page - 1) / page) * page;
+    if (!reserve(have, len)) return mark_logging_stopped(errno);
+  }
   // The pages behind the last chunk are written no more (but for a rare exit word): drop them from this
   // process's resident set. They stay in the page cache, a later store faults them back in.
-  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
   if (have > kChunk) ::madvise(map_, (have - kChunk) & ~(page - 1), MADV_DONTNEED);
   file_len_.store(len, std::memory_order_release);
 }
@@ -123,11 +157,8 @@ uint8_t* LogWriter::append_record(const uint8_t* payload, size_t n, uint32_t sum
       if (!may_grow) return nullptr;
       std::lock_guard<std::mutex> lock(mu_);
       remap(at + step + 4);
-      if (at + step + 4 > file_len_.load(std::memory_order_relaxed)) {
-        // Disk full or mapping refused: stop logging rather than crash the program.
-        stopped_.store(true);
-        return nullptr;
-      }
+      // Disk full or mapping refused: logging stopped (the header says where) rather than crash the program.
+      if (at + step + 4 > file_len_.load(std::memory_order_relaxed)) return nullptr;
       continue;
     }
     // The reservation and the pending mark are one store: if we die during the copy, a reader sees a

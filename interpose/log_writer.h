@@ -5,8 +5,10 @@
 // MPI_Abort without an fsync or a write() per event. The whole log is one
 // mapping reserved at the first append (address space only) that never
 // moves, so a CALL record's exit word can be stored in place when the call
-// returns; the file grows under it in chunks. A rank that dies leaves zeros
-// after its last record.
+// returns; the file grows under it in chunks, each reserved (posix_fallocate)
+// before any store touches it: on a full disk logging stops and the header
+// gets a logging_stopped line instead of SIGBUS in the program. A rank that
+// dies leaves zeros after its last record.
 //
 // Appends take no lock: a record is reserved by a compare-and-swap of its
 // pending size into the zero word at the end of the log (log_format.h), so
@@ -51,15 +53,18 @@ class LogWriter {
 
  private:
   void remap(size_t need);  // called with mu_ held: the file (and the mapping) reach at least need bytes
+  bool reserve(size_t have, size_t end);
+  void mark_logging_stopped(int why);
   uint8_t* append_record(const uint8_t* payload, size_t n, uint32_t sum, bool may_grow);
 
   std::mutex mu_;  // growing and closing
   int fd_ = -1;
   uint8_t* map_ = nullptr;  // mapping of [0, map_len_) of the file, reserved once
   size_t map_len_ = 0;
-  std::atomic<size_t> file_len_{0};  // bytes of the file that exist: writable through map_
+  std::atomic<size_t> file_len_{0};  // bytes of the file that exist and are allocated: writable through map_
   std::atomic<size_t> end_hint_{0};  // a record boundary at or before the end of the records
-  std::atomic<bool> stopped_{false};
+  std::atomic<bool> stopped_{false};  // growth failed: no more records
+  size_t header_end_ = 0;  // offset of the blank line ending the header text (0: no room to add a line)
 };
 
 }  // namespace rmacheck

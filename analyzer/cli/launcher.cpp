@@ -341,8 +341,9 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
   return result;
 }
 
-bool write_run_meta(const LaunchOptions& opts, const LaunchResult& result, std::string& error) {
+RunMeta run_meta_of(const LaunchOptions& opts, const LaunchResult& result) {
   RunMeta meta;
+  meta.present = true;
   meta.run_id = opts.run_id;
   meta.command = opts.program;
   meta.ranks = opts.ranks;
@@ -354,15 +355,37 @@ bool write_run_meta(const LaunchOptions& opts, const LaunchResult& result, std::
   meta.duration_s = result.duration_s;
   meta.launcher_pid = result.launcher_pid;
   meta.launcher = result.messages;
-  const std::string path = opts.log_dir + "/run.json";
+  return meta;
+}
+
+bool write_run_meta(const std::string& log_dir, const RunMeta& meta, std::string& error) {
+  const std::string path = log_dir + "/run.json";
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
     error = path + ": cannot create: " + std::strerror(errno);
     return false;
   }
   const std::string text = run_meta_json(meta).dump(2) + "\n";
-  write_all(fd, text.data(), text.size());
-  ::close(fd);
+  const char* data = text.data();
+  size_t n = text.size();
+  int why = 0;
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      why = w < 0 ? errno : ENOSPC;
+      break;
+    }
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+  if (::close(fd) != 0 && why == 0) why = errno;
+  if (why != 0) {
+    // A full disk: a partial run.json would make a later `rmacheck analyze DIR` fail.
+    error = path + ": cannot write: " + std::strerror(why);
+    ::unlink(path.c_str());
+    return false;
+  }
   return true;
 }
 

@@ -47,7 +47,10 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer);
 // <prefix>/lib/librmacheck.so (Open MPI) or <prefix>/lib/librmacheck-mpich.so (MPICH).
 std::string interposer_file_name(MpiFamily mpi);
 std::string find_interposer_library(MpiFamily mpi = MpiFamily::kOpenMpi);
-// Writes DIR/run.json for `rmacheck analyze DIR` (a new file: never through a link or over another file).
-bool write_run_meta(const LaunchOptions& opts, const LaunchResult& result, std::string& error);
+// What run.json says about this launch.
+RunMeta run_meta_of(const LaunchOptions& opts, const LaunchResult& result);
+// Writes DIR/run.json for `rmacheck analyze DIR` (a new file: never through a link or over
+// another file). A file that could not be written whole is removed.
+bool write_run_meta(const std::string& log_dir, const RunMeta& meta, std::string& error);
 
 }  // namespace rmacheck

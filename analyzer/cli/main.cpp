@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -25,6 +26,7 @@
 #include "cli/progress.h"
 #include "detectors/detector.h"
 #include "lint/lint.h"
+#include "report/escape.h"
 #include "report/report.h"
 #include "report/suppressions.h"
 
@@ -127,7 +129,7 @@ std::string render(const Model& model, const nlohmann::json& report, const std::
 void print_summary(const nlohmann::json& report, const std::string& file) {
   for (const nlohmann::json& f : report["findings"])
     std::cerr << (f["severity"] == "error" ? "ERROR" : "WARNING") << ": rmacheck: " << f["kind"].get<std::string>()
-              << ": " << f["message"].get<std::string>() << "\n";
+              << ": " << printable(f["message"].get<std::string>()) << "\n";
   const nlohmann::json& s = report["summary"];
   std::cerr << "SUMMARY: rmacheck: " << s["errors"] << (s["errors"] == 1 ? " error, " : " errors, ") << s["warnings"]
             << (s["warnings"] == 1 ? " warning" : " warnings") << " (report in " << file << ")\n";
@@ -188,20 +190,20 @@ void print_stats(const Model& model, double t_start, double t_read, double t_end
 }
 
 // Loads the logs, runs every detector, writes the report; returns the exit status.
-int analyze(const std::string& dir, const ReportOutput& ro, const LogDirPolicy& policy) {
+int analyze(const std::string& dir, const ReportOutput& ro, const LogDirPolicy& policy, const RunMeta* meta = nullptr) {
   const double t_start = cpu_seconds();
   Model model;
   std::string error;
   Progress progress(!ro.quiet);
   progress.phase("reading logs");
-  if (!load_model(dir, model, error)) {
-    for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
-    for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << l << "\n";
-    std::cerr << "rmacheck: " << error << "\n";
+  if (!load_model(dir, model, error, meta)) {
+    for (const LogError& e : model.errors) std::cerr << "rmacheck: " << printable(e.str()) << "\n";
+    for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << printable(l) << "\n";
+    std::cerr << "rmacheck: " << printable(error) << "\n";
     return 2;
   }
-  for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
-  for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << l << "\n";
+  for (const LogError& e : model.errors) std::cerr << "rmacheck: " << printable(e.str()) << "\n";
+  for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << printable(l) << "\n";
   const double t_read = cpu_seconds();
   uint64_t events = 0;
   for (const RankLog& l : model.logs) events += l.events.size();
@@ -226,7 +228,8 @@ int analyze(const std::string& dir, const ReportOutput& ro, const LogDirPolicy& 
   if (ro.have_suppressions) options.suppressions = &ro.suppressions;
   nlohmann::json report = build_report(model, analysis, options);
   report["run"]["left_out"] = model.left_out;
-  const bool clean = report["findings"].empty() && model.errors.empty() && model.left_out.empty();
+  const bool clean =
+      report["findings"].empty() && model.errors.empty() && model.left_out.empty() && model.missing_ranks.empty();
   const bool keep = !policy.private_dir || policy.keep || !clean;
   if (keep && policy.from_run) report["run"]["log_dir"] = dir;
   progress.stop();  // the line is erased before the report is printed
@@ -234,7 +237,8 @@ int analyze(const std::string& dir, const ReportOutput& ro, const LogDirPolicy& 
   if (ro.stats) print_stats(model, t_start, t_read, cpu_seconds());
   if (!keep) remove_log_dir(dir);
   if (!written) return 2;
-  return report_exit_status(report);
+  // A rank without a log: its errors could not be looked for (the report's note says so).
+  return std::max(report_exit_status(report), model.missing_ranks.empty() ? 0 : 1);
 }
 
 // ---- run
@@ -402,7 +406,9 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "rmacheck: " << no_log_reason(opts, r) << "\n";
     return r.interrupted_by ? 1 : 2;
   }
-  if (!write_run_meta(opts, r, error)) return tool_error(error);
+  // The report is made from what this process knows; run.json is for a later `analyze DIR`.
+  const RunMeta meta = run_meta_of(opts, r);
+  if (!write_run_meta(opts.log_dir, meta, error)) std::cerr << "rmacheck: " << error << "\n";
   if (!ro.quiet) {
     if (r.timed_out)
       std::cerr << "rmacheck: the job was stopped after " << opts.timeout_s
@@ -412,7 +418,7 @@ int cmd_run(const std::vector<std::string>& args) {
                 << ": the job was stopped; analyzing what was logged\n";
     if (!policy.private_dir) std::cerr << "rmacheck: logs in " << opts.log_dir << "\n";
   }
-  int status = analyze(opts.log_dir, ro, policy);
+  int status = analyze(opts.log_dir, ro, policy, &meta);
   if (policy.private_dir && access(opts.log_dir.c_str(), F_OK) == 0 && !ro.quiet)
     std::cerr << "rmacheck: logs kept in " << opts.log_dir << " (rmacheck analyze " << opts.log_dir << ")\n";
   return status;
@@ -452,9 +458,9 @@ int cmd_dump(const std::vector<std::string>& args) {
   Model model;
   std::string error;
   bool ok = load_model(p.positional[0], model, error);
-  for (const LogError& e : model.errors) std::cerr << "rmacheck: " << e.str() << "\n";
-  for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << l << "\n";
-  if (!ok) return tool_error(error);
+  for (const LogError& e : model.errors) std::cerr << "rmacheck: " << printable(e.str()) << "\n";
+  for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << printable(l) << "\n";
+  if (!ok) return tool_error(printable(error));
   dump_events(model, std::cout);
   return 0;
 }

@@ -59,7 +59,10 @@ class EpochDetector : public Detector {
     const Model& model = ctx.model();
     const EpochTracker& tr = ctx.epochs();
     for (const EpochIssue& is : tr.issues()) out.findings.push_back(epoch_issue_finding(model, tr, is));
-    for (const auto& [rank, open] : tr.open_at_death()) out.notes.push_back(open_at_death_note(rank, open));
+    for (const auto& [rank, open] : tr.open_at_death()) {
+      const RankLog* log = ctx.model().rank_log(rank);
+      out.notes.push_back(open_at_death_note(rank, open, log && log->logging_stopped_at));
+    }
     for (const auto& [id, wm] : model.windows) {
       fence_assertions(model, tr, wm, out);
       pscw(model, tr, wm, out);

@@ -461,9 +461,9 @@ Finding epoch_issue_finding(const Model& model, const EpochTracker& tracker, con
   return Wording(model, tracker, is).finding(epoch_issue_code(model, tracker, is));
 }
 
-std::string open_at_death_note(int rank, int open) {
-  return "rank " + std::to_string(rank) + " had " + std::to_string(open) +
-         " RMA epoch(s) open when its log ended (the run died): not reported as unclosed";
+std::string open_at_death_note(int rank, int open, bool logging_stopped) {
+  return "rank " + std::to_string(rank) + " had " + std::to_string(open) + " RMA epoch(s) open when its log " +
+         (logging_stopped ? "stopped (disk full)" : "ended (the run died)") + ": not reported as unclosed";
 }
 
 }  // namespace rmacheck

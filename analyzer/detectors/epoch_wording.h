@@ -17,6 +17,6 @@ FindingCode epoch_issue_code(const Model& model, const EpochTracker& tracker, co
 // The finding that reports an issue.
 Finding epoch_issue_finding(const Model& model, const EpochTracker& tracker, const EpochIssue& issue);
 // The note for a rank whose log ended (the run died) with `open` epochs open.
-std::string open_at_death_note(int rank, int open);
+std::string open_at_death_note(int rank, int open, bool logging_stopped);
 
 }  // namespace rmacheck

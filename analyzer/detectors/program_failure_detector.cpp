@@ -192,7 +192,8 @@ class ProgramFailureDetector : public Detector {
         rf.what = "called MPI_Abort (errorcode " + std::to_string(model.view(abort).get_or(kF_error_code, 0)) + ")";
         if (mpi4py.internal(abort)) rf.what += " through mpi4py, on an uncaught Python exception,";
       }
-      if (!log->finished) unfinished.push_back(r);
+      // A log whose writer ran out of disk says nothing of how the rank ended (the report notes the loss).
+      if (!log->finished && !log->logging_stopped_at) unfinished.push_back(r);
     }
     std::vector<int> own, stopped;
     for (const auto& [r, rf] : failures)

@@ -23,6 +23,7 @@
 //   and a derived datatype must consist of one basic type only (except for
 //   MPI_MAXLOC/MPI_MINLOC, whose pair types mix two).
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -31,6 +32,7 @@
 #include "detectors/detector.h"
 #include "detectors/type_signature.h"
 #include "detectors/wording.h"
+#include "model/checked_math.h"
 
 namespace rmacheck {
 
@@ -142,15 +144,22 @@ class RmaArgumentDetector : public Detector {
     const TypeLayout& L = tl->second;
     const int64_t disp = c.view.get_or(kF_disp, 0);
     if (L.extent < 0 || L.true_extent <= 0) return;
-    const int64_t span_lo = L.true_lb, span_hi = (c.count - 1) * L.extent + L.true_lb + L.true_extent;
+    // Extreme counts, extents and displacements (a damaged log) overflow: such bytes are in no window.
+    const int64_t span_lo = L.true_lb;
+    auto last = checked_mul_add(L.true_lb, c.count - 1, L.extent);
+    auto span_hi = last ? checked_add(*last, L.true_extent) : std::nullopt;
     if (wm.flavor == kWinDynamic) {
-      check_dynamic(c.model, c.ref, wm, c.t, disp + span_lo, disp + span_hi, out);
+      auto lo = checked_add(disp, span_lo), hi = span_hi ? checked_add(disp, *span_hi) : std::nullopt;
+      if (lo && hi) check_dynamic(c.model, c.ref, wm, c.t, *lo, *hi, out);
       return;
     }
     if (wr >= wm.sizes.size() || wr >= wm.units.size()) return;
-    const int64_t base = disp * wm.units[wr];
-    const int64_t lo = base + span_lo, hi = base + span_hi, size = wm.sizes[wr];
-    if (lo >= 0 && hi <= size) return;
+    auto base = checked_mul(disp, wm.units[wr]);
+    auto lo_ok = base ? checked_add(*base, span_lo) : std::nullopt;
+    auto hi_ok = base && span_hi ? checked_add(*base, *span_hi) : std::nullopt;
+    const int64_t size = wm.sizes[wr];
+    const int64_t lo = lo_ok.value_or(INT64_MIN), hi = hi_ok.value_or(INT64_MAX);
+    if (lo_ok && hi_ok && lo >= 0 && hi <= size) return;
     report(out, c.model, c.ref, wm.name,
            c.me + c.call + " accesses bytes [" + std::to_string(lo) + "," + std::to_string(hi) + ") of rank " +
                std::to_string(c.t) + "'s window '" + wm.name + "', which is only " + std::to_string(size) +
@@ -220,8 +229,10 @@ class RmaArgumentDetector : public Detector {
       EventView av = tlog->view(a);
       if (av.get_or(kF_win, 0) != wm.id) continue;
       const int64_t base = av.get_or(kF_addr, 0), size = av.get_or(kF_size, 0);
-      const bool contains = lo >= base && hi <= base + size;
-      if (!contains && (hi <= base || lo >= base + size)) continue;
+      const std::optional<int64_t> region_end = checked_add(base, size);
+      if (!region_end || size < 0) continue;  // no region a program could attach
+      const bool contains = lo >= base && hi <= *region_end;
+      if (!contains && (hi <= base || lo >= *region_end)) continue;
       // The region's detach, if any.
       std::optional<uint32_t> detach;
       for (uint32_t j = i + 1; j < tlog->events.size(); ++j) {
@@ -239,7 +250,7 @@ class RmaArgumentDetector : public Detector {
       if (attached_in_time && not_yet_detached && contains) {
         covered = true;
       } else if (attached_in_time && not_yet_detached) {
-        live.push_back({base, base + size});
+        live.push_back({base, *region_end});
         live_attach.push_back({t, i});
       } else if (!not_yet_detached && contains) {
         detached_before = EventRef{t, *detach};

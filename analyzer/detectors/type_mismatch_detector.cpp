@@ -163,7 +163,8 @@ void check_collectives(const Model& model, Analysis& out) {
       by_comm[*comm][log.rank].push_back(
           {{log.rank, i}, e.call, v.get(kF_root), v.get(kF_op), collective_blocks(v, has_recv_side)});
     }
-  for (auto& [comm, ranks] : by_comm) {
+  for (auto& [comm_id, ranks] : by_comm) {
+    const int64_t comm = comm_id;  // a lambda below uses it: clang 14 captures no structured binding
     if (ranks.size() < 2) continue;
     const std::vector<CollCall>& first = ranks.begin()->second;
     for (size_t k = 0; k < first.size(); ++k) {

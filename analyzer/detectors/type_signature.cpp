@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "model/checked_math.h"
+
 namespace rmacheck {
 
 const char* basic_name(int64_t code) {
@@ -99,9 +101,13 @@ Signature signature(const RankLog& log, int64_t type, int64_t count, bool expand
   const TypeLayout& t = it->second;
   std::vector<Run> one;  // one element
   int64_t one_total = 0;
+  constexpr int64_t kMaxRuns = 1 << 16;
+  bool overflow = false;  // lengths no type has (a damaged log): the signature is unknown
   auto add = [&](int cls, int64_t bytes) {
     if (cls == kByteClass) s.has_byte = true;
-    one_total += bytes;
+    const auto sum = checked_add(one_total, bytes);
+    overflow = overflow || !sum;
+    one_total = sum.value_or(0);
     if (!one.empty() && one.back().cls == cls)
       one.back().bytes += bytes;
     else
@@ -116,19 +122,21 @@ Signature signature(const RankLog& log, int64_t type, int64_t count, bool expand
       continue;
     }
     const int64_t true_extent = pair->second_offset + pair->second_size;
+    if (b.length / pair->extent > kMaxRuns) return Signature{};
     for (int64_t at = 0; at + true_extent <= b.length; at += pair->extent) {
       add(type_class(static_cast<int32_t>(basic_code(pair->first))), pair->first_size);
       add(type_class(static_cast<int32_t>(basic_code(pair->second))), pair->second_size);
     }
   }
-  s.total = one_total * count;
+  const auto total = checked_mul(one_total, count);
+  if (overflow || !total) return Signature{};
+  s.total = *total;
   if (one.size() <= 1) {  // a single basic type: no need to repeat
-    if (!one.empty() && count > 0) s.runs.push_back({one[0].cls, one[0].bytes * count});
+    if (!one.empty() && count > 0) s.runs.push_back({one[0].cls, *checked_mul(one[0].bytes, count)});
     s.known = true;
     return s;
   }
-  constexpr int64_t kMaxRuns = 1 << 16;
-  if (count * static_cast<int64_t>(one.size()) > kMaxRuns) return Signature{};
+  if (!product_at_most(static_cast<uint64_t>(count), one.size(), kMaxRuns)) return Signature{};
   for (int64_t i = 0; i < count; ++i) {
     for (const Run& r : one) {
       if (!s.runs.empty() && s.runs.back().cls == r.cls)

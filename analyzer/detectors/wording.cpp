@@ -101,6 +101,8 @@ std::string skip_reason(const LeakScope& scope, const LeakScope::Skipped& s) {
       return "killed by signal " + std::to_string(s.signal);
     case LeakScope::Why::kNoFinalize:
       return "ended without MPI_Finalize (crash or exit)";
+    case LeakScope::Why::kLoggingStopped:
+      return "their logs stopped early (disk full)";
   }
   return "?";
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -125,8 +126,27 @@ class Parser {
       auto eq = line.find('=');
       if (eq != std::string::npos) log_.header[line.substr(0, eq)] = line.substr(eq + 1);
     }
-    log_.rank = std::atoi(log_.header["rank"].c_str());
-    log_.world_size = std::atoi(log_.header["size"].c_str());
+    // Whole decimal numbers only: "rank=3x" or a size past any real run is a damaged header.
+    auto whole = [](const std::string& text, long max, int& out) {
+      if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+      const long v = std::strtol(text.c_str(), nullptr, 10);
+      if (v > max) return false;
+      out = static_cast<int>(v);
+      return true;
+    };
+    if (!whole(log_.header["size"], kMaxWorldSize, log_.world_size) || log_.world_size < 1)
+      return fail(0, "bad header: size=" + log_.header["size"] + " is not a number of ranks from 1 to " +
+                         std::to_string(kMaxWorldSize));
+    if (!whole(log_.header["rank"], log_.world_size - 1, log_.rank))
+      return fail(0, "bad header: rank=" + log_.header["rank"] + " is not a rank from 0 to " +
+                         std::to_string(log_.world_size - 1) + " (size=" + log_.header["size"] + ")");
+    if (auto it = log_.header.find(kLoggingStoppedKey); it != log_.header.end()) {
+      const uint64_t at = std::strtoull(it->second.c_str(), nullptr, 10);
+      const size_t space = it->second.find(' ');
+      const std::string why = space == std::string::npos ? "" : " (" + it->second.substr(space + 1) + ")";
+      log_.logging_stopped_at = at;
+      fail(at, "logging stopped here" + why + ": the rank's later events are not in the log");
+    }
     return true;
   }
 

@@ -27,6 +27,9 @@ struct TypeLayout {
   std::vector<TypeBlockRec> blocks;
 };
 
+// The most ranks a log header may name (the interposer's own limit for numbers from the environment).
+constexpr int kMaxWorldSize = 1 << 20;
+
 struct LogError {
   std::string file;
   uint64_t offset = 0;
@@ -56,6 +59,9 @@ struct RankLog {
   std::map<int, std::string> error_strings;  // MPI_Error_string of every error class, logged at MPI_Init
   std::string guard;                         // key=value lines: loads and stores seen through guarded pages (kRecGuard)
   std::vector<LogError> errors;
+  // The writer could not grow the file (disk full): nothing from this offset on
+  // was logged, although the rank may have gone on (and finished).
+  std::optional<uint64_t> logging_stopped_at;
 
   EventView view(const Event& e) const { return EventView(e, pool); }
   std::string string(int64_t id) const;

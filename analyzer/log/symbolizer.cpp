@@ -4,6 +4,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -140,6 +141,9 @@ Dwfl_Module* Symbolizer::dwfl_module(std::size_t index) {
   // Relative names are not files (the vDSO is "linux-vdso.so.1"); opening
   // them would pick up whatever happens to sit in the analyzer's cwd.
   if (dwfl_ == nullptr || m.path.empty() || m.path[0] != '/') return nullptr;
+  // A log names the path: a FIFO or device there would block libdwfl's open (or never end).
+  struct stat st;
+  if (stat(m.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return nullptr;
   // Adding one module at a time keeps the already reported ones, so each file
   // is opened only when an address in it is first looked up.
   // add_p_vaddr=true makes libdwfl take load_bias as the bias (dlpi_addr's

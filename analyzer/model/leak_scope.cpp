@@ -38,6 +38,8 @@ LeakScope leak_scope(const Model& model) {
     const auto& aborters = scope.aborters;
     if (!log) {
       s.why = LeakScope::Why::kNoLog;
+    } else if (log->logging_stopped_at) {
+      s.why = LeakScope::Why::kLoggingStopped;
     } else if (std::find(aborters.begin(), aborters.end(), r) != aborters.end()) {
       s.why = LeakScope::Why::kCalledAbort;
     } else if (!aborters.empty()) {

@@ -20,7 +20,8 @@ struct LeakScope {
     kInterrupted,  // rmacheck run was stopped by a signal (Ctrl-C, SIGTERM: see signal)
     kDiedInside,   // the log ends inside a call (last_call): an MPI error or a crash
     kKilledBySignal,
-    kNoFinalize,  // the log ends after a call that returned
+    kNoFinalize,      // the log ends after a call that returned
+    kLoggingStopped,  // the log could not grow (disk full): how the rank went on is unknown
   };
   struct Skipped {
     int rank = -1;

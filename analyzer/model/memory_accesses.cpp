@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "call_traits.h"
+#include "model/checked_math.h"
 #include "model/local_accesses.h"
 #include "model/request_activations.h"
 
@@ -32,7 +33,8 @@ int32_t basic_size(const RankLog& log, int32_t basic) {
 }
 
 // The bytes `count` elements of datatype `type` cover at address `base`, as
-// runs of one basic type, into `out` (reused across calls: no allocation per access).
+// runs of one basic type, into `out` (reused across calls: no allocation per
+// access). Empty when the bytes overflow 64-bit offsets (only a damaged log says so).
 const std::vector<Block>& layout(const RankLog& log, int64_t base, int64_t count, int64_t type) {
   thread_local std::vector<Block> out;
   out.clear();
@@ -42,20 +44,32 @@ const std::vector<Block>& layout(const RankLog& log, int64_t base, int64_t count
   if (t.blocks.empty()) return out;
   const bool dense = t.blocks.size() == 1 && t.blocks[0].length == t.extent && t.blocks[0].offset == t.lb;
   if (dense) {
-    out.push_back({base + t.blocks[0].offset, base + t.blocks[0].offset + count * t.extent, t.blocks[0].basic});
+    auto lo = checked_add(base, t.blocks[0].offset);
+    auto hi = lo ? checked_mul_add(*lo, count, t.extent) : std::nullopt;
+    if (hi && *lo < *hi) out.push_back({*lo, *hi, t.blocks[0].basic});
     return out;
   }
-  if (t.truncated || static_cast<size_t>(count) * t.blocks.size() > kMaxBlocksPerAccess) {
-    out.push_back({base + t.true_lb, base + t.true_lb + (count - 1) * t.extent + t.true_extent, -2});
+  if (t.truncated || !product_at_most(static_cast<uint64_t>(count), t.blocks.size(), kMaxBlocksPerAccess)) {
+    auto lo = checked_add(base, t.true_lb);
+    auto last = lo ? checked_mul_add(*lo, count - 1, t.extent) : std::nullopt;
+    auto hi = last ? checked_add(*last, t.true_extent) : std::nullopt;
+    if (hi && *lo < *hi) out.push_back({*lo, *hi, -2});
     return out;
   }
   for (int64_t k = 0; k < count; ++k)
     for (const TypeBlockRec& b : t.blocks) {
-      const int64_t lo = base + k * t.extent + b.offset;
-      if (!out.empty() && out.back().hi == lo && out.back().basic == b.basic)
-        out.back().hi = lo + b.length;
+      auto at = checked_mul_add(base, k, t.extent);
+      auto lo = at ? checked_add(*at, b.offset) : std::nullopt;
+      auto hi = lo ? checked_add(*lo, b.length) : std::nullopt;
+      if (!hi) {
+        out.clear();
+        return out;
+      }
+      if (*hi <= *lo) continue;
+      if (!out.empty() && out.back().hi == *lo && out.back().basic == b.basic)
+        out.back().hi = *hi;
       else
-        out.push_back({lo, lo + b.length, b.basic});
+        out.push_back({*lo, *hi, b.basic});
     }
   return out;
 }
@@ -170,10 +184,13 @@ class Collector {
       // The target's window rank, for its base and displacement unit.
       size_t tr = 0;
       while (tr < wm.members.size() && wm.members[tr] != target) ++tr;
-      if (tr < wm.members.size() && tr < wm.bases.size()) {
-        const bool dynamic = wm.flavor == kWinDynamic;
-        const int64_t base = dynamic ? 0 : wm.bases[tr];
-        const int64_t addr = dynamic ? v.get_or(kF_disp, 0) : base + v.get_or(kF_disp, 0) * wm.units[tr];
+      const bool dynamic = wm.flavor == kWinDynamic;
+      const bool geometry = dynamic || (tr < wm.bases.size() && tr < wm.units.size());
+      const int64_t base = dynamic || !geometry ? 0 : wm.bases[tr];
+      const std::optional<int64_t> at =
+          dynamic || !geometry ? v.get(kF_disp) : checked_mul_add(base, v.get_or(kF_disp, 0), wm.units[tr]);
+      if (tr < wm.members.size() && geometry && (at || dynamic)) {
+        const int64_t addr = at.value_or(0);
         const AccessKind kind = target_kind(traits.role, op);
         const auto atomic_op = static_cast<int16_t>(traits.role == CallRole::kCompareAndSwap ? kOpCompareAndSwap : op);
         for (const Block& b : layout(log, addr, v.get_or(kF_target_count, 0), v.get_or(kF_target_type, -1))) {

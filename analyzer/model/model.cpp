@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace rmacheck {
 
@@ -50,10 +51,17 @@ void Model::index_objects() {
         if (wm.created.empty()) {
           wm.id = *w;
           wm.flavor = static_cast<int>(v.get_or(kF_win_flavor, 0));
-          for (int64_t m : v.array(kF_members)) wm.members.push_back(static_cast<int>(m));
-          for (int64_t x : v.array(kF_win_bases)) wm.bases.push_back(x);
-          for (int64_t x : v.array(kF_win_sizes)) wm.sizes.push_back(x);
-          for (int64_t x : v.array(kF_win_units)) wm.units.push_back(x);
+          // One (member, base, size, unit) per window rank. A damaged record's extra entries,
+          // missing ones and members that are no rank of the run are dropped here, once.
+          const Values members = v.array(kF_members), bases = v.array(kF_win_bases), sizes = v.array(kF_win_sizes),
+                       units = v.array(kF_win_units);
+          for (size_t k = 0; k < members.size; ++k) {
+            if (members[k] < 0 || members[k] >= world_size) continue;
+            wm.members.push_back(static_cast<int>(members[k]));
+            wm.bases.push_back(k < bases.size ? bases[k] : 0);
+            wm.sizes.push_back(k < sizes.size ? sizes[k] : 0);
+            wm.units.push_back(k < units.size ? units[k] : 1);
+          }
           order.push_back(*w);
         }
         wm.created[log.rank] = {log.rank, i};
@@ -64,7 +72,8 @@ void Model::index_objects() {
         CommModel& cm = comms[*c];
         if (cm.members.empty()) {
           cm.id = *c;
-          for (int64_t m : v.array(kF_members)) cm.members.push_back(static_cast<int>(m));
+          for (int64_t m : v.array(kF_members))
+            if (m >= 0 && m < world_size) cm.members.push_back(static_cast<int>(m));
         }
       }
     }
@@ -120,9 +129,35 @@ std::string expected_run_id(const RunMeta& meta, const std::vector<RankLog>& log
   return id;
 }
 
+// The run's size: run.json's, else the size most logs of the run name (ties: the larger).
+int run_size(const RunMeta& meta, const std::vector<RankLog>& logs) {
+  if (meta.present && meta.ranks > 0) return meta.ranks;
+  std::map<int, int> votes;
+  for (const RankLog& log : logs) ++votes[log.world_size];
+  int size = 0, most = 0;
+  for (const auto& [s, n] : votes)
+    if (n >= most) size = s, most = n;
+  return size;
+}
+
+std::string base_name(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return path.substr(slash == std::string::npos ? 0 : slash + 1);
+}
+
+// N of a file named rank-N.log (digits only), else nothing.
+std::optional<int> named_rank(const std::string& path) {
+  const std::string name = base_name(path);
+  if (name.size() <= 9 || name.rfind("rank-", 0) != 0) return std::nullopt;
+  const std::string digits = name.substr(5, name.size() - 9);  // between "rank-" and ".log"
+  if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  return static_cast<int>(std::strtol(digits.c_str(), nullptr, 10));
+}
+
 }  // namespace
 
-bool load_model(const std::string& dir, Model& model, std::string& error) {
+bool load_model(const std::string& dir, Model& model, std::string& error, const RunMeta* meta) {
   model.dir = dir;
   DIR* d = opendir(dir.c_str());
   if (!d) {
@@ -137,7 +172,10 @@ bool load_model(const std::string& dir, Model& model, std::string& error) {
   }
   closedir(d);
   std::sort(files.begin(), files.end());
-  if (!read_meta(dir + "/run.json", model.meta, error)) return false;
+  if (meta)
+    model.meta = *meta;
+  else if (!read_meta(dir + "/run.json", model.meta, error))
+    return false;
   std::vector<RankLog> usable;
   for (const std::string& f : files) {
     RankLog log;
@@ -147,6 +185,7 @@ bool load_model(const std::string& dir, Model& model, std::string& error) {
   }
   // A log without a run id is from an rmacheck that wrote none; it matches only an equally old run.json.
   const std::string want = expected_run_id(model.meta, usable);
+  std::vector<RankLog> of_run;
   for (RankLog& log : usable) {
     const std::string id = header_value(log, "run_id");
     if (id != want) {
@@ -154,9 +193,43 @@ bool load_model(const std::string& dir, Model& model, std::string& error) {
                                ", this run is " + (want.empty() ? "none" : want) + "): left out");
       continue;
     }
+    of_run.push_back(std::move(log));
+  }
+  // The run's size: run.json's, else what most logs say. A log that disagrees, names
+  // another rank than its file name, or repeats a rank is left out (a damaged or planted file).
+  const int size = run_size(model.meta, of_run);
+  // Logs under their own name (rank-N.log for rank N) first: a copy under another name loses.
+  std::stable_partition(of_run.begin(), of_run.end(), [](const RankLog& log) {
+    return base_name(log.path) == "rank-" + std::to_string(log.rank) + ".log";
+  });
+  std::set<int> ranks;
+  for (RankLog& log : of_run) {
+    const std::string why =
+        log.world_size != size
+            ? "says the run had " + std::to_string(log.world_size) + " ranks, not " + std::to_string(size)
+        : named_rank(log.path) && *named_rank(log.path) != log.rank
+            ? "is named for rank " + std::to_string(*named_rank(log.path)) + " but its header says rank " +
+                  std::to_string(log.rank)
+        : ranks.count(log.rank) ? "repeats rank " + std::to_string(log.rank) + ", whose log was read already"
+                                : "";
+    if (!why.empty()) {
+      model.left_out.push_back(log.path + ": " + why + ": left out");
+      continue;
+    }
+    ranks.insert(log.rank);
     add_rank_log(model, std::move(log));
   }
-  if (model.meta.ranks > model.world_size) model.world_size = model.meta.ranks;
+  model.world_size = std::max(model.world_size, model.meta.ranks);
+  // Every clock of the happens-before analysis has one entry per rank: a size far past
+  // the logs that are here is a damaged header or run.json, not a run to analyze.
+  if (model.world_size > kMaxRanksWithoutLogs && model.logs.size() * 16 < static_cast<size_t>(model.world_size)) {
+    error = dir + ": the run had " + std::to_string(model.world_size) + " ranks but only " +
+            std::to_string(model.logs.size()) + " of their logs are here (a damaged header or run.json?)";
+    model.logs.clear();
+    return false;
+  }
+  for (int r = 0; r < model.world_size; ++r)
+    if (!model.rank_log(r)) model.missing_ranks.push_back(r);
   if (model.logs.empty()) {
     error = files.empty()    ? dir + ": no rank logs (rank-*.log) found"
             : usable.empty() ? dir + ": no readable rank log"

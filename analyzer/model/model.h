@@ -13,6 +13,10 @@
 
 namespace rmacheck {
 
+// Up to this many ranks a run is analyzed whatever number of logs is there;
+// past it at least one rank in 16 must have left a log (see load_model).
+constexpr int kMaxRanksWithoutLogs = 4096;
+
 struct EventRef {
   int rank = -1;
   uint32_t index = 0;
@@ -42,6 +46,8 @@ class Model {
   std::vector<LogError> errors;  // damage found while reading
   // Logs left out, one line each ("DIR/rank-2.log: a log of another run ...").
   std::vector<std::string> left_out;
+  // Ranks of the run that left no usable log: their events are not checked.
+  std::vector<int> missing_ranks;
   std::map<int64_t, WindowModel> windows;
   std::map<int64_t, CommModel> comms;
   int world_size = 0;
@@ -58,7 +64,7 @@ class Model {
 
  private:
   std::map<int, size_t> by_rank_;
-  friend bool load_model(const std::string&, Model&, std::string&);
+  friend bool load_model(const std::string&, Model&, std::string&, const RunMeta*);
   friend void add_rank_log(Model&, RankLog&&);
 };
 
@@ -67,7 +73,8 @@ class Model {
 // not run.json's, or, without run.json, not that of the newest logs) is left
 // out with a line in model.left_out. Returns false (with `error`) when no
 // log at all is usable or run.json is malformed.
-bool load_model(const std::string& dir, Model& model, std::string& error);
+// With `meta` (rmacheck run, which knows it first hand) DIR/run.json is not read.
+bool load_model(const std::string& dir, Model& model, std::string& error, const RunMeta* meta = nullptr);
 // For tests building a model from hand-made logs.
 void add_rank_log(Model& model, RankLog&& log);
 

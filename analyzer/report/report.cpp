@@ -142,6 +142,8 @@ json run_json(const Model& model, LocationResolver& where) {
     u["rank"] = r;
     if (!log) {
       u["state"] = "no log";
+    } else if (log->logging_stopped_at) {
+      u["state"] = "logging stopped (the log could not grow: disk full)";
     } else if (log->events.empty()) {
       u["state"] = "no calls logged";
     } else {
@@ -165,6 +167,15 @@ json run_json(const Model& model, LocationResolver& where) {
   run["unfinished"] = unfinished;
   if (model.meta.timed_out) run["timeout_s"] = model.meta.timeout_s;
   return run;
+}
+
+// "no log from ranks 2,3 (...)": the run cannot be called clean without their events.
+std::string missing_ranks_note(const std::vector<int>& ranks) {
+  std::string list;
+  for (size_t i = 0; i < ranks.size() && i < 16; ++i) list += (i ? "," : "") + std::to_string(ranks[i]);
+  if (ranks.size() > 16) list += ",... (" + std::to_string(ranks.size()) + " ranks)";
+  return std::string("no log from rank") + (ranks.size() > 1 ? "s " : " ") + list +
+         ": their events are not checked, so this is not a clean run (exit status 1 without other errors)";
 }
 
 // A user frame that was found but has no line: the program was built without -g.
@@ -395,6 +406,13 @@ json build_report(const Model& model, const Analysis& analysis, const ReportOpti
   json notes = analysis.notes;
   if (any_frame_lacks_lines(out) || any_frame_lacks_lines(suppressed)) notes.push_back(kNoLineNote);
   if (!lint_only && !local_accesses_observed(model)) notes.push_back(kLocalAccessNote);
+  if (!lint_only && !model.missing_ranks.empty()) notes.push_back(missing_ranks_note(model.missing_ranks));
+  if (!lint_only)
+    for (const RankLog& log : model.logs)
+      if (log.logging_stopped_at)
+        notes.push_back("rank " + std::to_string(log.rank) + ": events were lost from offset " +
+                        std::to_string(*log.logging_stopped_at) +
+                        " of its log on (the log could not grow: disk full); findings that need them are missing");
   report["notes"] = notes;
   report["summary"] = {{"errors", errors}, {"warnings", warnings}, {"suppressed", suppressed.size()}};
   return report;

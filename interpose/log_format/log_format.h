@@ -41,6 +41,9 @@ constexpr int kLogFormatVersion = 3;
 constexpr size_t kHeaderSize = 4096;
 constexpr size_t kRecordPrefix = 8;  // size + checksum
 constexpr char kLogMagic[] = "RMACHECK-LOG";
+// Header key the writer adds when it could not grow the file (disk full):
+// "logging_stopped=<offset> <reason>"; no record at or after offset was written.
+constexpr char kLoggingStoppedKey[] = "logging_stopped";
 // Size-word bit of a record whose payload was still being copied (the writer died there).
 constexpr uint32_t kRecordPending = 0x80000000u;
 // Records start on 4-byte boundaries so the size word can be stored atomically.

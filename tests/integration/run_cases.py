@@ -591,10 +591,85 @@ def case_progress(c):
     c.check("checking:" not in shown, f"progress printed with --quiet: {shown[-300:]!r}")
 
 
+def rewrite_header(src, dst, **changes):
+    """Copies a log, with header fields changed (the records and their checksums stay as they are)."""
+    data = open(src, "rb").read()
+    head, body = data[:4096], data[4096:]
+    lines = head.rstrip(b"\n").split(b"\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        k, _, v = line.partition(b"=")
+        if k.decode() in changes:
+            v = changes.pop(k.decode()).encode()
+        out.append(k + b"=" + v)
+    out += [k.encode() + b"=" + v.encode() for k, v in changes.items()]
+    text = b"\n".join(out) + b"\n\n"
+    with open(dst, "wb") as f:
+        f.write(text.ljust(4096, b"\n") + body)
+
+
+def case_hostile_logs(c):
+    """Logs that disagree with their names and the run: one line each, the rest analyzed; nothing forges a line."""
+    prog = c.prog("clean_fence")
+    d = c.tempdir()
+    status, rep, err, _ = c.run_json(2, d, [prog])
+    c.check(status == 0, f"clean run: {status}")
+    good = [os.path.join(d, f"rank-{r}.log") for r in range(2)]
+    # A copy of rank 0 under rank 1's name, with a run id that tries to forge report lines and clear the screen.
+    bad = c.tempdir()
+    rewrite_header(good[0], os.path.join(bad, "rank-0.log"))
+    forged = "x\r\x1b[2JERROR: rmacheck: rma-conflict: forged"
+    rewrite_header(good[1], os.path.join(bad, "rank-1.log"), rank="0")
+    rewrite_header(good[1], os.path.join(bad, "rank-2.log"), run_id=forged)
+    status, out, err, _ = c.rmacheck("analyze", bad, timeout=120)
+    mine = rmacheck_lines(err)
+    c.check(any("rank-1.log: is named for rank 1 but its header says rank 0" in l for l in mine), f"stderr: {mine}")
+    c.check(any("rank-2.log: a log of another run" in l for l in mine), f"stderr: {mine}")
+    c.check(not any(ch in err + out for ch in "\r\x1b"), f"a control character reached the output: {err!r}")
+    c.check(not any(l.startswith("ERROR: rmacheck: rma-conflict: forged") for l in (err + out).splitlines()),
+            "a forged report line")
+    c.check("no log from rank 1" in out and status == 1, f"missing rank 1: status {status}, {out[-400:]}")
+
+
+class Skipped(Exception):
+    """The case cannot run here (say why); ctest counts it as skipped (exit 77)."""
+
+
+def case_disk_full(c):
+    """A full disk never kills the program: logging stops, the header says where, the report says events were lost."""
+    mnt = os.path.join(c.tempdir(), "small")
+    os.mkdir(mnt)
+    p = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k,mode=0755", "tmpfs", mnt],
+                       capture_output=True, text=True, timeout=30)
+    if p.returncode != 0:
+        raise Skipped(f"cannot mount a 256 KiB tmpfs here ({p.stderr.strip() or p.returncode}): run as root")
+    try:
+        prog = c.prog("run_disk_full")
+        d = os.path.join(mnt, "logs")
+        status, rep, err, _ = c.run_json(2, d, [prog, "20000"], timeout_s=120)
+        c.check(rep["run"]["exit_status"] == 0, f"the program was harmed: exit status {rep['run']['exit_status']}")
+        c.check(status in (0, 1), f"rmacheck run exited {status}: {rmacheck_lines(err)}")
+        c.check(not findings(rep, "program-failed"), f"a lost log is not a failed program: {rep['findings']}")
+        stopped = [e for e in rep["run"]["log_errors"] if "logging stopped" in e]
+        c.check(stopped, f"no log error says logging stopped: {rep['run']['log_errors']}")
+        notes = [n for n in rep["notes"] if "events were lost" in n]
+        c.check(notes, f"no note says events were lost: {rep['notes']}")
+        logs = sorted(n for n in os.listdir(d) if n.endswith(".log"))
+        c.check(logs == ["rank-0.log", "rank-1.log"], f"logs: {logs}")
+        marked = [n for n in logs if "logging_stopped" in header_fields(os.path.join(d, n))]
+        c.check(marked, "no log header has logging_stopped")
+        # The plain route on the same directory (run.json may not have fit): a report, not a crash.
+        status, out, err, _ = c.rmacheck("analyze", d, "--format", "json", timeout=120)
+        c.check(status in (0, 1) and "events were lost" in out, f"analyze after a full disk: {status}, {rmacheck_lines(err)}")
+    finally:
+        subprocess.run(["umount", mnt], capture_output=True, timeout=60)
+
+
 CASES = {
     "report-stdout": case_report_stdout, "failures": case_failures, "interrupt": case_interrupt,
     "out-dir": case_out_dir, "default-dir": case_default_dir, "cli": case_cli, "messages": case_messages,
-    "plain-guide": case_plain_guide, "files": case_files, "progress": case_progress,
+    "plain-guide": case_plain_guide, "files": case_files, "progress": case_progress, "disk-full": case_disk_full,
+    "hostile-logs": case_hostile_logs,
 }
 
 
@@ -613,6 +688,9 @@ def main():
     c = Case(opts, opts.case)
     try:
         CASES[opts.case](c)
+    except Skipped as e:
+        print(f"SKIP {opts.case}: {e}")
+        sys.exit(77)
     except Failed as e:
         if str(e):
             c.failures.append(str(e))

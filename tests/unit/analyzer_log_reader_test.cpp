@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -18,6 +19,7 @@
 
 #include "detectors/detector.h"
 #include "log/log_reader.h"
+#include "log/symbolizer.h"
 #include "log_writer.h"
 #include "model/model.h"
 #include "record_buffer.h"
@@ -1095,6 +1097,133 @@ TEST(LoadModel, RunJsonDirectoryAndFifoLogGiveOneLineEach) {
   EXPECT_FALSE(load_model(dir.path(), again, error));
   EXPECT_EQ(error, sub + ": is not a regular file");
   rmdir(sub.c_str());
+}
+
+}  // namespace
+}  // namespace rmacheck
+
+namespace rmacheck {
+namespace {
+
+// ---------------------------------------------------------------- hostile log directories (issue 17)
+
+TEST(LoadModel, LogNamedForAnotherRankAndARepeatedRankAreLeftOut) {
+  TempDir dir;
+  write_run_log(dir.file("rank-0.log"), 0, 3, "r", 1);
+  write_run_log(dir.file("rank-1.log"), 0, 3, "r", 1);  // a second rank 0
+  write_run_log(dir.file("rank-2.log"), 2, 3, "r", 1);
+  write_run_log(dir.file("rank-02.log"), 2, 3, "r", 1);  // rank 2 again, under a name that also says 2
+  Model model;
+  std::string error;
+  ASSERT_TRUE(load_model(dir.path(), model, error)) << error;
+  ASSERT_EQ(model.logs.size(), 2u);
+  EXPECT_EQ(model.logs[0].rank, 0);
+  EXPECT_EQ(model.logs[1].rank, 2);
+  ASSERT_EQ(model.left_out.size(), 2u);
+  const std::string both = model.left_out[0] + "\n" + model.left_out[1];
+  EXPECT_NE(both.find("rank-1.log: is named for rank 1 but its header says rank 0"), std::string::npos) << both;
+  EXPECT_NE(both.find("rank-02.log: repeats rank 2"), std::string::npos) << both;
+  for (const std::string& l : model.left_out) EXPECT_EQ(l.find('\n'), std::string::npos) << l;
+  EXPECT_EQ(model.missing_ranks, std::vector<int>{1});
+  Analysis a = run_detectors(model);  // the rest is analyzed: no crash on the hole
+  const nlohmann::json report = build_report(model, a);
+  bool noted = false;
+  for (const auto& n : report["notes"]) noted = noted || n.get<std::string>().find("no log from rank 1") == 0;
+  EXPECT_TRUE(noted) << report["notes"].dump();
+}
+
+TEST(LogReader, HeaderRankOrSizeOutOfRangeIsRefused) {
+  const std::pair<std::pair<const char*, const char*>, const char*> cases[] = {
+      {{"5", "2"}, "bad header: rank=5 is not a rank from 0 to 1"},
+      {{"-1", "2"}, "bad header: rank=-1"},
+      {{"0", "0"}, "bad header: size=0"},
+      {{"0", "3x"}, "bad header: size=3x"},
+      {{"0", "99999999999"}, "bad header: size=99999999999"},
+  };
+  for (const auto& [fields, words] : cases) {
+    TempDir dir;
+    const std::string path = dir.file("rank-0.log");
+    {
+      LogWriter w;
+      std::string error;
+      ASSERT_TRUE(w.open(path, std::string("rank=") + fields.first + "\nsize=" + fields.second + "\n", error));
+      w.close();
+    }
+    RankLog log;
+    EXPECT_FALSE(read_rank_log(path, log)) << words;
+    ASSERT_EQ(log.errors.size(), 1u) << words;
+    EXPECT_NE(log.errors[0].message.find(words), std::string::npos) << log.errors[0].message;
+  }
+}
+
+// size=100000 in one header once made every clock of the happens-before 100000 wide (memory exhaustion).
+TEST(LoadModel, SizeFarPastTheLogsThereIsOneLineError) {
+  TempDir dir;
+  write_run_log(dir.file("rank-0.log"), 0, 100000, "r", 1);
+  Model model;
+  std::string error;
+  EXPECT_FALSE(load_model(dir.path(), model, error));
+  EXPECT_NE(error.find("the run had 100000 ranks but only 1 of their logs are here"), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos);
+}
+
+TEST(LoadModel, LogThatDisagreesOnTheSizeIsLeftOut) {
+  TempDir dir;
+  write_run_log(dir.file("rank-0.log"), 0, 2, "r", 1);
+  write_run_log(dir.file("rank-1.log"), 1, 2, "r", 1);
+  write_run_log(dir.file("rank-2.log"), 2, 4000, "r", 1);
+  Model model;
+  std::string error;
+  ASSERT_TRUE(load_model(dir.path(), model, error)) << error;
+  EXPECT_EQ(model.world_size, 2);
+  ASSERT_EQ(model.left_out.size(), 1u);
+  EXPECT_NE(model.left_out[0].find("rank-2.log: says the run had 4000 ranks, not 2"), std::string::npos)
+      << model.left_out[0];
+  EXPECT_TRUE(model.complete());
+  EXPECT_TRUE(model.missing_ranks.empty());
+}
+
+// The interposer's mark of a full disk: a log error at the offset, a note, and no program-failed
+// finding for a rank that may well have finished.
+TEST(LoadModel, LoggingStoppedIsALogErrorAndANoteNotAFailure) {
+  TempDir dir;
+  write_run_log(dir.file("rank-0.log"), 0, 2, "r", 1);
+  {
+    Writer w(dir.file("rank-1.log"), 1, 2,
+             "run_id=r\nstart_realtime_ns=1\nlogging_stopped=4160 No space left on device\n");
+    w.call(kCall_Init, 1);
+    w.close();
+  }
+  Model model;
+  std::string error;
+  ASSERT_TRUE(load_model(dir.path(), model, error)) << error;
+  ASSERT_EQ(model.errors.size(), 1u);
+  EXPECT_EQ(model.errors[0].offset, 4160u);
+  EXPECT_NE(model.errors[0].message.find("logging stopped here (No space left on device)"), std::string::npos)
+      << model.errors[0].message;
+  ASSERT_NE(model.rank_log(1), nullptr);
+  EXPECT_EQ(model.rank_log(1)->logging_stopped_at, std::optional<uint64_t>(4160));
+  Analysis a = run_detectors(model);
+  for (const Finding& f : a.findings) EXPECT_NE(f.kind, kKind_program_failed) << f.message;
+  const nlohmann::json report = build_report(model, a);
+  bool noted = false;
+  for (const auto& n : report["notes"])
+    noted = noted || n.get<std::string>().find("rank 1: events were lost from offset 4160") == 0;
+  EXPECT_TRUE(noted) << report["notes"].dump();
+}
+
+// A module path from a log naming a FIFO: the symbolizer must not block opening it.
+TEST(Symbolizer, FifoAsAModuleDoesNotBlock) {
+  TempDir dir;
+  const std::string fifo = dir.file("libfifo.so");
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  ModuleMapping m;
+  m.path = fifo;
+  m.load_bias = m.start = 0x400000;
+  m.end = 0x500000;
+  Symbolizer s({m});
+  const SourceLocation loc = s.lookup(0x400100);  // would hang in open(2) before
+  EXPECT_TRUE(loc.file.empty());
 }
 
 }  // namespace
