@@ -61,10 +61,10 @@ class LogWriter {
   int fd_ = -1;
   uint8_t* map_ = nullptr;  // mapping of [0, map_len_) of the file, reserved once
   size_t map_len_ = 0;
-  std::atomic<size_t> file_len_{0};  // bytes of the file that exist and are allocated: writable through map_
-  std::atomic<size_t> end_hint_{0};  // a record boundary at or before the end of the records
+  std::atomic<size_t> file_len_{0};   // bytes of the file that exist and are allocated: writable through map_
+  std::atomic<size_t> end_hint_{0};   // a record boundary at or before the end of the records
   std::atomic<bool> stopped_{false};  // growth failed: no more records
-  size_t header_end_ = 0;  // offset of the blank line ending the header text (0: no room to add a line)
+  size_t header_end_ = 0;             // offset of the blank line ending the header text (0: no room to add a line)
 };
 
 }  // namespace rmacheck
