@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <sstream>
 
 namespace rmacheck {
@@ -385,15 +386,19 @@ class Parser {
   }
 
  private:
-  // The program's own accesses: an event of their own, already complete (no exit record).
-  bool parse_local(const uint8_t* p, const uint8_t* end, size_t offset) {
+  // LOCAL and THREAD_SYNC records: kind, thread, seq, time (ns), then fields; an event of its own in its
+  // thread's program order, complete at once (no exit record). `call_of` maps the kind to the event's call
+  // (nullopt: not a kind of this record).
+  template <class CallOf>
+  bool parse_instant(const uint8_t* p, const uint8_t* end, size_t offset, CallOf call_of) {
     Event e;
-    int64_t access;
-    if (!get_varint(p, end, access) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
+    int64_t kind;
+    if (!get_varint(p, end, kind) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
         !get_varint(p, end, e.t_enter))
       return false;
-    if (access != kLocalRead && access != kLocalWrite) return false;
-    e.call = access == kLocalWrite ? kCall_Local_store : kCall_Local_load;
+    const std::optional<CallId> call = call_of(kind);
+    if (!call) return false;
+    e.call = *call;
     e.rank = log_.rank;
     e.offset = offset;
     e.t_exit = e.t_enter;
@@ -403,22 +408,20 @@ class Parser {
     return true;
   }
 
-  // The program's thread synchronization: an event of its own in its thread's program order, complete at once.
+  // The program's own loads and stores (rmacheck mpicc, guarded pages).
+  bool parse_local(const uint8_t* p, const uint8_t* end, size_t offset) {
+    return parse_instant(p, end, offset, [](int64_t access) -> std::optional<CallId> {
+      if (access != kLocalRead && access != kLocalWrite) return std::nullopt;
+      return access == kLocalWrite ? kCall_Local_store : kCall_Local_load;
+    });
+  }
+
+  // The program's thread synchronization (interpose/thread_sync.cpp).
   bool parse_thread_sync(const uint8_t* p, const uint8_t* end, size_t offset) {
-    Event e;
-    int64_t kind;
-    if (!get_varint(p, end, kind) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
-        !get_varint(p, end, e.t_enter))
-      return false;
-    if (kind < kSyncRelease || kind > kSyncDepart) return false;
-    e.call = static_cast<CallId>(kCall_Thread_release + kind);
-    e.rank = log_.rank;
-    e.offset = offset;
-    e.t_exit = e.t_enter;
-    e.returned = true;
-    if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
-    log_.events.push_back(e);
-    return true;
+    return parse_instant(p, end, offset, [](int64_t kind) -> std::optional<CallId> {
+      if (kind < kSyncRelease || kind > kSyncDepart) return std::nullopt;
+      return static_cast<CallId>(kCall_Thread_release + kind);
+    });
   }
 
   // The modules built with load/store instrumentation.
