@@ -147,6 +147,9 @@ class EpochDetector : public Detector {
       int64_t blo = model.event(b->open).t_enter, bhi = b->close ? model.event(*b->close).t_exit : kForever;
       return alo <= bhi && blo <= ahi;
     };
+    auto opened_before = [&](const Epoch* a, const Epoch* b) {
+      return model.event(a->open).t_enter <= model.event(b->open).t_enter;
+    };
     for (int o : wm.members) {
       for (int t : wm.members) {
         std::vector<const Epoch*> s_ot, p_to;
@@ -156,8 +159,10 @@ class EpochDetector : public Detector {
           if (holds(e, o)) p_to.push_back(e);
         const size_t n = std::min(s_ot.size(), p_to.size());
         for (size_t i = 0; i < n; ++i) matched(model, wm, s_ot[i], p_to[i], o, t, out);
-        for (size_t i = n; i < s_ot.size(); ++i) unmatched(wm, kStartSide, s_ot[i], o, t, posts[t], overlaps, out);
-        for (size_t i = n; i < p_to.size(); ++i) unmatched(wm, kPostSide, p_to[i], t, o, starts[o], overlaps, out);
+        for (size_t i = n; i < s_ot.size(); ++i)
+          unmatched(wm, kStartSide, s_ot[i], o, t, posts[t], overlaps, opened_before, out);
+        for (size_t i = n; i < p_to.size(); ++i)
+          unmatched(wm, kPostSide, p_to[i], t, o, starts[o], overlaps, opened_before, out);
       }
     }
   }
@@ -172,20 +177,31 @@ class EpochDetector : public Detector {
   static constexpr PscwSide kStartSide{"Win_start", "Win_post", "exposes its window only to", true};
   static constexpr PscwSide kPostSide{"Win_post", "Win_start", "accesses only", false};
 
-  // A start or post `e` of rank `me` naming `peer`, which no call of `peer` matches.
-  template <class Overlaps>
+  // A start or post `e` of rank `me` naming `peer`, which no call of `peer` matches. The partner epoch
+  // of `peer` that leaves `me` out is named: the concurrent one, else the last one opened before `e`
+  // (a blocking Win_start may be entered after the post it should have matched was already waited for).
+  template <class Overlaps, class OpenedBefore>
   void unmatched(const WindowModel& wm, const PscwSide& side, const Epoch* e, int me, int peer,
-                 const std::vector<const Epoch*>& partners, Overlaps overlaps, Analysis& out) {
+                 const std::vector<const Epoch*>& partners, Overlaps overlaps, OpenedBefore opened_before,
+                 Analysis& out) {
     const std::string me_s = std::to_string(me), peer_s = std::to_string(peer);
     std::vector<Access> a{call_access(e->open, std::string(side.call) + " with rank " + peer_s + " in its group")};
     std::string why =
         "rank " + peer_s + " never calls a matching MPI_" + side.partner + " with rank " + me_s + " in its group";
+    const Epoch* named = nullptr;
+    bool concurrent = false;
     for (const Epoch* x : partners) {
-      if (std::find(x->group.begin(), x->group.end(), me) != x->group.end() || !overlaps(e, x)) continue;
-      why = "the concurrent MPI_" + std::string(side.partner) + " of rank " + peer_s + " " + side.partner_sees + " " +
-            (x->group.empty() ? std::string("nobody") : rank_list(x->group));
-      a.push_back(call_access(x->open, std::string(side.partner) + " without rank " + me_s));
-      break;
+      if (std::find(x->group.begin(), x->group.end(), me) != x->group.end()) continue;
+      if (overlaps(e, x)) {
+        named = x, concurrent = true;
+        break;
+      }
+      if (opened_before(x, e)) named = x;
+    }
+    if (named) {
+      why = std::string(concurrent ? "the concurrent" : "the earlier") + " MPI_" + side.partner + " of rank " + peer_s +
+            " " + side.partner_sees + " " + (named->group.empty() ? std::string("nobody") : rank_list(named->group));
+      a.push_back(call_access(named->open, std::string(side.partner) + " without rank " + me_s));
     }
     const std::string waits = side.origin
                                   ? "rank " + me_s + " waits for a post that never comes"
