@@ -285,42 +285,58 @@ def main():
     env.setdefault("OMPI_MCA_rmaps_base_oversubscribe", "1")
     env.update(settings["env"])
 
-    timeout = settings["timeout"]
-    logdir = tempfile.mkdtemp(prefix=f"rmacheck-{stem}-")
-    cmd = [opts.rmacheck, "run", "-n", str(settings["ranks"]), "--timeout", str(timeout),
-           "--out", logdir, "--format", "json", "--mpi", opts.mpi] + (["--guard-memory"] if guard else []) + ["--"] + program + settings["args"]
-    print("running:", " ".join(shlex.quote(c) for c in cmd))
-    status, out, err = run(cmd, timeout + 60, env)
-    if status is None:
-        print(out, err, sep="\n")
-        fail(f"rmacheck did not finish within {timeout + 60} s (logs kept in {logdir})")
+    def attempt():
+        timeout = settings["timeout"]
+        logdir = tempfile.mkdtemp(prefix=f"rmacheck-{stem}-")
+        cmd = [opts.rmacheck, "run", "-n", str(settings["ranks"]), "--timeout", str(timeout),
+               "--out", logdir, "--format", "json", "--mpi", opts.mpi] + (["--guard-memory"] if guard else []) + ["--"] + program + settings["args"]
+        print("running:", " ".join(shlex.quote(c) for c in cmd))
+        status, out, err = run(cmd, timeout + 60, env)
+        if status is None:
+            print(out, err, sep="\n")
+            fail(f"rmacheck did not finish within {timeout + 60} s (logs kept in {logdir})")
 
-    report = find_report(out)
-    if status == 2 or report is None:
-        print("--- stdout ---", out, "--- stderr ---", err, sep="\n")
-        fail(f"rmacheck failed (exit status {status}"
-             + (", no JSON report on stdout" if report is None else "")
-             + f"; logs kept in {logdir})")
+        report = find_report(out)
+        if status == 2 or report is None:
+            print("--- stdout ---", out, "--- stderr ---", err, sep="\n")
+            fail(f"rmacheck failed (exit status {status}"
+                 + (", no JSON report on stdout" if report is None else "")
+                 + f"; logs kept in {logdir})")
 
-    actual = [reduce_finding(f) for f in report.get("findings", [])]
-    missing, extra = match(expected, actual)
-    reasons = []
-    if missing or extra:
-        reasons.append(f"findings differ: {len(missing)} missing, {len(extra)} extra")
+        actual = [reduce_finding(f) for f in report.get("findings", [])]
+        missing, extra = match(expected, actual)
+        reasons = []
+        if missing or extra:
+            reasons.append(f"findings differ: {len(missing)} missing, {len(extra)} extra")
 
-    want_status = 1 if any(f.kind in ERROR_KINDS for f in expected) else 0
-    if status != want_status:
-        reasons.append(f"rmacheck exited with {status}, expected {want_status}")
+        want_status = 1 if any(f.kind in ERROR_KINDS for f in expected) else 0
+        if status != want_status:
+            reasons.append(f"rmacheck exited with {status}, expected {want_status}")
 
-    run_info = report.get("run") or {}
-    want_complete, want_exit = settings["complete"], settings["exit"]
-    if not expected:   # a clean sample must also have run to its normal end
-        want_complete = True if want_complete is None else want_complete
-        want_exit = 0 if want_exit is None else want_exit
-    if want_complete is not None and run_info.get("complete") != want_complete:
-        reasons.append(f"run.complete is {json.dumps(run_info.get('complete'))}, expected {json.dumps(want_complete)}")
-    if want_exit is not None and run_info.get("exit_status") != want_exit:
-        reasons.append(f"run.exit_status is {json.dumps(run_info.get('exit_status'))}, expected {want_exit}")
+        run_info = report.get("run") or {}
+        want_complete, want_exit = settings["complete"], settings["exit"]
+        if not expected:   # a clean sample must also have run to its normal end
+            want_complete = True if want_complete is None else want_complete
+            want_exit = 0 if want_exit is None else want_exit
+        if want_complete is not None and run_info.get("complete") != want_complete:
+            reasons.append(f"run.complete is {json.dumps(run_info.get('complete'))}, expected {json.dumps(want_complete)}")
+        if want_exit is not None and run_info.get("exit_status") != want_exit:
+            reasons.append(f"run.exit_status is {json.dumps(run_info.get('exit_status'))}, expected {want_exit}")
+
+        return reasons, missing, extra, actual, logdir, err
+
+    reasons, missing, extra, actual, logdir, err = attempt()
+    # MPICH: an MPI error MPICH is fatal about ends the rank through its PMI abort, and Hydra
+    # SIGKILLs the job as soon as the abort is reported, at times before the aborting rank's
+    # exit() record or Abort line is out (about 1 run in 50 here): the mpi-error finding and the
+    # program-failed lines then differ. That is Hydra's teardown, not the analysis: such a run is
+    # tried again, at most twice, and says so.
+    tries = 1
+    while (reasons and opts.mpi == "mpich" and tries < 3 and any(f.kind == "mpi-error" for f in missing)):
+        print(f"retrying: mpi-error missing on MPICH (Hydra's teardown timing), try {tries + 1}")
+        shutil.rmtree(logdir, ignore_errors=True)
+        reasons, missing, extra, actual, logdir, err = attempt()
+        tries += 1
 
     if not reasons:
         shutil.rmtree(logdir, ignore_errors=True)
