@@ -18,19 +18,11 @@ constexpr int64_t kBase = 0x10000;  // every rank's window base, 64 bytes, disp_
 // A builder with `n` ranks that all created window kWin and know int/short/float.
 LogBuilder with_window(int n) {
   LogBuilder b(n);
-  std::vector<int64_t> members, bases, sizes, units;
-  for (int r = 0; r < n; ++r) members.push_back(r), bases.push_back(kBase), sizes.push_back(64), units.push_back(1);
+  b.window_on_every_rank(kWin, kWinAllocate, kBase, 64, 1, 1);
   for (int r = 0; r < n; ++r) {
-    b.call(r, kCall_Win_create, 1)
-        .f(kF_new_win, kWin)
-        .f(kF_win_flavor, kWinAllocate)
-        .a(kF_members, members)
-        .a(kF_win_bases, bases)
-        .a(kF_win_sizes, sizes)
-        .a(kF_win_units, units);
-    b.type(r, kInt, 4, 4, {{0, 4, static_cast<int32_t>(kInt)}}, kInt);
-    b.type(r, kShort, 2, 2, {{0, 2, static_cast<int32_t>(kShort)}}, kShort);
-    b.type(r, kFloat, 4, 4, {{0, 4, static_cast<int32_t>(kFloat)}}, kFloat);
+    b.basic_type(r, kInt, 4);
+    b.basic_type(r, kShort, 2);
+    b.basic_type(r, kFloat, 4);
   }
   return b;
 }

@@ -25,17 +25,9 @@ constexpr int64_t kBase = 0x10000;
 // `n` ranks that created window kWin (64 bytes, disp_unit 4) at line 1 and know MPI_INT.
 LogBuilder with_window(int n) {
   LogBuilder b(n);
-  std::vector<int64_t> members, bases, sizes, units;
-  for (int r = 0; r < n; ++r) members.push_back(r), bases.push_back(kBase), sizes.push_back(64), units.push_back(4);
+  b.window_on_every_rank(kWin, kWinCreate, kBase, 64, 4, 1);
   for (int r = 0; r < n; ++r) {
-    b.call(r, kCall_Win_create, 1)
-        .f(kF_new_win, kWin)
-        .f(kF_win_flavor, kWinCreate)
-        .a(kF_members, members)
-        .a(kF_win_bases, bases)
-        .a(kF_win_sizes, sizes)
-        .a(kF_win_units, units);
-    b.type(r, kInt, 4, 4, {{0, 4, static_cast<int32_t>(kInt)}}, kInt);
+    b.basic_type(r, kInt, 4);
   }
   return b;
 }

@@ -94,6 +94,22 @@ void LogBuilder::timed_out(double seconds) {
   meta_.timeout_s = seconds;
 }
 
+void LogBuilder::window_on_every_rank(int64_t win, int64_t flavor, int64_t base, int64_t size, int64_t disp_unit,
+                                      int line) {
+  const int n = static_cast<int>(logs_.size());
+  std::vector<int64_t> members, bases, sizes, units;
+  for (int r = 0; r < n; ++r)
+    members.push_back(r), bases.push_back(base), sizes.push_back(size), units.push_back(disp_unit);
+  for (int r = 0; r < n; ++r)
+    call(r, kCall_Win_create, line)
+        .f(kF_new_win, win)
+        .f(kF_win_flavor, flavor)
+        .a(kF_members, members)
+        .a(kF_win_bases, bases)
+        .a(kF_win_sizes, sizes)
+        .a(kF_win_units, units);
+}
+
 Model LogBuilder::build() {
   Model m;
   m.meta = meta_;

@@ -44,6 +44,12 @@ class LogBuilder {
   // A datatype layout on a rank: blocks of (offset, length, basic code).
   void type(int rank, int64_t id, int64_t size, int64_t extent, std::vector<TypeBlockRec> blocks, int32_t basic = -1);
   void timed_out(double seconds);
+  // Window `win` created at `line` by every rank, each with the same base, size and disp_unit.
+  void window_on_every_rank(int64_t win, int64_t flavor, int64_t base, int64_t size, int64_t disp_unit, int line);
+  // A predefined datatype of one basic element (its id is its basic code) known to `rank`.
+  void basic_type(int rank, int64_t code, int64_t size) {
+    type(rank, code, size, size, {{0, size, static_cast<int32_t>(code)}}, static_cast<int32_t>(code));
+  }
   // A key=value line of a rank's log header (tag_ub, thread_level, ...).
   void header(int rank, const std::string& key, const std::string& value) { logs_.at(rank).header[key] = value; }
   // What run.json says (exit status, launcher messages, interruption); present once touched.
