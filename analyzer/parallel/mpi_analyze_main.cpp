@@ -8,6 +8,7 @@
 // `mpirun -n K rmacheck analyze DIR`; it takes analyze's arguments.
 #include <mpi.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <fstream>
@@ -17,6 +18,7 @@
 
 #include "cli/analyze_command.h"
 #include "cli/mpi_analyze_launch.h"
+#include "detectors/wording.h"
 #include "parallel/detector_shares.h"
 #include "parallel/finding_wire.h"
 
@@ -87,9 +89,15 @@ Analysis run_my_share(const Model& model, const std::function<void(const char*)>
       if (o.detector >= 0 && static_cast<size_t>(o.detector) < by_detector.size())
         by_detector[static_cast<size_t>(o.detector)] = std::move(o.analysis);
   }
+  // The one note detectors share (push_leak_note: the leak detectors add it once between them,
+  // seeing each other's notes in the serial run) is added once here too.
+  const std::string leak = leak_note(ctx.leak_scope());
   for (Analysis& a : by_detector) {
     for (Finding& f : a.findings) analysis.findings.push_back(std::move(f));
-    for (std::string& n : a.notes) analysis.notes.push_back(std::move(n));
+    for (std::string& n : a.notes)
+      if (leak.empty() || n != leak ||
+          std::find(analysis.notes.begin(), analysis.notes.end(), n) == analysis.notes.end())
+        analysis.notes.push_back(std::move(n));
   }
   return analysis;
 }
