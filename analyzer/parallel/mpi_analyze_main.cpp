@@ -10,7 +10,9 @@
 
 #include <algorithm>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -38,6 +40,15 @@ int world_size() {
   return n;
 }
 
+double cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// --stats: what each process spent (CPU s): before its detectors (MPI_Init, reading the logs), on them.
+std::vector<double> process_cpu;  // on process 0: 2 per process
+
 // Runs this process's detectors; on process 0 returns every process's output in registry order.
 Analysis run_my_share(const Model& model, const std::function<void(const char*)>& on_detector) {
   const int me = world_rank(), processes = world_size();
@@ -45,6 +56,7 @@ Analysis run_my_share(const Model& model, const std::function<void(const char*)>
   std::vector<std::string> names;
   for (const auto& d : detectors) names.push_back(d->name());
   const std::vector<int> owner = share_detectors(names, processes);
+  const double t_start = cpu_seconds();
   AnalysisContext ctx(model);
   std::vector<DetectorOutput> mine;
   for (size_t i = 0; i < detectors.size(); ++i) {
@@ -55,6 +67,9 @@ Analysis run_my_share(const Model& model, const std::function<void(const char*)>
     detectors[i]->run(ctx, out.analysis);
     mine.push_back(std::move(out));
   }
+  const double spent[2] = {t_start, cpu_seconds() - t_start};
+  process_cpu.resize(me == 0 ? 2 * static_cast<size_t>(processes) : 0);
+  MPI_Gather(spent, 2, MPI_DOUBLE, process_cpu.data(), 2, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   std::vector<uint8_t> bytes = encode_outputs(mine);
   if (bytes.size() > static_cast<size_t>(INT_MAX)) {
     std::cerr << "rmacheck: the findings of one process exceed 2 GiB\n";
@@ -121,6 +136,12 @@ int main(int argc, char** argv) {
     status = analyze(a.dir, ro, LogDirPolicy{}, nullptr, runner);
   }
   MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (reports && a.ro.stats)
+    for (size_t p = 0; 2 * p + 1 < process_cpu.size(); ++p)
+      std::fprintf(
+          stderr,
+          "rmacheck: stats: process %zu: %.3f s before its detectors (MPI_Init, reading), %.3f s on them (CPU)\n", p,
+          process_cpu[2 * p], process_cpu[2 * p + 1]);
   // Under `analyze -j K` the status goes through a file and every process exits 0 (mpi_analyze_launch.h).
   const char* status_file = std::getenv(kAnalyzeStatusFileEnv);
   if (reports && status_file && *status_file) std::ofstream(status_file) << status << "\n";
