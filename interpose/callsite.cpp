@@ -300,6 +300,23 @@ void record_python_frames(RecordBuffer& rec, const guard::PyFrameRef* frames, ui
   g_py.gil_release(gil);
 }
 
+bool record_python_frames_in_handler(RecordBuffer& rec, const guard::PyFrameRef* frames, uint32_t n) {
+  if (!g_py.usable || !g_py.addr_to_line || !g_mu.try_lock()) return false;
+  bool found = false;
+  for (uint32_t i = 0; i < n && !found; ++i) {
+    auto it = g_code_cache.find(frames[i].code);
+    if (it == g_code_cache.end()) continue;  // never at a call site: naming it would take the Python API
+    const CodeInfo& info = it->second;
+    if (info.skip || (info.library && i + 1 < n)) continue;
+    rec.field(kF_py_file, info.file);
+    rec.field(kF_py_line, g_py.addr_to_line(frames[i].code, frames[i].lasti * 2));  // 2 bytes per code unit
+    rec.field(kF_py_func, info.func);
+    found = true;
+  }
+  g_mu.unlock();
+  return found;
+}
+
 void callsite_init() {
   std::lock_guard<std::mutex> lock(g_mu);
   rescan_modules();

@@ -24,6 +24,10 @@ int64_t intern_string(const char* s);
 // py_file / py_line / py_func of the innermost one that is the program's (not mpi4py, numpy or the
 // standard library). Releases the code objects' references if `owned`. Takes the GIL.
 void record_python_frames(RecordBuffer& rec, const guard::PyFrameRef* frames, uint32_t n, bool owned);
+// Inside a signal handler (the stop note): the innermost program frame among raw Python frames,
+// named only from code objects a call site already named (no Python API call that may allocate
+// or wait; the cache only if its lock is free). False when none could be named.
+bool record_python_frames_in_handler(RecordBuffer& rec, const guard::PyFrameRef* frames, uint32_t n);
 // Is pc inside MPI, Python, the C library or rmacheck (system_modules.h)? Unknown modules are not.
 bool pc_in_system_module(uintptr_t pc);
 // Is pc inside the dynamic loader (lazy binding saves registers on the stack)? Async-signal-safe.

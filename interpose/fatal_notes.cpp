@@ -1,15 +1,21 @@
 #include "fatal_notes.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <execinfo.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstddef>
 #include <iterator>
 
+#include "callsite.h"
+#include "guard/python_frames.h"
 #include "log_format.h"
+#include "record_buffer.h"
 #include "runtime.h"
 
 namespace rmacheck {
@@ -61,6 +67,91 @@ void on_fatal_signal(int sig, siginfo_t* info, void* context) {
   // The default action: put it back, and let the signal (re)arrive once we return.
   sigaction(sig, &prev, nullptr);
   if (prev.sa_handler == SIG_DFL) raise(sig);
+}
+
+// ---- the stop note: where SIGTERM found the thread, if outside MPI ----
+struct sigaction g_previous_term;
+std::atomic<bool> g_stop_noted{false};
+RecordBuffer* g_stop_rec = nullptr;  // grown at install: the handler must not allocate
+bool g_python_frames = false;
+
+void on_stop_signal(int sig, siginfo_t* info, void* context) {
+  const int saved = errno;
+  Runtime& rt = runtime();
+  // A thread inside a wrapper is in an MPI call: the log says which, the note would add nothing.
+  if (!t_in_wrapper && g_stop_rec && rt.active.load(std::memory_order_relaxed) && getpid() == g_owner &&
+      !g_stop_noted.exchange(true)) {
+    t_in_wrapper = true;  // our own locks below are not the program's synchronization
+    RecordBuffer& rec = *g_stop_rec;
+    rec.reset(kRecStopped);
+    rec.varint(sig);
+    rec.varint(thread_id());
+    rec.varint(rt.next_seq.fetch_add(1, std::memory_order_relaxed));
+    rec.varint(monotonic_ns());
+    if (g_python_frames) {
+      RmacheckRawPyFrame raw[guard::kPyFrames];
+      int gil = 0;
+      const int n = rmacheck_py_frames_capture(raw, static_cast<int>(guard::kPyFrames), &gil);
+      guard::PyFrameRef frames[guard::kPyFrames];
+      for (int i = 0; i < n; ++i) frames[i] = {raw[i].code, raw[i].lasti};
+      if (n > 0) record_python_frames_in_handler(rec, frames, static_cast<uint32_t>(n));
+    }
+    // The interrupted instruction, then its callers (pcs are return addresses: the reader looks
+    // up pc - 1, so the interrupted one goes in as the address after its first byte).
+    const auto* uc = static_cast<const ucontext_t*>(context);
+    const uintptr_t at = uc ? static_cast<uintptr_t>(uc->uc_mcontext.gregs[REG_RIP]) : 0;
+    void* frames[40];
+    const int n = backtrace(frames, 40);
+    int first = 0;
+    while (first < n && reinterpret_cast<uintptr_t>(frames[first]) != at) ++first;
+    uint64_t pcs[40];
+    size_t npcs = 0;
+    if (at) pcs[npcs++] = at + 1;
+    for (int i = first + 1; i < n && npcs < 24; ++i) pcs[npcs++] = reinterpret_cast<uintptr_t>(frames[i]);
+    rec.array(kF_pcs, pcs, npcs);
+    rt.log.try_append(rec.data(), rec.size());
+    t_in_wrapper = false;
+  }
+  errno = saved;
+  const struct sigaction& prev = g_previous_term;
+  if ((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction) {
+    prev.sa_sigaction(sig, info, context);
+    return;
+  }
+  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+    prev.sa_handler(sig);
+    return;
+  }
+  sigaction(sig, &prev, nullptr);  // the default action (or ignoring it) again, and the signal again
+  if (prev.sa_handler == SIG_DFL) raise(sig);
+}
+
+void install_stop_note() {
+  struct sigaction old {};
+  if (sigaction(SIGTERM, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) return;  // ignored: stays so
+  g_previous_term = old;
+  static RecordBuffer rec;
+  static const uint8_t zeros[4096] = {};
+  rec.reset(kRecStopped);
+  rec.raw(zeros, sizeof zeros);  // capacity for the largest note, allocated now
+  g_stop_rec = &rec;
+  if (runtime().flags.python) g_python_frames = rmacheck_py_frames_init() != 0;
+  {
+    void* warm[4];
+    backtrace(warm, 4);  // loads the unwinder now, not first inside the handler
+  }
+  struct sigaction sa {};
+  sa.sa_sigaction = on_stop_signal;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+void remove_stop_note() {
+  struct sigaction now {};
+  if (g_stop_rec && sigaction(SIGTERM, nullptr, &now) == 0 && (now.sa_flags & SA_SIGINFO) &&
+      now.sa_sigaction == on_stop_signal)
+    sigaction(SIGTERM, &g_previous_term, nullptr);
 }
 
 }  // namespace
@@ -118,6 +209,7 @@ void install_fatal_notes() {
     g_previous[i] = old;
     sigaction(kFatal[i], &sa, nullptr);
   }
+  install_stop_note();
 }
 
 void remove_fatal_notes() {
@@ -127,6 +219,7 @@ void remove_fatal_notes() {
     if (sigaction(kFatal[i], nullptr, &now) == 0 && (now.sa_flags & SA_SIGINFO) && now.sa_sigaction == on_fatal_signal)
       sigaction(kFatal[i], &g_previous[i], nullptr);
   }
+  remove_stop_note();
 }
 
 }  // namespace rmacheck

@@ -9,8 +9,14 @@
 // - _exit(status): how Open MPI ends a process whose call failed under
 //   MPI_ERRORS_ARE_FATAL (its exit status is the error code); the note
 //   says which thread, and whether it was inside an MPI call.
+// - SIGTERM (how `rmacheck run --timeout`, a Ctrl-C of it and mpirun stop
+//   a job) found a thread outside any MPI call: where it was (the
+//   interrupted instruction and its callers, or its Python line when the
+//   code was already named at a call site), so a hang report can say where
+//   a rank that was not blocked in MPI was computing or spinning. Then the
+//   handler before ours, or the default action.
 // Each note is one record, written without taking a lock it could wait for
-// and without allocating; at most one per process.
+// and without allocating; at most one of each kind per process.
 #pragma once
 
 namespace rmacheck {

@@ -253,7 +253,10 @@ class Wording {
         return me() + ": " + unclosed_what() + " is still open at " + name(1) + " (missing " + fix() + " before it)";
       case K::kUnclosedWhenStopped:
         return me() + ": " + unclosed_what() + " was still open when the run was stopped (rank " +
-               std::to_string(is_.rank) + " was last in " + name(1) + "; missing " + fix() + ")";
+               std::to_string(is_.rank) +
+               (model_.event(is_.events[1]).call == kCall_Stopped ? " was stopped outside any MPI call"
+                                                                  : " was last in " + name(1)) +
+               "; missing " + fix() + ")";
       default:
         return std::nullopt;
     }

@@ -82,7 +82,7 @@ class HangDetector : public Detector {
     Finding f;
     f.kind = kKind_hang;
     nlohmann::json blocked = nlohmann::json::array();
-    std::vector<int> running, finished, missing;
+    std::vector<int> running, finished, missing, stopped;
     std::ostringstream calls;
     for (int r = 0; r < model.world_size; ++r) {
       const RankLog* log = model.rank_log(r);
@@ -101,18 +101,31 @@ class HangDetector : public Detector {
         if (e.returned) continue;
         f.accesses.push_back({{r, i}, "blocked", -1, -1, -1, ""});
         blocked.push_back({{"rank", r}, {"call", e.name()}});
-        calls << (inside || f.accesses.size() == 1 ? "" : ", ") << (inside ? "" : "rank " + std::to_string(r) + " in ")
+        calls << (inside || blocked.size() == 1 ? "" : ", ") << (inside ? "" : "rank " + std::to_string(r) + " in ")
               << e.name() << on_window(model, *log, i);
         inside = true;
         break;  // one blocking call per rank is what the user needs to see
       }
-      if (!inside) running.push_back(r);
+      if (!inside) {
+        running.push_back(r);
+        // Where the stop signal found it (the interposer's stop note), when it was outside MPI.
+        for (uint32_t i = static_cast<uint32_t>(log->events.size()); i-- > 0;)
+          if (log->events[i].call == kCall_Stopped) {
+            f.accesses.push_back({{r, i}, "stopped here", -1, -1, -1, ""});
+            stopped.push_back(r);
+            break;
+          }
+      }
     }
     std::ostringstream msg;
     msg << "the run was stopped after " << model.meta.timeout_s << " s";
-    if (!f.accesses.empty()) msg << " with ranks blocked in MPI calls: " << calls.str();
-    if (!running.empty())
-      msg << "; " << rank_list(running) << " not inside an MPI call (computing, or waiting outside MPI)";
+    if (!blocked.empty()) msg << " with ranks blocked in MPI calls: " << calls.str();
+    if (!running.empty()) {
+      msg << "; " << rank_list(running) << " not inside an MPI call (computing, or waiting outside MPI";
+      msg << (stopped.empty()                    ? ")"
+              : stopped.size() == running.size() ? "; where: below)"
+                                                 : "; where, for " + rank_list(stopped) + ": below)");
+    }
     if (!finished.empty()) msg << "; " << rank_list(finished) << " had finished";
     if (!missing.empty()) msg << "; no log from " << rank_list(missing);
     nlohmann::json pending = nlohmann::json::array();

@@ -279,6 +279,11 @@ class Parser {
         return parse_clock(p, end);
       case kRecThreadSync:
         return parse_thread_sync(p, end, offset);
+      case kRecStopped:
+        return parse_instant(p, end, offset, [](int64_t sig) -> std::optional<CallId> {
+          if (sig <= 0 || sig > 128) return std::nullopt;
+          return kCall_Stopped;  // where a stop signal found the thread outside MPI
+        });
       default:
         return false;
     }

@@ -380,6 +380,7 @@ class HtmlRenderer {
       out_ << "<li>rank " << u["rank"] << " did not finish: " << str(u, "state");
       if (u.contains("call")) out_ << " (" << str(u, "call") << ")";
       if (u.contains("location")) out_ << " at " << where(u["location"]);
+      if (u.contains("stopped_at")) out_ << "; stopped outside MPI at " << where(u["stopped_at"]);
       out_ << "</li>\n";
     }
     for (const json& n : report_.value("notes", json::array()))

@@ -161,6 +161,7 @@ void TextRenderer::run_lines() {
       out_ << " " << str(u, "call");
     if (u.contains("error_code")) out_ << "(errorcode " << u["error_code"] << ")";
     if (u.contains("location")) out_ << " at " << where(u["location"]);
+    if (u.contains("stopped_at")) out_ << "; stopped outside MPI at " << where(u["stopped_at"]);
     out_ << "\n";
   }
 }

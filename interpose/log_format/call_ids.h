@@ -22,13 +22,15 @@ enum CallId : int {
   kCall_Thread_acquire,
   kCall_Thread_arrive,
   kCall_Thread_depart,
+  // Not an MPI call: where a stop signal found a thread outside MPI (kRecStopped records).
+  kCall_Stopped,
   kCallCount
 };
 
 inline bool is_local_access(int id) { return id == kCall_Local_load || id == kCall_Local_store; }
 inline bool is_thread_sync(int id) { return id >= kCall_Thread_release && id <= kCall_Thread_depart; }
 // An MPI call (not a load/store or thread-synchronization event): what "the last call of a rank" means.
-inline bool is_mpi_call(int id) { return !is_local_access(id) && !is_thread_sync(id); }
+inline bool is_mpi_call(int id) { return id < kCall_Local_load; }
 
 inline const char* call_name(int id) {
   static const char* const names[] = {
@@ -39,7 +41,8 @@ inline const char* call_name(int id) {
 #undef RMACHECK_WRAP
 #undef RMACHECK_MANUAL
 #undef RMACHECK_WRAP_MPIX
-      "load", "store", "thread release", "thread acquire", "thread barrier arrive", "thread barrier depart",
+      "load",        "store", "thread release", "thread acquire", "thread barrier arrive", "thread barrier depart",
+      "outside MPI",
   };
   return id >= 0 && id < kCallCount ? names[id] : "MPI_?";
 }

@@ -29,6 +29,7 @@ enum class CallFamily : uint8_t {
   kLifecycle,    // Init, Finalize, Abort
   kLocalAccess,  // not an MPI call: the program's own load or store (instrumented builds)
   kThreadSync,   // not an MPI call: the program's thread synchronization (pthreads, OpenMP)
+  kStopNote,     // not an MPI call: where a stop signal found a thread outside MPI
 };
 
 // What a call does for the analyses; kNone for most object and collective calls.

@@ -82,6 +82,9 @@ enum RecordType : uint8_t {
   // fields sync_object, sync_count, sync_by_runtime. Makes happens-before edges between the threads of one
   // rank (analyzer/model/thread_order.cpp).
   kRecThreadSync = 14,
+  // signo, thread, seq, time_ns, then fields (kF_pcs, kF_py_*): a stop signal (SIGTERM: `run --timeout`,
+  // Ctrl-C) found this thread outside MPI calls; where it was. Read like LOCAL records (one layout).
+  kRecStopped = 15,
 };
 // The fixed head of a CALL record's payload; the exit word is its second 4-byte word (aligned in the file).
 constexpr size_t kCallHead = 8;

@@ -253,8 +253,14 @@ def case_hang(c):
         return
     h = hangs[0]
     c.check(h["severity"] == "error", "the hang finding is not an error")
-    blocked = {a["rank"]: a for a in h["accesses"]}
+    blocked = {a["rank"]: a for a in h["accesses"] if a["call"] != "outside MPI"}
     c.check(sorted(blocked) == [0, 1], f"blocked ranks are {sorted(blocked)}, expected [0, 1] (rank 2 is outside MPI)")
+    # Rank 2 sleeps outside MPI: the stop note of --timeout's SIGTERM says where (in sleep, called at @compute).
+    stopped = [a for a in h["accesses"] if a["call"] == "outside MPI"]
+    c.check([a["rank"] for a in stopped] == [2], f"ranks shown stopped outside MPI: {[a['rank'] for a in stopped]}")
+    if stopped:
+        c.check(line_of(stopped[0]) == c.marker(src, "compute"),
+                f"rank 2 is shown stopped at line {line_of(stopped[0])}, expected its sleep loop")
     if 0 in blocked:
         a = blocked[0]
         c.check(a["call"] == "MPI_Recv", f"rank 0 is reported blocked in {a['call']}, expected MPI_Recv")
@@ -273,6 +279,8 @@ def case_hang(c):
     u2 = unfinished_by_rank(rep).get(2, {})
     c.check(u2.get("call") == "MPI_Barrier" and line_of(u2) == c.marker(src, "barrier"),
             f"rank 2's last call is {u2}")
+    c.check((u2.get("stopped_at") or {}).get("line") == c.marker(src, "compute"),
+            f"rank 2's stopped_at is {u2.get('stopped_at')}, expected its sleep loop")
     c.check(u2.get("state") == "stopped after its last MPI call", f"rank 2's state is {u2.get('state')!r}")
 
 

@@ -40,6 +40,44 @@ TEST(HangDetector, NamesEachBlockedRankAndItsCall) {
   EXPECT_EQ(report_exit_status(report), 1);
 }
 
+TEST(HangDetector, ShowsWhereTheStopSignalFoundARankOutsideMpi) {
+  // Rank 0 is blocked in a receive; rank 1 spins outside MPI, and its stop note says on which line.
+  LogBuilder b(2);
+  b.call(0, kCall_Recv, 20).f(kF_comm, 1).f(kF_recv_peer, 1).f(kF_recv_tag, 0).unreturned();
+  b.call(1, kCall_Win_lock_all, 18).f(kF_win, 7);
+  b.call(1, kCall_Stopped, 23);
+  b.unfinished(1);
+  b.timed_out(8);
+  Model m = b.build();
+  Analysis analysis = run_detectors(m);
+  const Finding* hang = nullptr;
+  for (const Finding& f : analysis.findings)
+    if (f.kind == kKind_hang) hang = &f;
+  ASSERT_NE(hang, nullptr);
+  ASSERT_EQ(hang->accesses.size(), 2u);
+  EXPECT_EQ(m.event(hang->accesses[0].event).call, kCall_Recv);
+  EXPECT_EQ(m.event(hang->accesses[1].event).call, kCall_Stopped);
+  EXPECT_EQ(hang->accesses[1].event.rank, 1);
+  EXPECT_NE(hang->message.find("with ranks blocked in MPI calls: rank 0 in MPI_Recv; rank 1 not inside an MPI call "
+                               "(computing, or waiting outside MPI; where: below)"),
+            std::string::npos)
+      << hang->message;
+  EXPECT_EQ(hang->details["blocked"].size(), 1u);  // the stopped rank is not blocked in a call
+  nlohmann::json report = build_report(m, analysis);
+  const nlohmann::json* finding = nullptr;
+  for (const auto& f : report["findings"])
+    if (f["kind"] == "hang") finding = &f;
+  ASSERT_NE(finding, nullptr);
+  EXPECT_EQ((*finding)["accesses"][1]["location"]["line"], 23);
+  // The run summary names the rank's last MPI call, and where it was stopped after it.
+  const nlohmann::json& unfinished = report["run"]["unfinished"];
+  ASSERT_EQ(unfinished.size(), 2u);
+  EXPECT_EQ(unfinished[1]["call"], "MPI_Win_lock_all");
+  EXPECT_EQ(unfinished[1]["location"]["line"], 18);
+  EXPECT_EQ(unfinished[1]["stopped_at"]["line"], 23);
+  EXPECT_FALSE(unfinished[0].contains("stopped_at"));
+}
+
 TEST(HangDetector, NamesPendingSendsAndReceivesWithTagAndCommunicator) {
   // A persistent send with tag 4 and a receive waiting for tag 5: meant to pair, they never match.
   LogBuilder b(2);
