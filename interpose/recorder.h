@@ -39,6 +39,8 @@ class Recorder {
     rec_.field(f, v);
   }
   void ranks(FieldId f, const std::vector<int>& r) { rec_.array(f, r.data(), r.size()); }
+  // An int array argument as given (Pready_list's partitions); a negative length logs none.
+  void ints(FieldId f, const int* v, int n) { rec_.array(f, v, n > 0 && v ? static_cast<size_t>(n) : 0); }
   void comm(MPI_Comm c);
   void tag(FieldId f, int t) { rec_.field(f, t == MPI_ANY_TAG ? kTagAny : t); }
   // Returns whether the type may be passed to PMPI calls of ours (not null, not freed).

@@ -25,14 +25,26 @@ using namespace rmacheck;
   RMACHECK_DEFINE_WRAPPER(MPI_##name, PMPI_##name, kCall_##name, params, args, before, after)
 #define RMACHECK_MANUAL(name)
 
-// MPI-4 persistent collectives exist in Open MPI 4.1 as MPIX_ calls (mpi-ext.h, pcollreq).
+// MPI-4 calls. Persistent collectives (RMACHECK_WRAP_MPIX) are MPI_Name in an MPI-4 library
+// (MPICH 4) and MPIX_Name in Open MPI 4.1 (mpi-ext.h, pcollreq): one entry, one call id, the
+// spelling the library has. Partitioned communication (RMACHECK_WRAP_MPI4) exists only as
+// MPI_Name in an MPI-4 library; Open MPI 4.1 has no such calls, so nothing is generated there.
 #if defined(OPEN_MPI) && OPEN_MPI
 #include <mpi-ext.h>
 #endif
 #if defined(OMPI_HAVE_MPI_EXT_PCOLLREQ) && OMPI_HAVE_MPI_EXT_PCOLLREQ
 #define RMACHECK_WRAP_MPIX(name, params, args, before, after) \
   RMACHECK_DEFINE_WRAPPER(MPIX_##name, PMPIX_##name, kCall_X_##name, params, args, before, after)
+#elif MPI_VERSION >= 4
+#define RMACHECK_WRAP_MPIX(name, params, args, before, after) \
+  RMACHECK_DEFINE_WRAPPER(MPI_##name, PMPI_##name, kCall_X_##name, params, args, before, after)
 #else
 #define RMACHECK_WRAP_MPIX(name, params, args, before, after)
+#endif
+#if MPI_VERSION >= 4
+#define RMACHECK_WRAP_MPI4(name, params, args, before, after) \
+  RMACHECK_DEFINE_WRAPPER(MPI_##name, PMPI_##name, kCall_##name, params, args, before, after)
+#else
+#define RMACHECK_WRAP_MPI4(name, params, args, before, after)
 #endif
 #include "mpi_calls.def"

@@ -7,6 +7,10 @@
 //     still active at MPI_Finalize or freed by Request_free while active
 //     (missing wait: MPI lets the freed operation finish, but its buffer can
 //     never be known to be safe again);
+//   - misuse of partitioned requests (MPI-4.0 section 4.2): a partition marked
+//     ready twice in one activation, Pready* on an inactive partitioned send,
+//     Pready* / Parrived on a request of the wrong kind; a partition index out of
+//     range is invalid-arg;
 //   - free-active: Request_free of an active nonblocking request (legal, warning);
 //   - leak: a persistent request never freed, a nonblocking one never
 //     completed nor freed, by MPI_Finalize.
@@ -15,6 +19,7 @@
 // the report merges them by source line.
 #include <string>
 
+#include "call_traits.h"
 #include "detectors/detector.h"
 #include "detectors/wording.h"
 #include "model/request_tracker.h"
@@ -99,6 +104,14 @@ class RequestDetector : public Detector {
         return r && r->persistent() ? kCode_missing_wait : kCode_free_active;
       case RequestIssueKind::kNullHandle:
         return kCode_null_request;
+      case RequestIssueKind::kPreadyTwice:
+        return kCode_partition_ready_twice;
+      case RequestIssueKind::kPreadyInactive:
+        return kCode_partition_ready_inactive;
+      case RequestIssueKind::kNotPartitioned:
+        return kCode_not_partitioned;
+      case RequestIssueKind::kPartitionOutOfRange:
+        return kCode_partition_out_of_range;
     }
     return kNoCode;
   }
@@ -155,6 +168,44 @@ class RequestDetector : public Detector {
         f.accesses.push_back({is.at, "", -1, -1, -1, "null or invalid request"});
         break;
       }
+      case RequestIssueKind::kPreadyTwice:
+        f.message = call + " marks partition " + std::to_string(is.partition) +
+                    " ready again in the same activation of the partitioned send (each partition is marked "
+                    "ready once between MPI_Start and the completing MPI_Wait/MPI_Test)";
+        f.details["partition"] = is.partition;
+        f.accesses.push_back({is.at, "", -1, -1, -1, "marks it ready again"});
+        if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "marked it ready first"});
+        break;
+      case RequestIssueKind::kPreadyInactive: {
+        // The tracker relates the creation when the request had not been started by then.
+        const bool never_started = r && is.related && is.related->index == r->created.index;
+        f.message = call + " on a partitioned send request that is not active (" +
+                    (never_started ? "not started yet: MPI_Start comes first"
+                                   : "its operation already completed: MPI_Start it again first") +
+                    ")";
+        if (is.partition >= 0) f.details["partition"] = is.partition;
+        f.accesses.push_back({is.at, "", -1, -1, -1, "marks a partition of an inactive request ready"});
+        if (is.related)
+          f.accesses.push_back({*is.related, "", -1, -1, -1, never_started ? "created here" : "completed here"});
+        break;
+      }
+      case RequestIssueKind::kNotPartitioned: {
+        const bool ready = call_traits(model.event(is.at).call).role == CallRole::kPready;
+        f.message = call + " on a " + (r ? kind_words(model, *r) : std::string("request")) + ", which is not a " +
+                    (ready ? "partitioned send (MPI_Psend_init)" : "partitioned receive (MPI_Precv_init)");
+        f.accesses.push_back({is.at, "", -1, -1, -1, "names a request of the wrong kind"});
+        if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "created here"});
+        break;
+      }
+      case RequestIssueKind::kPartitionOutOfRange:
+        f.message = call + " names partition " + std::to_string(is.partition) + " of a request with " +
+                    std::to_string(r ? r->partitions : 0) + " partitions (valid: 0 to " +
+                    std::to_string(r ? r->partitions - 1 : -1) +
+                    (r && model.event(is.at).call == kCall_Pready_range ? ", low end not above the high end)" : ")");
+        f.details["partition"] = is.partition;
+        f.accesses.push_back({is.at, "", -1, -1, -1, "partition out of range"});
+        if (is.related) f.accesses.push_back({*is.related, "", -1, -1, -1, "created here"});
+        break;
     }
     if (r && !f.accesses.empty()) f.accesses.front().request = r->created;  // which request: its creation line
     out.findings.push_back(std::move(f));

@@ -53,6 +53,10 @@ void RankRequests::on_event(const RankLog& log, uint32_t index) {
     r.kind = traits.makes_persistent_request() ? RequestKind::kPersistent : RequestKind::kNonblocking;
     r.created = ref;
     if (!r.persistent()) r.active.push_back({ref, std::nullopt});  // a nonblocking call starts its operation
+    if (auto parts = v.get(kF_partitions)) {
+      r.partitions = *parts;
+      r.partitioned_send = traits.role == CallRole::kSend;
+    }
     requests[*id] = std::move(r);
   }
   const CallOutcome outcome{ref, v, e.returned && e.rc != 0,
@@ -70,6 +74,12 @@ void RankRequests::on_event(const RankLog& log, uint32_t index) {
     case CallRole::kCancelRequest:
       on_cancel(outcome);
       break;
+    case CallRole::kPready:
+      on_pready(outcome);
+      break;
+    case CallRole::kParrived:
+      on_parrived(outcome);
+      break;
     default:
       break;
   }
@@ -80,8 +90,9 @@ RequestRecord* RankRequests::lookup(int64_t id) {
   return it == requests.end() ? nullptr : &it->second;
 }
 
-void RankRequests::issue(RequestIssueKind k, int64_t id, EventRef at, std::optional<EventRef> related) {
-  issues.push_back({k, id, at, related});
+void RankRequests::issue(RequestIssueKind k, int64_t id, EventRef at, std::optional<EventRef> related,
+                         int64_t partition) {
+  issues.push_back({k, id, at, related, partition});
 }
 
 // Calls live(id, record) for each request the call names that is known and
@@ -118,6 +129,7 @@ void RankRequests::on_start(const CallOutcome& c) {
     if (!r.persistent() || c.failed) return;  // a completed nonblocking request is gone; a failed start starts nothing
     r.starts.push_back(c.at);
     r.active.push_back({c.at, std::nullopt});
+    r.ready.clear();  // a new activation: every partition is to be marked ready once again
   });
   if (null_handle && (c.failed || c.died_inside)) issue(RequestIssueKind::kNullHandle, 0, c.at, std::nullopt);
 }
@@ -148,6 +160,60 @@ void RankRequests::on_free(const CallOutcome& c) {
 
 void RankRequests::on_cancel(const CallOutcome& c) {
   for_each_named(c, [](int64_t, RequestRecord&) {});
+}
+
+// Pready, Pready_range, Pready_list: partitions of an active partitioned send become ready, each
+// once per activation. A call MPI refused marks nothing (but its misuse is still reported).
+void RankRequests::on_pready(const CallOutcome& c) {
+  std::vector<int64_t> parts;
+  const auto low = c.view.get(kF_partition);
+  const auto high = c.view.get(kF_partition_high);
+  bool reversed = false;
+  if (low && high) {
+    reversed = *low > *high;
+    for (int64_t p = *low; p <= *high && p - *low < (int64_t{1} << 20); ++p) parts.push_back(p);
+  } else if (low) {
+    parts.push_back(*low);
+  }
+  for (int64_t p : c.view.array(kF_partition_list)) parts.push_back(p);
+  for_each_named(c, [&](int64_t id, RequestRecord& r) {
+    if (r.partitions == 0 || !r.partitioned_send) {
+      issue(RequestIssueKind::kNotPartitioned, id, c.at, r.created);
+      return;
+    }
+    if (reversed) issue(RequestIssueKind::kPartitionOutOfRange, id, c.at, r.created, *low);
+    if (!r.is_active()) {
+      const std::optional<EventRef> why = r.active.empty() ? std::optional<EventRef>(r.created) : r.active.back().end;
+      issue(RequestIssueKind::kPreadyInactive, id, c.at, why, parts.empty() ? -1 : parts.front());
+      return;
+    }
+    bool out_of_range_seen = false;
+    for (int64_t p : parts) {
+      if (p < 0 || p >= r.partitions) {
+        if (!out_of_range_seen) issue(RequestIssueKind::kPartitionOutOfRange, id, c.at, r.created, p);
+        out_of_range_seen = true;  // one finding per call, naming the first bad index
+        continue;
+      }
+      if (c.failed) continue;  // MPI refused the call: it marked nothing ready
+      auto [it, fresh] = r.ready.emplace(p, c.at);
+      if (!fresh) {
+        issue(RequestIssueKind::kPreadyTwice, id, c.at, it->second, p);
+        break;  // one finding per call
+      }
+    }
+  });
+}
+
+// Parrived: only a partitioned receive can be asked, for one of its partitions.
+void RankRequests::on_parrived(const CallOutcome& c) {
+  const auto p = c.view.get(kF_partition);
+  for_each_named(c, [&](int64_t id, RequestRecord& r) {
+    if (r.partitions == 0 || r.partitioned_send) {
+      issue(RequestIssueKind::kNotPartitioned, id, c.at, r.created);
+      return;
+    }
+    if (p && (*p < 0 || *p >= r.partitions)) issue(RequestIssueKind::kPartitionOutOfRange, id, c.at, r.created, *p);
+  });
 }
 
 RequestTracker::RequestTracker(const Model& model) {

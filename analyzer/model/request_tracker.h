@@ -4,8 +4,10 @@
 // requests were active, i.e. whose buffers were in use, when).
 //
 // Persistent requests (Send_init, Bsend_init, Ssend_init, Rsend_init,
-// Recv_init, MPIX_*_init persistent collectives):
+// Recv_init, MPI-4 persistent collectives, MPI-4 partitioned Psend_init/Precv_init):
 //     created -> (Start/Startall) active -> (Wait/Test listing it in kF_done) inactive -> ... -> Request_free
+// A partitioned send is also marked ready partition by partition (Pready*) while active, each
+// partition once per activation (MPI-4.0 section 4.2.2).
 // Nonblocking requests (Isend, Irecv, Rput, Ibarrier, ... any other call logging kF_new_req):
 //     created active -> completed (gone), or Request_free (gone; completion never known).
 //
@@ -49,6 +51,11 @@ struct RequestRecord {
   // still incomplete; its MPI_Startall fails with MPI_ERR_REQUEST instead), so
   // later uses may no longer carry this id. Cleared when a later call names the id.
   bool lost = false;
+  // Partitioned (Psend_init/Precv_init): how many partitions (0: not partitioned), which side,
+  // and the partitions marked ready by Pready* since the last start (with the marking call).
+  int64_t partitions = 0;
+  bool partitioned_send = false;
+  std::map<int64_t, EventRef> ready;
 
   bool persistent() const { return kind == RequestKind::kPersistent; }
   // Active now (at the end of what was processed), and not freed.
@@ -69,6 +76,11 @@ enum class RequestIssueKind {
   kUseAfterFree,  // Start/Wait/Test/Cancel/Request_free of a freed id (related: the free)
   kFreeActive,    // Request_free of an active request: legal, its completion is never known (related: start/creation)
   kNullHandle,    // Start/Startall/Request_free with MPI_REQUEST_NULL (or an invalid handle) that MPI rejected
+  // Partitioned communication; `partition` is the index concerned.
+  kPreadyTwice,          // a partition marked ready again in one activation (related: the first Pready)
+  kPreadyInactive,       // Pready* on an inactive partitioned send (related: creation, or the completion)
+  kNotPartitioned,       // Pready* on a request that is no partitioned send, Parrived on no partitioned receive
+  kPartitionOutOfRange,  // partition outside [0, partitions), or Pready_range low > high (related: creation)
 };
 
 struct RequestIssue {
@@ -76,6 +88,7 @@ struct RequestIssue {
   int64_t id = 0;  // 0 for kNullHandle
   EventRef at;     // the offending call
   std::optional<EventRef> related;
+  int64_t partition = -1;  // partitioned issues: the partition index (the low end for a reversed range)
 };
 
 class RankRequests {
@@ -105,10 +118,12 @@ class RankRequests {
   void on_completion(const CallOutcome& c);
   void on_free(const CallOutcome& c);
   void on_cancel(const CallOutcome& c);
+  void on_pready(const CallOutcome& c);
+  void on_parrived(const CallOutcome& c);
   template <class Live>
   bool for_each_named(const CallOutcome& c, Live live);
   RequestRecord* lookup(int64_t id);
-  void issue(RequestIssueKind k, int64_t id, EventRef at, std::optional<EventRef> related);
+  void issue(RequestIssueKind k, int64_t id, EventRef at, std::optional<EventRef> related, int64_t partition = -1);
 };
 
 class RequestTracker {

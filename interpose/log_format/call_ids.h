@@ -9,10 +9,12 @@ enum CallId : int {
 #define RMACHECK_WRAP(name, ...) kCall_##name,
 #define RMACHECK_MANUAL(name) kCall_##name,
 #define RMACHECK_WRAP_MPIX(name, ...) kCall_X_##name,
+#define RMACHECK_WRAP_MPI4(name, ...) kCall_##name,
 #include "mpi_calls.def"
 #undef RMACHECK_WRAP
 #undef RMACHECK_MANUAL
 #undef RMACHECK_WRAP_MPIX
+#undef RMACHECK_WRAP_MPI4
   // Not MPI calls: the program's own loads and stores (kRecLocal records), events of their own so
   // that they sit in program order among the calls of their thread.
   kCall_Local_load,
@@ -36,11 +38,14 @@ inline const char* call_name(int id) {
   static const char* const names[] = {
 #define RMACHECK_WRAP(name, ...) "MPI_" #name,
 #define RMACHECK_MANUAL(name) "MPI_" #name,
-#define RMACHECK_WRAP_MPIX(name, ...) "MPIX_" #name,
+// Persistent collectives by the standard's name (Open MPI 4.1 spells them MPIX_).
+#define RMACHECK_WRAP_MPIX(name, ...) "MPI_" #name,
+#define RMACHECK_WRAP_MPI4(name, ...) "MPI_" #name,
 #include "mpi_calls.def"
 #undef RMACHECK_WRAP
 #undef RMACHECK_MANUAL
 #undef RMACHECK_WRAP_MPIX
+#undef RMACHECK_WRAP_MPI4
       "load",        "store", "thread release", "thread acquire", "thread barrier arrive", "thread barrier depart",
       "outside MPI",
   };

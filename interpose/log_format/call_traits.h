@@ -62,6 +62,8 @@ enum class CallRole : uint8_t {
   kCompleteRequests,  // Wait*, Test*: the ids they completed are in kF_done
   kFreeRequest,
   kCancelRequest,
+  kPready,    // Pready, Pready_range, Pready_list: partitions of an active partitioned send are ready
+  kParrived,  // Parrived: asks whether a partition of an active partitioned receive arrived
   // Point-to-point: the message the call sends or consumes.
   kSend,
   kRecv,

@@ -27,7 +27,7 @@ ROW = re.compile(r"^\s*RMACHECK_(BUFFER|HANDLE|RANK|TAG)\((\w+),\s*([^)]*)\)", r
 
 
 def expected_fields():
-    """{call name as logged ("MPI_Put", "MPIX_Bcast_init"): [(row kind, field), ...]}"""
+    """{call name as logged ("MPI_Put", "MPI_Bcast_init"): [(row kind, field), ...]}"""
     fields = {}
     with open(TRAITS_DEF, encoding="utf-8") as f:
         text = f.read()
@@ -35,7 +35,8 @@ def expected_fields():
         if call == "Name":  # the header's description of the macros
             continue
         args = [a.strip() for a in rest.split(",")]
-        name = "MPIX_" + call[2:] if call.startswith("X_") else "MPI_" + call
+        # X_ ids: persistent collectives, logged by the standard's name whatever the library spells them.
+        name = "MPI_" + (call[2:] if call.startswith("X_") else call)
         if kind == "BUFFER":
             wanted = [a for a in args[:3] if a != "none"]
         elif kind == "HANDLE":
