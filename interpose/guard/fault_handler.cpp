@@ -307,9 +307,16 @@ void on_trap(int sig, siginfo_t* si, void* ctx) {
     const uintptr_t page = t.steps[i];
     PageCounter* c = counter(page);
     const bool last = !c || c->stepping.fetch_sub(1) == 1;
-    if (last && g_in_mpi.load(std::memory_order_acquire) == 0) {
+    if (last && g_in_mpi.load() == 0) {
+      PageRun run;
       const int prot = guard_prot_now(page, c);
       if (prot >= 0) ::mprotect(reinterpret_cast<void*>(page), kPage, prot);
+      // Another thread may have entered MPI (and opened every page) between the check and the
+      // mprotect: then this page would stay closed inside its call, where the kernel's own
+      // accesses (a recv into it) would fail instead of faulting. Opening it again is safe
+      // whatever the order: enter_mpi counts before it opens.
+      if (prot >= 0 && g_in_mpi.load() > 0 && find_run(page, run))
+        ::mprotect(reinterpret_cast<void*>(page), kPage, run.orig);
     }
   }
   t.nsteps = 0;

@@ -21,31 +21,45 @@ namespace {
 
 constexpr size_t kCapacity = 4096;
 
-// One published array of T under a sequence lock (odd while a writer changes it).
+// One published array of T, double-buffered: a writer (serialized by g_mu) fills the
+// buffer readers are not directed to, under that buffer's sequence number (odd while
+// written), then points readers at it. Readers are the fault handlers, and a fault can
+// interrupt the writer on its own thread (publish reads the new table from the heap, and
+// heap pages can be guarded): with one buffer that reader would spin on an odd sequence
+// number its own thread can never make even again. With two, the buffer a reader is
+// directed to is only rewritten after a later publish has moved readers off it, so a
+// reader retries only when another thread published twice while it read.
 template <class T>
 struct Published {
-  std::atomic<uint64_t> seq{0};
-  std::atomic<size_t> n{0};
-  T items[kCapacity];
+  struct Buffer {
+    std::atomic<uint64_t> seq{0};
+    std::atomic<size_t> n{0};
+    T items[kCapacity];
+  };
+  Buffer buf[2];
+  std::atomic<uint32_t> current{0};
 
   void publish(const std::vector<T>& v) {
-    const uint64_t s = seq.load(std::memory_order_relaxed);
-    seq.store(s + 1, std::memory_order_relaxed);
+    Buffer& b = buf[1 - current.load(std::memory_order_relaxed)];
+    const uint64_t s = b.seq.load(std::memory_order_relaxed);
+    b.seq.store(s + 1, std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_release);
     const size_t count = std::min(v.size(), kCapacity);
-    std::memcpy(static_cast<void*>(items), v.data(), count * sizeof(T));  // readers retry if seq moved
-    n.store(count, std::memory_order_relaxed);
-    seq.store(s + 2, std::memory_order_release);
+    std::memcpy(static_cast<void*>(b.items), v.data(), count * sizeof(T));  // readers retry if seq moved
+    b.n.store(count, std::memory_order_relaxed);
+    b.seq.store(s + 2, std::memory_order_release);
+    current.store(static_cast<uint32_t>(&b - buf), std::memory_order_release);
   }
   // Calls f(items, count) on a consistent snapshot; f must only read.
   template <class F>
   void read(F&& f) const {
     for (;;) {
-      const uint64_t s = seq.load(std::memory_order_acquire);
-      if (s & 1) continue;
-      f(items, n.load(std::memory_order_relaxed));
+      const Buffer& b = buf[current.load(std::memory_order_acquire)];
+      const uint64_t s = b.seq.load(std::memory_order_acquire);
+      if (s & 1) continue;  // another thread is refilling it after two publishes: `current` has moved
+      f(b.items, b.n.load(std::memory_order_relaxed));
       std::atomic_thread_fence(std::memory_order_acquire);
-      if (seq.load(std::memory_order_relaxed) == s) return;
+      if (b.seq.load(std::memory_order_relaxed) == s) return;
     }
   }
 };
