@@ -129,6 +129,10 @@ const std::vector<OptionSpec>& run_options() {
 const std::vector<OptionSpec>& analyze_options() {
   static const std::vector<OptionSpec> specs = {
       {"--format", nullptr, "FMT", kFormatHelp},
+      {"--jobs", "-j", "K",
+       "Analyze with K processes (K > 1: Open MPI's mpirun.openmpi starts rmacheck-analyze-mpi, each process "
+       "reads the logs and runs a share of the detectors; the report is the same as the serial one). "
+       "`mpirun -n K rmacheck analyze DIR` does the same."},
       {"--stats", nullptr, nullptr,
        "Also print, on stderr, what the analysis cost: events, log bytes per event on disk, the time to read "
        "the logs and to check them, events per second and peak memory."},
@@ -151,7 +155,7 @@ const char* usage_synopsis() {
          "                    [-o FILE] [--suppressions FILE] [--source-root DIR] [--stack-depth N] [--lint SRC]\n"
          "                    [--mpi openmpi|mpich] [--mpirun \"mpirun ...\"] [--keep-going] [--quiet]\n"
          "                    -- PROGRAM [ARGS...]\n"
-         "       rmacheck analyze DIR [--format text|json|sarif|html] [-o FILE] [--suppressions FILE]\n"
+         "       rmacheck analyze DIR [-j K] [--format text|json|sarif|html] [-o FILE] [--suppressions FILE]\n"
          "                    [--source-root DIR] [--lint SRC] [--quiet]\n"
          "       rmacheck dump DIR\n"
          "       rmacheck lint [--format ...] [-o FILE] [-p BUILD_DIR] FILES... [-- COMPILER FLAGS]\n"
