@@ -41,6 +41,12 @@ table (analyzer/detectors/finding_kinds.def). The exit status of rmacheck must b
 finding is an error and 0 otherwise. For a sample expected clean, the program
 must have completed with exit status 0 unless `complete=`/`exit=` say otherwise.
 
+--keep-logs DIR (or $RMACHECK_SAMPLE_LOGS): a run that passes leaves its log directory in DIR
+(one subdirectory per test, with this script's arguments in check_sample.json), for --from-logs.
+--from-logs LOGDIR: no run; `rmacheck analyze LOGDIR` (logs a passing run kept) is checked
+against the header as a run's report would be, and any sanitizer report on its stderr fails
+(scripts/test-sanitize.sh: the sanitized analyzer on the normal build's logs).
+
 Exit status: 0 pass, 1 fail (one `FAIL <sample>: <reason>` line per reason).
 Standard library only; runs under /usr/bin/python3.
 """
@@ -234,6 +240,24 @@ def fmt(findings):
                      for f in sorted(findings, key=lambda f: (f.kind, f.lines)))
 
 
+# What ASan, LSan and UBSan print when they find something.
+SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer")
+
+
+def keep_logs(opts, logdir):
+    """Moves a passing run's logs to KEEP/<sample-bin>[-guard].<sample>/ with the
+    arguments that check them again (--from-logs) in check_sample.json."""
+    variant = os.path.basename(os.path.normpath(opts.sample_bin)) + ("-guard" if opts.guard_memory else "")
+    dest = os.path.join(opts.keep_logs, f"{variant}.{os.path.basename(opts.sample)}")
+    shutil.rmtree(dest, ignore_errors=True)
+    os.makedirs(opts.keep_logs, exist_ok=True)
+    shutil.copytree(logdir, dest)
+    args = {"sample": os.path.abspath(opts.sample), "sample_bin": os.path.abspath(opts.sample_bin),
+            "mpi": opts.mpi, "guard_memory": opts.guard_memory, "clean": opts.clean}
+    with open(os.path.join(dest, "check_sample.json"), "w") as f:
+        json.dump(args, f)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rmacheck", required=True, help="the rmacheck executable")
@@ -244,6 +268,11 @@ def main():
                     help="run with --guard-memory whatever the header says")
     ap.add_argument("--mpi", choices=MPI_FAMILIES, default="openmpi",
                     help="the MPI the sample binary was built for (its header's [mpi] lines apply)")
+    ap.add_argument("--keep-logs", metavar="DIR", default=os.environ.get("RMACHECK_SAMPLE_LOGS"),
+                    help="keep the log directory of a passing run in DIR, for --from-logs"
+                         " (default: $RMACHECK_SAMPLE_LOGS, which scripts/test.sh sets)")
+    ap.add_argument("--from-logs", metavar="LOGDIR",
+                    help="no run: check `rmacheck analyze LOGDIR` (a kept passing run) against the header")
     ap.add_argument("sample", help="the sample's source file")
     opts = ap.parse_args()
 
@@ -295,7 +324,9 @@ def main():
         if status is None:
             print(out, err, sep="\n")
             fail(f"rmacheck did not finish within {timeout + 60} s (logs kept in {logdir})")
+        return check_report(status, out, err, logdir)
 
+    def check_report(status, out, err, logdir):
         report = find_report(out)
         if status == 2 or report is None:
             print("--- stdout ---", out, "--- stderr ---", err, sep="\n")
@@ -325,6 +356,24 @@ def main():
 
         return reasons, missing, extra, actual, logdir, err
 
+    if opts.from_logs:
+        cmd = [opts.rmacheck, "analyze", opts.from_logs, "--format", "json"]
+        print("running:", " ".join(shlex.quote(c) for c in cmd))
+        status, out, err = run(cmd, 300, env)
+        if status is None:
+            fail(f"rmacheck analyze did not finish within 300 s")
+        reasons, missing, extra, actual, _, _ = check_report(status, out, err, opts.from_logs)
+        if SANITIZER_REPORT.search(err):
+            print("--- stderr of rmacheck analyze ---", err, sep="\n")
+            reasons.append("a sanitizer report on stderr")
+        if missing or extra:
+            print("expected findings:", fmt(expected), "reported findings:", fmt(actual),
+                  "missing:", fmt(missing), "extra:", fmt(extra), sep="\n")
+        if reasons:
+            fail(*reasons)
+        print(f"PASS {name} from {opts.from_logs}: {len(actual)} finding(s) as expected")
+        return
+
     reasons, missing, extra, actual, logdir, err = attempt()
     # MPICH: an MPI error MPICH is fatal about ends the rank through its PMI abort, and Hydra
     # SIGKILLs the job as soon as the abort is reported, at times before the aborting rank's
@@ -339,6 +388,8 @@ def main():
         tries += 1
 
     if not reasons:
+        if opts.keep_logs:
+            keep_logs(opts, logdir)
         shutil.rmtree(logdir, ignore_errors=True)
         print(f"PASS {name}: {len(actual)} finding(s) as expected")
         return
