@@ -43,6 +43,21 @@ int slot_of(int sig) {
   return -1;
 }
 
+// Passes the signal on to what was there before us, with the same arguments; for the default
+// action, puts it back and lets the signal (re)arrive once we return.
+void chain(const struct sigaction& prev, int sig, siginfo_t* info, void* context) {
+  if ((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction) {
+    prev.sa_sigaction(sig, info, context);
+    return;
+  }
+  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+    prev.sa_handler(sig);
+    return;
+  }
+  sigaction(sig, &prev, nullptr);
+  if (prev.sa_handler == SIG_DFL) raise(sig);
+}
+
 void on_fatal_signal(int sig, siginfo_t* info, void* context) {
   const int slot = slot_of(sig);
   {
@@ -54,19 +69,7 @@ void on_fatal_signal(int sig, siginfo_t* info, void* context) {
     p = put_varint(p, monotonic_ns());
     note(buf, static_cast<size_t>(p - buf));
   }
-  // Chain to what was there before us, with the same arguments.
-  const struct sigaction& prev = g_previous[slot];
-  if ((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction) {
-    prev.sa_sigaction(sig, info, context);
-    return;
-  }
-  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
-    prev.sa_handler(sig);
-    return;
-  }
-  // The default action: put it back, and let the signal (re)arrive once we return.
-  sigaction(sig, &prev, nullptr);
-  if (prev.sa_handler == SIG_DFL) raise(sig);
+  chain(g_previous[slot], sig, info, context);
 }
 
 // ---- the stop note: where SIGTERM found the thread, if outside MPI ----
@@ -113,17 +116,7 @@ void on_stop_signal(int sig, siginfo_t* info, void* context) {
     t_in_wrapper = false;
   }
   errno = saved;
-  const struct sigaction& prev = g_previous_term;
-  if ((prev.sa_flags & SA_SIGINFO) && prev.sa_sigaction) {
-    prev.sa_sigaction(sig, info, context);
-    return;
-  }
-  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
-    prev.sa_handler(sig);
-    return;
-  }
-  sigaction(sig, &prev, nullptr);  // the default action (or ignoring it) again, and the signal again
-  if (prev.sa_handler == SIG_DFL) raise(sig);
+  chain(g_previous_term, sig, info, context);
 }
 
 void install_stop_note() {

@@ -8,6 +8,12 @@
 namespace rmacheck {
 namespace {
 
+const Finding* hang_of(const Analysis& analysis) {
+  for (const Finding& f : analysis.findings)
+    if (f.kind == kKind_hang) return &f;
+  return nullptr;
+}
+
 TEST(HangDetector, NoFindingWithoutTimeout) {
   LogBuilder b(2);
   b.call(0, kCall_Barrier, 5).f(kF_comm, 1).unreturned();
@@ -50,9 +56,7 @@ TEST(HangDetector, ShowsWhereTheStopSignalFoundARankOutsideMpi) {
   b.timed_out(8);
   Model m = b.build();
   Analysis analysis = run_detectors(m);
-  const Finding* hang = nullptr;
-  for (const Finding& f : analysis.findings)
-    if (f.kind == kKind_hang) hang = &f;
+  const Finding* hang = hang_of(analysis);
   ASSERT_NE(hang, nullptr);
   ASSERT_EQ(hang->accesses.size(), 2u);
   EXPECT_EQ(m.event(hang->accesses[0].event).call, kCall_Recv);
@@ -102,9 +106,7 @@ TEST(HangDetector, NamesPendingSendsAndReceivesWithTagAndCommunicator) {
   b.timed_out(10);
   Model m = b.build();
   Analysis analysis = run_detectors(m);
-  const Finding* hang = nullptr;
-  for (const Finding& f : analysis.findings)
-    if (f.kind == kKind_hang) hang = &f;
+  const Finding* hang = hang_of(analysis);
   ASSERT_NE(hang, nullptr);
   EXPECT_NE(hang->message.find("pending point-to-point operations, never completed: rank 0 MPI_Send_init to rank 1 "
                                "(tag 4, MPI_COMM_WORLD); rank 1 MPI_Recv from rank 0 (tag 5, MPI_COMM_WORLD)"),
