@@ -161,8 +161,9 @@ json run_json(const Model& model, LocationResolver& where) {
       if (e.call == kCall_Abort) u["error_code"] = log->view(e).get_or(kF_error_code, 0);
       Frame f = where.location({r, last});
       u["location"] = f.file.empty() ? json(nullptr) : frame_json(f);
-      // Where the stop signal found it outside MPI (the interposer's stop note), when later.
-      const uint32_t end = static_cast<uint32_t>(log->events.size());
+      // Where the stop signal found it outside MPI (the interposer's stop note), when later; not
+      // for a rank still inside a call (the note would then be another thread's, MPI's own).
+      const uint32_t end = e.returned ? static_cast<uint32_t>(log->events.size()) : last + 1;
       for (uint32_t i = end; i-- > last + 1;)
         if (log->events[i].call == kCall_Stopped) {
           Frame s = where.location({r, i});
