@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -280,21 +281,28 @@ CodeInfo code_info(void* code) {
   return info;
 }
 
+// The innermost of raw `frames` that is the program's (else the outermost), as py_file / py_line /
+// py_func; `info_of(code)` names a code object, or gives nullopt for one that is not to be named.
+template <class InfoOf>
+bool record_program_frame(RecordBuffer& rec, const guard::PyFrameRef* frames, uint32_t n, InfoOf info_of) {
+  for (uint32_t i = 0; i < n; ++i) {
+    const std::optional<CodeInfo> info = info_of(frames[i].code);
+    if (!info || (info->library && i + 1 < n)) continue;
+    rec.field(kF_py_file, info->file);
+    rec.field(kF_py_line, g_py.addr_to_line(frames[i].code, frames[i].lasti * 2));  // 2 bytes per code unit
+    rec.field(kF_py_func, info->func);
+    return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 void record_python_frames(RecordBuffer& rec, const guard::PyFrameRef* frames, uint32_t n, bool owned) {
   if (!g_py.usable || !g_py.addr_to_line || !g_py.is_initialized() || (g_py.is_finalizing && g_py.is_finalizing()))
     return;
   const int gil = g_py.gil_ensure();
-  bool found = false;
-  for (uint32_t i = 0; i < n && !found; ++i) {
-    const CodeInfo info = code_info(frames[i].code);
-    if (info.library && i + 1 < n) continue;
-    rec.field(kF_py_file, info.file);
-    rec.field(kF_py_line, g_py.addr_to_line(frames[i].code, frames[i].lasti * 2));  // 2 bytes per code unit
-    rec.field(kF_py_func, info.func);
-    found = true;
-  }
+  record_program_frame(rec, frames, n, [](void* code) -> std::optional<CodeInfo> { return code_info(code); });
   if (owned)
     for (uint32_t i = 0; i < n; ++i) g_py.dec_ref(frames[i].code);
   g_py.gil_release(gil);
@@ -302,17 +310,12 @@ void record_python_frames(RecordBuffer& rec, const guard::PyFrameRef* frames, ui
 
 bool record_python_frames_in_handler(RecordBuffer& rec, const guard::PyFrameRef* frames, uint32_t n) {
   if (!g_py.usable || !g_py.addr_to_line || !g_mu.try_lock()) return false;
-  bool found = false;
-  for (uint32_t i = 0; i < n && !found; ++i) {
-    auto it = g_code_cache.find(frames[i].code);
-    if (it == g_code_cache.end()) continue;  // never at a call site: naming it would take the Python API
-    const CodeInfo& info = it->second;
-    if (info.skip || (info.library && i + 1 < n)) continue;
-    rec.field(kF_py_file, info.file);
-    rec.field(kF_py_line, g_py.addr_to_line(frames[i].code, frames[i].lasti * 2));  // 2 bytes per code unit
-    rec.field(kF_py_func, info.func);
-    found = true;
-  }
+  const bool found = record_program_frame(rec, frames, n, [](void* code) -> std::optional<CodeInfo> {
+    auto it = g_code_cache.find(code);
+    // Never at a call site: naming it would take the Python API. mpi4py's own code: not the program's.
+    if (it == g_code_cache.end() || it->second.skip) return std::nullopt;
+    return it->second;
+  });
   g_mu.unlock();
   return found;
 }

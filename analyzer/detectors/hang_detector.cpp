@@ -109,12 +109,10 @@ class HangDetector : public Detector {
       if (!inside) {
         running.push_back(r);
         // Where the stop signal found it (the interposer's stop note), when it was outside MPI.
-        for (uint32_t i = static_cast<uint32_t>(log->events.size()); i-- > 0;)
-          if (log->events[i].call == kCall_Stopped) {
-            f.accesses.push_back({{r, i}, "stopped here", -1, -1, -1, ""});
-            stopped.push_back(r);
-            break;
-          }
+        if (const auto note = log->stop_note()) {
+          f.accesses.push_back({{r, *note}, "stopped here", -1, -1, -1, ""});
+          stopped.push_back(r);
+        }
       }
     }
     std::ostringstream msg;

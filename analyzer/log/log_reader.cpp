@@ -55,6 +55,12 @@ std::string LogError::str() const {
   return s.str();
 }
 
+std::optional<uint32_t> RankLog::stop_note() const {
+  for (uint32_t i = static_cast<uint32_t>(events.size()); i-- > 0;)
+    if (events[i].call == kCall_Stopped) return i;
+  return std::nullopt;
+}
+
 std::string RankLog::string(int64_t id) const {
   auto it = strings.find(id);
   return it == strings.end() ? std::string("?") : it->second;

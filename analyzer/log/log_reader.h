@@ -65,6 +65,9 @@ struct RankLog {
 
   EventView view(const Event& e) const { return EventView(e, pool); }
   std::string string(int64_t id) const;
+  // The index of the stop note (where a stop signal found a thread outside MPI: a kCall_Stopped
+  // event), the last one if there are several; none if the rank was not stopped that way.
+  std::optional<uint32_t> stop_note() const;
 };
 
 // Returns false (with an error in `out.errors`) only when nothing usable could be read.

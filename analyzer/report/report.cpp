@@ -163,13 +163,10 @@ json run_json(const Model& model, LocationResolver& where) {
       u["location"] = f.file.empty() ? json(nullptr) : frame_json(f);
       // Where the stop signal found it outside MPI (the interposer's stop note), when later; not
       // for a rank still inside a call (the note would then be another thread's, MPI's own).
-      const uint32_t end = e.returned ? static_cast<uint32_t>(log->events.size()) : last + 1;
-      for (uint32_t i = end; i-- > last + 1;)
-        if (log->events[i].call == kCall_Stopped) {
-          Frame s = where.location({r, i});
-          if (!s.file.empty()) u["stopped_at"] = frame_json(s);
-          break;
-        }
+      if (const auto note = log->stop_note(); note && *note > last && e.returned) {
+        Frame s = where.location({r, *note});
+        if (!s.file.empty()) u["stopped_at"] = frame_json(s);
+      }
     }
     unfinished.push_back(u);
   }
