@@ -10,7 +10,7 @@
 #      fuzz.replay (every seed and regression input of tests/fuzz/);
 #   2. the sanitized `rmacheck analyze` on the logs of every passing sample
 #      run of the normal build, kept in DIR (default build/sample-logs/) by
-#      check_sample.py under RMACHECK_SAMPLE_LOGS (scripts/test.sh sets it),
+#      check_sample.py under RMACHECK_SAMPLE_LOGS (set below when there are none),
 #      each checked against its sample's header again. No MPI job is rerun:
 #      the interposer is not sanitized here (it is preloaded into MPI
 #      programs that carry no sanitizer runtime, which must come first in a

@@ -270,7 +270,7 @@ def main():
                     help="the MPI the sample binary was built for (its header's [mpi] lines apply)")
     ap.add_argument("--keep-logs", metavar="DIR", default=os.environ.get("RMACHECK_SAMPLE_LOGS"),
                     help="keep the log directory of a passing run in DIR, for --from-logs"
-                         " (default: $RMACHECK_SAMPLE_LOGS, which scripts/test.sh sets)")
+                         " (default: $RMACHECK_SAMPLE_LOGS, which scripts/test-sanitize.sh sets)")
     ap.add_argument("--from-logs", metavar="LOGDIR",
                     help="no run: check `rmacheck analyze LOGDIR` (a kept passing run) against the header")
     ap.add_argument("sample", help="the sample's source file")
