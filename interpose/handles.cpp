@@ -224,7 +224,10 @@ WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size
   int n = 0;
   PMPI_Comm_size(comm, &n);
   std::vector<int64_t> all(static_cast<size_t>(n) * 4);
-  PMPI_Allgather(mine, 4, MPI_INT64_T, all.data(), 4, MPI_INT64_T, comm);
+  {
+    BlockingPmpi in_mpi;
+    PMPI_Allgather(mine, 4, MPI_INT64_T, all.data(), 4, MPI_INT64_T, comm);
+  }
   auto info = std::make_shared<WinInfo>();
   info->id = all[3];  // the first member's proposal: every member picks the same one
   info->members = ci ? ci->members : std::vector<int>{};

@@ -138,7 +138,10 @@ std::string derived_run_id() {
   timespec real;
   clock_gettime(CLOCK_REALTIME, &real);
   std::snprintf(id, sizeof id, "pid-%ld-%ld", static_cast<long>(getpid()), static_cast<long>(real.tv_sec));
-  PMPI_Bcast(id, sizeof id, MPI_CHAR, 0, MPI_COMM_WORLD);
+  {
+    BlockingPmpi in_mpi;
+    PMPI_Bcast(id, sizeof id, MPI_CHAR, 0, MPI_COMM_WORLD);
+  }
   id[sizeof id - 1] = '\0';
   return id;
 }
