@@ -13,6 +13,7 @@
 #include <iterator>
 
 #include "callsite.h"
+#include "guard/guard.h"
 #include "guard/python_frames.h"
 #include "log_format.h"
 #include "record_buffer.h"
@@ -72,7 +73,7 @@ void on_fatal_signal(int sig, siginfo_t* info, void* context) {
   chain(g_previous[slot], sig, info, context);
 }
 
-// ---- the stop note: where SIGTERM found the thread, if outside MPI ----
+// ---- the stop note: where SIGTERM found the thread, if outside MPI or inside rmacheck ----
 struct sigaction g_previous_term;
 std::atomic<bool> g_stop_noted{false};
 RecordBuffer* g_stop_rec = nullptr;  // grown at install: the handler must not allocate
@@ -81,9 +82,13 @@ bool g_python_frames = false;
 void on_stop_signal(int sig, siginfo_t* info, void* context) {
   const int saved = errno;
   Runtime& rt = runtime();
-  // A thread inside a wrapper is in an MPI call: the log says which, the note would add nothing.
-  if (!t_in_wrapper && g_stop_rec && rt.active.load(std::memory_order_relaxed) && getpid() == g_owner &&
-      !g_stop_noted.exchange(true)) {
+  // A thread inside the MPI library's part of a call: the log says which, the note would add nothing.
+  // A thread in rmacheck's own code (a wrapper before or after its PMPI call, the guard's fault
+  // handler) is noted as such: a stop there is rmacheck's defect, not the program's computing.
+  const bool in_rmacheck = (t_in_wrapper && !t_in_pmpi) || guard::in_fault_handler();
+  if ((!t_in_wrapper || in_rmacheck) && g_stop_rec && rt.active.load(std::memory_order_relaxed) &&
+      getpid() == g_owner && !g_stop_noted.exchange(true)) {
+    const bool was_in_wrapper = t_in_wrapper;
     t_in_wrapper = true;  // our own locks below are not the program's synchronization
     RecordBuffer& rec = *g_stop_rec;
     rec.reset(kRecStopped);
@@ -91,7 +96,9 @@ void on_stop_signal(int sig, siginfo_t* info, void* context) {
     rec.varint(thread_id());
     rec.varint(rt.next_seq.fetch_add(1, std::memory_order_relaxed));
     rec.varint(monotonic_ns());
-    if (g_python_frames) {
+    if (in_rmacheck) rec.field(kF_in_rmacheck, 1);
+    // Python frames need the interpreter's state, which rmacheck's code may be holding or changing.
+    if (g_python_frames && !in_rmacheck) {
       RmacheckRawPyFrame raw[guard::kPyFrames];
       int gil = 0;
       const int n = rmacheck_py_frames_capture(raw, static_cast<int>(guard::kPyFrames), &gil);
@@ -113,7 +120,7 @@ void on_stop_signal(int sig, siginfo_t* info, void* context) {
     for (int i = first + 1; i < n && npcs < 24; ++i) pcs[npcs++] = reinterpret_cast<uintptr_t>(frames[i]);
     rec.array(kF_pcs, pcs, npcs);
     rt.log.try_append(rec.data(), rec.size());
-    t_in_wrapper = false;
+    t_in_wrapper = was_in_wrapper;
   }
   errno = saved;
   chain(g_previous_term, sig, info, context);

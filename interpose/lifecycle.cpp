@@ -28,9 +28,9 @@ void record_init(CallId call, void* ret, int rc, int provided) {
 
 RMACHECK_API int MPI_Init(int* argc, char*** argv) {
   local_watch_prepare_mpi();
-  t_in_wrapper = true;  // threads MPI starts in here are MPI's (thread_sync.cpp)
+  t_in_wrapper = t_in_pmpi = true;  // threads MPI starts in here are MPI's (thread_sync.cpp)
   const int rc = PMPI_Init(argc, argv);
-  t_in_wrapper = false;
+  t_in_wrapper = t_in_pmpi = false;
   if (rc == MPI_SUCCESS) {
     int provided = MPI_THREAD_SINGLE;
     PMPI_Query_thread(&provided);
@@ -42,9 +42,9 @@ RMACHECK_API int MPI_Init(int* argc, char*** argv) {
 RMACHECK_API int MPI_Init_thread(int* argc, char*** argv, int required, int* provided) {
   local_watch_prepare_mpi();
   required = local_watch_thread_level(required);
-  t_in_wrapper = true;  // threads MPI starts in here are MPI's (thread_sync.cpp)
+  t_in_wrapper = t_in_pmpi = true;  // threads MPI starts in here are MPI's (thread_sync.cpp)
   const int rc = PMPI_Init_thread(argc, argv, required, provided);
-  t_in_wrapper = false;
+  t_in_wrapper = t_in_pmpi = false;
   if (rc == MPI_SUCCESS) record_init(kCall_Init_thread, __builtin_return_address(0), rc, *provided);
   return rc;
 }

@@ -59,9 +59,13 @@ Recorder::~Recorder() {
   t_in_wrapper = false;
 }
 
-void Recorder::enter() { s_.call = runtime().log.append(s_.rec.data(), s_.rec.size()); }
+void Recorder::enter() {
+  s_.call = runtime().log.append(s_.rec.data(), s_.rec.size());
+  t_in_pmpi = true;
+}
 
 void Recorder::exit(int rc) {
+  t_in_pmpi = false;
   rc_ = rc;
   duration_ = call_clock() - t_enter_;
   s_.rec.begin_call_out(thread_, rc, duration_, s_.deltas);

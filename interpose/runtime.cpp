@@ -21,6 +21,7 @@
 namespace rmacheck {
 
 thread_local bool t_in_wrapper = false;
+thread_local bool t_in_pmpi = false;
 
 Runtime& runtime() {
   static Runtime* rt = new Runtime;  // never destroyed: wrappers may run during static destruction

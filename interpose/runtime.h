@@ -50,6 +50,9 @@ void log_clock_pair();
 extern std::atomic<int64_t> g_next_clock_pair;
 int64_t thread_id();  // small per-process thread number, 0 for the first thread seen
 extern thread_local bool t_in_wrapper;
+// Inside the MPI library's part of a wrapper (PMPI_Init, or between Recorder::enter and exit):
+// t_in_wrapper without t_in_pmpi is rmacheck's own code, where a stop signal is rmacheck's to explain.
+extern thread_local bool t_in_pmpi;
 
 inline bool recording() { return runtime().active.load(std::memory_order_relaxed) && !t_in_wrapper; }
 

@@ -246,6 +246,15 @@ class Wording {
     }
   }
 
+  // Where the rank was when the run was stopped: its stop note, or its last call.
+  std::string stopped_where() const {
+    const Event& e = model_.event(is_.events[1]);
+    if (e.call != kCall_Stopped) return " was last in " + name(1);
+    const RankLog* log = model_.rank_log(is_.events[1].rank);
+    return log && log->stopped_in_rmacheck(is_.events[1].index) ? " was stopped inside rmacheck's own code"
+                                                                : " was stopped outside any MPI call";
+  }
+
   // An epoch left open.
   std::optional<std::string> unclosed() const {
     switch (is_.kind) {
@@ -253,10 +262,7 @@ class Wording {
         return me() + ": " + unclosed_what() + " is still open at " + name(1) + " (missing " + fix() + " before it)";
       case K::kUnclosedWhenStopped:
         return me() + ": " + unclosed_what() + " was still open when the run was stopped (rank " +
-               std::to_string(is_.rank) +
-               (model_.event(is_.events[1]).call == kCall_Stopped ? " was stopped outside any MPI call"
-                                                                  : " was last in " + name(1)) +
-               "; missing " + fix() + ")";
+               std::to_string(is_.rank) + stopped_where() + "; missing " + fix() + ")";
       default:
         return std::nullopt;
     }

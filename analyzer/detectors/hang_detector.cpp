@@ -82,7 +82,7 @@ class HangDetector : public Detector {
     Finding f;
     f.kind = kKind_hang;
     nlohmann::json blocked = nlohmann::json::array();
-    std::vector<int> running, finished, missing, stopped;
+    std::vector<int> running, finished, missing, stopped, in_rmacheck;
     std::ostringstream calls;
     for (int r = 0; r < model.world_size; ++r) {
       const RankLog* log = model.rank_log(r);
@@ -107,9 +107,15 @@ class HangDetector : public Detector {
         break;  // one blocking call per rank is what the user needs to see
       }
       if (!inside) {
-        running.push_back(r);
         // Where the stop signal found it (the interposer's stop note), when it was outside MPI.
-        if (const auto note = log->stop_note()) {
+        const auto note = log->stop_note();
+        if (note && log->stopped_in_rmacheck(*note)) {
+          f.accesses.push_back({{r, *note}, "stopped in rmacheck", -1, -1, -1, ""});
+          in_rmacheck.push_back(r);
+          continue;
+        }
+        running.push_back(r);
+        if (note) {
           f.accesses.push_back({{r, *note}, "stopped here", -1, -1, -1, ""});
           stopped.push_back(r);
         }
@@ -124,6 +130,10 @@ class HangDetector : public Detector {
               : stopped.size() == running.size() ? "; where: below)"
                                                  : "; where, for " + rank_list(stopped) + ": below)");
     }
+    if (!in_rmacheck.empty())
+      msg << "; " << rank_list(in_rmacheck)
+          << " stopped inside rmacheck's own code, not the program's (a defect of rmacheck: please report it; "
+             "the program's own state there is unknown)";
     if (!finished.empty()) msg << "; " << rank_list(finished) << " had finished";
     if (!missing.empty()) msg << "; no log from " << rank_list(missing);
     nlohmann::json pending = nlohmann::json::array();

@@ -98,7 +98,7 @@ class LocalAccessDetector : public Detector {
   // left pages open (their accesses were recorded widened to the pages' watched bytes).
   static void guard_notes(const Model& model, Analysis& out) {
     std::map<std::string, std::set<int>> settings;
-    std::set<int> ranks;
+    std::set<int> ranks, uncounted;  // uncounted: no summary (written at MPI_Finalize) in the log
     long opened = 0, faults = 0;
     std::string budget;
     for (const RankLog& log : model.logs) {
@@ -112,7 +112,10 @@ class LocalAccessDetector : public Detector {
       if (kv["python_lines"] == "no")
         settings["no Python file:line for accesses (frame reader not built for this interpreter)"].insert(log.rank);
       opened += std::atol(kv["opened_after_budget"].c_str());
-      faults += std::atol(kv["faults"].c_str());
+      if (kv.count("faults"))
+        faults += std::atol(kv["faults"].c_str());
+      else
+        uncounted.insert(log.rank);
     }
     if (ranks.empty()) return;
     auto list = [](const std::set<int>& s) {
@@ -120,8 +123,14 @@ class LocalAccessDetector : public Detector {
       for (int x : s) r += (r.empty() ? "" : ",") + std::to_string(x);
       return r;
     };
+    std::string counted = std::to_string(faults) + " faults";
+    if (uncounted.size() == ranks.size())
+      counted = "fault counts unknown (no rank reached MPI_Finalize, where they are logged)";
+    else if (!uncounted.empty())
+      counted += std::string(" (not counting rank") + (uncounted.size() > 1 ? "s " : " ") + list(uncounted) +
+                 ", which did not reach MPI_Finalize)";
     out.notes.push_back("loads and stores seen through guarded pages (--guard-memory), ranks " + list(ranks) + ": " +
-                        std::to_string(faults) + " faults");
+                        counted);
     for (const auto& [s, rs] : settings) out.notes.push_back("guarded pages: " + s + " (ranks " + list(rs) + ")");
     if (opened > 0)
       out.notes.push_back("guarded pages: " + std::to_string(opened) + " times a page took " + budget +

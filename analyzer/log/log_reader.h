@@ -68,6 +68,9 @@ struct RankLog {
   // The index of the stop note (where a stop signal found a thread outside MPI: a kCall_Stopped
   // event), the last one if there are several; none if the rank was not stopped that way.
   std::optional<uint32_t> stop_note() const;
+  // The stop note found the thread in rmacheck's own code (a wrapper outside its MPI call, the
+  // guard's fault handler): a hang there is rmacheck's defect, not the program's.
+  bool stopped_in_rmacheck(uint32_t note) const { return view(events[note]).get_or(kF_in_rmacheck, 0) != 0; }
 };
 
 // Returns false (with an error in `out.errors`) only when nothing usable could be read.

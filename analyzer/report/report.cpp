@@ -164,6 +164,7 @@ json run_json(const Model& model, LocationResolver& where) {
       // Where the stop signal found it outside MPI (the interposer's stop note), when later; not
       // for a rank still inside a call (the note would then be another thread's, MPI's own).
       if (const auto note = log->stop_note(); note && *note > last && e.returned) {
+        if (log->stopped_in_rmacheck(*note)) u["in_rmacheck"] = true;  // stopped_at is then rmacheck's code
         Frame s = where.location({r, *note});
         if (!s.file.empty()) u["stopped_at"] = frame_json(s);
       }

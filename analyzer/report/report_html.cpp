@@ -380,7 +380,11 @@ class HtmlRenderer {
       out_ << "<li>rank " << u["rank"] << " did not finish: " << str(u, "state");
       if (u.contains("call")) out_ << " (" << str(u, "call") << ")";
       if (u.contains("location")) out_ << " at " << where(u["location"]);
-      if (u.contains("stopped_at")) out_ << "; stopped outside MPI at " << where(u["stopped_at"]);
+      if (u.value("in_rmacheck", false))
+        out_ << "; stopped inside rmacheck's own code (a defect of rmacheck, please report it)"
+             << (u.contains("stopped_at") ? " at " + where(u["stopped_at"]) : std::string());
+      else if (u.contains("stopped_at"))
+        out_ << "; stopped outside MPI at " << where(u["stopped_at"]);
       out_ << "</li>\n";
     }
     for (const json& n : report_.value("notes", json::array()))

@@ -161,7 +161,11 @@ void TextRenderer::run_lines() {
       out_ << " " << str(u, "call");
     if (u.contains("error_code")) out_ << "(errorcode " << u["error_code"] << ")";
     if (u.contains("location")) out_ << " at " << where(u["location"]);
-    if (u.contains("stopped_at")) out_ << "; stopped outside MPI at " << where(u["stopped_at"]);
+    if (u.value("in_rmacheck", false))
+      out_ << "; stopped inside rmacheck's own code (a defect of rmacheck, please report it)"
+           << (u.contains("stopped_at") ? " at " + where(u["stopped_at"]) : std::string());
+    else if (u.contains("stopped_at"))
+      out_ << "; stopped outside MPI at " << where(u["stopped_at"]);
     out_ << "\n";
   }
 }

@@ -503,5 +503,6 @@ bool is_mpi_code(void* return_address) {
 }
 
 void mark_mpi_thread() { t_guard.mpi_thread = true; }
+bool in_fault_handler() { return t_guard.in_handler > 0; }
 
 }  // namespace rmacheck::guard

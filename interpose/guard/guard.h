@@ -77,4 +77,7 @@ void flush(Sink sink);
 bool is_mpi_code(void* return_address);
 void mark_mpi_thread();
 
+// The calling thread is running the SIGSEGV handler of guarded pages (rmacheck's own code).
+bool in_fault_handler();
+
 }  // namespace rmacheck::guard

@@ -82,6 +82,37 @@ TEST(HangDetector, ShowsWhereTheStopSignalFoundARankOutsideMpi) {
   EXPECT_FALSE(unfinished[0].contains("stopped_at"));
 }
 
+TEST(HangDetector, SaysWhenTheStopSignalFoundARankInsideRmacheck) {
+  // Rank 1's stop note was written in rmacheck's own code (the guard's fault handler, a wrapper
+  // outside its MPI call): the hang is rmacheck's, not the program computing.
+  LogBuilder b(2);
+  b.call(0, kCall_Win_free, 30).f(kF_win, 7).unreturned();
+  b.call(1, kCall_Win_fence, 24).f(kF_win, 7);
+  b.call(1, kCall_Stopped, 26).f(kF_in_rmacheck, 1);
+  b.unfinished(1);
+  b.timed_out(8);
+  Model m = b.build();
+  Analysis analysis = run_detectors(m);
+  const Finding* hang = hang_of(analysis);
+  ASSERT_NE(hang, nullptr);
+  ASSERT_EQ(hang->accesses.size(), 2u);
+  EXPECT_EQ(hang->accesses[1].access, "stopped in rmacheck");
+  EXPECT_EQ(hang->message.find("not inside an MPI call"), std::string::npos) << hang->message;
+  EXPECT_NE(hang->message.find("rank 1 stopped inside rmacheck's own code, not the program's (a defect of rmacheck"),
+            std::string::npos)
+      << hang->message;
+  nlohmann::json report = build_report(m, analysis);
+  const nlohmann::json& unfinished = report["run"]["unfinished"];
+  ASSERT_EQ(unfinished.size(), 2u);
+  EXPECT_EQ(unfinished[1]["in_rmacheck"], true);
+  EXPECT_EQ(unfinished[1]["stopped_at"]["line"], 26);
+  EXPECT_FALSE(unfinished[0].contains("in_rmacheck"));
+  const std::string text = render_text(report);
+  EXPECT_NE(text.find("stopped inside rmacheck's own code (a defect of rmacheck, please report it) at"),
+            std::string::npos)
+      << text;
+}
+
 TEST(HangDetector, NamesPendingSendsAndReceivesWithTagAndCommunicator) {
   // A persistent send with tag 4 and a receive waiting for tag 5: meant to pair, they never match.
   LogBuilder b(2);

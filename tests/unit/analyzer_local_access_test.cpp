@@ -141,5 +141,28 @@ TEST(LocalAccess, NostoreFenceAfterAStoreIsAnAssertViolation) {
   EXPECT_EQ(f[0].accesses[0].event.rank, 1);
 }
 
+TEST(GuardNotes, FaultCountsOfRanksThatDidNotFinishAreUnknownNotZero) {
+  // The fault summary is logged at MPI_Finalize: a rank stopped before it has no count, and the
+  // note must not call that "0 faults".
+  LogBuilder b = two_ranks();
+  fence(b, 2);
+  Model m = b.build();
+  const std::string settings = "openmpi=btl_vader_single_copy_mechanism=none\nfault_budget=64\n";
+  m.logs[0].guard = settings + "faults=7\nopened_after_budget=0\n";
+  m.logs[1].guard = settings;
+  auto note_of = [](const Analysis& a) {
+    for (const std::string& n : a.notes)
+      if (n.find("loads and stores seen through guarded pages") != std::string::npos) return n;
+    return std::string();
+  };
+  std::string note = note_of(run_detectors(m));
+  EXPECT_NE(note.find("ranks 0,1: 7 faults (not counting rank 1, which did not reach MPI_Finalize)"), std::string::npos)
+      << note;
+  m.logs[0].guard = settings;
+  note = note_of(run_detectors(m));
+  EXPECT_NE(note.find("fault counts unknown (no rank reached MPI_Finalize"), std::string::npos) << note;
+  EXPECT_EQ(note.find("0 faults"), std::string::npos) << note;
+}
+
 }  // namespace
 }  // namespace rmacheck
