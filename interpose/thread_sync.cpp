@@ -5,17 +5,20 @@
 // analyzer turns the records into happens-before edges
 // (analyzer/model/thread_order.cpp).
 //
-// Interposed (dlsym RTLD_NEXT): pthread_create/join, mutex lock/trylock/
-// timedlock/unlock, spin locks, condition variables, barriers; and gcc's
+// Interposed (dlsym RTLD_NEXT): pthread_create/join/exit, mutex lock/trylock/
+// timedlock/unlock, read-write locks (every rd/wr variant), spin locks,
+// condition variables, barriers, semaphores; and gcc's
 // OpenMP runtime entry points that compiled code calls (GOMP_parallel,
 // GOMP_barrier, the implicit barriers of loops and sections, critical
 // sections, omp_set_lock/omp_unset_lock). Clang's OpenMP runtime (LLVM libomp) tells a tool through
 // OMPT (ompt_start_tool, defined here): parallel begin/end, implicit tasks,
 // barriers, mutexes (critical, locks, ordered). Threads libgomp or libomp
-// create come through pthread_create like any other. Not seen: OpenMP
-// tasks and their dependences, atomics, flushes, and synchronization built
-// from plain atomics (spin flags): threads ordered only that way look
-// unordered.
+// create come through pthread_create like any other. Atomics of
+// instrumented code (`rmacheck mpicc`: C11/C++ atomics, __atomic builtins)
+// come from the access runtime's sync sink (local_access/atomic_sync.h):
+// release and acquire orders by address, relaxed ones not at all. Not seen:
+// OpenMP tasks and their dependences, and atomics or spin flags in code
+// that was not instrumented: threads ordered only that way look unordered.
 //
 // Cost: a single-threaded program pays one predictable branch per mutex
 // call (nothing is logged until the program creates a thread outside MPI).
@@ -27,12 +30,16 @@
 #include <link.h>
 #include <omp.h>
 #include <pthread.h>
+#include <semaphore.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
+#include "access_api.h"
 #include "guard/guard.h"
 #include "local_watch.h"
 #include "log_format.h"
@@ -116,6 +123,12 @@ bool program_code(const void* return_address) {
 // A lock operation of the program (not of MPI, a system library or this library) that is to be logged.
 #define RMACHECK_PROGRAM_LOCK() (logging() && program_code(__builtin_return_address(0)))
 
+// The sequence number of the calling thread's last record from here; whether the records since its
+// last release (of t_run_object) are only acquires of the same object, with no record of anyone between.
+__thread int64_t t_last_seq = 0;
+__thread bool t_run_ok = false;
+__thread int64_t t_run_object = 0;
+
 void log_sync(SyncKind kind, int64_t object, int64_t count, SyncRuntime by) {
   thread_local RecordBuffer rec;
   t_logging = true;
@@ -125,7 +138,13 @@ void log_sync(SyncKind kind, int64_t object, int64_t count, SyncRuntime by) {
   rec.reset(kRecThreadSync);
   rec.varint(kind);
   rec.varint(thread_id());
-  rec.varint(rt.next_seq.fetch_add(1, std::memory_order_relaxed));
+  const int64_t seq = rt.next_seq.fetch_add(1, std::memory_order_relaxed);
+  if (kind == kSyncRelease)
+    t_run_ok = true, t_run_object = object;
+  else if (kind != kSyncAcquire || object != t_run_object || seq != t_last_seq + 1)
+    t_run_ok = false;
+  t_last_seq = seq;
+  rec.varint(seq);
   rec.varint(monotonic_ns());
   rec.field(kF_sync_object, object);
   rec.field(kF_sync_count, count);
@@ -142,6 +161,44 @@ void release(const void* object, SyncRuntime by) {
 // Called once the object is held (after its real lock returned).
 void acquire(const void* object, SyncRuntime by) {
   log_sync(kSyncAcquire, as_object(object), counter(object).load(std::memory_order_acquire), by);
+}
+
+// ---- atomics of instrumented code (local_access/atomic_sync.h) ----
+
+// A release the log already has in effect: since this thread's last release of the same object it
+// logged only acquires of that object, nothing else was logged by any thread (sequence numbers), and it
+// made no watched access. Those acquires counted only releases the old record's acquirers count too
+// (an acquire follows every thread's latest release up to its count), so an acquire of the new release
+// gets the same ordering from the old one: a loop of seq_cst stores or fetch_adds logs once, not per turn.
+bool release_logged_already(int64_t object, int pending) {
+  return !pending && t_run_ok && t_run_object == object &&
+         runtime().next_seq.load(std::memory_order_relaxed) == t_last_seq + 1;
+}
+
+// An acquire that counts no release the thread has not counted already: the same object and count as
+// its last acquire of it (a spin loop logs once per release it may have seen), or no release at all.
+constexpr size_t kAcquired = 16;
+__thread struct { int64_t object, count; } t_acquired[kAcquired];
+
+void atomic_sync(uint32_t what, const void* object, int pending) {
+  if (!logging()) return;
+  const int64_t o = as_object(object);
+  if (what == RMACHECK_SYNC_RELEASE) {
+    if (!release_logged_already(o, pending)) release(object, kSyncAtomic);
+    return;
+  }
+  const int64_t count = counter(object).load(std::memory_order_acquire);
+  auto& seen = t_acquired[(static_cast<uint64_t>(o) >> 3) % kAcquired];
+  if (count == 0 || (seen.object == o && seen.count == count)) return;
+  seen = {o, count};
+  log_sync(kSyncAcquire, o, count, kSyncAtomic);
+}
+
+// From the first thread the program makes: its synchronization is logged, atomics included.
+void program_has_threads() {
+  if (g_threads.exchange(true, std::memory_order_relaxed)) return;
+  using SetSink = void (*)(RmacheckSyncSink);
+  if (auto set = reinterpret_cast<SetSink>(dlsym(RTLD_DEFAULT, "rmacheck_access_set_sync_sink"))) set(atomic_sync);
 }
 
 // The next definition of `name` (libc's, libgomp's), looked up once.
@@ -248,6 +305,28 @@ auto team_barrier(Wait wait) {
 int g_critical;                   // the object of unnamed critical sections
 std::atomic<bool> g_ompt{false};  // libomp reports through OMPT: the GOMP entry points are not logged twice
 
+// ---- read-write locks ----
+
+// The calling thread's kernel id, cached; a fork's child (its one thread has a new id) asks again.
+__thread pid_t t_tid = 0;
+pid_t kernel_tid() {
+  if (!t_tid) t_tid = static_cast<pid_t>(syscall(SYS_gettid));
+  return t_tid;
+}
+__attribute__((constructor)) void forget_tid_at_fork() {
+  pthread_atfork(nullptr, nullptr, [] { t_tid = 0; });
+}
+
+// Read-write locks: two objects per lock. A writer's unlock releases the
+// lock (its address), which every later reader and writer acquires; a
+// reader's unlock releases its read side (address + 1), which only later
+// writers acquire: readers are not ordered with each other.
+const void* read_side(const pthread_rwlock_t* l) { return reinterpret_cast<const char*>(l) + 1; }
+void rwlock_acquired(pthread_rwlock_t* l, bool writer) {
+  acquire(l, kSyncPthread);
+  if (writer) acquire(read_side(l), kSyncPthread);
+}
+
 }  // namespace
 
 extern "C" {
@@ -258,7 +337,7 @@ RMACHECK_API int pthread_create(pthread_t* thread, const pthread_attr_t* attr, v
   if (!s) return real_pthread_create(thread, attr, fn, arg);
   // Created inside an MPI call (MPI_Init included) or by the MPI library's code: MPI's own thread.
   *s = {fn, arg, 0, t_in_wrapper || t_internal || guard::is_mpi_code(__builtin_return_address(0))};
-  if (!s->internal) g_threads.store(true, std::memory_order_relaxed);
+  if (!s->internal) program_has_threads();
   if (logging()) {
     s->token = new_token();
     log_sync(kSyncRelease, s->token, 1, kSyncPthread);
@@ -370,12 +449,123 @@ RMACHECK_API int pthread_barrier_wait(pthread_barrier_t* b) {
   return rc;
 }
 
+RMACHECK_API int pthread_rwlock_rdlock(pthread_rwlock_t* l) {
+  RMACHECK_REAL(pthread_rwlock_rdlock);
+  const int rc = real_pthread_rwlock_rdlock(l);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) rwlock_acquired(l, false);
+  return rc;
+}
+
+RMACHECK_API int pthread_rwlock_tryrdlock(pthread_rwlock_t* l) {
+  RMACHECK_REAL(pthread_rwlock_tryrdlock);
+  const int rc = real_pthread_rwlock_tryrdlock(l);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) rwlock_acquired(l, false);
+  return rc;
+}
+
+RMACHECK_API int pthread_rwlock_timedrdlock(pthread_rwlock_t* l, const struct timespec* t) {
+  RMACHECK_REAL(pthread_rwlock_timedrdlock);
+  const int rc = real_pthread_rwlock_timedrdlock(l, t);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) rwlock_acquired(l, false);
+  return rc;
+}
+
+RMACHECK_API int pthread_rwlock_clockrdlock(pthread_rwlock_t* l, clockid_t c, const struct timespec* t) {
+  RMACHECK_REAL(pthread_rwlock_clockrdlock);
+  const int rc = real_pthread_rwlock_clockrdlock(l, c, t);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) rwlock_acquired(l, false);
+  return rc;
+}
+
+RMACHECK_API int pthread_rwlock_wrlock(pthread_rwlock_t* l) {
+  RMACHECK_REAL(pthread_rwlock_wrlock);
+  const int rc = real_pthread_rwlock_wrlock(l);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) rwlock_acquired(l, true);
+  return rc;
+}
+
+RMACHECK_API int pthread_rwlock_trywrlock(pthread_rwlock_t* l) {
+  RMACHECK_REAL(pthread_rwlock_trywrlock);
+  const int rc = real_pthread_rwlock_trywrlock(l);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) rwlock_acquired(l, true);
+  return rc;
+}
+
+RMACHECK_API int pthread_rwlock_timedwrlock(pthread_rwlock_t* l, const struct timespec* t) {
+  RMACHECK_REAL(pthread_rwlock_timedwrlock);
+  const int rc = real_pthread_rwlock_timedwrlock(l, t);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) rwlock_acquired(l, true);
+  return rc;
+}
+
+RMACHECK_API int pthread_rwlock_clockwrlock(pthread_rwlock_t* l, clockid_t c, const struct timespec* t) {
+  RMACHECK_REAL(pthread_rwlock_clockwrlock);
+  const int rc = real_pthread_rwlock_clockwrlock(l, c, t);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) rwlock_acquired(l, true);
+  return rc;
+}
+
+// Whether the caller holds `l` as its writer: glibc keeps the writer's thread id in the lock (and
+// tests it the same way in its own unlock).
+RMACHECK_API int pthread_rwlock_unlock(pthread_rwlock_t* l) {
+  RMACHECK_REAL(pthread_rwlock_unlock);
+  if (RMACHECK_PROGRAM_LOCK()) {
+    const bool writer = __atomic_load_n(&l->__data.__cur_writer, __ATOMIC_RELAXED) == kernel_tid();
+    release(writer ? static_cast<const void*>(l) : read_side(l), kSyncPthread);
+  }
+  return real_pthread_rwlock_unlock(l);
+}
+
+// A thread that ends by pthread_exit ends like one that returns: its end is what pthread_join acquires.
+RMACHECK_API void pthread_exit(void* ret) {
+  RMACHECK_REAL(pthread_exit);
+  if (logging()) release(reinterpret_cast<const void*>(pthread_self()), kSyncPthread);
+  real_pthread_exit(ret);
+  __builtin_unreachable();
+}
+
+// Semaphores: a post releases, a successful wait acquires (it follows every post so far, not only the
+// one whose unit it took: a few orderings more than the program relies on, never fewer).
+RMACHECK_API int sem_post(sem_t* s) {
+  RMACHECK_REAL(sem_post);
+  if (RMACHECK_PROGRAM_LOCK()) release(s, kSyncPthread);
+  return real_sem_post(s);
+}
+
+RMACHECK_API int sem_wait(sem_t* s) {
+  RMACHECK_REAL(sem_wait);
+  const int rc = real_sem_wait(s);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) acquire(s, kSyncPthread);
+  return rc;
+}
+
+RMACHECK_API int sem_trywait(sem_t* s) {
+  RMACHECK_REAL(sem_trywait);
+  const int rc = real_sem_trywait(s);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) acquire(s, kSyncPthread);
+  return rc;
+}
+
+RMACHECK_API int sem_timedwait(sem_t* s, const struct timespec* t) {
+  RMACHECK_REAL(sem_timedwait);
+  const int rc = real_sem_timedwait(s, t);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) acquire(s, kSyncPthread);
+  return rc;
+}
+
+RMACHECK_API int sem_clockwait(sem_t* s, clockid_t c, const struct timespec* t) {
+  RMACHECK_REAL(sem_clockwait);
+  const int rc = real_sem_clockwait(s, c, t);
+  if (rc == 0 && RMACHECK_PROGRAM_LOCK()) acquire(s, kSyncPthread);
+  return rc;
+}
+
 // ---- libgomp: what gcc's -fopenmp code calls ----
 
 void GOMP_parallel(void (*fn)(void*), void* data, unsigned num_threads, unsigned flags);
 RMACHECK_API void GOMP_parallel(void (*fn)(void*), void* data, unsigned num_threads, unsigned flags) {
   RMACHECK_REAL(GOMP_parallel);
-  if (num_threads != 1 && !t_in_wrapper && !t_internal) g_threads.store(true, std::memory_order_relaxed);
+  if (num_threads != 1 && !t_in_wrapper && !t_internal) program_has_threads();
   if (!logging() || g_ompt.load(std::memory_order_relaxed)) return real_GOMP_parallel(fn, data, num_threads, flags);
   Team team{fn, data, new_token(), {0}};
   log_sync(kSyncRelease, team.token, 1, kSyncGomp);  // fork: the encountering thread's past goes to every member

@@ -49,6 +49,17 @@ typedef struct {
 // Exported by librmacheck_access.so.
 const RmacheckAccessApi* rmacheck_access_api(void);
 
+// Atomics as thread synchronization (C11/C++ atomics, __atomic builtins in
+// instrumented code): the runtime tells the sink of every atomic operation
+// whose memory order releases (before the operation) or acquires (after it);
+// relaxed operations are not told. `pending`: the calling thread has
+// load/store records not yet handed over. A separate symbol, found with
+// dlsym(RTLD_DEFAULT, "rmacheck_access_set_sync_sink"): API version 1 stays
+// as it is, and a runtime without it simply tells nothing.
+enum { RMACHECK_SYNC_RELEASE = 0, RMACHECK_SYNC_ACQUIRE = 1 };
+typedef void (*RmacheckSyncSink)(uint32_t what, const void* object, int pending);
+void rmacheck_access_set_sync_sink(RmacheckSyncSink sink);  // NULL: tell nothing
+
 #ifdef __cplusplus
 }
 #endif

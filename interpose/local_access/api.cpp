@@ -1,5 +1,6 @@
-// rmacheck_access_api(): what the interposer finds with dlsym.
+// rmacheck_access_api() and rmacheck_access_set_sync_sink(): what the interposer finds with dlsym.
 #include "access_api.h"
+#include "atomic_sync.h"
 #include "thread_state.h"
 
 namespace rmacheck::access {
@@ -16,3 +17,25 @@ const RmacheckAccessApi kApi = {RMACHECK_ACCESS_API_VERSION, set_sink, api_watch
 }  // namespace
 
 extern "C" __attribute__((visibility("default"))) const RmacheckAccessApi* rmacheck_access_api(void) { return &kApi; }
+
+namespace rmacheck::access {
+
+std::atomic<RmacheckSyncSink> g_sync_sink{nullptr};
+__thread FenceState t_fence;
+
+void thread_fence(int mo) {
+  RmacheckSyncSink sink = g_sync_sink.load(std::memory_order_relaxed);
+  if (!sink) return;
+  FenceState& f = t_fence;
+  if (order_acquires(mo)) {
+    for (const void*& object : f.loads)
+      if (object) sink(RMACHECK_SYNC_ACQUIRE, object, thread_pending()), object = nullptr;
+  }
+  if (order_releases(mo)) f.released = true;
+}
+
+}  // namespace rmacheck::access
+
+extern "C" __attribute__((visibility("default"))) void rmacheck_access_set_sync_sink(RmacheckSyncSink sink) {
+  rmacheck::access::g_sync_sink.store(sink, std::memory_order_release);
+}

@@ -247,6 +247,11 @@ void flush_thread() {
   iv.last_pc = 0;
 }
 
+int thread_pending() {
+  const Interval* iv = t_fast.interval;
+  return iv != nullptr && !iv->records.empty();
+}
+
 void set_sink(RmacheckLocalSink sink) { g_sink.store(sink, std::memory_order_release); }
 
 }  // namespace rmacheck::access

@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 
+#include "atomic_sync.h"
 #include "thread_state.h"
 
 using namespace rmacheck::access;
@@ -160,8 +161,9 @@ RMACHECK_TSAN void __tsan_ignore_thread_begin() {}
 RMACHECK_TSAN void __tsan_ignore_thread_end() {}
 
 // ---- atomics: the compiler replaced the operation by this call, so it must happen here ----
-// The memory order argument is ignored: every operation is sequentially consistent, which is
-// always allowed. An atomic access of watched memory is logged like a plain one.
+// Every operation is performed sequentially consistent, which is always allowed; the memory order
+// argument says whether it synchronizes threads (atomic_sync.h). An atomic access of watched memory is
+// logged like a plain one.
 namespace {
 using a8 = char;
 using a16 = short;
@@ -170,55 +172,53 @@ using a64 = long;
 using a128 = __int128;
 }  // namespace
 
-#define RMACHECK_ATOMIC(N)                                                                                    \
-  RMACHECK_TSAN a##N __tsan_atomic##N##_load(const volatile a##N* a, int) {                                   \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), R, RMACHECK_PC());                                              \
-    return __atomic_load_n(a, __ATOMIC_SEQ_CST);                                                              \
-  }                                                                                                           \
-  RMACHECK_TSAN void __tsan_atomic##N##_store(volatile a##N* a, a##N v, int) {                                \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                                                 \
-  }                                                                                                           \
-  RMACHECK_TSAN a##N __tsan_atomic##N##_exchange(volatile a##N* a, a##N v, int) {                             \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    return __atomic_exchange_n(a, v, __ATOMIC_SEQ_CST);                                                       \
-  }                                                                                                           \
-  RMACHECK_TSAN a##N __tsan_atomic##N##_fetch_add(volatile a##N* a, a##N v, int) {                            \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST);                                                        \
-  }                                                                                                           \
-  RMACHECK_TSAN a##N __tsan_atomic##N##_fetch_sub(volatile a##N* a, a##N v, int) {                            \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    return __atomic_fetch_sub(a, v, __ATOMIC_SEQ_CST);                                                        \
-  }                                                                                                           \
-  RMACHECK_TSAN a##N __tsan_atomic##N##_fetch_and(volatile a##N* a, a##N v, int) {                            \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    return __atomic_fetch_and(a, v, __ATOMIC_SEQ_CST);                                                        \
-  }                                                                                                           \
-  RMACHECK_TSAN a##N __tsan_atomic##N##_fetch_or(volatile a##N* a, a##N v, int) {                             \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    return __atomic_fetch_or(a, v, __ATOMIC_SEQ_CST);                                                         \
-  }                                                                                                           \
-  RMACHECK_TSAN a##N __tsan_atomic##N##_fetch_xor(volatile a##N* a, a##N v, int) {                            \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    return __atomic_fetch_xor(a, v, __ATOMIC_SEQ_CST);                                                        \
-  }                                                                                                           \
-  RMACHECK_TSAN a##N __tsan_atomic##N##_fetch_nand(volatile a##N* a, a##N v, int) {                           \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    return __atomic_fetch_nand(a, v, __ATOMIC_SEQ_CST);                                                       \
-  }                                                                                                           \
-  RMACHECK_TSAN int __tsan_atomic##N##_compare_exchange_strong(volatile a##N* a, a##N* c, a##N v, int, int) { \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    return __atomic_compare_exchange_n(a, c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                   \
-  }                                                                                                           \
-  RMACHECK_TSAN int __tsan_atomic##N##_compare_exchange_weak(volatile a##N* a, a##N* c, a##N v, int, int) {   \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    return __atomic_compare_exchange_n(a, c, v, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                    \
-  }                                                                                                           \
-  RMACHECK_TSAN a##N __tsan_atomic##N##_compare_exchange_val(volatile a##N* a, a##N c, a##N v, int, int) {    \
-    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                              \
-    __atomic_compare_exchange_n(a, &c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                         \
-    return c;                                                                                                 \
+#define RMACHECK_RMW(N, op, builtin)                                             \
+  RMACHECK_TSAN a##N __tsan_atomic##N##_##op(volatile a##N* a, a##N v, int mo) { \
+    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                 \
+    before_store(a, mo);                                                         \
+    const a##N old = builtin(a, v, __ATOMIC_SEQ_CST);                            \
+    after_load(a, mo);                                                           \
+    return old;                                                                  \
+  }
+#define RMACHECK_ATOMIC(N)                                                                                           \
+  RMACHECK_TSAN a##N __tsan_atomic##N##_load(const volatile a##N* a, int mo) {                                       \
+    on_access(RMACHECK_ADDR(a), sizeof(a##N), R, RMACHECK_PC());                                                     \
+    const a##N v = __atomic_load_n(a, __ATOMIC_SEQ_CST);                                                             \
+    after_load(a, mo);                                                                                               \
+    return v;                                                                                                        \
+  }                                                                                                                  \
+  RMACHECK_TSAN void __tsan_atomic##N##_store(volatile a##N* a, a##N v, int mo) {                                    \
+    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                                     \
+    before_store(a, mo);                                                                                             \
+    __atomic_store_n(a, v, __ATOMIC_SEQ_CST);                                                                        \
+  }                                                                                                                  \
+  RMACHECK_RMW(N, exchange, __atomic_exchange_n)                                                                     \
+  RMACHECK_RMW(N, fetch_add, __atomic_fetch_add)                                                                     \
+  RMACHECK_RMW(N, fetch_sub, __atomic_fetch_sub)                                                                     \
+  RMACHECK_RMW(N, fetch_and, __atomic_fetch_and)                                                                     \
+  RMACHECK_RMW(N, fetch_or, __atomic_fetch_or)                                                                       \
+  RMACHECK_RMW(N, fetch_xor, __atomic_fetch_xor)                                                                     \
+  RMACHECK_RMW(N, fetch_nand, __atomic_fetch_nand)                                                                   \
+  RMACHECK_TSAN int __tsan_atomic##N##_compare_exchange_strong(volatile a##N* a, a##N* c, a##N v, int mo, int fmo) { \
+    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                                     \
+    before_store(a, mo);                                                                                             \
+    const bool ok = __atomic_compare_exchange_n(a, c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                 \
+    after_load(a, ok ? mo : fmo);                                                                                    \
+    return ok;                                                                                                       \
+  }                                                                                                                  \
+  RMACHECK_TSAN int __tsan_atomic##N##_compare_exchange_weak(volatile a##N* a, a##N* c, a##N v, int mo, int fmo) {   \
+    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                                     \
+    before_store(a, mo);                                                                                             \
+    const bool ok = __atomic_compare_exchange_n(a, c, v, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                  \
+    after_load(a, ok ? mo : fmo);                                                                                    \
+    return ok;                                                                                                       \
+  }                                                                                                                  \
+  RMACHECK_TSAN a##N __tsan_atomic##N##_compare_exchange_val(volatile a##N* a, a##N c, a##N v, int mo, int fmo) {    \
+    on_access(RMACHECK_ADDR(a), sizeof(a##N), W, RMACHECK_PC());                                                     \
+    before_store(a, mo);                                                                                             \
+    const bool ok = __atomic_compare_exchange_n(a, &c, v, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);                \
+    after_load(a, ok ? mo : fmo);                                                                                    \
+    return c;                                                                                                        \
   }
 RMACHECK_ATOMIC(8)
 RMACHECK_ATOMIC(16)
@@ -226,5 +226,8 @@ RMACHECK_ATOMIC(32)
 RMACHECK_ATOMIC(64)
 RMACHECK_ATOMIC(128)
 
-RMACHECK_TSAN void __tsan_atomic_thread_fence(int) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+RMACHECK_TSAN void __tsan_atomic_thread_fence(int mo) {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  thread_fence(mo);
+}
 RMACHECK_TSAN void __tsan_atomic_signal_fence(int) { __atomic_signal_fence(__ATOMIC_SEQ_CST); }

@@ -106,7 +106,9 @@ enum LocalKind : int { kLocalRead = 0, kLocalWrite = 1 };
 //   before every departure of it.
 enum SyncKind : int { kSyncRelease = 0, kSyncAcquire = 1, kSyncArrive = 2, kSyncDepart = 3 };
 // Which runtime's synchronization a kRecThreadSync record comes from (sync_by_runtime).
-enum SyncRuntime : int { kSyncPthread = 1, kSyncGomp = 2, kSyncOmpt = 3 };
+// kSyncAtomic: C11/C++ atomics of instrumented code (a release store or read-modify-write, an acquire
+// load or read-modify-write, by address), interpose/local_access/atomic_sync.h.
+enum SyncRuntime : int { kSyncPthread = 1, kSyncGomp = 2, kSyncOmpt = 3, kSyncAtomic = 4 };
 // sync_object of thread creation and of an OpenMP team: tokens above every user-space address.
 constexpr int64_t kSyncTokenBase = int64_t{1} << 56;
 

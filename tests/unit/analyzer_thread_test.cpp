@@ -173,6 +173,40 @@ TEST(ThreadOrder, AcquireFollowsEveryEarlierReleaseOfItsObjectOnly) {
   EXPECT_EQ(event_of(edges[0].dests[0]), 4u);
 }
 
+// A pthread read-write lock as thread_sync.cpp logs it: the lock's address
+// is released by a writer's unlock and acquired by every lock; address + 1
+// is released by a reader's unlock and acquired by write locks only.
+TEST(ThreadOrder, RwlockOrdersReadersAfterWritersAndWritersAfterReadersOnly) {
+  constexpr int64_t kRw = kMutex, kReadSide = kMutex + 1;
+  LogBuilder b(1);
+  b.call(0, kCall_Init_thread, 1);                             // 0
+  sync(b, 0, 0, kCall_Thread_release, kSyncTokenBase, 1);      // 1: creates thread 1
+  sync(b, 0, 1, kCall_Thread_acquire, kSyncTokenBase, 1);      // 2
+  sync(b, 0, 0, kCall_Thread_release, kSyncTokenBase + 2, 1);  // 3: creates thread 2
+  sync(b, 0, 2, kCall_Thread_acquire, kSyncTokenBase + 2, 1);  // 4
+  sync(b, 0, 1, kCall_Thread_acquire, kRw, 0);                 // 5: thread 1 wrlock
+  sync(b, 0, 1, kCall_Thread_acquire, kReadSide, 0);           // 6
+  sync(b, 0, 1, kCall_Thread_release, kRw, 1);                 // 7: its unlock
+  sync(b, 0, 2, kCall_Thread_acquire, kRw, 1);                 // 8: thread 2 rdlock
+  sync(b, 0, 0, kCall_Thread_acquire, kRw, 1);                 // 9: thread 0 rdlock
+  sync(b, 0, 0, kCall_Thread_release, kReadSide, 2);           // 10: thread 0 unlocks
+  sync(b, 0, 2, kCall_Thread_release, kReadSide, 3);           // 11: thread 2 unlocks
+  sync(b, 0, 1, kCall_Thread_acquire, kRw, 3);                 // 12: thread 1 wrlock again
+  sync(b, 0, 1, kCall_Thread_acquire, kReadSide, 3);           // 13
+  Model m = b.build();
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
+  // The writer's unlock happens before both readers' locks.
+  EXPECT_TRUE(hb.ordered(exit_node(0, 7), entry_node(0, 8)));
+  EXPECT_TRUE(hb.ordered(exit_node(0, 7), entry_node(0, 9)));
+  // The readers are not ordered with each other: neither's unlock before the other's.
+  EXPECT_FALSE(hb.ordered(exit_node(0, 10), entry_node(0, 11)));
+  EXPECT_FALSE(hb.ordered(exit_node(0, 8), entry_node(0, 10)));
+  // Both readers' unlocks happen before the next write lock.
+  EXPECT_TRUE(hb.ordered(exit_node(0, 10), entry_node(0, 13)));
+  EXPECT_TRUE(hb.ordered(exit_node(0, 11), entry_node(0, 13)));
+}
+
 // A rank whose threads made calls without any synchronization record (an
 // interposer without thread tracking) stays one program order, with a note.
 TEST(ThreadOrder, NoSyncRecordsKeepOneProgramOrderAndSaySo) {
