@@ -221,6 +221,12 @@ struct Start {
   bool internal;
 };
 
+// A thread's end, by return from its start function or by pthread_exit: what pthread_join acquires,
+// under the pthread_t the joiner names.
+void log_thread_end() {
+  if (logging()) release(reinterpret_cast<const void*>(pthread_self()), kSyncPthread);
+}
+
 void* start_thread(void* p) {
   Start s = *static_cast<Start*>(p);
   std::free(p);
@@ -228,8 +234,7 @@ void* start_thread(void* p) {
   if (s.internal) guard::mark_mpi_thread();
   if (s.token && logging()) log_sync(kSyncAcquire, s.token, 1, kSyncPthread);
   void* ret = s.fn(s.arg);
-  // Its end, for the join: pthread_self() is what the joiner names.
-  if (logging()) release(reinterpret_cast<const void*>(pthread_self()), kSyncPthread);
+  log_thread_end();
   return ret;
 }
 
@@ -516,10 +521,10 @@ RMACHECK_API int pthread_rwlock_unlock(pthread_rwlock_t* l) {
   return real_pthread_rwlock_unlock(l);
 }
 
-// A thread that ends by pthread_exit ends like one that returns: its end is what pthread_join acquires.
+// A thread that ends by pthread_exit ends like one that returns (start_thread's end is not reached).
 RMACHECK_API void pthread_exit(void* ret) {
   RMACHECK_REAL(pthread_exit);
-  if (logging()) release(reinterpret_cast<const void*>(pthread_self()), kSyncPthread);
+  log_thread_end();
   real_pthread_exit(ret);
   __builtin_unreachable();
 }
