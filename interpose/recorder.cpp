@@ -93,7 +93,7 @@ void Recorder::note_region(FieldId f, int64_t v) {
 }
 
 void Recorder::comm(MPI_Comm c) {
-  comm_ = comm_info(c);
+  comm_ = comm_info_for_call(c);
   if (comm_)
     s_.rec.field(kF_comm, comm_->id);
   else if (c == MPI_COMM_NULL)
@@ -127,7 +127,7 @@ bool Recorder::at_root(int r) const {
 void Recorder::assertion(int a) { s_.rec.field(kF_assert, translate_assert(a)); }
 
 void Recorder::win(MPI_Win w) {
-  win_ = win_info(w);
+  win_ = win_info_for_call(w);
   s_.facts.win = w;
   s_.rec.field(kF_win, win_ ? win_->id : w == MPI_WIN_NULL ? kWinNull : 0);
 }
@@ -206,7 +206,7 @@ void Recorder::status(MPI_Status* st) {
 
 void Recorder::new_request(MPI_Request* r, bool persistent) {
   if (!r || *r == MPI_REQUEST_NULL) return;
-  const int64_t id = register_request(*r, persistent, comm_);
+  const int64_t id = register_request(*r, persistent, comm_ ? comm_->shared_from_this() : nullptr);
   s_.facts.new_req = id;
   s_.facts.persistent = persistent;
   s_.rec.field(kF_new_req, id);
@@ -284,11 +284,13 @@ void Recorder::freed_watched() {
 }
 
 void Recorder::new_message(MPI_Message* m) {
-  if (m && *m != MPI_MESSAGE_NULL && *m != MPI_MESSAGE_NO_PROC) register_message(*m, comm_);
+  if (m && *m != MPI_MESSAGE_NULL && *m != MPI_MESSAGE_NO_PROC)
+    register_message(*m, comm_ ? comm_->shared_from_this() : nullptr);
 }
 
 void Recorder::message(MPI_Message* m) {
-  comm_ = m ? take_message(*m) : nullptr;
+  held_comm_ = m ? take_message(*m) : nullptr;
+  comm_ = held_comm_.get();
   if (comm_) s_.rec.field(kF_comm, comm_->id);
 }
 

@@ -69,7 +69,7 @@ LOOPS=${LOOPS:-put start pingpong}  # e.g. LOOPS="put start" on a loaded machine
 # py0 with the loop in a short module, py3000 after 3000 lines of module code.
 PYTHON=/usr/bin/python3
 if [ -z "${NO_PY:-}" ] && "$PYTHON" -c 'import mpi4py, numpy' 2>/dev/null; then LOOPS="$LOOPS py0 py3000"; fi
-VARIANTS="none disabled recording stack8"
+VARIANTS=${VARIANTS:-none disabled recording stack8}  # e.g. VARIANTS="none recording" for a quick before/after
 for round in $(seq 1 "$ROUNDS"); do
   for loop in $LOOPS; do
     for variant in $VARIANTS; do
