@@ -64,6 +64,13 @@ class Registry {
     version_.fetch_add(1, std::memory_order_release);
     return map_.erase(h) > 0;
   }
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
+  // f(map) under the lock, for reading: the version stays (locked() counts a change).
+  template <class F>
+  auto locked_read(F&& f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return f(map_);
+  }
   template <class F>
   auto locked(F&& f) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -299,12 +306,36 @@ int64_t register_request(MPI_Request r, bool persistent, CommRef comm) {
   return id;
 }
 
-size_t request_info(MPI_Request r, RequestInfo& out, size_t nth) {
+namespace {
+struct RequestCacheEntry {
+  MPI_Request handle;
+  RequestView view;
+  uint64_t version;
+};
+// Direct-mapped by handle; entries of another registry version are stale (a request made or forgotten
+// since, by any thread). Trivially destructible: no TLS init call per access.
+constexpr size_t kRequestCacheSize = 8;
+thread_local RequestCacheEntry t_request_cache[kRequestCacheSize] = {};
+size_t request_cache_slot(MPI_Request r) {
+  const size_t bits = std::hash<MPI_Request>{}(r);
+  return (bits ^ (bits >> 4) ^ (bits >> 7)) % kRequestCacheSize;
+}
+}  // namespace
+
+size_t request_view(MPI_Request r, RequestView& out, size_t nth) {
   if (r == MPI_REQUEST_NULL) return 0;
-  return g_requests.locked([&](auto& map) -> size_t {
+  RequestCacheEntry& c = t_request_cache[request_cache_slot(r)];
+  const uint64_t version = g_requests.version();  // read before the lookup: a change in between refetches
+  if (nth == 0 && c.version == version && c.handle == r && c.view.id != 0) {
+    out = c.view;
+    return 1;
+  }
+  return g_requests.locked_read([&](auto& map) -> size_t {
     auto it = map.find(r);
     if (it == map.end()) return 0;
-    out = it->second.nth(nth);
+    const RequestInfo& info = it->second.nth(nth);
+    out = RequestView{info.id, info.persistent, info.comm.get()};
+    if (it->second.count() == 1) c = RequestCacheEntry{r, out, version};  // a shared handle is never cached
     return it->second.count();
   });
 }

@@ -68,11 +68,21 @@ WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size
 void forget_window(MPI_Win w);
 
 // A handle may stand for several live requests (Open MPI's shared request of
-// MPI_PROC_NULL operations): request_info gives the nth oldest (the last one
+// MPI_PROC_NULL operations): request_view gives the nth oldest (the last one
 // if there are fewer) and returns how many share the handle (0: unknown
 // handle); forget_request drops the one with that id.
 int64_t register_request(MPI_Request r, bool persistent, CommRef comm);
-size_t request_info(MPI_Request r, RequestInfo& out, size_t nth = 0);
+// What a wrapped call needs of a request it names, without a reference count taken: the communicator
+// is the registry entry's. Valid for the calling thread's call (until it forgets the request): MPI lets
+// one thread at a time use a request (waiting on or freeing one from two threads at once is erroneous).
+// A per-thread cache answers the hot loops (the same persistent requests again and again) without the
+// registry's lock while no request was made or forgotten since.
+struct RequestView {
+  int64_t id = 0;
+  bool persistent = false;
+  const CommInfo* comm = nullptr;
+};
+size_t request_view(MPI_Request r, RequestView& out, size_t nth = 0);
 void forget_request(MPI_Request r, int64_t id);
 
 // Datatype id; the first time a type is seen (or when it is committed) its flattened layout is logged.

@@ -8,7 +8,7 @@ namespace rmacheck {
 
 struct WatchedRequest {
   MPI_Request handle;
-  RequestInfo info;
+  RequestView info;
   bool known;
 };
 
@@ -220,15 +220,15 @@ void Recorder::watch_into(FieldId f, int count, MPI_Request* reqs) {
   s_.ids.clear();
   for (int i = 0; i < count; ++i) {
     WatchedRequest w{reqs[i], {}, false};
-    const size_t sharing = request_info(reqs[i], w.info);
+    const size_t sharing = request_view(reqs[i], w.info);
     w.known = sharing > 0;
     if (sharing > 1) {  // one handle for several requests: the k-th slot holding it takes the k-th of them
       size_t nth = 0;
       for (int j = 0; j < i; ++j) nth += reqs[j] == reqs[i];
-      if (nth > 0) request_info(reqs[i], w.info, nth);
+      if (nth > 0) request_view(reqs[i], w.info, nth);
     }
     s_.ids.push_back(w.known ? w.info.id : 0);
-    s_.watched.push_back(std::move(w));
+    s_.watched.push_back(w);
   }
   s_.rec.array(f, s_.ids.data(), s_.ids.size());
   if (s_.facts.call == kCall_Start || s_.facts.call == kCall_Startall) s_.facts.started = s_.ids;
