@@ -18,14 +18,36 @@ struct Scratch {
   RecordBuffer rec;
   ThreadDeltas deltas;      // what this thread's CALL / CALL_OUT records are deltas from
   uint8_t* call = nullptr;  // the current call's record in the log (its exit word is stored at return)
-  size_t out_head = 0;      // size of the CALL_OUT head: more means the call has outputs
   std::vector<WatchedRequest> watched;
   std::vector<int64_t> ids, done, srcs, tags;
   std::vector<MPI_Status> statuses;
   WatchFacts facts;  // what the call changes in the memory local accesses are watched in
 };
 namespace {
-thread_local Scratch t_scratch;
+// This thread's Scratch by a plain __thread pointer: a thread_local object with a constructor costs a
+// TLS init call at every use, twice per MPI call. The owner frees it at thread exit; a call after that
+// (from another thread-exit destructor) gets one that is never freed.
+__thread Scratch* t_scratch = nullptr;
+__thread bool t_scratch_freed = false;
+struct ScratchOwner {
+  Scratch* scratch = nullptr;
+  ~ScratchOwner() {
+    delete scratch;
+    t_scratch = nullptr;
+    t_scratch_freed = true;
+  }
+};
+
+__attribute__((noinline)) Scratch& new_scratch() {
+  t_scratch = new Scratch;
+  if (!t_scratch_freed) {
+    thread_local ScratchOwner owner;
+    owner.scratch = t_scratch;
+  }
+  return *t_scratch;
+}
+
+Scratch& this_thread_scratch() { return __builtin_expect(t_scratch != nullptr, 1) ? *t_scratch : new_scratch(); }
 
 int translate_assert(int a) {
   int bits = 0;
@@ -38,7 +60,7 @@ int translate_assert(int a) {
 }
 }  // namespace
 
-Recorder::Recorder(CallId call, void* return_address) : s_(t_scratch), rec_(t_scratch.rec) {
+Recorder::Recorder(CallId call, void* return_address) : s_(this_thread_scratch()), rec_(s_.rec) {
   t_in_wrapper = true;
   local_watch_enter();  // guarded pages open: MPI's copies never meet a protected page
   local_watch_flush();  // the program's accesses since this thread's last call go before this call
@@ -68,8 +90,7 @@ void Recorder::exit(int rc) {
   t_in_pmpi = false;
   rc_ = rc;
   duration_ = call_clock() - t_enter_;
-  s_.rec.begin_call_out(thread_, rc, duration_, s_.deltas);
-  s_.out_head = s_.rec.size();
+  s_.rec.begin_call_out_fields(s_.deltas);
   if (rc != MPI_SUCCESS) {
     // The error string is the MPI library's: the analyzer cannot look it up later.
     char text[MPI_MAX_ERROR_STRING + 1] = {0};
@@ -80,10 +101,14 @@ void Recorder::exit(int rc) {
 
 void Recorder::finish() {
   // The common call (success, no outputs) costs no record of its own: its exit word says it returned.
-  if (s_.call && rc_ == MPI_SUCCESS && s_.rec.size() == s_.out_head && duration_ >= 0 && duration_ <= kExitMaxDuration)
+  if (s_.call && rc_ == MPI_SUCCESS && s_.rec.call_out_field_bytes() == 0 && duration_ >= 0 &&
+      duration_ <= kExitMaxDuration) {
     LogWriter::store_exit(s_.call, kExitReturned | static_cast<uint32_t>(duration_));
-  else
-    runtime().log.append(s_.rec.data(), s_.rec.size());
+  } else {
+    size_t n = 0;
+    const uint8_t* out = s_.rec.call_out_head(thread_, rc_, duration_, n);
+    runtime().log.append(out, n);
+  }
   if (local_watch_active()) local_watch_after_call(s_.facts);
 }
 
