@@ -139,6 +139,11 @@ void LogWriter::remap(size_t need) {
   // The pages behind the last chunk are written no more (but for a rare exit word): drop them from this
   // process's resident set. They stay in the page cache, a later store faults them back in.
   if (have > kChunk) ::madvise(map_, (have - kChunk) & ~(page - 1), MADV_DONTNEED);
+    // Fault the new part in with one call instead of a page fault per 4 KiB page as records reach it
+    // (exception entry and exit per page). Linux 5.14+; elsewhere the pages fault in one by one as before.
+#ifdef MADV_POPULATE_WRITE
+  ::madvise(map_ + have, len - have, MADV_POPULATE_WRITE);
+#endif
   file_len_.store(len, std::memory_order_release);
 }
 
