@@ -64,7 +64,8 @@ Recorder::Recorder(CallId call, void* return_address) : s_(this_thread_scratch()
   t_in_wrapper = true;
   local_watch_enter();  // guarded pages open: MPI's copies never meet a protected page
   local_watch_flush();  // the program's accesses since this thread's last call go before this call
-  // Numbered after them: the analyzer orders a thread's events by sequence number.
+  // Numbered after them. The analyzer takes a thread's order from the records' order in the log (seq is
+  // shown by `rmacheck dump`); thread_sync.cpp counts on every record advancing next_seq.
   seq_ = runtime().next_seq.fetch_add(1, std::memory_order_relaxed);
   s_.facts.clear();
   s_.facts.call = call;
