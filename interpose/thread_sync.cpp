@@ -5,7 +5,7 @@
 // analyzer turns the records into happens-before edges
 // (analyzer/model/thread_order.cpp).
 //
-// Interposed (dlsym RTLD_NEXT): pthread_create/join/exit, mutex lock/trylock/
+// Interposed (dlsym RTLD_NEXT): pthread_create/join/exit/once, mutex lock/trylock/
 // timedlock/unlock, read-write locks (every rd/wr variant), spin locks,
 // condition variables, barriers, semaphores; and gcc's
 // OpenMP runtime entry points that compiled code calls (GOMP_parallel,
@@ -472,6 +472,17 @@ void rwlock_acquired(pthread_rwlock_t* l, bool writer) {
   if (writer) acquire(read_side(l), kSyncPthread);
 }
 
+// pthread_once: the initializer runs in the first caller, inside the real pthread_once, which
+// calls once_init instead; its end is released, and every caller's return acquires it.
+__thread void (*t_once_fn)() = nullptr;
+__thread pthread_once_t* t_once_control = nullptr;
+void once_init() {
+  void (*fn)() = t_once_fn;
+  pthread_once_t* control = t_once_control;
+  fn();
+  if (logging()) release(control, kSyncPthread);
+}
+
 }  // namespace
 
 extern "C" {
@@ -659,6 +670,18 @@ RMACHECK_API int pthread_rwlock_unlock(pthread_rwlock_t* l) {
     release(writer ? static_cast<const void*>(l) : read_side(l), kSyncPthread);
   }
   return real_pthread_rwlock_unlock(l);
+}
+
+RMACHECK_API int pthread_once(pthread_once_t* control, void (*init)()) {
+  RMACHECK_REAL(pthread_once);
+  if (!RMACHECK_PROGRAM_LOCK()) return real_pthread_once(control, init);
+  void (*const outer_fn)() = t_once_fn;  // an initializer that calls pthread_once itself
+  pthread_once_t* const outer_control = t_once_control;
+  t_once_fn = init, t_once_control = control;
+  const int rc = real_pthread_once(control, once_init);
+  t_once_fn = outer_fn, t_once_control = outer_control;
+  if (rc == 0 && logging()) acquire(control, kSyncPthread);
+  return rc;
 }
 
 // A thread that ends by pthread_exit ends like one that returns (start_thread's end is not reached).
