@@ -5,20 +5,19 @@
 // analyzer turns the records into happens-before edges
 // (analyzer/model/thread_order.cpp).
 //
-// Interposed (dlsym RTLD_NEXT): pthread_create/join/exit, mutex lock/trylock/
+// Interposed (dlsym RTLD_NEXT): pthread_create/join/exit/once, mutex lock/trylock/
 // timedlock/unlock, read-write locks (every rd/wr variant), spin locks,
 // condition variables, barriers, semaphores; and gcc's
 // OpenMP runtime entry points that compiled code calls (GOMP_parallel,
 // GOMP_barrier, the implicit barriers of loops and sections, critical
-// sections, omp_set_lock/omp_unset_lock). Clang's OpenMP runtime (LLVM libomp) tells a tool through
-// OMPT (ompt_start_tool, defined here): parallel begin/end, implicit tasks,
-// barriers, mutexes (critical, locks, ordered). Threads libgomp or libomp
-// create come through pthread_create like any other. Atomics of
-// instrumented code (`rmacheck mpicc`: C11/C++ atomics, __atomic builtins)
-// come from the access runtime's sync sink (local_access/atomic_sync.h):
-// release and acquire orders by address, relaxed ones not at all. Not seen:
-// OpenMP tasks and their dependences, and atomics or spin flags in code
-// that was not instrumented: threads ordered only that way look unordered.
+// sections, omp_set_lock/omp_unset_lock and the nest locks, ordered regions,
+// explicit tasks: GOMP_task, taskwait, taskgroups, dependences). Clang's OpenMP runtime (LLVM libomp) tells a tool
+// through OMPT (ompt_start_tool, defined here): parallel begin/end, implicit tasks, barriers, mutexes (critical, locks,
+// ordered). Threads libgomp or libomp create come through pthread_create like any other. Atomics of instrumented code
+// (`rmacheck mpicc`: C11/C++ atomics, __atomic builtins) come from the access runtime's sync sink
+// (local_access/atomic_sync.h): release and acquire orders by address, relaxed ones not at all. Not seen: atomics or
+// spin flags in code that was not instrumented, libgomp's taskloop tasks and tasks with detach: what is ordered only
+// that way looks unordered.
 //
 // Cost: a single-threaded program pays one predictable branch per mutex
 // call (nothing is logged until the program creates a thread outside MPI).
@@ -34,10 +33,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "access_api.h"
 #include "guard/guard.h"
@@ -275,18 +276,45 @@ struct Team {
   void (*fn)(void*);
   void* data;
   int64_t token;  // fork: the token (release -> each member's acquire); join: token + 1 (every member arrives)
+  int64_t tasks;  // every explicit task's end releases it; barriers and the join acquire it
   std::atomic<int64_t> arrivals{0};
+  char ordered = 0;  // its address: what ordered regions release and acquire
 };
 __thread Team* t_team = nullptr;
+
+// The task a thread runs now (the implicit task of its team member, or an explicit task):
+// its identity, whose children's ends release token + 1 (what its taskwait acquires), and the
+// innermost taskgroup it is in (0: none), whose object its new tasks release at their end.
+struct TaskCtx {
+  int64_t token = 0;
+  int64_t group = 0;
+};
+__thread TaskCtx t_task;
+int64_t current_task_token() {
+  if (!t_task.token) t_task.token = new_token();  // the initial task of a thread
+  return t_task.token;
+}
+
+// Release and acquire of objects that are tokens, not addresses (counts as for addresses).
+const void* token_object(int64_t token) { return reinterpret_cast<const void*>(static_cast<uintptr_t>(token)); }
+void release_token(int64_t token, SyncRuntime by) { release(token_object(token), by); }
+// An acquire that would follow no release is not logged.
+void acquire_token(int64_t token, SyncRuntime by) {
+  const int64_t count = counter(token_object(token)).load(std::memory_order_acquire);
+  if (count > 0) log_sync(kSyncAcquire, token, count, by);
+}
 
 void team_member(void* p) {
   Team* team = static_cast<Team*>(p);
   Team* outer = t_team;
+  const TaskCtx outer_task = t_task;
   t_team = team;
+  t_task = {new_token(), 0};
   if (logging()) log_sync(kSyncAcquire, team->token, 1, kSyncGomp);
   team->fn(team->data);
   if (logging()) log_sync(kSyncArrive, team->token + 1, 0, kSyncGomp);  // the join: a barrier only the master leaves
   t_team = outer;
+  t_task = outer_task;
 }
 
 int team_size() {
@@ -294,7 +322,8 @@ int team_size() {
   return num_threads ? num_threads() : 1;
 }
 
-// A team barrier (explicit or the implicit one of a worksharing construct) around `wait`.
+// A team barrier (explicit or the implicit one of a worksharing construct) around `wait`. It also
+// completes every explicit task of the team: their ends go before every departure.
 template <class Wait>
 auto team_barrier(Wait wait) {
   Team* team = t_team;
@@ -303,9 +332,120 @@ auto team_barrier(Wait wait) {
   if (!team || n <= 1 || !logging()) return wait();
   const int64_t gen = arrive(reinterpret_cast<const void*>(team->token), team->arrivals, n, 0, kSyncGomp);
   auto r = wait();
-  if (logging()) log_sync(kSyncDepart, team->token, gen, kSyncGomp);
+  if (logging()) {
+    log_sync(kSyncDepart, team->token, gen, kSyncGomp);
+    acquire_token(team->tasks, kSyncGomp);
+  }
   return r;
 }
+
+// ---- OpenMP (libgomp): explicit tasks ----
+//
+// GOMP_task gets the task as fn(data), where libgomp copies arg_size bytes of data (or calls
+// cpyfn(copy, data)) for a deferred task and calls fn on the copy later, on any thread of the team;
+// an undeferred task (if(0), final, a full queue, no team) runs inside GOMP_task. The wrapper
+// hands libgomp a bigger block instead: a TaskHeader and the task's dependences first, the program's
+// data after them at data_offset, and task_body as fn, which logs around the program's fn:
+// - creation -> start: the creator releases the task's token, the start acquires it;
+// - end -> the parent's taskwait: the end releases the parent's token + 1, taskwait acquires it;
+// - end -> the end of the taskgroup the task was created in (its descendants inherit the group);
+// - end -> every departure from the next team barrier and from the join (the team's `tasks`);
+// - dependences between siblings (same parent), per address: the end of an out, inout or
+//   mutexinoutset task releases the address's writers object, the end of an in task its readers
+//   object; an in task's start acquires the writers object, the others' acquire both.
+// An acquire follows every release of its object logged so far, so a start also follows tasks
+// that are not its predecessors but happened to end before it on the same objects (siblings of the
+// same address and kind): more order than OpenMP gives, never less.
+struct TaskHeader {
+  void (*fn)(void*);
+  void (*cpyfn)(void*, void*);
+  void* data;  // the program's data, for cpyfn (a deferred task's block is a copy)
+  Team* team;
+  int64_t token;   // creation -> start
+  int64_t parent;  // the creating task's token: its taskwait acquires parent + 1
+  int64_t group;   // the taskgroup the task is in, 0: none
+  uint32_t data_offset;
+  uint32_t ndeps;
+};
+struct TaskDep {
+  int64_t writers, readers;
+  int64_t out;  // out, inout, mutexinoutset (else in)
+};
+
+// Dependence objects of sibling tasks (the same parent) on one address: above every address and token.
+int64_t dependence_object(int64_t parent, const void* addr, bool writers) {
+  uint64_t h = static_cast<uint64_t>(parent) * 0x9E3779B97F4A7C15ull;
+  h ^= reinterpret_cast<uintptr_t>(addr) + (writers ? 0x632BE59BD9B4E019ull : 0);
+  h ^= h >> 31, h *= 0xBF58476D1CE4E5B9ull, h ^= h >> 29;
+  return (int64_t{1} << 57) | static_cast<int64_t>(h & ((uint64_t{1} << 56) - 1));
+}
+
+// libgomp's depend array (gcc 12 task.c): if depend[0] != 0, depend[0] addresses follow at
+// depend[2], the first depend[1] of them out/inout; else depend[1] entries follow at depend[5]:
+// depend[2] out/inout, depend[3] mutexinoutset, depend[4] in addresses, then omp_depend_t
+// objects (depobj: {address, kind}, kind 1 = in).
+template <class F>
+void for_each_dependence(void** depend, F f) {
+  const auto word = [&](size_t i) { return reinterpret_cast<uintptr_t>(depend[i]); };
+  if (word(0)) {
+    for (uintptr_t i = 0; i < word(0); ++i) f(depend[2 + i], i < word(1));
+    return;
+  }
+  const uintptr_t n = word(1), writers = word(2) + word(3), plain = writers + word(4);
+  for (uintptr_t i = 0; i < n; ++i) {
+    if (i < plain) {
+      f(depend[5 + i], i < writers);
+    } else {
+      auto* const* obj = static_cast<void* const*>(depend[5 + i]);
+      f(obj[0], reinterpret_cast<uintptr_t>(obj[1]) != 1);  // kinds we do not know count as out
+    }
+  }
+}
+size_t count_dependences(void** depend) {
+  return reinterpret_cast<uintptr_t>(depend[0]) ? reinterpret_cast<uintptr_t>(depend[0])
+                                                : reinterpret_cast<uintptr_t>(depend[1]);
+}
+
+void task_body(void* p) {
+  const auto* h = static_cast<const TaskHeader*>(p);
+  const auto* deps = reinterpret_cast<const TaskDep*>(h + 1);
+  const TaskCtx outer_task = t_task;
+  Team* const outer_team = t_team;
+  t_task = {h->token, h->group};
+  t_team = h->team;
+  if (logging()) {
+    log_sync(kSyncAcquire, h->token, 1, kSyncGomp);
+    for (uint32_t i = 0; i < h->ndeps; ++i) {
+      acquire_token(deps[i].writers, kSyncGomp);
+      if (deps[i].out) acquire_token(deps[i].readers, kSyncGomp);
+    }
+  }
+  h->fn(static_cast<char*>(p) + h->data_offset);
+  if (logging()) {
+    for (uint32_t i = 0; i < h->ndeps; ++i) release_token(deps[i].out ? deps[i].writers : deps[i].readers, kSyncGomp);
+    release_token(h->parent + 1, kSyncGomp);
+    if (h->group) release_token(h->group, kSyncGomp);
+    if (h->team) release_token(h->team->tasks, kSyncGomp);
+  }
+  t_task = outer_task;
+  t_team = outer_team;
+}
+
+// libgomp copies a deferred task's block with cpyfn when the task has one (C++ copy constructors).
+void task_copy(void* dest, void* src) {
+  const auto* h = static_cast<const TaskHeader*>(src);
+  std::memcpy(dest, src, h->data_offset);
+  h->cpyfn(static_cast<char*>(dest) + h->data_offset, h->data);
+}
+
+constexpr unsigned kGompTaskDepend = 1u << 3;   // GOMP_TASK_FLAG_DEPEND
+constexpr unsigned kGompTaskDetach = 1u << 13;  // GOMP_TASK_FLAG_DETACH
+
+// Taskgroups the calling thread is in, innermost last: the enclosing group of each (a task that
+// runs inside another's taskgroup region on this thread ends before that region does).
+constexpr int kGroupsMax = 64;
+__thread int64_t t_outer_groups[kGroupsMax];
+__thread int t_ngroups = 0;
 
 int g_critical;                   // the object of unnamed critical sections
 std::atomic<bool> g_ompt{false};  // libomp reports through OMPT: the GOMP entry points are not logged twice
@@ -330,6 +470,17 @@ const void* read_side(const pthread_rwlock_t* l) { return reinterpret_cast<const
 void rwlock_acquired(pthread_rwlock_t* l, bool writer) {
   acquire(l, kSyncPthread);
   if (writer) acquire(read_side(l), kSyncPthread);
+}
+
+// pthread_once: the initializer runs in the first caller, inside the real pthread_once, which
+// calls once_init instead; its end is released, and every caller's return acquires it.
+__thread void (*t_once_fn)() = nullptr;
+__thread pthread_once_t* t_once_control = nullptr;
+void once_init() {
+  void (*fn)() = t_once_fn;
+  pthread_once_t* control = t_once_control;
+  fn();
+  if (logging()) release(control, kSyncPthread);
 }
 
 }  // namespace
@@ -521,6 +672,18 @@ RMACHECK_API int pthread_rwlock_unlock(pthread_rwlock_t* l) {
   return real_pthread_rwlock_unlock(l);
 }
 
+RMACHECK_API int pthread_once(pthread_once_t* control, void (*init)()) {
+  RMACHECK_REAL(pthread_once);
+  if (!RMACHECK_PROGRAM_LOCK()) return real_pthread_once(control, init);
+  void (*const outer_fn)() = t_once_fn;  // an initializer that calls pthread_once itself
+  pthread_once_t* const outer_control = t_once_control;
+  t_once_fn = init, t_once_control = control;
+  const int rc = real_pthread_once(control, once_init);
+  t_once_fn = outer_fn, t_once_control = outer_control;
+  if (rc == 0 && logging()) acquire(control, kSyncPthread);
+  return rc;
+}
+
 // A thread that ends by pthread_exit ends like one that returns (start_thread's end is not reached).
 RMACHECK_API void pthread_exit(void* ret) {
   RMACHECK_REAL(pthread_exit);
@@ -572,10 +735,13 @@ RMACHECK_API void GOMP_parallel(void (*fn)(void*), void* data, unsigned num_thre
   RMACHECK_REAL(GOMP_parallel);
   if (num_threads != 1 && !t_in_wrapper && !t_internal) program_has_threads();
   if (!logging() || g_ompt.load(std::memory_order_relaxed)) return real_GOMP_parallel(fn, data, num_threads, flags);
-  Team team{fn, data, new_token(), {0}};
+  Team team{fn, data, new_token(), new_token(), {0}};
   log_sync(kSyncRelease, team.token, 1, kSyncGomp);  // fork: the encountering thread's past goes to every member
   real_GOMP_parallel(team_member, &team, num_threads, flags);
-  if (logging()) log_sync(kSyncDepart, team.token + 1, 0, kSyncGomp);  // join: after every member's end
+  if (logging()) {
+    log_sync(kSyncDepart, team.token + 1, 0, kSyncGomp);  // join: after every member's end
+    acquire_token(team.tasks, kSyncGomp);                 // and every task's, run in the final barrier too
+  }
 }
 
 void GOMP_barrier();
@@ -644,6 +810,121 @@ RMACHECK_API void omp_unset_lock(omp_lock_t* l) {
   real_omp_unset_lock(l);
 }
 
+// omp_set_nest_lock and friends: each set (also the nested ones) acquires, each unset releases.
+RMACHECK_API void omp_set_nest_lock(omp_nest_lock_t* l) {
+  RMACHECK_REAL(omp_set_nest_lock, "OMP_3.0");
+  real_omp_set_nest_lock(l);
+  if (!g_ompt.load(std::memory_order_relaxed) && logging()) acquire(l, kSyncGomp);
+}
+
+RMACHECK_API int omp_test_nest_lock(omp_nest_lock_t* l) {
+  RMACHECK_REAL(omp_test_nest_lock, "OMP_3.0");
+  const int depth = real_omp_test_nest_lock(l);
+  if (depth && !g_ompt.load(std::memory_order_relaxed) && logging()) acquire(l, kSyncGomp);
+  return depth;
+}
+
+RMACHECK_API void omp_unset_nest_lock(omp_nest_lock_t* l) {
+  RMACHECK_REAL(omp_unset_nest_lock, "OMP_3.0");
+  if (!g_ompt.load(std::memory_order_relaxed) && logging()) release(l, kSyncGomp);
+  real_omp_unset_nest_lock(l);
+}
+
+// Ordered regions of a loop run one at a time in iteration order: each start follows the ends so far.
+void GOMP_ordered_start();
+RMACHECK_API void GOMP_ordered_start() {
+  RMACHECK_REAL(GOMP_ordered_start);
+  real_GOMP_ordered_start();
+  if (t_team && logging()) acquire(&t_team->ordered, kSyncGomp);
+}
+
+void GOMP_ordered_end();
+RMACHECK_API void GOMP_ordered_end() {
+  RMACHECK_REAL(GOMP_ordered_end);
+  if (t_team && logging()) release(&t_team->ordered, kSyncGomp);
+  real_GOMP_ordered_end();
+}
+
+// Explicit tasks (see task_body). A task with detach is passed on as it is: libgomp writes its event
+// into the first word of the task's data, where the header would be; such tasks stay unordered.
+void GOMP_task(void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size, long arg_align,
+               bool if_clause, unsigned flags, void** depend, int priority, void* detach);
+RMACHECK_API void GOMP_task(void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size, long arg_align,
+                            bool if_clause, unsigned flags, void** depend, int priority, void* detach) {
+  RMACHECK_REAL(GOMP_task);
+  if (!logging() || g_ompt.load(std::memory_order_relaxed) || (flags & kGompTaskDetach))
+    return real_GOMP_task(fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority, detach);
+  const size_t ndeps = (flags & kGompTaskDepend) && depend ? count_dependences(depend) : 0;
+  const size_t align = std::max<size_t>(arg_align > 0 ? arg_align : 1, alignof(TaskHeader));
+  const size_t offset = (sizeof(TaskHeader) + ndeps * sizeof(TaskDep) + align - 1) / align * align;
+  const size_t size = offset + static_cast<size_t>(arg_size);
+  alignas(64) char local[1024];  // the usual task: no allocation (libgomp copies the block before it returns)
+  char* block = size <= sizeof(local) && align <= 64
+                    ? local
+                    : static_cast<char*>(std::aligned_alloc(align, (size + align - 1) / align * align));
+  if (!block) return real_GOMP_task(fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority, detach);
+  auto* h = new (block) TaskHeader{fn,
+                                   cpyfn,
+                                   data,
+                                   t_team,
+                                   new_token(),
+                                   current_task_token(),
+                                   t_task.group,
+                                   static_cast<uint32_t>(offset),
+                                   static_cast<uint32_t>(ndeps)};
+  auto* deps = reinterpret_cast<TaskDep*>(h + 1);
+  size_t i = 0;
+  if (ndeps)
+    for_each_dependence(depend, [&](const void* addr, bool out) {
+      deps[i++] = {dependence_object(h->parent, addr, true), dependence_object(h->parent, addr, false), out};
+    });
+  if (!cpyfn && arg_size > 0) std::memcpy(block + offset, data, static_cast<size_t>(arg_size));
+  log_sync(kSyncRelease, h->token, 1, kSyncGomp);  // creation -> start
+  real_GOMP_task(task_body, block, cpyfn ? task_copy : nullptr, static_cast<long>(size), static_cast<long>(align),
+                 if_clause, flags, depend, priority, detach);
+  if (block != local) std::free(block);
+}
+
+void GOMP_taskwait();
+RMACHECK_API void GOMP_taskwait() {
+  RMACHECK_REAL(GOMP_taskwait);
+  real_GOMP_taskwait();
+  if (!g_ompt.load(std::memory_order_relaxed) && logging()) acquire_token(current_task_token() + 1, kSyncGomp);
+}
+
+// `taskwait depend(...)`: waits for the earlier sibling tasks that the dependences name.
+void GOMP_taskwait_depend(void** depend);
+RMACHECK_API void GOMP_taskwait_depend(void** depend) {
+  RMACHECK_REAL(GOMP_taskwait_depend);
+  real_GOMP_taskwait_depend(depend);
+  if (g_ompt.load(std::memory_order_relaxed) || !logging() || !depend) return;
+  const int64_t parent = current_task_token();
+  for_each_dependence(depend, [&](const void* addr, bool out) {
+    acquire_token(dependence_object(parent, addr, true), kSyncGomp);
+    if (out) acquire_token(dependence_object(parent, addr, false), kSyncGomp);
+  });
+}
+
+void GOMP_taskgroup_start();
+RMACHECK_API void GOMP_taskgroup_start() {
+  RMACHECK_REAL(GOMP_taskgroup_start);
+  real_GOMP_taskgroup_start();
+  if (g_ompt.load(std::memory_order_relaxed)) return;
+  if (t_ngroups < kGroupsMax) t_outer_groups[t_ngroups] = t_task.group, t_task.group = new_token();
+  ++t_ngroups;  // deeper than kGroupsMax: the inner groups are their outer one's (their ends order less)
+}
+
+void GOMP_taskgroup_end();
+RMACHECK_API void GOMP_taskgroup_end() {
+  RMACHECK_REAL(GOMP_taskgroup_end);
+  real_GOMP_taskgroup_end();
+  if (g_ompt.load(std::memory_order_relaxed) || t_ngroups == 0) return;
+  if (--t_ngroups < kGroupsMax) {
+    if (logging()) acquire_token(t_task.group, kSyncGomp);
+    t_task.group = t_outer_groups[t_ngroups];
+  }
+}
+
 }  // extern "C"
 
 // ---- libomp: OMPT ----
@@ -693,30 +974,132 @@ void ompt_parallel_begin(ompt_data_t*, const ompt_frame_t*, ompt_data_t* paralle
   if (logging()) log_sync(kSyncRelease, static_cast<int64_t>(parallel->value), 1, kSyncOmpt);  // fork
 }
 
+// What every explicit task's end of a team releases, and its barriers and join acquire.
+int64_t team_tasks_object(int64_t team) { return team + (int64_t{1} << 55); }
+
 void ompt_parallel_end(ompt_data_t* parallel, ompt_data_t*, int, const void*) {
   // The join, as a barrier only the master leaves: a worker may report its end after the master went on.
-  if (parallel && parallel->value && logging())
+  if (parallel && parallel->value && logging()) {
     log_sync(kSyncDepart, static_cast<int64_t>(parallel->value) + 1, 0, kSyncOmpt);
+    acquire_token(team_tasks_object(static_cast<int64_t>(parallel->value)), kSyncOmpt);
+  }
+}
+
+// A task as OMPT reports it (its ompt_data_t points here): implicit tasks of a team, the initial task of
+// a thread (made when first needed), and explicit tasks, with the edges of the libgomp path (task_body):
+// creation -> start, end -> the parent's taskwait (parent + 1), end -> its taskgroup's end, end -> the
+// team's barriers and join, and the dependences by address between siblings.
+struct OmptTask {
+  int64_t token = 0;
+  int64_t parent = 0;  // explicit tasks: the creating task's token
+  int64_t team = 0;    // the team's token, 0: none
+  int64_t group = 0;   // the innermost taskgroup this task is in (or the one it was created in)
+  bool is_explicit = false, started = false;
+  uint32_t ndeps = 0;
+  TaskDep* deps = nullptr;
+  int ngroups = 0;  // taskgroups this task opened and has not ended; their outer groups:
+  int64_t outer_groups[8] = {};
+};
+OmptTask* ompt_task(ompt_data_t* data) {
+  if (!data) return nullptr;
+  if (!data->ptr) data->ptr = new (std::nothrow) OmptTask{new_token()};  // an initial task
+  return static_cast<OmptTask*>(data->ptr);
 }
 
 void ompt_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, ompt_data_t* task, unsigned, unsigned,
                         int flags) {
   if (flags & ompt_task_initial) return;
   if (endpoint == ompt_scope_begin) {
-    task->value = parallel ? parallel->value : 0;
-    if (task->value && logging()) log_sync(kSyncAcquire, static_cast<int64_t>(task->value), 1, kSyncOmpt);
-  } else if (task->value && logging()) {
-    log_sync(kSyncArrive, static_cast<int64_t>(task->value) + 1, 0, kSyncOmpt);
+    const int64_t team = parallel ? static_cast<int64_t>(parallel->value) : 0;
+    task->ptr = new (std::nothrow) OmptTask{new_token(), 0, team};
+    if (team && logging()) log_sync(kSyncAcquire, team, 1, kSyncOmpt);
+  } else if (auto* t = static_cast<OmptTask*>(task->ptr)) {
+    if (t->team && logging()) log_sync(kSyncArrive, t->team + 1, 0, kSyncOmpt);
+    delete t;
+    task->ptr = nullptr;
   }
 }
 
-// Barriers inside a region (explicit, and the implicit ones of worksharing constructs); the one that
-// ends a region is the join's.
-void ompt_sync_region(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, ompt_data_t*,
-                      const void*) {
-  if (kind == ompt_sync_region_barrier_implicit_parallel || kind == ompt_sync_region_taskwait ||
-      kind == ompt_sync_region_taskgroup || kind == ompt_sync_region_reduction)
+void ompt_task_create(ompt_data_t* encountering, const ompt_frame_t*, ompt_data_t* task, int flags, int, const void*) {
+  if (!(flags & ompt_task_explicit) || !task) return;
+  const OmptTask* parent = ompt_task(encountering);
+  auto* t = new (std::nothrow) OmptTask{new_token()};
+  if (!t) return;
+  if (parent) t->parent = parent->token, t->team = parent->team, t->group = parent->group;
+  t->is_explicit = true;
+  task->ptr = t;
+  if (logging()) log_sync(kSyncRelease, t->token, 1, kSyncOmpt);  // creation -> start
+}
+
+// Called after task_create, in the creating thread, before the task can start.
+void ompt_dependences(ompt_data_t* task, const ompt_dependence_t* deps, int ndeps) {
+  auto* t = task ? static_cast<OmptTask*>(task->ptr) : nullptr;
+  if (!t || !t->is_explicit || t->started || t->deps || ndeps <= 0) return;
+  t->deps = static_cast<TaskDep*>(std::calloc(static_cast<size_t>(ndeps), sizeof(TaskDep)));
+  if (!t->deps) return;
+  for (int i = 0; i < ndeps; ++i) {
+    const auto type = deps[i].dependence_type;
+    if (type == ompt_dependence_type_source || type == ompt_dependence_type_sink) continue;  // doacross
+    const void* addr = deps[i].variable.ptr;
+    // inoutset counts as out: more order than OpenMP gives (sets are unordered among themselves).
+    t->deps[t->ndeps++] = {dependence_object(t->parent, addr, true), dependence_object(t->parent, addr, false),
+                           type != ompt_dependence_type_in};
+  }
+}
+
+void ompt_task_schedule(ompt_data_t* prior, ompt_task_status_t status, ompt_data_t* next) {
+  auto* done = prior ? static_cast<OmptTask*>(prior->ptr) : nullptr;
+  if (done && done->is_explicit &&
+      (status == ompt_task_complete || status == ompt_task_detach || status == ompt_task_cancel)) {
+    if (status != ompt_task_cancel && logging()) {
+      for (uint32_t i = 0; i < done->ndeps; ++i)
+        release_token(done->deps[i].out ? done->deps[i].writers : done->deps[i].readers, kSyncOmpt);
+      release_token(done->parent + 1, kSyncOmpt);
+      if (done->group) release_token(done->group, kSyncOmpt);
+      if (done->team) release_token(team_tasks_object(done->team), kSyncOmpt);
+    }
+    if (status != ompt_task_detach) {  // a detached task reports its fulfillment later: kept (a leak)
+      std::free(done->deps);
+      delete done;
+      prior->ptr = nullptr;
+    }
+  }
+  auto* t = next ? static_cast<OmptTask*>(next->ptr) : nullptr;
+  if (!t || !t->is_explicit || t->started) return;  // a task that resumes: it acquired at its start
+  t->started = true;
+  if (!logging()) return;
+  log_sync(kSyncAcquire, t->token, 1, kSyncOmpt);
+  for (uint32_t i = 0; i < t->ndeps; ++i) {
+    acquire_token(t->deps[i].writers, kSyncOmpt);
+    if (t->deps[i].out) acquire_token(t->deps[i].readers, kSyncOmpt);
+  }
+}
+
+// taskwait: the ends of the task's children; taskgroup: the ends of the tasks created in it and
+// their descendants (a task inherits its creator's group).
+void ompt_task_sync(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, ompt_data_t* task_data) {
+  OmptTask* t = ompt_task(task_data);
+  if (!t) return;
+  if (kind == ompt_sync_region_taskwait) {
+    if (endpoint == ompt_scope_end && logging()) acquire_token(t->token + 1, kSyncOmpt);
     return;
+  }
+  if (endpoint == ompt_scope_begin) {
+    if (t->ngroups < 8) t->outer_groups[t->ngroups] = t->group, t->group = new_token();
+    ++t->ngroups;  // deeper: the inner groups are their outer one's
+  } else if (t->ngroups > 0 && --t->ngroups < 8) {
+    if (logging()) acquire_token(t->group, kSyncOmpt);
+    t->group = t->outer_groups[t->ngroups];
+  }
+}
+
+// Barriers inside a region (explicit, and the implicit ones of worksharing constructs), which also
+// complete the team's tasks; the one that ends a region is the join's.
+void ompt_sync_region(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, ompt_data_t* task,
+                      const void*) {
+  if (kind == ompt_sync_region_taskwait || kind == ompt_sync_region_taskgroup)
+    return ompt_task_sync(kind, endpoint, task);
+  if (kind == ompt_sync_region_barrier_implicit_parallel || kind == ompt_sync_region_reduction) return;
   if (endpoint == ompt_scope_begin) {
     t_barrier_gen = -1;
     const int n = team_size();
@@ -726,6 +1109,7 @@ void ompt_sync_region(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, o
     t_barrier_object = as_object(object);
   } else if (t_barrier_gen >= 0 && logging()) {
     log_sync(kSyncDepart, t_barrier_object, t_barrier_gen, kSyncOmpt);
+    acquire_token(team_tasks_object(t_barrier_object), kSyncOmpt);
     t_barrier_gen = -1;
   }
 }
@@ -740,6 +1124,9 @@ int ompt_initialize(ompt_function_lookup_t lookup, int, ompt_data_t*) {
   set(ompt_callback_sync_region, reinterpret_cast<ompt_callback_t>(&ompt_sync_region));
   set(ompt_callback_mutex_acquired, reinterpret_cast<ompt_callback_t>(&ompt_mutex_acquired));
   set(ompt_callback_mutex_released, reinterpret_cast<ompt_callback_t>(&ompt_mutex_released));
+  set(ompt_callback_task_create, reinterpret_cast<ompt_callback_t>(&ompt_task_create));
+  set(ompt_callback_dependences, reinterpret_cast<ompt_callback_t>(&ompt_dependences));
+  set(ompt_callback_task_schedule, reinterpret_cast<ompt_callback_t>(&ompt_task_schedule));
   return 1;  // keep the tool
 }
 

@@ -13,6 +13,7 @@ PKGS=(
   libdw-dev libelf-dev                  # elfutils: offline DWARF symbolization
   libclang-14-dev clang-14              # rmacheck lint (analyzer/lint/)
   clang-format-14                       # the tree's format check (tests/style)
+  libomp-14-dev                         # OpenMP samples built a second time with clang-14 (LLVM libomp, OMPT)
   libclang-rt-14-dev                    # libFuzzer and the sanitizer runtimes (tests/fuzz, scripts/test-sanitize.sh)
   libzydis-dev                          # --guard-memory: decoding the faulting instruction
   python3-dev                           # --guard-memory: reading mpi4py programs' Python frames

@@ -100,6 +100,26 @@ std::string absolute_source_path(const char* file, const char* comp_dir) {
   return path.lexically_normal().string();
 }
 
+// clang emits no .debug_aranges unless told to (-gdwarf-aranges), and libdw 0.188 finds the
+// compilation unit of an address only through them: look through the units' own ranges instead.
+void line_from_cu_ranges(Dwfl_Module* mod, uint64_t addr, SourceLocation& loc) {
+  Dwarf_Addr bias = 0;
+  for (Dwarf_Die* cu = dwfl_module_nextcu(mod, nullptr, &bias); cu != nullptr;
+       cu = dwfl_module_nextcu(mod, cu, &bias)) {
+    if (dwarf_haspc(cu, addr - bias) <= 0) continue;
+    Dwarf_Line* line = dwarf_getsrc_die(cu, addr - bias);
+    int lineno = 0;
+    const char* file = line ? dwarf_linesrc(line, nullptr, nullptr) : nullptr;
+    if (file != nullptr && dwarf_lineno(line, &lineno) == 0 && lineno > 0) {
+      Dwarf_Attribute attr;
+      const char* comp_dir = dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr));
+      loc.file = absolute_source_path(file, comp_dir);
+      loc.line = lineno;
+    }
+    return;
+  }
+}
+
 }  // namespace
 
 Symbolizer::Symbolizer(std::vector<ModuleMapping> modules)
@@ -185,6 +205,8 @@ SourceLocation Symbolizer::resolve(uint64_t pc) {
       loc.file = absolute_source_path(file, dwfl_line_comp_dir(line));
       loc.line = lineno;
     }
+  } else {
+    line_from_cu_ranges(mod, addr, loc);
   }
   return loc;
 }
