@@ -91,6 +91,20 @@ const Range* find_range(uintptr_t pc) {
   return pc < it->end ? &*it : nullptr;
 }
 
+// This thread's last call-site module: the calls of a loop come from one module, and a binary search per
+// call costs more than the check. Trivial thread_locals (no TLS init call); module maps are never freed.
+thread_local const std::vector<Range>* t_last_ranges = nullptr;
+thread_local const Range* t_last_range = nullptr;
+
+const Range* find_range_of_call(uintptr_t pc) {
+  const auto* ranges = g_ranges.load(std::memory_order_acquire);
+  const Range* r = t_last_range;
+  if (ranges == t_last_ranges && r && pc >= r->start && pc < r->end) return r;
+  r = find_range(pc);
+  t_last_ranges = ranges, t_last_range = r;
+  return r;
+}
+
 std::unordered_map<std::string, int64_t> g_strings;
 
 int64_t intern_locked(const char* s) {
@@ -328,7 +342,7 @@ void callsite_init() {
 
 void record_callsite(RecordBuffer& rec, void* ret_addr) {
   const auto pc = reinterpret_cast<uintptr_t>(ret_addr);
-  const Range* range = find_range(pc);
+  const Range* range = find_range_of_call(pc);
   if (!range) {  // code loaded after the last scan (dlopen): log the new map first
     std::lock_guard<std::mutex> lock(g_mu);
     if (!find_range(pc)) rescan_modules();

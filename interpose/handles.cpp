@@ -44,6 +44,16 @@ class Registry {
     c.handle = h, c.value = out, c.version = v;  // v read before the lookup: a change in between refetches
     return true;
   }
+  // The same into the cache itself, copying nothing on a hit: the value stays valid until this thread's
+  // next lookup through c. Null if h is not in the registry.
+  const Value* find_cached(Handle h, Cache& c) {
+    const uint64_t v = version_.load(std::memory_order_acquire);
+    if (c.version == v && c.handle == h) return &c.value;
+    c.version = ~uint64_t{0};
+    if (!find(h, c.value)) return nullptr;
+    c.handle = h, c.version = v;
+    return &c.value;
+  }
   void put(Handle h, Value v) {
     std::lock_guard<std::mutex> lock(mu_);
     map_[h] = std::move(v);
@@ -53,6 +63,13 @@ class Registry {
     std::lock_guard<std::mutex> lock(mu_);
     version_.fetch_add(1, std::memory_order_release);
     return map_.erase(h) > 0;
+  }
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
+  // f(map) under the lock, for reading: the version stays (locked() counts a change).
+  template <class F>
+  auto locked_read(F&& f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return f(map_);
   }
   template <class F>
   auto locked(F&& f) {
@@ -100,6 +117,12 @@ Registry<MPI_Datatype, int64_t> g_types;
 thread_local Registry<MPI_Comm, CommRef>::Cache t_comm_cache;
 thread_local Registry<MPI_Win, WinRef>::Cache t_win_cache;
 thread_local Registry<MPI_Datatype, int64_t>::Cache t_type_cache[2];  // origin and target types differ often
+// The Recorder's (comm_info_for_call, win_info_for_call): apart from the caches above, so that a lookup of
+// rmacheck's own (register_window's communicator) never replaces the info a call holds a pointer to.
+thread_local Registry<MPI_Comm, CommRef>::Cache t_call_comm_cache;
+thread_local Registry<MPI_Win, WinRef>::Cache t_call_win_cache;
+thread_local CommRef t_call_comm_held;  // a freed or just registered communicator (not from the cache)
+thread_local WinRef t_call_win_held;
 Registry<MPI_Op, int64_t> g_ops;
 // Comm_group, Win_get_group, ... may return a handle the program already
 // holds (a new reference to the same group): every reference is freed
@@ -204,6 +227,12 @@ CommRef comm_info(MPI_Comm c) {
   return register_comm(c, /*created=*/false);
 }
 
+const CommInfo* comm_info_for_call(MPI_Comm c) {
+  if (const CommRef* cached = g_comms.find_cached(c, t_call_comm_cache)) return cached->get();
+  t_call_comm_held = comm_info(c);  // freed, unknown (registered now) or null
+  return t_call_comm_held.get();
+}
+
 void forget_comm(MPI_Comm c) {
   CommRef ref;
   if (g_comms.find(c, ref)) g_freed_comms.put(c, ref);
@@ -214,6 +243,12 @@ WinRef win_info(MPI_Win w) {
   WinRef ref;
   if (!g_wins.find(w, ref, t_win_cache)) g_freed_wins.find(w, ref);
   return ref;
+}
+
+const WinInfo* win_info_for_call(MPI_Win w) {
+  if (const WinRef* cached = g_wins.find_cached(w, t_call_win_cache)) return cached->get();
+  t_call_win_held = win_info(w);
+  return t_call_win_held.get();
 }
 
 WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size, int disp_unit, WinGeometry& out) {
@@ -271,12 +306,36 @@ int64_t register_request(MPI_Request r, bool persistent, CommRef comm) {
   return id;
 }
 
-size_t request_info(MPI_Request r, RequestInfo& out, size_t nth) {
+namespace {
+struct RequestCacheEntry {
+  MPI_Request handle;
+  RequestView view;
+  uint64_t version;
+};
+// Direct-mapped by handle; entries of another registry version are stale (a request made or forgotten
+// since, by any thread). Trivially destructible: no TLS init call per access.
+constexpr size_t kRequestCacheSize = 8;
+thread_local RequestCacheEntry t_request_cache[kRequestCacheSize] = {};
+size_t request_cache_slot(MPI_Request r) {
+  const size_t bits = std::hash<MPI_Request>{}(r);
+  return (bits ^ (bits >> 4) ^ (bits >> 7)) % kRequestCacheSize;
+}
+}  // namespace
+
+size_t request_view(MPI_Request r, RequestView& out, size_t nth) {
   if (r == MPI_REQUEST_NULL) return 0;
-  return g_requests.locked([&](auto& map) -> size_t {
+  RequestCacheEntry& c = t_request_cache[request_cache_slot(r)];
+  const uint64_t version = g_requests.version();  // read before the lookup: a change in between refetches
+  if (nth == 0 && c.version == version && c.handle == r && c.view.id != 0) {
+    out = c.view;
+    return 1;
+  }
+  return g_requests.locked_read([&](auto& map) -> size_t {
     auto it = map.find(r);
     if (it == map.end()) return 0;
-    out = it->second.nth(nth);
+    const RequestInfo& info = it->second.nth(nth);
+    out = RequestView{info.id, info.persistent, info.comm.get()};
+    if (it->second.count() == 1) c = RequestCacheEntry{r, out, version};  // a shared handle is never cached
     return it->second.count();
   });
 }

@@ -17,7 +17,9 @@
 
 namespace rmacheck {
 
-struct CommInfo {
+// enable_shared_from_this: the Recorder holds a call's communicator by plain pointer (no reference count
+// taken on the hot path) and makes a CommRef of it only when a request or message keeps it.
+struct CommInfo : std::enable_shared_from_this<CommInfo> {
   int64_t id = 0;
   std::vector<int> members;  // world rank of each comm rank (local group)
   std::vector<int> remote;   // world rank of each rank peers are named in (remote group of an intercomm)
@@ -48,10 +50,16 @@ struct RequestInfo {
 // Communicators. Unknown handles (made by calls rmacheck does not wrap) are registered on first sight;
 // a freed one gives its old info.
 CommRef comm_info(MPI_Comm c);
+// The same for the Recorder's one lookup per call, without a reference count: the hot calls name the
+// same communicator and window again and again, and a shared_ptr copy and release are two atomic
+// read-modify-writes per call. The info is held by this thread's cache of the function, so the pointer
+// is valid until this thread's next call of the same function.
+const CommInfo* comm_info_for_call(MPI_Comm c);
 CommRef register_comm(MPI_Comm c, bool created = true);
 void forget_comm(MPI_Comm c);
 
-WinRef win_info(MPI_Win w);  // a freed window: its old info
+WinRef win_info(MPI_Win w);                   // a freed window: its old info
+const WinInfo* win_info_for_call(MPI_Win w);  // as comm_info_for_call
 // Records a new window: collective over comm, gathers every member's geometry.
 struct WinGeometry {
   std::vector<int64_t> bases, sizes, units;
@@ -60,11 +68,21 @@ WinRef register_window(MPI_Win w, MPI_Comm comm, const void* base, MPI_Aint size
 void forget_window(MPI_Win w);
 
 // A handle may stand for several live requests (Open MPI's shared request of
-// MPI_PROC_NULL operations): request_info gives the nth oldest (the last one
+// MPI_PROC_NULL operations): request_view gives the nth oldest (the last one
 // if there are fewer) and returns how many share the handle (0: unknown
 // handle); forget_request drops the one with that id.
 int64_t register_request(MPI_Request r, bool persistent, CommRef comm);
-size_t request_info(MPI_Request r, RequestInfo& out, size_t nth = 0);
+// What a wrapped call needs of a request it names, without a reference count taken: the communicator
+// is the registry entry's. Valid for the calling thread's call (until it forgets the request): MPI lets
+// one thread at a time use a request (waiting on or freeing one from two threads at once is erroneous).
+// A per-thread cache answers the hot loops (the same persistent requests again and again) without the
+// registry's lock while no request was made or forgotten since.
+struct RequestView {
+  int64_t id = 0;
+  bool persistent = false;
+  const CommInfo* comm = nullptr;
+};
+size_t request_view(MPI_Request r, RequestView& out, size_t nth = 0);
 void forget_request(MPI_Request r, int64_t id);
 
 // Datatype id; the first time a type is seen (or when it is committed) its flattened layout is logged.

@@ -17,6 +17,21 @@ namespace {
 constexpr size_t kChunk = size_t{8} << 20;  // file growth step; bounds the zero tail of a dead rank
 // Address space reserved for one log (halved until the system grants it): 10^9 calls at 40 bytes.
 constexpr size_t kMapReserve = size_t{64} << 30;
+// memcpy of a record's payload without the library call a variable length makes: words, then the last
+// 8 bytes again (overlapping; never past n: the next record may be another thread's).
+inline void copy_payload(uint8_t* to, const uint8_t* from, size_t n) {
+  if (n < 8) {
+    for (size_t i = 0; i < n; ++i) to[i] = from[i];
+    return;
+  }
+  uint64_t w;
+  for (size_t i = 0; i + 8 <= n; i += 8) {
+    std::memcpy(&w, from + i, 8);
+    std::memcpy(to + i, &w, 8);
+  }
+  std::memcpy(&w, from + n - 8, 8);
+  std::memcpy(to + n - 8, &w, 8);
+}
 }  // namespace
 
 namespace {
@@ -124,6 +139,11 @@ void LogWriter::remap(size_t need) {
   // The pages behind the last chunk are written no more (but for a rare exit word): drop them from this
   // process's resident set. They stay in the page cache, a later store faults them back in.
   if (have > kChunk) ::madvise(map_, (have - kChunk) & ~(page - 1), MADV_DONTNEED);
+    // Fault the new part in with one call instead of a page fault per 4 KiB page as records reach it
+    // (exception entry and exit per page). Linux 5.14+; elsewhere the pages fault in one by one as before.
+#ifdef MADV_POPULATE_WRITE
+  ::madvise(map_ + have, len - have, MADV_POPULATE_WRITE);
+#endif
   file_len_.store(len, std::memory_order_release);
 }
 
@@ -171,7 +191,7 @@ uint8_t* LogWriter::append_record(const uint8_t* payload, size_t n, uint32_t sum
   end_hint_.store(at + step, std::memory_order_relaxed);
   uint8_t* rec = map_ + at;
   std::memcpy(rec + 4, &sum, 4);
-  std::memcpy(rec + kRecordPrefix, payload, n);
+  copy_payload(rec + kRecordPrefix, payload, n);
   // The size goes last: a reader never sees a size whose payload is not there.
   __atomic_store_n(word, static_cast<uint32_t>(total), __ATOMIC_RELEASE);
   return rec + kRecordPrefix;

@@ -8,7 +8,7 @@ namespace rmacheck {
 
 struct WatchedRequest {
   MPI_Request handle;
-  RequestInfo info;
+  RequestView info;
   bool known;
 };
 
@@ -18,14 +18,36 @@ struct Scratch {
   RecordBuffer rec;
   ThreadDeltas deltas;      // what this thread's CALL / CALL_OUT records are deltas from
   uint8_t* call = nullptr;  // the current call's record in the log (its exit word is stored at return)
-  size_t out_head = 0;      // size of the CALL_OUT head: more means the call has outputs
   std::vector<WatchedRequest> watched;
   std::vector<int64_t> ids, done, srcs, tags;
   std::vector<MPI_Status> statuses;
   WatchFacts facts;  // what the call changes in the memory local accesses are watched in
 };
 namespace {
-thread_local Scratch t_scratch;
+// This thread's Scratch by a plain __thread pointer: a thread_local object with a constructor costs a
+// TLS init call at every use, twice per MPI call. The owner frees it at thread exit; a call after that
+// (from another thread-exit destructor) gets one that is never freed.
+__thread Scratch* t_scratch = nullptr;
+__thread bool t_scratch_freed = false;
+struct ScratchOwner {
+  Scratch* scratch = nullptr;
+  ~ScratchOwner() {
+    delete scratch;
+    t_scratch = nullptr;
+    t_scratch_freed = true;
+  }
+};
+
+__attribute__((noinline)) Scratch& new_scratch() {
+  t_scratch = new Scratch;
+  if (!t_scratch_freed) {
+    thread_local ScratchOwner owner;
+    owner.scratch = t_scratch;
+  }
+  return *t_scratch;
+}
+
+Scratch& this_thread_scratch() { return __builtin_expect(t_scratch != nullptr, 1) ? *t_scratch : new_scratch(); }
 
 int translate_assert(int a) {
   int bits = 0;
@@ -38,11 +60,12 @@ int translate_assert(int a) {
 }
 }  // namespace
 
-Recorder::Recorder(CallId call, void* return_address) : s_(t_scratch), rec_(t_scratch.rec) {
+Recorder::Recorder(CallId call, void* return_address) : s_(this_thread_scratch()), rec_(s_.rec) {
   t_in_wrapper = true;
   local_watch_enter();  // guarded pages open: MPI's copies never meet a protected page
   local_watch_flush();  // the program's accesses since this thread's last call go before this call
-  // Numbered after them: the analyzer orders a thread's events by sequence number.
+  // Numbered after them. The analyzer takes a thread's order from the records' order in the log (seq is
+  // shown by `rmacheck dump`); thread_sync.cpp counts on every record advancing next_seq.
   seq_ = runtime().next_seq.fetch_add(1, std::memory_order_relaxed);
   s_.facts.clear();
   s_.facts.call = call;
@@ -68,8 +91,7 @@ void Recorder::exit(int rc) {
   t_in_pmpi = false;
   rc_ = rc;
   duration_ = call_clock() - t_enter_;
-  s_.rec.begin_call_out(thread_, rc, duration_, s_.deltas);
-  s_.out_head = s_.rec.size();
+  s_.rec.begin_call_out_fields(s_.deltas);
   if (rc != MPI_SUCCESS) {
     // The error string is the MPI library's: the analyzer cannot look it up later.
     char text[MPI_MAX_ERROR_STRING + 1] = {0};
@@ -80,10 +102,14 @@ void Recorder::exit(int rc) {
 
 void Recorder::finish() {
   // The common call (success, no outputs) costs no record of its own: its exit word says it returned.
-  if (s_.call && rc_ == MPI_SUCCESS && s_.rec.size() == s_.out_head && duration_ >= 0 && duration_ <= kExitMaxDuration)
+  if (s_.call && rc_ == MPI_SUCCESS && s_.rec.call_out_field_bytes() == 0 && duration_ >= 0 &&
+      duration_ <= kExitMaxDuration) {
     LogWriter::store_exit(s_.call, kExitReturned | static_cast<uint32_t>(duration_));
-  else
-    runtime().log.append(s_.rec.data(), s_.rec.size());
+  } else {
+    size_t n = 0;
+    const uint8_t* out = s_.rec.call_out_head(thread_, rc_, duration_, n);
+    runtime().log.append(out, n);
+  }
   if (local_watch_active()) local_watch_after_call(s_.facts);
 }
 
@@ -93,7 +119,7 @@ void Recorder::note_region(FieldId f, int64_t v) {
 }
 
 void Recorder::comm(MPI_Comm c) {
-  comm_ = comm_info(c);
+  comm_ = comm_info_for_call(c);
   if (comm_)
     s_.rec.field(kF_comm, comm_->id);
   else if (c == MPI_COMM_NULL)
@@ -127,7 +153,7 @@ bool Recorder::at_root(int r) const {
 void Recorder::assertion(int a) { s_.rec.field(kF_assert, translate_assert(a)); }
 
 void Recorder::win(MPI_Win w) {
-  win_ = win_info(w);
+  win_ = win_info_for_call(w);
   s_.facts.win = w;
   s_.rec.field(kF_win, win_ ? win_->id : w == MPI_WIN_NULL ? kWinNull : 0);
 }
@@ -206,7 +232,7 @@ void Recorder::status(MPI_Status* st) {
 
 void Recorder::new_request(MPI_Request* r, bool persistent) {
   if (!r || *r == MPI_REQUEST_NULL) return;
-  const int64_t id = register_request(*r, persistent, comm_);
+  const int64_t id = register_request(*r, persistent, comm_ ? comm_->shared_from_this() : nullptr);
   s_.facts.new_req = id;
   s_.facts.persistent = persistent;
   s_.rec.field(kF_new_req, id);
@@ -220,15 +246,15 @@ void Recorder::watch_into(FieldId f, int count, MPI_Request* reqs) {
   s_.ids.clear();
   for (int i = 0; i < count; ++i) {
     WatchedRequest w{reqs[i], {}, false};
-    const size_t sharing = request_info(reqs[i], w.info);
+    const size_t sharing = request_view(reqs[i], w.info);
     w.known = sharing > 0;
     if (sharing > 1) {  // one handle for several requests: the k-th slot holding it takes the k-th of them
       size_t nth = 0;
       for (int j = 0; j < i; ++j) nth += reqs[j] == reqs[i];
-      if (nth > 0) request_info(reqs[i], w.info, nth);
+      if (nth > 0) request_view(reqs[i], w.info, nth);
     }
     s_.ids.push_back(w.known ? w.info.id : 0);
-    s_.watched.push_back(std::move(w));
+    s_.watched.push_back(w);
   }
   s_.rec.array(f, s_.ids.data(), s_.ids.size());
   if (s_.facts.call == kCall_Start || s_.facts.call == kCall_Startall) s_.facts.started = s_.ids;
@@ -284,11 +310,13 @@ void Recorder::freed_watched() {
 }
 
 void Recorder::new_message(MPI_Message* m) {
-  if (m && *m != MPI_MESSAGE_NULL && *m != MPI_MESSAGE_NO_PROC) register_message(*m, comm_);
+  if (m && *m != MPI_MESSAGE_NULL && *m != MPI_MESSAGE_NO_PROC)
+    register_message(*m, comm_ ? comm_->shared_from_this() : nullptr);
 }
 
 void Recorder::message(MPI_Message* m) {
-  comm_ = m ? take_message(*m) : nullptr;
+  held_comm_ = m ? take_message(*m) : nullptr;
+  comm_ = held_comm_.get();
   if (comm_) s_.rec.field(kF_comm, comm_->id);
 }
 

@@ -109,8 +109,11 @@ class Recorder {
   int64_t seq_ = 0, thread_ = 0;
   int64_t t_enter_ = 0, duration_ = 0;
   int rc_ = MPI_SUCCESS;
-  CommRef comm_;  // communicator of the call, for translating peers and status sources
-  WinRef win_;
+  // Communicator of the call, for translating peers and status sources, and its window: held by the
+  // thread's caches for the call (comm_info_for_call), or by held_comm_ (a probed message's).
+  const CommInfo* comm_ = nullptr;
+  const WinInfo* win_ = nullptr;
+  CommRef held_comm_;
   MPI_Status one_status_;
 };
 

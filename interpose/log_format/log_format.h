@@ -216,8 +216,15 @@ inline uint32_t payload_checksum(const uint8_t* p, size_t n, uint64_t first_mask
     h = (h ^ w) * 0xff51afd7ed558ccdull;
     h ^= h >> 32;
   }
+  // The last n - i (< 8) bytes as a little-endian word: from the payload's last 8 bytes when there are
+  // 8 (no variable-length copy, which is a library call on the hot path), else byte by byte.
   uint64_t tail = 0;
-  std::memcpy(&tail, p + i, n - i);
+  if (n >= 8 && n > i) {
+    std::memcpy(&tail, p + n - 8, 8);
+    tail >>= 8 * (8 - (n - i));
+  } else {
+    for (size_t k = n; k-- > i;) tail = (tail << 8) | p[k];
+  }
   h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
   h ^= h >> 29;
   return static_cast<uint32_t>(h ^ (h >> 32));

@@ -52,6 +52,30 @@ class RecordBuffer {
     varint(duration);
     deltas_ = &d;
   }
+  // The same record built the other way round, for a writer that usually needs no CALL_OUT at all (the
+  // interposer: a call without outputs stores its exit word instead): output fields go after room for
+  // the head, which call_out_head() fills in only once the record is wanted.
+  void begin_call_out_fields(ThreadDeltas& d) {
+    size_ = 0;
+    reserve(kCallOutHeadRoom);
+    size_ = kCallOutHeadRoom;
+    deltas_ = &d;
+  }
+  size_t call_out_field_bytes() const { return size_ - kCallOutHeadRoom; }
+  // Writes the head in front of the fields; the record is [returned pointer, +n).
+  const uint8_t* call_out_head(int64_t thread, int64_t rc, int64_t duration, size_t& n) {
+    uint8_t head[kCallOutHeadRoom];
+    uint8_t* p = head;
+    *p++ = kRecCallOut;
+    p = put_varint(p, thread);
+    p = put_varint(p, rc);
+    p = put_varint(p, duration);
+    const size_t h = static_cast<size_t>(p - head);
+    uint8_t* start = data_ + kCallOutHeadRoom - h;
+    std::memcpy(start, head, h);
+    n = size_ - (kCallOutHeadRoom - h);
+    return start;
+  }
   void varint(int64_t v) {
     reserve(kMaxVarint);
     size_ = static_cast<size_t>(put_varint(data_ + size_, v) - data_);
@@ -98,6 +122,7 @@ class RecordBuffer {
     capacity_ = cap;
   }
 
+  static constexpr size_t kCallOutHeadRoom = 1 + 3 * kMaxVarint;  // type, thread, rc, duration
   uint8_t* data_ = nullptr;
   size_t size_ = 0, capacity_ = 0;
   ThreadDeltas* deltas_ = nullptr;

@@ -9,6 +9,9 @@
  *   interpose_overhead pingpong ITERS REPS  MPI_Start + MPI_Wait on persistent
  *                                           send/recv pairs between the 2 ranks
  *                                           (latency bound: noisier)
+ *   interpose_overhead isend    ITERS REPS  MPI_Irecv + MPI_Isend + MPI_Waitall
+ *                                           of each rank with itself (a request
+ *                                           made and completed per call pair)
  *
  * Each repetition times ITERS iterations after a barrier; the slowest rank's
  * time counts. Prints "calls_per_iter K" (MPI calls per iteration per rank),
@@ -40,16 +43,16 @@ int main(int argc, char** argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   const char* mode = argc > 1 ? argv[1] : "";
   const int put_mode = strcmp(mode, "put") == 0, self_mode = strcmp(mode, "start") == 0,
-            pingpong = strcmp(mode, "pingpong") == 0;
-  if (argc < 4 || size != 2 || !(put_mode || self_mode || pingpong)) {
-    if (rank == 0) fprintf(stderr, "usage: mpirun -n 2 %s put|start|pingpong ITERS REPS\n", argv[0]);
+            pingpong = strcmp(mode, "pingpong") == 0, isend_mode = strcmp(mode, "isend") == 0;
+  if (argc < 4 || size != 2 || !(put_mode || self_mode || pingpong || isend_mode)) {
+    if (rank == 0) fprintf(stderr, "usage: mpirun -n 2 %s put|start|pingpong|isend ITERS REPS\n", argv[0]);
     MPI_Finalize();
     return 2;
   }
   const long iters = atol(argv[2]);
   const int reps = atoi(argv[3]);
   const int other = 1 - rank;
-  const int calls_per_iter = put_mode ? 2 : 4;
+  const int calls_per_iter = put_mode ? 2 : isend_mode ? 3 : 4;
   long calls = 3; /* Init, Finalize, and the Barrier below */
 
   MPI_Win win = MPI_WIN_NULL;
@@ -60,7 +63,7 @@ int main(int argc, char** argv) {
     MPI_Win_allocate(64 * sizeof(int), sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &base, &win);
     MPI_Win_lock_all(0, win);
     calls += 2;
-  } else {
+  } else if (!isend_mode) {
     const int peer = self_mode ? rank : other;
     MPI_Send_init(&value, 1, MPI_INT, peer, 5, MPI_COMM_WORLD, &sreq);
     MPI_Recv_init(&slot, 1, MPI_INT, peer, 5, MPI_COMM_WORLD, &rreq);
@@ -77,6 +80,13 @@ int main(int argc, char** argv) {
       for (long i = 0; i < n; ++i) {
         MPI_Put(&value, 1, MPI_INT, other, (int)(i & 63), 1, MPI_INT, win);
         MPI_Win_flush(other, win);
+      }
+    } else if (isend_mode) {
+      MPI_Request reqs[2];
+      for (long i = 0; i < n; ++i) {
+        MPI_Irecv(&slot, 1, MPI_INT, rank, 6, MPI_COMM_WORLD, &reqs[0]);
+        MPI_Isend(&value, 1, MPI_INT, rank, 6, MPI_COMM_WORLD, &reqs[1]);
+        MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE);
       }
     } else if (self_mode || rank == 1) {
       /* self: receive posted first, then the send it matches; pingpong rank 1: receive, then answer */
@@ -104,11 +114,12 @@ int main(int argc, char** argv) {
   if (put_mode) {
     MPI_Win_unlock_all(win);
     MPI_Win_free(&win);
-  } else {
+    calls += 2;
+  } else if (!isend_mode) {
     MPI_Request_free(&sreq);
     MPI_Request_free(&rreq);
+    calls += 2;
   }
-  calls += 2;
   if (rank == 0) printf("calls_logged_per_rank %ld\n", calls);
   fflush(stdout);
   MPI_Finalize();

@@ -6,7 +6,8 @@
 # For each loop of interpose_overhead (put: MPI_Put + MPI_Win_flush in a
 # lock_all epoch; start: MPI_Start + MPI_Wait on a persistent send/recv pair
 # of each rank with itself; pingpong: the same between the two ranks,
-# latency bound and noisier) and each variant:
+# latency bound and noisier; isend: MPI_Irecv + MPI_Isend + MPI_Waitall of
+# each rank with itself) and each variant:
 #   none      the program alone
 #   disabled  librmacheck.so preloaded with RMACHECK_DISABLE=1: the wrappers
 #             run, nothing is recorded (the bare PMPI indirection + check)
@@ -14,7 +15,7 @@
 #   stack8    recording with RMACHECK_STACK_DEPTH=8 (a backtrace per call)
 # it runs the job ROUNDS times (variants interleaved, so drift in machine
 # load hits them alike), each with REPS timed repetitions of ITERS
-# iterations, and prints the median. One iteration is 2 (put, py*) or 4
+# iterations, and prints the median. One iteration is 2 (put, py*), 3 (isend) or 4
 # MPI calls per rank; ns/call is ns/iteration divided by that. The Python
 # loops (py0, py3000: interpose_overhead.py) run ITERS/10 iterations.
 # +cpu ns/call: the same from the thread CPU time (stable on a shared machine).
@@ -64,12 +65,12 @@ run_one() {
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-LOOPS=${LOOPS:-put start pingpong}  # e.g. LOOPS="put start" on a loaded machine (pingpong waits on the peer)
+LOOPS=${LOOPS:-put start isend pingpong}  # e.g. LOOPS="put start" on a loaded machine (pingpong waits on the peer)
 # mpi4py loops (win.Put + win.Flush), when /usr/bin/python3 has mpi4py:
 # py0 with the loop in a short module, py3000 after 3000 lines of module code.
 PYTHON=/usr/bin/python3
 if [ -z "${NO_PY:-}" ] && "$PYTHON" -c 'import mpi4py, numpy' 2>/dev/null; then LOOPS="$LOOPS py0 py3000"; fi
-VARIANTS="none disabled recording stack8"
+VARIANTS=${VARIANTS:-none disabled recording stack8}  # e.g. VARIANTS="none recording" for a quick before/after
 for round in $(seq 1 "$ROUNDS"); do
   for loop in $LOOPS; do
     for variant in $VARIANTS; do
@@ -90,6 +91,7 @@ for loop in $LOOPS; do
     put) name="Put+Win_flush" ;;
     start) name="Start+Wait (self pair)" ;;
     pingpong) name="Start+Wait (ping-pong)" ;;
+    isend) name="Irecv+Isend+Waitall" ;;
     *) name="py Put+Flush (pad ${loop#py})" ;;
   esac
   for variant in $VARIANTS; do
