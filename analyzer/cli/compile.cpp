@@ -11,6 +11,7 @@
 #include <set>
 
 #include "cli/launcher.h"
+#include "cli/path_search.h"
 
 namespace rmacheck {
 
@@ -83,22 +84,6 @@ std::vector<std::string> link_flags(const std::string& libdir) {
   for (const char* w : kWrapped) wrap += std::string(",--wrap=") + w;
   f.push_back(wrap);
   return f;
-}
-
-std::string find_on_path(const std::vector<std::string>& names) {
-  const char* path = std::getenv("PATH");
-  std::string p = path ? path : "/usr/bin";
-  for (const std::string& n : names) {
-    size_t i = 0;
-    while (i <= p.size()) {
-      size_t j = p.find(':', i);
-      if (j == std::string::npos) j = p.size();
-      const std::string cand = (j > i ? p.substr(i, j - i) : ".") + "/" + n;
-      if (access(cand.c_str(), X_OK) == 0) return n;
-      i = j + 1;
-    }
-  }
-  return names.back();
 }
 
 int run(const std::vector<std::string>& argv) {
@@ -213,9 +198,9 @@ int compile_command(const std::string& command, const std::vector<std::string>& 
   std::vector<std::string> args = args_in;
   std::string compiler;
   if (command == "mpicc") {
-    compiler = find_on_path({"mpicc.openmpi", "mpicc"});
+    compiler = first_on_path({"mpicc.openmpi", "mpicc"});
   } else if (command == "mpicxx") {
-    compiler = find_on_path({"mpicxx.openmpi", "mpicxx"});
+    compiler = first_on_path({"mpicxx.openmpi", "mpicxx"});
   } else {
     if (args.empty()) {
       std::cerr << "rmacheck: " << command << " needs a compiler: rmacheck " << command << " COMPILER ARGS...\n";

@@ -18,30 +18,17 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "cli/path_search.h"
+
 namespace rmacheck {
 
 namespace {
 
-bool on_path(const std::string& name) {
-  const char* path = getenv("PATH");
-  if (!path) return false;
-  std::string p = path;
-  size_t start = 0;
-  while (start <= p.size()) {
-    size_t end = p.find(':', start);
-    if (end == std::string::npos) end = p.size();
-    std::string candidate = p.substr(start, end - start) + "/" + name;
-    if (access(candidate.c_str(), X_OK) == 0) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
 // The family's own launcher by its Debian name, whatever the alternatives make of plain
 // mpirun/mpiexec: an MPICH program started by Open MPI's mpirun runs as N singletons.
 std::vector<std::string> default_mpirun(MpiFamily mpi) {
-  if (mpi == MpiFamily::kMpich) return {on_path("mpiexec.mpich") ? "mpiexec.mpich" : "mpiexec"};
-  return {on_path("mpirun.openmpi") ? "mpirun.openmpi" : "mpirun"};
+  if (mpi == MpiFamily::kMpich) return {first_on_path({"mpiexec.mpich", "mpiexec"})};
+  return {first_on_path({"mpirun.openmpi", "mpirun"})};
 }
 
 // VAR=VALUE for every rank: Open MPI's mpirun takes -x VAR=VALUE, MPICH's mpiexec (Hydra) -genv VAR VALUE.

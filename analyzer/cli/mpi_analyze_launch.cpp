@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "cli/log_dir.h"
+#include "cli/path_search.h"
 
 namespace rmacheck {
 
@@ -29,18 +30,6 @@ std::string mpi_analyze_path() {
   dir = dir.substr(0, dir.rfind('/'));
   const std::string path = dir + "/" + kMpiAnalyzeName;
   return access(path.c_str(), X_OK) == 0 ? path : "";
-}
-
-bool on_path(const std::string& name) {
-  const char* path = getenv("PATH");
-  std::string p = path ? path : "";
-  for (size_t start = 0; start <= p.size();) {
-    size_t end = p.find(':', start);
-    if (end == std::string::npos) end = p.size();
-    if (access((p.substr(start, end - start) + "/" + name).c_str(), X_OK) == 0) return true;
-    start = end + 1;
-  }
-  return false;
 }
 
 std::vector<char*> c_argv(std::vector<std::string>& argv) {
@@ -84,9 +73,12 @@ int launch_mpi_analyze(int jobs, const std::vector<std::string>& analyze_args) {
     return 2;
   }
   const std::string status_file = status_dir + "/status";
-  std::vector<std::string> argv = {
-      on_path("mpirun.openmpi") ? "mpirun.openmpi" : "mpirun", "-n", std::to_string(jobs), "-x",
-      std::string(kAnalyzeStatusFileEnv) + "=" + status_file,  bin};
+  std::vector<std::string> argv = {first_on_path({"mpirun.openmpi", "mpirun"}),
+                                   "-n",
+                                   std::to_string(jobs),
+                                   "-x",
+                                   std::string(kAnalyzeStatusFileEnv) + "=" + status_file,
+                                   bin};
   argv.insert(argv.end(), analyze_args.begin(), analyze_args.end());
   // As for `rmacheck run` (launcher.cpp): Open MPI refuses root, and more processes than cores, unless told.
   setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
