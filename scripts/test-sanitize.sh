@@ -27,9 +27,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# -O1 -g1: the usual sanitizer build (line numbers in every report), and it compiles about
-# twice as fast as -O2 -g on a shared 2-core machine.
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
+# -O0 -g1 and a unity build: the build is the cost of this pass, and these cut it about
+# fivefold (docs/fuzzing.md, "Sanitizer builds"); -O0 hides no report ASan or UBSan gives at -O1.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O0 -g1 -DNDEBUG" \
+  -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=8 \
   -DRMACHECK_WERROR=ON -DRMACHECK_SANITIZE=address,undefined > /dev/null
 # Only the analyzer side: the samples and the interposers would be built plainly anyway.
 nice -n 10 cmake --build build-asan -j2 --target rmacheck analyzer_tests lint_tests symbolizer_test fuzz_replay
