@@ -406,6 +406,24 @@ size_t count_dependences(void** depend) {
                                                 : reinterpret_cast<uintptr_t>(depend[1]);
 }
 
+// The edges every explicit task has, under either runtime (task_body, ompt_task_schedule): its start
+// acquires its creation and its dependences' predecessors; its end releases its dependences, its
+// parent's taskwait (parent + 1), its taskgroup and the team's barriers (team_tasks; 0: no team).
+void log_task_start(int64_t token, const TaskDep* deps, uint32_t ndeps, SyncRuntime by) {
+  log_sync(kSyncAcquire, token, 1, by);
+  for (uint32_t i = 0; i < ndeps; ++i) {
+    acquire_token(deps[i].writers, by);
+    if (deps[i].out) acquire_token(deps[i].readers, by);
+  }
+}
+void log_task_end(const TaskDep* deps, uint32_t ndeps, int64_t parent, int64_t group, int64_t team_tasks,
+                  SyncRuntime by) {
+  for (uint32_t i = 0; i < ndeps; ++i) release_token(deps[i].out ? deps[i].writers : deps[i].readers, by);
+  release_token(parent + 1, by);
+  if (group) release_token(group, by);
+  if (team_tasks) release_token(team_tasks, by);
+}
+
 void task_body(void* p) {
   const auto* h = static_cast<const TaskHeader*>(p);
   const auto* deps = reinterpret_cast<const TaskDep*>(h + 1);
@@ -413,20 +431,9 @@ void task_body(void* p) {
   Team* const outer_team = t_team;
   t_task = {h->token, h->group};
   t_team = h->team;
-  if (logging()) {
-    log_sync(kSyncAcquire, h->token, 1, kSyncGomp);
-    for (uint32_t i = 0; i < h->ndeps; ++i) {
-      acquire_token(deps[i].writers, kSyncGomp);
-      if (deps[i].out) acquire_token(deps[i].readers, kSyncGomp);
-    }
-  }
+  if (logging()) log_task_start(h->token, deps, h->ndeps, kSyncGomp);
   h->fn(static_cast<char*>(p) + h->data_offset);
-  if (logging()) {
-    for (uint32_t i = 0; i < h->ndeps; ++i) release_token(deps[i].out ? deps[i].writers : deps[i].readers, kSyncGomp);
-    release_token(h->parent + 1, kSyncGomp);
-    if (h->group) release_token(h->group, kSyncGomp);
-    if (h->team) release_token(h->team->tasks, kSyncGomp);
-  }
+  if (logging()) log_task_end(deps, h->ndeps, h->parent, h->group, h->team ? h->team->tasks : 0, kSyncGomp);
   t_task = outer_task;
   t_team = outer_team;
 }
@@ -1051,13 +1058,9 @@ void ompt_task_schedule(ompt_data_t* prior, ompt_task_status_t status, ompt_data
   auto* done = prior ? static_cast<OmptTask*>(prior->ptr) : nullptr;
   if (done && done->is_explicit &&
       (status == ompt_task_complete || status == ompt_task_detach || status == ompt_task_cancel)) {
-    if (status != ompt_task_cancel && logging()) {
-      for (uint32_t i = 0; i < done->ndeps; ++i)
-        release_token(done->deps[i].out ? done->deps[i].writers : done->deps[i].readers, kSyncOmpt);
-      release_token(done->parent + 1, kSyncOmpt);
-      if (done->group) release_token(done->group, kSyncOmpt);
-      if (done->team) release_token(team_tasks_object(done->team), kSyncOmpt);
-    }
+    if (status != ompt_task_cancel && logging())
+      log_task_end(done->deps, done->ndeps, done->parent, done->group, done->team ? team_tasks_object(done->team) : 0,
+                   kSyncOmpt);
     if (status != ompt_task_detach) {  // a detached task reports its fulfillment later: kept (a leak)
       std::free(done->deps);
       delete done;
@@ -1067,12 +1070,7 @@ void ompt_task_schedule(ompt_data_t* prior, ompt_task_status_t status, ompt_data
   auto* t = next ? static_cast<OmptTask*>(next->ptr) : nullptr;
   if (!t || !t->is_explicit || t->started) return;  // a task that resumes: it acquired at its start
   t->started = true;
-  if (!logging()) return;
-  log_sync(kSyncAcquire, t->token, 1, kSyncOmpt);
-  for (uint32_t i = 0; i < t->ndeps; ++i) {
-    acquire_token(t->deps[i].writers, kSyncOmpt);
-    if (t->deps[i].out) acquire_token(t->deps[i].readers, kSyncOmpt);
-  }
+  if (logging()) log_task_start(t->token, t->deps, t->ndeps, kSyncOmpt);
 }
 
 // taskwait: the ends of the task's children; taskgroup: the ends of the tasks created in it and
