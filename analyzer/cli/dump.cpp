@@ -35,19 +35,17 @@ void dump_events(const Model& model, std::ostream& out) {
                           {"call", e.name()}, {"t_enter", e.t_enter}, {"returned", e.returned}};
       if (e.returned) j["t_exit"] = e.t_exit, j["rc"] = e.rc;
       nlohmann::json fields = nlohmann::json::object();
-      auto add = [&](uint32_t begin, uint32_t count) {
-        for (uint32_t k = begin; k < begin + count; ++k) {
-          const Field& f = log.pool.fields[k];
-          if (f.key == kF_pcs || f.key == kF_py_file || f.key == kF_py_func || f.key == kF_py_line) continue;
-          if (f.is_array)
-            fields[field_name(f.key)] = std::vector<int64_t>(log.pool.array_values.begin() + f.value,
-                                                             log.pool.array_values.begin() + f.value + f.length);
-          else
-            fields[field_name(f.key)] = f.value;
+      const EventView v = log.view(e);
+      for (uint32_t k = e.fields_begin; k < e.fields_begin + e.field_count; ++k) {
+        const auto key = static_cast<FieldId>(log.pool.fields[k].key);
+        if (key == kF_pcs || key == kF_py_file || key == kF_py_func || key == kF_py_line) continue;
+        if (log.pool.fields[k].flags & Field::kArray) {
+          const Values values = v.array(key);
+          fields[field_name(key)] = std::vector<int64_t>(values.begin(), values.end());
+        } else {
+          fields[field_name(key)] = *v.get(key);
         }
-      };
-      add(e.entry_begin, e.entry_count);
-      add(e.exit_begin, e.exit_count);
+      }
       j["fields"] = fields;
       Frame loc = where.location({log.rank, i});
       j["location"] = loc.file.empty()

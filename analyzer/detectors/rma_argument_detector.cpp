@@ -96,8 +96,6 @@ class RmaArgumentDetector : public Detector {
   struct RmaCall {
     RmaCall(const Model& m, const RankLog& l, EventRef r, const WindowModel& w, int target, const CallTraits& tr)
         : model(m), log(l), ref(r), wm(w), t(target), traits(tr), view(l.view(m.event(r))) {
-      me = "rank " + std::to_string(l.rank) + ": ";
-      call = describe_call(m, r);
       op = view.get_or(kF_op, -1);
       count = view.get_or(kF_target_count, 0);
       type = view.get_or(kF_target_type, -1);
@@ -111,8 +109,10 @@ class RmaArgumentDetector : public Detector {
     int t;
     const CallTraits& traits;
     EventView view;
-    std::string me, call;
     int64_t op, count, type;
+    // The words of a finding: built only for a call that has one (most RMA calls are fine).
+    std::string me() const { return "rank " + std::to_string(log.rank) + ": "; }
+    std::string call() const { return describe_call(model, ref); }
     bool ignore_origin;
   };
 
@@ -121,13 +121,13 @@ class RmaArgumentDetector : public Detector {
     if (!c.traits.is_accumulate() || !c.view.has(kF_op)) return;
     if (c.op >= kUserOpBase) {
       report(out, c.model, c.ref, c.wm.name,
-             c.me + c.call + " on window '" + c.wm.name +
+             c.me() + c.call() + " on window '" + c.wm.name +
                  "' uses a user-defined MPI_Op: RMA accumulate operations accept "
                  "only predefined operations (and MPI_REPLACE / MPI_NO_OP)",
              kCode_user_op, c.t, -1, -1);
     } else if (c.op == kOp_MPI_NO_OP && c.traits.role == CallRole::kAccumulate) {
       report(out, c.model, c.ref, c.wm.name,
-             c.me + c.call + " on window '" + c.wm.name +
+             c.me() + c.call() + " on window '" + c.wm.name +
                  "' uses MPI_NO_OP, which only MPI_Get_accumulate, "
                  "MPI_Rget_accumulate and MPI_Fetch_and_op accept",
              kCode_no_op_in_accumulate, c.t, -1, -1);
@@ -161,7 +161,7 @@ class RmaArgumentDetector : public Detector {
     const int64_t lo = lo_ok.value_or(INT64_MIN), hi = hi_ok.value_or(INT64_MAX);
     if (lo_ok && hi_ok && lo >= 0 && hi <= size) return;
     report(out, c.model, c.ref, wm.name,
-           c.me + c.call + " accesses bytes [" + std::to_string(lo) + "," + std::to_string(hi) + ") of rank " +
+           c.me() + c.call() + " accesses bytes [" + std::to_string(lo) + "," + std::to_string(hi) + ") of rank " +
                std::to_string(c.t) + "'s window '" + wm.name + "', which is only " + std::to_string(size) +
                " bytes long (target_disp " + std::to_string(disp) + " x disp_unit " + std::to_string(wm.units[wr]) +
                " of rank " + std::to_string(c.t) + ", then " + describe_type(c.log, c.count, c.type) + ")" +
@@ -179,8 +179,8 @@ class RmaArgumentDetector : public Detector {
       const Signature s = signature(c.log, *ty, *n);
       if (same_signature(s, target)) return;
       report(out, c.model, c.ref, c.wm.name,
-             c.me + c.call + " on window '" + c.wm.name + "': the " + what + " data (" + describe_type(c.log, *n, *ty) +
-                 ") and the target data (" + describe_type(c.log, c.count, c.type) +
+             c.me() + c.call() + " on window '" + c.wm.name + "': the " + what + " data (" +
+                 describe_type(c.log, *n, *ty) + ") and the target data (" + describe_type(c.log, c.count, c.type) +
                  ") have different type signatures; "
                  "they must be the same sequence of basic types" +
                  call_outcome(c.model, c.ref),
@@ -204,7 +204,8 @@ class RmaArgumentDetector : public Detector {
       for (const SignatureRun& r : s.runs) classes.insert(r.cls);
       if (classes.size() > 1) {
         report(out, c.model, c.ref, c.wm.name,
-               c.me + c.call + " on window '" + c.wm.name + "' uses a derived datatype made of several basic types (" +
+               c.me() + c.call() + " on window '" + c.wm.name +
+                   "' uses a derived datatype made of several basic types (" +
                    describe_type(c.log, c.view.get_or(cf, 1), *ty) +
                    "): accumulate operations need datatypes built from "
                    "a single predefined type",

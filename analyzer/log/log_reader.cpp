@@ -12,33 +12,71 @@
 #include <cstring>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 
 namespace rmacheck {
 
-const Field* EventView::find(FieldId f) const {
-  if (!(e_.present & (uint64_t{1} << presence_bit(f)))) return nullptr;
-  for (uint32_t i = 0; i < e_.entry_count; ++i)
-    if (pool_.fields[e_.entry_begin + i].key == f) return &pool_.fields[e_.entry_begin + i];
-  for (uint32_t i = 0; i < e_.exit_count; ++i)
-    if (pool_.fields[e_.exit_begin + i].key == f) return &pool_.fields[e_.exit_begin + i];
-  return nullptr;
+int32_t FieldPool::value_index(size_t i) {
+  if (i > static_cast<size_t>(INT32_MAX)) throw std::length_error("more than 2^31 wide field values in one rank's log");
+  return static_cast<int32_t>(i);
 }
 
-std::optional<int64_t> EventView::get(FieldId f) const {
-  const Field* x = find(f);
-  if (!x) return std::nullopt;
-  if (x->is_array) return x->length ? std::optional<int64_t>(pool_.array_values[x->value]) : std::nullopt;
-  return x->value;
+void FieldPool::reopen(Event& e) {
+  if (e.fields_begin + e.field_count == fields.size()) return;
+  const uint32_t begin = static_cast<uint32_t>(fields.size());
+  for (uint32_t i = 0; i < e.field_count; ++i) fields.push_back(fields[e.fields_begin + i]);
+  e.fields_begin = begin;
 }
 
-Values EventView::array(FieldId f) const {
-  const Field* x = find(f);
-  if (!x) return {};
-  if (!x->is_array) return {&x->value, 1};
-  return {pool_.array_values.data() + x->value, x->length};
+void FieldPool::seal(Event& e, uint32_t first) {
+  if (e.field_count == 0) e.fields_begin = first;
+  Field* run = fields.data() + e.fields_begin;
+  const size_t n = fields.size() - e.fields_begin;
+  // Insertion sort, stable: the run is short, and its old part is in order already.
+  for (size_t i = first - e.fields_begin; i < n; ++i) {
+    const Field f = run[i];
+    size_t j = i;
+    for (; j > 0 && run[j - 1].key > f.key; --j) run[j] = run[j - 1];
+    run[j] = f;
+  }
+  size_t kept = 0;
+  uint64_t present = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (kept && run[kept - 1].key == run[i].key) continue;  // a repeat: the first logged stays
+    present |= uint64_t{1} << presence_bit(run[i].key);
+    run[kept++] = run[i];
+  }
+  fields.resize(e.fields_begin + kept);
+  e.field_count = kept;
+  e.present = present;
 }
 
-bool EventView::has(FieldId f) const { return find(f) != nullptr; }
+void FieldPool::add(Event& e, uint8_t key, int64_t value) {
+  reopen(e);
+  const uint32_t first = static_cast<uint32_t>(fields.size());
+  fields.push_back(scalar(key, value));
+  seal(e, first);
+}
+
+void FieldPool::add_array(Event& e, uint8_t key, const int64_t* data, size_t size) {
+  reopen(e);
+  const uint32_t first = static_cast<uint32_t>(fields.size());
+  fields.push_back({value_index(values.size()), key, Field::kArray});
+  values.push_back(static_cast<int64_t>(size));
+  values.insert(values.end(), data, data + size);
+  seal(e, first);
+}
+
+void FieldPool::erase(Event& e, uint8_t key) {
+  reopen(e);
+  Field* run = fields.data() + e.fields_begin;
+  size_t kept = 0;
+  for (size_t i = 0; i < e.field_count; ++i)
+    if (run[i].key != key) run[kept++] = run[i];
+  fields.resize(e.fields_begin + kept);
+  e.field_count = 0;
+  seal(e, e.fields_begin);  // the kept fields, in order already
+}
 
 uint64_t EventView::site_key() const {
   uint64_t h = 0xcbf29ce484222325ull;
@@ -164,7 +202,7 @@ class Parser {
     const size_t body = size > kHeaderSize ? size - kHeaderSize : 0;
     log_.events.reserve(body / 32);
     log_.pool.fields.reserve(body / 4);
-    log_.pool.array_values.reserve(body / 16);
+    log_.pool.values.reserve(body / 16);
     while (pos + 4 <= size) {
       uint32_t rec_size;
       std::memcpy(&rec_size, data + pos, 4);
@@ -221,34 +259,40 @@ class Parser {
   }
 
  private:
-  // Fields up to end; with deltas (CALL / CALL_OUT records) each value (an array's first) is a delta.
-  bool parse_fields(const uint8_t*& p, const uint8_t* end, uint32_t& begin, uint32_t& count, uint64_t& present,
-                    ThreadDeltas* deltas = nullptr) {
-    begin = static_cast<uint32_t>(log_.pool.fields.size());
-    count = 0;
+  // Fields up to end, added to e; with deltas (CALL / CALL_OUT records) each value (an array's first) is a delta.
+  // The fields decoded before bad encoding stay e's.
+  bool parse_fields(const uint8_t*& p, const uint8_t* end, Event& e, ThreadDeltas* deltas = nullptr) {
+    FieldPool& pool = log_.pool;
+    pool.reopen(e);
+    const uint32_t first = static_cast<uint32_t>(pool.fields.size());
+    const bool ok = decode_fields(p, end, deltas);
+    pool.seal(e, first);
+    return ok;
+  }
+  bool decode_fields(const uint8_t*& p, const uint8_t* end, ThreadDeltas* deltas) {
+    FieldPool& pool = log_.pool;
     while (p < end) {
-      uint8_t key = *p++;
-      Field f{0, 0, static_cast<uint8_t>(key & ~kArrayBit), (key & kArrayBit) != 0};
-      if (f.key >= kFieldCount) return false;
-      present |= uint64_t{1} << presence_bit(f.key);
-      if (f.is_array) {
+      const uint8_t byte = *p++;
+      const auto key = static_cast<uint8_t>(byte & ~kArrayBit);
+      if (key >= kFieldCount) return false;
+      if (byte & kArrayBit) {
         int64_t n;
         if (!get_varint(p, end, n) || n < 0 || n > end - p) return false;
-        f.value = static_cast<int64_t>(log_.pool.array_values.size());
-        f.length = static_cast<uint32_t>(n);
+        const Field f{FieldPool::value_index(pool.values.size()), key, Field::kArray};
+        pool.values.push_back(n);
         for (int64_t i = 0; i < n; ++i) {
           int64_t v;
-          if (!get_varint(p, end, v)) return false;
-          if (i == 0 && deltas) v = deltas->last[f.key] = undelta(deltas->last[f.key], v);
-          log_.pool.array_values.push_back(v);
+          if (!get_varint(p, end, v)) return false;  // the array is not the event's
+          if (i == 0 && deltas) v = deltas->last[key] = undelta(deltas->last[key], v);
+          pool.values.push_back(v);
         }
-      } else if (!get_varint(p, end, f.value)) {
-        return false;
-      } else if (deltas) {
-        f.value = deltas->last[f.key] = undelta(deltas->last[f.key], f.value);
+        pool.fields.push_back(f);
+      } else {
+        int64_t v;
+        if (!get_varint(p, end, v)) return false;
+        if (deltas) v = deltas->last[key] = undelta(deltas->last[key], v);
+        pool.fields.push_back(pool.scalar(key, v));
       }
-      log_.pool.fields.push_back(f);
-      ++count;
     }
     return true;
   }
@@ -316,11 +360,13 @@ class Parser {
     if (end - p < static_cast<ptrdiff_t>(kCallHead)) return false;
     Event e;
     const int64_t call = p[1] | (p[2] << 8);
-    e.thread = p[3];
+    int64_t thread = p[3];
     uint32_t exit_word;
     std::memcpy(&exit_word, p + kExitWordOffset, 4);
     p += kCallHead;
-    if (e.thread == kThreadInVarint && (!get_varint(p, end, e.thread) || e.thread < 0)) return false;
+    if (thread == kThreadInVarint && (!get_varint(p, end, thread) || thread < 0)) return false;
+    if (thread > INT32_MAX) return false;
+    e.thread = static_cast<int32_t>(thread);
     if (call >= kCallCount) return false;
     if (exit_word && !(exit_word & kExitReturned)) return false;
     ThreadState& ts = thread_state(e.thread);
@@ -335,7 +381,7 @@ class Parser {
       e.returned = true;
       e.t_exit = e.t_enter + (exit_word & ~kExitReturned);
     }
-    if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present, &ts.deltas)) return false;
+    if (!parse_fields(p, end, e, &ts.deltas)) return false;
     ts.last_call = exit_word ? SIZE_MAX : log_.events.size();
     log_.events.push_back(e);
     return true;
@@ -351,9 +397,9 @@ class Parser {
     Event& e = log_.events[ts.last_call];
     ts.last_call = SIZE_MAX;
     e.t_exit = e.t_enter + duration;
-    e.rc = rc;
+    e.rc = static_cast<int32_t>(std::min<int64_t>(std::max<int64_t>(rc, INT32_MIN), INT32_MAX));
     e.returned = true;
-    return parse_fields(p, end, e.exit_begin, e.exit_count, e.present, &ts.deltas);
+    return parse_fields(p, end, e, &ts.deltas);
   }
 
   // A cycle counter reading and the monotonic time (ns) at the same instant.
@@ -403,10 +449,11 @@ class Parser {
   template <class CallOf>
   bool parse_instant(const uint8_t* p, const uint8_t* end, size_t offset, CallOf call_of) {
     Event e;
-    int64_t kind;
-    if (!get_varint(p, end, kind) || !get_varint(p, end, e.thread) || !get_varint(p, end, e.seq) ||
-        !get_varint(p, end, e.t_enter))
+    int64_t kind, thread;
+    if (!get_varint(p, end, kind) || !get_varint(p, end, thread) || !get_varint(p, end, e.seq) ||
+        !get_varint(p, end, e.t_enter) || thread < INT32_MIN || thread > INT32_MAX)
       return false;
+    e.thread = static_cast<int32_t>(thread);
     const std::optional<CallId> call = call_of(kind);
     if (!call) return false;
     e.call = *call;
@@ -414,7 +461,7 @@ class Parser {
     e.offset = offset;
     e.t_exit = e.t_enter;
     e.returned = true;
-    if (!parse_fields(p, end, e.entry_begin, e.entry_count, e.present)) return false;
+    if (!parse_fields(p, end, e)) return false;
     log_.events.push_back(e);
     return true;
   }

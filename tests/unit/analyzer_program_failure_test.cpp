@@ -184,12 +184,7 @@ TEST(MpiError, ReturnedErrorCodeWithTheLibrarysString) {
   // The error string is a STRING record of the log.
   RankLog& log = const_cast<RankLog&>(*m.rank_log(0));
   log.strings[77] = "MPI_ERR_RMA_SYNC: error executing rma sync";
-  Field f{77, 0, kF_error_string, false};
-  log.pool.fields.push_back(f);
-  Event& e = log.events[put.index];
-  e.exit_begin = static_cast<uint32_t>(log.pool.fields.size() - 1);
-  e.exit_count = 1;
-  e.present |= uint64_t{1} << kF_error_string;
+  log.pool.add(log.events[put.index], kF_error_string, 77);  // an output: logged after the call
   Analysis a = run_detectors(m);
   auto me = of_kind(a, kKind_mpi_error);
   ASSERT_EQ(me.size(), 1u);

@@ -579,11 +579,7 @@ TEST(ResourceLeakDetector, ObjectsMpi4pyMadeItselfAreNotTheUsersLeak) {
   Model m = b.build();
   // Drop the Python location of events 1 and 3, as for calls mpi4py makes outside the script.
   RankLog& log = m.logs[0];
-  for (uint32_t i : {1u, 3u}) {
-    const Event& e = log.events[i];
-    for (uint32_t k = 0; k < e.entry_count; ++k)
-      if (log.pool.fields[e.entry_begin + k].key == kF_py_file) log.pool.fields[e.entry_begin + k].key = kF_py_line;
-  }
+  for (uint32_t i : {1u, 3u}) log.pool.erase(log.events[i], kF_py_file);
   Mpi4pyFilter filter(m);
   EXPECT_TRUE(filter.internal({0, 1}));
   EXPECT_FALSE(filter.internal({0, 2}));
@@ -629,8 +625,7 @@ TEST(ResourceLeakDetector, CProgramsHaveNoMpi4pyExemption) {
   Model m = b.build();
   // No event has a Python location: a C program.
   RankLog& log = m.logs[0];
-  for (Field& fld : log.pool.fields)
-    if (fld.key == kF_py_file) fld.key = kF_py_line;
+  for (Event& e : log.events) log.pool.erase(e, kF_py_file);
   EXPECT_FALSE(Mpi4pyFilter(m).internal({0, 0}));
   EXPECT_EQ(run_leaks(m).findings.size(), 1u);
 }

@@ -28,37 +28,27 @@ EventBuilder LogBuilder::call(int rank, CallId call, int line) {
   e.t_enter = clock_++;
   e.t_exit = clock_++;
   e.returned = true;
-  e.entry_begin = static_cast<uint32_t>(log.pool.fields.size());
-  log.pool.fields.push_back({kFileId, 0, kF_py_file, false});
-  log.pool.fields.push_back({line, 0, kF_py_line, false});
-  log.pool.fields.push_back({kFuncId, 0, kF_py_func, false});
-  e.entry_count = 3;
-  e.present = (uint64_t{1} << kF_py_file) | (uint64_t{1} << kF_py_line) | (uint64_t{1} << kF_py_func);
   log.events.push_back(e);
+  log.pool.add(log.events.back(), kF_py_file, kFileId);
+  log.pool.add(log.events.back(), kF_py_line, line);
+  log.pool.add(log.events.back(), kF_py_func, kFuncId);
   return EventBuilder(*this, rank, static_cast<uint32_t>(log.events.size() - 1));
 }
 
-// Fields of an event must be contiguous in the pool: tests add them right after call().
 EventBuilder& EventBuilder::f(FieldId f, int64_t v) {
   RankLog& log = b_.logs_[static_cast<size_t>(rank_)];
-  log.pool.fields.push_back({v, 0, static_cast<uint8_t>(f), false});
-  log.events[index_].entry_count++;
-  log.events[index_].present |= uint64_t{1} << presence_bit(f);
+  log.pool.add(log.events[index_], f, v);
   return *this;
 }
 
 EventBuilder& EventBuilder::a(FieldId f, std::vector<int64_t> values) {
   RankLog& log = b_.logs_[static_cast<size_t>(rank_)];
-  log.pool.fields.push_back({static_cast<int64_t>(log.pool.array_values.size()), static_cast<uint32_t>(values.size()),
-                             static_cast<uint8_t>(f), true});
-  log.events[index_].present |= uint64_t{1} << presence_bit(f);
-  log.pool.array_values.insert(log.pool.array_values.end(), values.begin(), values.end());
-  log.events[index_].entry_count++;
+  log.pool.add_array(log.events[index_], f, values.data(), values.size());
   return *this;
 }
 
 EventBuilder& EventBuilder::thread(int64_t id) {
-  b_.logs_[static_cast<size_t>(rank_)].events[index_].thread = id;
+  b_.logs_[static_cast<size_t>(rank_)].events[index_].thread = static_cast<int32_t>(id);
   return *this;
 }
 
@@ -70,7 +60,7 @@ EventBuilder& EventBuilder::unreturned() {
 }
 
 EventBuilder& EventBuilder::rc(int64_t code) {
-  b_.logs_[static_cast<size_t>(rank_)].events[index_].rc = code;
+  b_.logs_[static_cast<size_t>(rank_)].events[index_].rc = static_cast<int32_t>(code);
   return *this;
 }
 
