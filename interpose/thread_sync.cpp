@@ -11,13 +11,14 @@
 // OpenMP runtime entry points that compiled code calls (GOMP_parallel,
 // GOMP_barrier, the implicit barriers of loops and sections, critical
 // sections, omp_set_lock/omp_unset_lock and the nest locks, ordered regions,
-// explicit tasks: GOMP_task, taskwait, taskgroups, dependences). Clang's OpenMP runtime (LLVM libomp) tells a tool
-// through OMPT (ompt_start_tool, defined here): parallel begin/end, implicit tasks, barriers, mutexes (critical, locks,
-// ordered). Threads libgomp or libomp create come through pthread_create like any other. Atomics of instrumented code
-// (`rmacheck mpicc`: C11/C++ atomics, __atomic builtins) come from the access runtime's sync sink
-// (local_access/atomic_sync.h): release and acquire orders by address, relaxed ones not at all. Not seen: atomics or
-// spin flags in code that was not instrumented, libgomp's taskloop tasks and tasks with detach: what is ordered only
-// that way looks unordered.
+// explicit tasks: GOMP_task, taskloops, detached tasks (omp_fulfill_event), taskwait, taskgroups,
+// dependences; doacross loops). Clang's OpenMP runtime (LLVM libomp) tells a tool through OMPT
+// (ompt_start_tool, defined here): parallel begin/end, implicit and explicit tasks (taskloops' too,
+// fulfillments), barriers, mutexes (critical, locks, ordered); its doacross entry points
+// (__kmpc_doacross_*) are interposed. Threads libgomp or libomp create come through pthread_create
+// like any other. Atomics of instrumented code (`rmacheck mpicc`: C11/C++ atomics, __atomic builtins)
+// come from the access runtime's sync sink (local_access/atomic_sync.h): release and acquire orders by
+// address, relaxed ones not at all. Not seen: atomics or spin flags in code that was not instrumented.
 //
 // Cost: a single-threaded program pays one predictable branch per mutex
 // call (nothing is logged until the program creates a thread outside MPI).
@@ -35,6 +36,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdarg>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -290,6 +292,8 @@ struct TaskCtx {
   int64_t group = 0;
 };
 __thread TaskCtx t_task;
+// The dimensions of the doacross loop the calling thread is in (GOMP_loop_*doacross_*_start).
+__thread unsigned t_doacross_dims = 0;
 int64_t current_task_token() {
   if (!t_task.token) t_task.token = new_token();  // the initial task of a thread
   return t_task.token;
@@ -308,6 +312,7 @@ void team_member(void* p) {
   Team* team = static_cast<Team*>(p);
   Team* outer = t_team;
   const TaskCtx outer_task = t_task;
+  const unsigned outer_dims = t_doacross_dims;
   t_team = team;
   t_task = {new_token(), 0};
   if (logging()) log_sync(kSyncAcquire, team->token, 1, kSyncGomp);
@@ -315,6 +320,7 @@ void team_member(void* p) {
   if (logging()) log_sync(kSyncArrive, team->token + 1, 0, kSyncGomp);  // the join: a barrier only the master leaves
   t_team = outer;
   t_task = outer_task;
+  t_doacross_dims = outer_dims;
 }
 
 int team_size() {
@@ -357,6 +363,12 @@ auto team_barrier(Wait wait) {
 // that are not its predecessors but happened to end before it on the same objects (siblings of the
 // same address and kind): more order than OpenMP gives, never less.
 struct TaskHeader {
+  // What libgomp writes into the first words of a task's data, which it takes to be the program's:
+  // a taskloop task's bounds (start, end; a taskloop with reduction reads word 2 from the creator's
+  // data), a detached task's event (word 0). task_body copies the first `runtime_words` of them back.
+  uint64_t data_head[3];
+  uint32_t runtime_words;
+  bool detached;
   void (*fn)(void*);
   void (*cpyfn)(void*, void*);
   void* data;  // the program's data, for cpyfn (a deferred task's block is a copy)
@@ -424,16 +436,65 @@ void log_task_end(const TaskDep* deps, uint32_t ndeps, int64_t parent, int64_t g
   if (team_tasks) release_token(team_tasks, by);
 }
 
+// Detached tasks (detach clause): the task completes when its event is fulfilled, which may be after
+// its body ended or before it started, on any thread. omp_fulfill_event then logs the task's end edges
+// (log_task_end) besides the body's end: what follows the task's completion follows both. The event
+// (libgomp's task pointer, reused once the task is freed) is registered where it is first known, by
+// the creator once GOMP_task returned and by the body's start; a registration overwrites what an
+// earlier task with the same event left. A task with more than kDetachedDeps dependences releases
+// only the first ones at its fulfillment; one whose slot a later detached task took (a collision
+// among kDetached slots) releases nothing there.
+struct DetachedTask {
+  std::atomic<bool> busy{false};
+  uintptr_t event = 0;
+  int64_t parent = 0, group = 0, team_tasks = 0;
+  uint32_t ndeps = 0;
+  static constexpr uint32_t kDetachedDeps = 4;
+  TaskDep deps[kDetachedDeps];
+};
+constexpr size_t kDetached = 1024;
+DetachedTask g_detached[kDetached];
+DetachedTask& detached_slot(uintptr_t event) { return g_detached[((event >> 4) ^ (event >> 14)) % kDetached]; }
+void lock_detached(DetachedTask& d) {
+  while (d.busy.exchange(true, std::memory_order_acquire))
+    while (d.busy.load(std::memory_order_relaxed)) __builtin_ia32_pause();
+}
+void register_detached(uintptr_t event, const TaskDep* deps, uint32_t ndeps, int64_t parent, int64_t group,
+                       int64_t team_tasks) {
+  if (!event) return;
+  DetachedTask& d = detached_slot(event);
+  lock_detached(d);
+  d.event = event, d.parent = parent, d.group = group, d.team_tasks = team_tasks;
+  d.ndeps = std::min(ndeps, DetachedTask::kDetachedDeps);
+  std::copy(deps, deps + d.ndeps, d.deps);
+  d.busy.store(false, std::memory_order_release);
+}
+// The fulfillment of `event`, before the real one lets the task's successors go.
+void log_fulfill(uintptr_t event, SyncRuntime by) {
+  DetachedTask& d = detached_slot(event);
+  lock_detached(d);
+  DetachedTask copy;
+  const bool found = d.event == event;
+  if (found) copy.parent = d.parent, copy.group = d.group, copy.team_tasks = d.team_tasks, copy.ndeps = d.ndeps;
+  if (found) std::copy(d.deps, d.deps + d.ndeps, copy.deps);
+  d.busy.store(false, std::memory_order_release);
+  if (found) log_task_end(copy.deps, copy.ndeps, copy.parent, copy.group, copy.team_tasks, by);
+}
+
 void task_body(void* p) {
   const auto* h = static_cast<const TaskHeader*>(p);
   const auto* deps = reinterpret_cast<const TaskDep*>(h + 1);
+  char* const data = static_cast<char*>(p) + h->data_offset;
+  std::memcpy(data, h->data_head, h->runtime_words * sizeof(uint64_t));  // bounds, event: the program's now
   const TaskCtx outer_task = t_task;
   Team* const outer_team = t_team;
   t_task = {h->token, h->group};
   t_team = h->team;
+  const int64_t team_tasks = h->team ? h->team->tasks : 0;
+  if (h->detached) register_detached(h->data_head[0], deps, h->ndeps, h->parent, h->group, team_tasks);
   if (logging()) log_task_start(h->token, deps, h->ndeps, kSyncGomp);
-  h->fn(static_cast<char*>(p) + h->data_offset);
-  if (logging()) log_task_end(deps, h->ndeps, h->parent, h->group, h->team ? h->team->tasks : 0, kSyncGomp);
+  h->fn(data);
+  if (logging()) log_task_end(deps, h->ndeps, h->parent, h->group, team_tasks, kSyncGomp);
   t_task = outer_task;
   t_team = outer_team;
 }
@@ -445,8 +506,10 @@ void task_copy(void* dest, void* src) {
   h->cpyfn(static_cast<char*>(dest) + h->data_offset, h->data);
 }
 
-constexpr unsigned kGompTaskDepend = 1u << 3;   // GOMP_TASK_FLAG_DEPEND
-constexpr unsigned kGompTaskDetach = 1u << 13;  // GOMP_TASK_FLAG_DETACH
+constexpr unsigned kGompTaskDepend = 1u << 3;    // GOMP_TASK_FLAG_DEPEND
+constexpr unsigned kGompTaskIf = 1u << 10;       // GOMP_TASK_FLAG_IF (taskloop: deferred tasks)
+constexpr unsigned kGompTaskNogroup = 1u << 11;  // GOMP_TASK_FLAG_NOGROUP (taskloop)
+constexpr unsigned kGompTaskDetach = 1u << 13;   // GOMP_TASK_FLAG_DETACH
 
 // Taskgroups the calling thread is in, innermost last: the enclosing group of each (a task that
 // runs inside another's taskgroup region on this thread ends before that region does).
@@ -488,6 +551,110 @@ void once_init() {
   pthread_once_t* control = t_once_control;
   fn();
   if (logging()) release(control, kSyncPthread);
+}
+
+using gomp_ull = unsigned long long;
+
+// Doacross loops (ordered(n) with depend(sink)/depend(source)): an iteration's post releases its
+// iteration vector, a wait acquires the vector it names, per team: the object is the team and the
+// vector (libgomp: logical iteration numbers; libomp: the loop variables, the same in post and wait).
+// Consecutive doacross loops of one team share objects: a wait also follows the post of the same
+// vector in an earlier loop, which the loop's end barrier orders anyway unless the loop was nowait.
+// At most kDoacrossDims dimensions are read.
+constexpr unsigned kDoacrossDims = 16;
+int64_t doacross_object(int64_t team, const uint64_t* vec, unsigned n) {
+  uint64_t h = static_cast<uint64_t>(team) * 0x9E3779B97F4A7C15ull ^ n;
+  for (unsigned i = 0; i < n; ++i) {
+    h ^= vec[i] + 0x632BE59BD9B4E019ull + (h << 6) + (h >> 2);
+    h ^= h >> 31, h *= 0xBF58476D1CE4E5B9ull, h ^= h >> 29;
+  }
+  return (int64_t{1} << 58) | static_cast<int64_t>(h & ((uint64_t{1} << 56) - 1));
+}
+// The block libgomp gets in place of a task's data (see task_body): `local` when it fits, else
+// allocated (the caller frees it once libgomp copied it). Null: no memory (the task goes unlogged).
+struct TaskBlock {
+  char* block;
+  TaskHeader* header;
+  size_t size, align;
+};
+TaskBlock make_task_block(char* local, size_t local_size, void (*fn)(void*), void* data, void (*cpyfn)(void*, void*),
+                          long arg_size, long arg_align, size_t ndeps, int64_t group, uint32_t runtime_words) {
+  const size_t align = std::max<size_t>(arg_align > 0 ? arg_align : 1, alignof(TaskHeader));
+  const size_t offset = (sizeof(TaskHeader) + ndeps * sizeof(TaskDep) + align - 1) / align * align;
+  const size_t size = offset + static_cast<size_t>(arg_size);
+  char* block = size <= local_size && align <= 64
+                    ? local
+                    : static_cast<char*>(std::aligned_alloc(align, (size + align - 1) / align * align));
+  if (!block) return {nullptr, nullptr, 0, 0};
+  auto* h = new (block) TaskHeader{{0, 0, 0},
+                                   runtime_words,
+                                   false,
+                                   fn,
+                                   cpyfn,
+                                   data,
+                                   t_team,
+                                   new_token(),
+                                   current_task_token(),
+                                   group,
+                                   static_cast<uint32_t>(offset),
+                                   static_cast<uint32_t>(ndeps)};
+  std::memcpy(h->data_head, data, std::min(sizeof(h->data_head), static_cast<size_t>(std::max(arg_size, 0L))));
+  if (!cpyfn && arg_size > 0) std::memcpy(block + offset, data, static_cast<size_t>(arg_size));
+  return {block, h, size, align};
+}
+
+// Whether the calling thread's doacross posts and waits are logged (a team of gcc's code, known dimensions).
+bool doacross_logged() {
+  return t_team && t_doacross_dims > 0 && t_doacross_dims <= kDoacrossDims && !g_ompt.load(std::memory_order_relaxed) &&
+         logging();
+}
+
+template <class T>
+void doacross_post(const T* counts) {
+  if (!doacross_logged()) return;
+  uint64_t vec[kDoacrossDims];
+  for (unsigned i = 0; i < t_doacross_dims; ++i) vec[i] = static_cast<uint64_t>(counts[i]);
+  release_token(doacross_object(t_team->token, vec, t_doacross_dims), kSyncGomp);
+}
+
+// A wait takes the vector as variadic arguments, as many as the loop has dimensions: read kDoacrossDims
+// of them (the ones beyond are never read by libgomp) and passed on as they came.
+template <class T, class Real>
+void doacross_wait(Real real, T first, va_list args) {
+  T v[kDoacrossDims];
+  v[0] = first;
+  const unsigned n = std::min(std::max(t_doacross_dims, 1u), kDoacrossDims);
+  for (unsigned i = 1; i < n; ++i) v[i] = va_arg(args, T);
+  for (unsigned i = n; i < kDoacrossDims; ++i) v[i] = 0;
+  static_assert(kDoacrossDims == 16);
+  real(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15]);
+  if (!doacross_logged()) return;
+  uint64_t vec[kDoacrossDims];
+  for (unsigned i = 0; i < t_doacross_dims; ++i) vec[i] = static_cast<uint64_t>(v[i]);
+  acquire_token(doacross_object(t_team->token, vec, t_doacross_dims), kSyncGomp);
+}
+
+// Taskloops: libgomp makes the tasks from one data block, as GOMP_task would (each a copy, its bounds
+// written into the copy's first two words), so every task of the loop has the same edges: one
+// creation token, the creating task's taskwait, and the loop's implicit taskgroup (libgomp opens it
+// inside, not through GOMP_taskgroup_start), or, with nogroup, the creator's taskgroup. Undeferred
+// taskloops (if(0), no team) run their tasks in the creating thread, in its program order: passed on.
+template <class Real, class T>
+void taskloop(Real real, void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size, long arg_align,
+              unsigned flags, unsigned long num_tasks, int priority, T start, T end, T step) {
+  if (!logging() || g_ompt.load(std::memory_order_relaxed) || !(flags & kGompTaskIf) || !t_team ||
+      arg_size < static_cast<long>(2 * sizeof(T)))
+    return real(fn, data, cpyfn, arg_size, arg_align, flags, num_tasks, priority, start, end, step);
+  const bool group = !(flags & kGompTaskNogroup);
+  alignas(64) char local[1024];
+  const TaskBlock b = make_task_block(local, sizeof(local), fn, data, cpyfn, arg_size, arg_align, 0,
+                                      group ? new_token() : t_task.group, 2);
+  if (!b.block) return real(fn, data, cpyfn, arg_size, arg_align, flags, num_tasks, priority, start, end, step);
+  log_sync(kSyncRelease, b.header->token, 1, kSyncGomp);  // creation -> every task's start
+  real(task_body, b.block, cpyfn ? task_copy : nullptr, static_cast<long>(b.size), static_cast<long>(b.align), flags,
+       num_tasks, priority, start, end, step);
+  if (group && logging()) acquire_token(b.header->group, kSyncGomp);  // the implicit taskgroup's end
+  if (b.block != local) std::free(b.block);
 }
 
 }  // namespace
@@ -852,44 +1019,132 @@ RMACHECK_API void GOMP_ordered_end() {
   real_GOMP_ordered_end();
 }
 
-// Explicit tasks (see task_body). A task with detach is passed on as it is: libgomp writes its event
-// into the first word of the task's data, where the header would be; such tasks stay unordered.
+// The doacross loop starts: each says how many dimensions the loop's posts and waits have.
+#define RMACHECK_DOACROSS_START(name, params, args)         \
+  bool name params;                                         \
+  RMACHECK_API bool name params {                           \
+    RMACHECK_REAL(name);                                    \
+    t_doacross_dims = std::min(ncounts, kDoacrossDims + 1); \
+    return real_##name args;                                \
+  }
+RMACHECK_DOACROSS_START(GOMP_loop_doacross_static_start, (unsigned ncounts, long* counts, long chunk, long* s, long* e),
+                        (ncounts, counts, chunk, s, e))
+RMACHECK_DOACROSS_START(GOMP_loop_doacross_dynamic_start,
+                        (unsigned ncounts, long* counts, long chunk, long* s, long* e), (ncounts, counts, chunk, s, e))
+RMACHECK_DOACROSS_START(GOMP_loop_doacross_guided_start, (unsigned ncounts, long* counts, long chunk, long* s, long* e),
+                        (ncounts, counts, chunk, s, e))
+RMACHECK_DOACROSS_START(GOMP_loop_doacross_runtime_start, (unsigned ncounts, long* counts, long* s, long* e),
+                        (ncounts, counts, s, e))
+RMACHECK_DOACROSS_START(GOMP_loop_doacross_start,
+                        (unsigned ncounts, long* counts, long sched, long chunk, long* s, long* e, uintptr_t* r,
+                         void** mem),
+                        (ncounts, counts, sched, chunk, s, e, r, mem))
+RMACHECK_DOACROSS_START(GOMP_loop_ull_doacross_static_start,
+                        (unsigned ncounts, gomp_ull* counts, gomp_ull chunk, gomp_ull* s, gomp_ull* e),
+                        (ncounts, counts, chunk, s, e))
+RMACHECK_DOACROSS_START(GOMP_loop_ull_doacross_dynamic_start,
+                        (unsigned ncounts, gomp_ull* counts, gomp_ull chunk, gomp_ull* s, gomp_ull* e),
+                        (ncounts, counts, chunk, s, e))
+RMACHECK_DOACROSS_START(GOMP_loop_ull_doacross_guided_start,
+                        (unsigned ncounts, gomp_ull* counts, gomp_ull chunk, gomp_ull* s, gomp_ull* e),
+                        (ncounts, counts, chunk, s, e))
+RMACHECK_DOACROSS_START(GOMP_loop_ull_doacross_runtime_start,
+                        (unsigned ncounts, gomp_ull* counts, gomp_ull* s, gomp_ull* e), (ncounts, counts, s, e))
+RMACHECK_DOACROSS_START(GOMP_loop_ull_doacross_start,
+                        (unsigned ncounts, gomp_ull* counts, long sched, gomp_ull chunk, gomp_ull* s, gomp_ull* e,
+                         uintptr_t* r, void** mem),
+                        (ncounts, counts, sched, chunk, s, e, r, mem))
+#undef RMACHECK_DOACROSS_START
+
+void GOMP_doacross_post(long* counts);
+RMACHECK_API void GOMP_doacross_post(long* counts) {
+  RMACHECK_REAL(GOMP_doacross_post);
+  doacross_post(counts);
+  real_GOMP_doacross_post(counts);
+}
+
+void GOMP_doacross_ull_post(gomp_ull* counts);
+RMACHECK_API void GOMP_doacross_ull_post(gomp_ull* counts) {
+  RMACHECK_REAL(GOMP_doacross_ull_post);
+  doacross_post(counts);
+  real_GOMP_doacross_ull_post(counts);
+}
+
+void GOMP_doacross_wait(long first, ...);
+RMACHECK_API void GOMP_doacross_wait(long first, ...) {
+  RMACHECK_REAL(GOMP_doacross_wait);
+  va_list args;
+  va_start(args, first);
+  doacross_wait<long>(real_GOMP_doacross_wait, first, args);
+  va_end(args);
+}
+
+void GOMP_doacross_ull_wait(gomp_ull first, ...);
+RMACHECK_API void GOMP_doacross_ull_wait(gomp_ull first, ...) {
+  RMACHECK_REAL(GOMP_doacross_ull_wait);
+  va_list args;
+  va_start(args, first);
+  doacross_wait<gomp_ull>(real_GOMP_doacross_ull_wait, first, args);
+  va_end(args);
+}
+
+// Explicit tasks (see task_body). A detached task's event lands in the header (libgomp writes it into
+// the first word of the data it is given), task_body hands it to the program's data.
 void GOMP_task(void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size, long arg_align,
                bool if_clause, unsigned flags, void** depend, int priority, void* detach);
 RMACHECK_API void GOMP_task(void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size, long arg_align,
                             bool if_clause, unsigned flags, void** depend, int priority, void* detach) {
   RMACHECK_REAL(GOMP_task);
-  if (!logging() || g_ompt.load(std::memory_order_relaxed) || (flags & kGompTaskDetach))
+  if (!logging() || g_ompt.load(std::memory_order_relaxed))
     return real_GOMP_task(fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority, detach);
+  const bool detached = (flags & kGompTaskDetach) && detach;
   const size_t ndeps = (flags & kGompTaskDepend) && depend ? count_dependences(depend) : 0;
-  const size_t align = std::max<size_t>(arg_align > 0 ? arg_align : 1, alignof(TaskHeader));
-  const size_t offset = (sizeof(TaskHeader) + ndeps * sizeof(TaskDep) + align - 1) / align * align;
-  const size_t size = offset + static_cast<size_t>(arg_size);
   alignas(64) char local[1024];  // the usual task: no allocation (libgomp copies the block before it returns)
-  char* block = size <= sizeof(local) && align <= 64
-                    ? local
-                    : static_cast<char*>(std::aligned_alloc(align, (size + align - 1) / align * align));
-  if (!block) return real_GOMP_task(fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority, detach);
-  auto* h = new (block) TaskHeader{fn,
-                                   cpyfn,
-                                   data,
-                                   t_team,
-                                   new_token(),
-                                   current_task_token(),
-                                   t_task.group,
-                                   static_cast<uint32_t>(offset),
-                                   static_cast<uint32_t>(ndeps)};
+  const TaskBlock b = make_task_block(local, sizeof(local), fn, data, cpyfn, arg_size, arg_align, ndeps, t_task.group,
+                                      detached ? 1 : 0);
+  if (!b.block) return real_GOMP_task(fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority, detach);
+  TaskHeader* const h = b.header;
+  h->detached = detached;
   auto* deps = reinterpret_cast<TaskDep*>(h + 1);
   size_t i = 0;
   if (ndeps)
     for_each_dependence(depend, [&](const void* addr, bool out) {
       deps[i++] = {dependence_object(h->parent, addr, true), dependence_object(h->parent, addr, false), out};
     });
-  if (!cpyfn && arg_size > 0) std::memcpy(block + offset, data, static_cast<size_t>(arg_size));
   log_sync(kSyncRelease, h->token, 1, kSyncGomp);  // creation -> start
-  real_GOMP_task(task_body, block, cpyfn ? task_copy : nullptr, static_cast<long>(size), static_cast<long>(align),
+  real_GOMP_task(task_body, b.block, cpyfn ? task_copy : nullptr, static_cast<long>(b.size), static_cast<long>(b.align),
                  if_clause, flags, depend, priority, detach);
-  if (block != local) std::free(block);
+  if (detached)  // the event may be fulfilled before the task starts
+    register_detached(*static_cast<uintptr_t*>(detach), deps, h->ndeps, h->parent, h->group,
+                      h->team ? h->team->tasks : 0);
+  if (b.block != local) std::free(b.block);
+}
+
+void GOMP_taskloop(void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size, long arg_align,
+                   unsigned flags, unsigned long num_tasks, int priority, long start, long end, long step);
+RMACHECK_API void GOMP_taskloop(void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size,
+                                long arg_align, unsigned flags, unsigned long num_tasks, int priority, long start,
+                                long end, long step) {
+  RMACHECK_REAL(GOMP_taskloop);
+  taskloop(real_GOMP_taskloop, fn, data, cpyfn, arg_size, arg_align, flags, num_tasks, priority, start, end, step);
+}
+
+void GOMP_taskloop_ull(void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size, long arg_align,
+                       unsigned flags, unsigned long num_tasks, int priority, unsigned long long start,
+                       unsigned long long end, unsigned long long step);
+RMACHECK_API void GOMP_taskloop_ull(void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size,
+                                    long arg_align, unsigned flags, unsigned long num_tasks, int priority,
+                                    unsigned long long start, unsigned long long end, unsigned long long step) {
+  RMACHECK_REAL(GOMP_taskloop_ull);
+  taskloop(real_GOMP_taskloop_ull, fn, data, cpyfn, arg_size, arg_align, flags, num_tasks, priority, start, end, step);
+}
+
+// omp_fulfill_event: the completion of a detached task (see DetachedTask), under either runtime.
+RMACHECK_API void omp_fulfill_event(omp_event_handle_t event) {
+  RMACHECK_REAL(omp_fulfill_event, "OMP_5.0.1");
+  if (logging())
+    log_fulfill(static_cast<uintptr_t>(event), g_ompt.load(std::memory_order_relaxed) ? kSyncOmpt : kSyncGomp);
+  real_omp_fulfill_event(event);
 }
 
 void GOMP_taskwait();
@@ -1006,7 +1261,10 @@ struct OmptTask {
   TaskDep* deps = nullptr;
   int ngroups = 0;  // taskgroups this task opened and has not ended; their outer groups:
   int64_t outer_groups[8] = {};
+  int64_t outer_team = 0;  // implicit tasks: the thread's t_ompt_team before
 };
+// The team of the implicit task the calling thread runs (its doacross loops'), 0: none.
+__thread int64_t t_ompt_team = 0;
 OmptTask* ompt_task(ompt_data_t* data) {
   if (!data) return nullptr;
   if (!data->ptr) data->ptr = new (std::nothrow) OmptTask{new_token()};  // an initial task
@@ -1018,9 +1276,12 @@ void ompt_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, o
   if (flags & ompt_task_initial) return;
   if (endpoint == ompt_scope_begin) {
     const int64_t team = parallel ? static_cast<int64_t>(parallel->value) : 0;
-    task->ptr = new (std::nothrow) OmptTask{new_token(), 0, team};
+    auto* t = new (std::nothrow) OmptTask{new_token(), 0, team};
+    task->ptr = t;
+    if (t) t->outer_team = t_ompt_team, t_ompt_team = team;
     if (team && logging()) log_sync(kSyncAcquire, team, 1, kSyncOmpt);
   } else if (auto* t = static_cast<OmptTask*>(task->ptr)) {
+    t_ompt_team = t->outer_team;
     if (t->team && logging()) log_sync(kSyncArrive, t->team + 1, 0, kSyncOmpt);
     delete t;
     task->ptr = nullptr;
@@ -1056,12 +1317,17 @@ void ompt_dependences(ompt_data_t* task, const ompt_dependence_t* deps, int ndep
 
 void ompt_task_schedule(ompt_data_t* prior, ompt_task_status_t status, ompt_data_t* next) {
   auto* done = prior ? static_cast<OmptTask*>(prior->ptr) : nullptr;
+  // A detached task completes when its body ended (ompt_task_detach: not fulfilled yet; complete: it
+  // was) and its event was fulfilled (early_fulfill: before the body's end; late_fulfill: after it),
+  // both reported in the fulfilling thread, inside omp_fulfill_event: each of them releases the end
+  // edges, the last one frees the task.
   if (done && done->is_explicit &&
-      (status == ompt_task_complete || status == ompt_task_detach || status == ompt_task_cancel)) {
+      (status == ompt_task_complete || status == ompt_task_detach || status == ompt_task_cancel ||
+       status == ompt_task_early_fulfill || status == ompt_task_late_fulfill)) {
     if (status != ompt_task_cancel && logging())
       log_task_end(done->deps, done->ndeps, done->parent, done->group, done->team ? team_tasks_object(done->team) : 0,
                    kSyncOmpt);
-    if (status != ompt_task_detach) {  // a detached task reports its fulfillment later: kept (a leak)
+    if (status != ompt_task_detach && status != ompt_task_early_fulfill) {
       std::free(done->deps);
       delete done;
       prior->ptr = nullptr;
@@ -1133,6 +1399,38 @@ void ompt_finalize(ompt_data_t*) {}
 ompt_start_tool_result_t g_tool = {ompt_initialize, ompt_finalize, {0}};
 
 }  // namespace
+
+// Doacross loops of clang's code (see doacross_object): libomp's entry points, which OMPT does not
+// report after the wait. The vectors are the loop variables' values, as many as __kmpc_doacross_init's.
+namespace {
+struct kmp_dim {
+  int64_t lo, up, st;
+};
+__thread int t_kmp_doacross_dims = 0;
+bool kmp_doacross_logged() {
+  return t_ompt_team && t_kmp_doacross_dims > 0 && t_kmp_doacross_dims <= static_cast<int>(kDoacrossDims) && logging();
+}
+int64_t kmp_doacross_object(const int64_t* vec) {
+  uint64_t v[kDoacrossDims];
+  for (int i = 0; i < t_kmp_doacross_dims; ++i) v[i] = static_cast<uint64_t>(vec[i]);
+  return doacross_object(t_ompt_team, v, static_cast<unsigned>(t_kmp_doacross_dims));
+}
+}  // namespace
+RMACHECK_API void __kmpc_doacross_init(void* loc, int gtid, int num_dims, const kmp_dim* dims) {
+  RMACHECK_REAL(__kmpc_doacross_init);
+  t_kmp_doacross_dims = num_dims;
+  real___kmpc_doacross_init(loc, gtid, num_dims, dims);
+}
+RMACHECK_API void __kmpc_doacross_post(void* loc, int gtid, const int64_t* vec) {
+  RMACHECK_REAL(__kmpc_doacross_post);
+  if (kmp_doacross_logged()) release_token(kmp_doacross_object(vec), kSyncOmpt);
+  real___kmpc_doacross_post(loc, gtid, vec);
+}
+RMACHECK_API void __kmpc_doacross_wait(void* loc, int gtid, const int64_t* vec) {
+  RMACHECK_REAL(__kmpc_doacross_wait);
+  real___kmpc_doacross_wait(loc, gtid, vec);
+  if (kmp_doacross_logged()) acquire_token(kmp_doacross_object(vec), kSyncOmpt);
+}
 
 // libomp looks this up at its start: a tool in the process (this preloaded library).
 RMACHECK_API ompt_start_tool_result_t* ompt_start_tool(unsigned int, const char*) { return &g_tool; }
