@@ -511,11 +511,50 @@ constexpr unsigned kGompTaskIf = 1u << 10;       // GOMP_TASK_FLAG_IF (taskloop:
 constexpr unsigned kGompTaskNogroup = 1u << 11;  // GOMP_TASK_FLAG_NOGROUP (taskloop)
 constexpr unsigned kGompTaskDetach = 1u << 13;   // GOMP_TASK_FLAG_DETACH
 
-// Taskgroups the calling thread is in, innermost last: the enclosing group of each (a task that
-// runs inside another's taskgroup region on this thread ends before that region does).
-constexpr int kGroupsMax = 64;
-__thread int64_t t_outer_groups[kGroupsMax];
-__thread int t_ngroups = 0;
+// Open taskgroups, innermost last: the enclosing group of each. Any depth: the first kInline inline,
+// deeper ones on the heap (kept for the thread's or task's next deep nesting; release() frees them).
+// Only where the heap has no memory is a group its outer one's (its end then orders less).
+struct GroupStack {
+  static constexpr int kInline = 8;
+  int64_t first[kInline];
+  int64_t* more;
+  int depth;     // groups open
+  int stored;    // of them the outer ones, whose enclosing group is stored: they have their own token
+  int capacity;  // of `more`
+  // A group opens inside `*current`: it becomes the new group's token.
+  void open(int64_t* current) {
+    if (stored == depth && (depth < kInline || depth - kInline < capacity || grow())) {
+      (depth < kInline ? first[depth] : more[depth - kInline]) = *current;
+      *current = new_token();
+      ++stored;
+    }
+    ++depth;
+  }
+  // The innermost group ends: whether it had its own token (`*ended`, for the caller to acquire);
+  // `*current` goes back to the enclosing group.
+  bool close(int64_t* current, int64_t* ended) {
+    if (depth == 0 || depth-- > stored) return false;
+    --stored;
+    *ended = *current;
+    *current = depth < kInline ? first[depth] : more[depth - kInline];
+    return true;
+  }
+  bool grow() {
+    const int n = capacity ? 2 * capacity : 16;
+    auto* p = static_cast<int64_t*>(std::realloc(more, static_cast<size_t>(n) * sizeof(int64_t)));
+    if (!p) return false;
+    more = p, capacity = n;
+    return true;
+  }
+  void release() {
+    std::free(more);
+    more = nullptr, capacity = 0;
+  }
+};
+
+// The calling thread's (a task that runs inside another's taskgroup region on this thread ends before
+// that region does). A thread's heap part, if it ever had one, is not freed at its exit.
+__thread GroupStack t_groups;
 
 int g_critical;                   // the object of unnamed critical sections
 std::atomic<bool> g_ompt{false};  // libomp reports through OMPT: the GOMP entry points are not logged twice
@@ -1172,19 +1211,16 @@ RMACHECK_API void GOMP_taskgroup_start() {
   RMACHECK_REAL(GOMP_taskgroup_start);
   real_GOMP_taskgroup_start();
   if (g_ompt.load(std::memory_order_relaxed)) return;
-  if (t_ngroups < kGroupsMax) t_outer_groups[t_ngroups] = t_task.group, t_task.group = new_token();
-  ++t_ngroups;  // deeper than kGroupsMax: the inner groups are their outer one's (their ends order less)
+  t_groups.open(&t_task.group);
 }
 
 void GOMP_taskgroup_end();
 RMACHECK_API void GOMP_taskgroup_end() {
   RMACHECK_REAL(GOMP_taskgroup_end);
   real_GOMP_taskgroup_end();
-  if (g_ompt.load(std::memory_order_relaxed) || t_ngroups == 0) return;
-  if (--t_ngroups < kGroupsMax) {
-    if (logging()) acquire_token(t_task.group, kSyncGomp);
-    t_task.group = t_outer_groups[t_ngroups];
-  }
+  int64_t ended = 0;
+  if (g_ompt.load(std::memory_order_relaxed) || !t_groups.close(&t_task.group, &ended)) return;
+  if (logging()) acquire_token(ended, kSyncGomp);
 }
 
 }  // extern "C"
@@ -1259,8 +1295,7 @@ struct OmptTask {
   bool is_explicit = false, started = false;
   uint32_t ndeps = 0;
   TaskDep* deps = nullptr;
-  int ngroups = 0;  // taskgroups this task opened and has not ended; their outer groups:
-  int64_t outer_groups[8] = {};
+  GroupStack groups{};     // taskgroups this task opened and has not ended
   int64_t outer_team = 0;  // implicit tasks: the thread's t_ompt_team before
 };
 // The team of the implicit task the calling thread runs (its doacross loops'), 0: none.
@@ -1283,6 +1318,7 @@ void ompt_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, o
   } else if (auto* t = static_cast<OmptTask*>(task->ptr)) {
     t_ompt_team = t->outer_team;
     if (t->team && logging()) log_sync(kSyncArrive, t->team + 1, 0, kSyncOmpt);
+    t->groups.release();
     delete t;
     task->ptr = nullptr;
   }
@@ -1329,6 +1365,7 @@ void ompt_task_schedule(ompt_data_t* prior, ompt_task_status_t status, ompt_data
                    kSyncOmpt);
     if (status != ompt_task_detach && status != ompt_task_early_fulfill) {
       std::free(done->deps);
+      done->groups.release();
       delete done;
       prior->ptr = nullptr;
     }
@@ -1348,13 +1385,11 @@ void ompt_task_sync(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, omp
     if (endpoint == ompt_scope_end && logging()) acquire_token(t->token + 1, kSyncOmpt);
     return;
   }
-  if (endpoint == ompt_scope_begin) {
-    if (t->ngroups < 8) t->outer_groups[t->ngroups] = t->group, t->group = new_token();
-    ++t->ngroups;  // deeper: the inner groups are their outer one's
-  } else if (t->ngroups > 0 && --t->ngroups < 8) {
-    if (logging()) acquire_token(t->group, kSyncOmpt);
-    t->group = t->outer_groups[t->ngroups];
-  }
+  int64_t ended = 0;
+  if (endpoint == ompt_scope_begin)
+    t->groups.open(&t->group);
+  else if (t->groups.close(&t->group, &ended) && logging())
+    acquire_token(ended, kSyncOmpt);
 }
 
 // Barriers inside a region (explicit, and the implicit ones of worksharing constructs), which also
