@@ -11,13 +11,15 @@
 // OpenMP runtime entry points that compiled code calls (GOMP_parallel,
 // GOMP_barrier, the implicit barriers of loops and sections, critical
 // sections, omp_set_lock/omp_unset_lock and the nest locks, ordered regions,
-// explicit tasks: GOMP_task, taskwait, taskgroups, dependences). Clang's OpenMP runtime (LLVM libomp) tells a tool
-// through OMPT (ompt_start_tool, defined here): parallel begin/end, implicit tasks, barriers, mutexes (critical, locks,
-// ordered). Threads libgomp or libomp create come through pthread_create like any other. Atomics of instrumented code
-// (`rmacheck mpicc`: C11/C++ atomics, __atomic builtins) come from the access runtime's sync sink
-// (local_access/atomic_sync.h): release and acquire orders by address, relaxed ones not at all. Not seen: atomics or
-// spin flags in code that was not instrumented, libgomp's taskloop tasks and tasks with detach: what is ordered only
-// that way looks unordered.
+// explicit tasks: GOMP_task, taskloops, detached tasks (omp_fulfill_event), taskwait, taskgroups,
+// dependences; doacross loops: those in omp_tasks.cpp, thread_sync_internal.h is what the two files
+// share). Clang's OpenMP runtime (LLVM libomp) tells a tool through OMPT
+// (ompt_start_tool, defined here): parallel begin/end, implicit and explicit tasks (taskloops' too,
+// fulfillments), barriers, mutexes (critical, locks, ordered); its doacross entry points
+// (__kmpc_doacross_*) are interposed. Threads libgomp or libomp create come through pthread_create
+// like any other. Atomics of instrumented code (`rmacheck mpicc`: C11/C++ atomics, __atomic builtins)
+// come from the access runtime's sync sink (local_access/atomic_sync.h): release and acquire orders by
+// address, relaxed ones not at all. Not seen: atomics or spin flags in code that was not instrumented.
 //
 // Cost: a single-threaded program pays one predictable branch per mutex
 // call (nothing is logged until the program creates a thread outside MPI).
@@ -47,10 +49,11 @@
 #include "record_buffer.h"
 #include "runtime.h"
 #include "system_modules.h"
+#include "thread_sync_internal.h"
 
 using namespace rmacheck;
 
-namespace {
+namespace rmacheck::thread_sync {
 
 // Set once the program (not MPI) has a second thread: from then on synchronization is logged.
 std::atomic<bool> g_threads{false};
@@ -202,17 +205,6 @@ void program_has_threads() {
   if (auto set = reinterpret_cast<SetSink>(dlsym(RTLD_DEFAULT, "rmacheck_access_set_sync_sink"))) set(atomic_sync);
 }
 
-// The next definition of `name` (libc's, libgomp's), looked up once.
-template <class F>
-F next_fn(const char* name, const char* version = nullptr) {
-  void* f = version ? dlvsym(RTLD_NEXT, name, version) : nullptr;
-  if (!f) f = dlsym(RTLD_NEXT, name);
-  return reinterpret_cast<F>(f);
-}
-#define RMACHECK_REAL(fn, ...)                                                          \
-  static const auto real_##fn = next_fn<decltype(&fn)>(#fn __VA_OPT__(, ) __VA_ARGS__); \
-  if (!real_##fn) std::abort()
-
 // ---- thread creation and join ----
 
 struct Start {
@@ -272,24 +264,9 @@ int64_t arrive(const void* object, std::atomic<int64_t>& arrivals, int64_t count
 
 // ---- OpenMP (libgomp): teams of GOMP_parallel ----
 
-struct Team {
-  void (*fn)(void*);
-  void* data;
-  int64_t token;  // fork: the token (release -> each member's acquire); join: token + 1 (every member arrives)
-  int64_t tasks;  // every explicit task's end releases it; barriers and the join acquire it
-  std::atomic<int64_t> arrivals{0};
-  char ordered = 0;  // its address: what ordered regions release and acquire
-};
 __thread Team* t_team = nullptr;
-
-// The task a thread runs now (the implicit task of its team member, or an explicit task):
-// its identity, whose children's ends release token + 1 (what its taskwait acquires), and the
-// innermost taskgroup it is in (0: none), whose object its new tasks release at their end.
-struct TaskCtx {
-  int64_t token = 0;
-  int64_t group = 0;
-};
 __thread TaskCtx t_task;
+
 int64_t current_task_token() {
   if (!t_task.token) t_task.token = new_token();  // the initial task of a thread
   return t_task.token;
@@ -308,6 +285,7 @@ void team_member(void* p) {
   Team* team = static_cast<Team*>(p);
   Team* outer = t_team;
   const TaskCtx outer_task = t_task;
+  const unsigned outer_dims = t_doacross_dims;
   t_team = team;
   t_task = {new_token(), 0};
   if (logging()) log_sync(kSyncAcquire, team->token, 1, kSyncGomp);
@@ -315,6 +293,7 @@ void team_member(void* p) {
   if (logging()) log_sync(kSyncArrive, team->token + 1, 0, kSyncGomp);  // the join: a barrier only the master leaves
   t_team = outer;
   t_task = outer_task;
+  t_doacross_dims = outer_dims;
 }
 
 int team_size() {
@@ -338,121 +317,6 @@ auto team_barrier(Wait wait) {
   }
   return r;
 }
-
-// ---- OpenMP (libgomp): explicit tasks ----
-//
-// GOMP_task gets the task as fn(data), where libgomp copies arg_size bytes of data (or calls
-// cpyfn(copy, data)) for a deferred task and calls fn on the copy later, on any thread of the team;
-// an undeferred task (if(0), final, a full queue, no team) runs inside GOMP_task. The wrapper
-// hands libgomp a bigger block instead: a TaskHeader and the task's dependences first, the program's
-// data after them at data_offset, and task_body as fn, which logs around the program's fn:
-// - creation -> start: the creator releases the task's token, the start acquires it;
-// - end -> the parent's taskwait: the end releases the parent's token + 1, taskwait acquires it;
-// - end -> the end of the taskgroup the task was created in (its descendants inherit the group);
-// - end -> every departure from the next team barrier and from the join (the team's `tasks`);
-// - dependences between siblings (same parent), per address: the end of an out, inout or
-//   mutexinoutset task releases the address's writers object, the end of an in task its readers
-//   object; an in task's start acquires the writers object, the others' acquire both.
-// An acquire follows every release of its object logged so far, so a start also follows tasks
-// that are not its predecessors but happened to end before it on the same objects (siblings of the
-// same address and kind): more order than OpenMP gives, never less.
-struct TaskHeader {
-  void (*fn)(void*);
-  void (*cpyfn)(void*, void*);
-  void* data;  // the program's data, for cpyfn (a deferred task's block is a copy)
-  Team* team;
-  int64_t token;   // creation -> start
-  int64_t parent;  // the creating task's token: its taskwait acquires parent + 1
-  int64_t group;   // the taskgroup the task is in, 0: none
-  uint32_t data_offset;
-  uint32_t ndeps;
-};
-struct TaskDep {
-  int64_t writers, readers;
-  int64_t out;  // out, inout, mutexinoutset (else in)
-};
-
-// Dependence objects of sibling tasks (the same parent) on one address: above every address and token.
-int64_t dependence_object(int64_t parent, const void* addr, bool writers) {
-  uint64_t h = static_cast<uint64_t>(parent) * 0x9E3779B97F4A7C15ull;
-  h ^= reinterpret_cast<uintptr_t>(addr) + (writers ? 0x632BE59BD9B4E019ull : 0);
-  h ^= h >> 31, h *= 0xBF58476D1CE4E5B9ull, h ^= h >> 29;
-  return (int64_t{1} << 57) | static_cast<int64_t>(h & ((uint64_t{1} << 56) - 1));
-}
-
-// libgomp's depend array (gcc 12 task.c): if depend[0] != 0, depend[0] addresses follow at
-// depend[2], the first depend[1] of them out/inout; else depend[1] entries follow at depend[5]:
-// depend[2] out/inout, depend[3] mutexinoutset, depend[4] in addresses, then omp_depend_t
-// objects (depobj: {address, kind}, kind 1 = in).
-template <class F>
-void for_each_dependence(void** depend, F f) {
-  const auto word = [&](size_t i) { return reinterpret_cast<uintptr_t>(depend[i]); };
-  if (word(0)) {
-    for (uintptr_t i = 0; i < word(0); ++i) f(depend[2 + i], i < word(1));
-    return;
-  }
-  const uintptr_t n = word(1), writers = word(2) + word(3), plain = writers + word(4);
-  for (uintptr_t i = 0; i < n; ++i) {
-    if (i < plain) {
-      f(depend[5 + i], i < writers);
-    } else {
-      auto* const* obj = static_cast<void* const*>(depend[5 + i]);
-      f(obj[0], reinterpret_cast<uintptr_t>(obj[1]) != 1);  // kinds we do not know count as out
-    }
-  }
-}
-size_t count_dependences(void** depend) {
-  return reinterpret_cast<uintptr_t>(depend[0]) ? reinterpret_cast<uintptr_t>(depend[0])
-                                                : reinterpret_cast<uintptr_t>(depend[1]);
-}
-
-// The edges every explicit task has, under either runtime (task_body, ompt_task_schedule): its start
-// acquires its creation and its dependences' predecessors; its end releases its dependences, its
-// parent's taskwait (parent + 1), its taskgroup and the team's barriers (team_tasks; 0: no team).
-void log_task_start(int64_t token, const TaskDep* deps, uint32_t ndeps, SyncRuntime by) {
-  log_sync(kSyncAcquire, token, 1, by);
-  for (uint32_t i = 0; i < ndeps; ++i) {
-    acquire_token(deps[i].writers, by);
-    if (deps[i].out) acquire_token(deps[i].readers, by);
-  }
-}
-void log_task_end(const TaskDep* deps, uint32_t ndeps, int64_t parent, int64_t group, int64_t team_tasks,
-                  SyncRuntime by) {
-  for (uint32_t i = 0; i < ndeps; ++i) release_token(deps[i].out ? deps[i].writers : deps[i].readers, by);
-  release_token(parent + 1, by);
-  if (group) release_token(group, by);
-  if (team_tasks) release_token(team_tasks, by);
-}
-
-void task_body(void* p) {
-  const auto* h = static_cast<const TaskHeader*>(p);
-  const auto* deps = reinterpret_cast<const TaskDep*>(h + 1);
-  const TaskCtx outer_task = t_task;
-  Team* const outer_team = t_team;
-  t_task = {h->token, h->group};
-  t_team = h->team;
-  if (logging()) log_task_start(h->token, deps, h->ndeps, kSyncGomp);
-  h->fn(static_cast<char*>(p) + h->data_offset);
-  if (logging()) log_task_end(deps, h->ndeps, h->parent, h->group, h->team ? h->team->tasks : 0, kSyncGomp);
-  t_task = outer_task;
-  t_team = outer_team;
-}
-
-// libgomp copies a deferred task's block with cpyfn when the task has one (C++ copy constructors).
-void task_copy(void* dest, void* src) {
-  const auto* h = static_cast<const TaskHeader*>(src);
-  std::memcpy(dest, src, h->data_offset);
-  h->cpyfn(static_cast<char*>(dest) + h->data_offset, h->data);
-}
-
-constexpr unsigned kGompTaskDepend = 1u << 3;   // GOMP_TASK_FLAG_DEPEND
-constexpr unsigned kGompTaskDetach = 1u << 13;  // GOMP_TASK_FLAG_DETACH
-
-// Taskgroups the calling thread is in, innermost last: the enclosing group of each (a task that
-// runs inside another's taskgroup region on this thread ends before that region does).
-constexpr int kGroupsMax = 64;
-__thread int64_t t_outer_groups[kGroupsMax];
-__thread int t_ngroups = 0;
 
 int g_critical;                   // the object of unnamed critical sections
 std::atomic<bool> g_ompt{false};  // libomp reports through OMPT: the GOMP entry points are not logged twice
@@ -490,7 +354,12 @@ void once_init() {
   if (logging()) release(control, kSyncPthread);
 }
 
-}  // namespace
+// For omp_tasks.cpp (logging() is inline here, for the locks' fast path).
+bool logging_now() { return logging(); }
+
+}  // namespace rmacheck::thread_sync
+
+using namespace rmacheck::thread_sync;
 
 extern "C" {
 
@@ -852,86 +721,6 @@ RMACHECK_API void GOMP_ordered_end() {
   real_GOMP_ordered_end();
 }
 
-// Explicit tasks (see task_body). A task with detach is passed on as it is: libgomp writes its event
-// into the first word of the task's data, where the header would be; such tasks stay unordered.
-void GOMP_task(void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size, long arg_align,
-               bool if_clause, unsigned flags, void** depend, int priority, void* detach);
-RMACHECK_API void GOMP_task(void (*fn)(void*), void* data, void (*cpyfn)(void*, void*), long arg_size, long arg_align,
-                            bool if_clause, unsigned flags, void** depend, int priority, void* detach) {
-  RMACHECK_REAL(GOMP_task);
-  if (!logging() || g_ompt.load(std::memory_order_relaxed) || (flags & kGompTaskDetach))
-    return real_GOMP_task(fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority, detach);
-  const size_t ndeps = (flags & kGompTaskDepend) && depend ? count_dependences(depend) : 0;
-  const size_t align = std::max<size_t>(arg_align > 0 ? arg_align : 1, alignof(TaskHeader));
-  const size_t offset = (sizeof(TaskHeader) + ndeps * sizeof(TaskDep) + align - 1) / align * align;
-  const size_t size = offset + static_cast<size_t>(arg_size);
-  alignas(64) char local[1024];  // the usual task: no allocation (libgomp copies the block before it returns)
-  char* block = size <= sizeof(local) && align <= 64
-                    ? local
-                    : static_cast<char*>(std::aligned_alloc(align, (size + align - 1) / align * align));
-  if (!block) return real_GOMP_task(fn, data, cpyfn, arg_size, arg_align, if_clause, flags, depend, priority, detach);
-  auto* h = new (block) TaskHeader{fn,
-                                   cpyfn,
-                                   data,
-                                   t_team,
-                                   new_token(),
-                                   current_task_token(),
-                                   t_task.group,
-                                   static_cast<uint32_t>(offset),
-                                   static_cast<uint32_t>(ndeps)};
-  auto* deps = reinterpret_cast<TaskDep*>(h + 1);
-  size_t i = 0;
-  if (ndeps)
-    for_each_dependence(depend, [&](const void* addr, bool out) {
-      deps[i++] = {dependence_object(h->parent, addr, true), dependence_object(h->parent, addr, false), out};
-    });
-  if (!cpyfn && arg_size > 0) std::memcpy(block + offset, data, static_cast<size_t>(arg_size));
-  log_sync(kSyncRelease, h->token, 1, kSyncGomp);  // creation -> start
-  real_GOMP_task(task_body, block, cpyfn ? task_copy : nullptr, static_cast<long>(size), static_cast<long>(align),
-                 if_clause, flags, depend, priority, detach);
-  if (block != local) std::free(block);
-}
-
-void GOMP_taskwait();
-RMACHECK_API void GOMP_taskwait() {
-  RMACHECK_REAL(GOMP_taskwait);
-  real_GOMP_taskwait();
-  if (!g_ompt.load(std::memory_order_relaxed) && logging()) acquire_token(current_task_token() + 1, kSyncGomp);
-}
-
-// `taskwait depend(...)`: waits for the earlier sibling tasks that the dependences name.
-void GOMP_taskwait_depend(void** depend);
-RMACHECK_API void GOMP_taskwait_depend(void** depend) {
-  RMACHECK_REAL(GOMP_taskwait_depend);
-  real_GOMP_taskwait_depend(depend);
-  if (g_ompt.load(std::memory_order_relaxed) || !logging() || !depend) return;
-  const int64_t parent = current_task_token();
-  for_each_dependence(depend, [&](const void* addr, bool out) {
-    acquire_token(dependence_object(parent, addr, true), kSyncGomp);
-    if (out) acquire_token(dependence_object(parent, addr, false), kSyncGomp);
-  });
-}
-
-void GOMP_taskgroup_start();
-RMACHECK_API void GOMP_taskgroup_start() {
-  RMACHECK_REAL(GOMP_taskgroup_start);
-  real_GOMP_taskgroup_start();
-  if (g_ompt.load(std::memory_order_relaxed)) return;
-  if (t_ngroups < kGroupsMax) t_outer_groups[t_ngroups] = t_task.group, t_task.group = new_token();
-  ++t_ngroups;  // deeper than kGroupsMax: the inner groups are their outer one's (their ends order less)
-}
-
-void GOMP_taskgroup_end();
-RMACHECK_API void GOMP_taskgroup_end() {
-  RMACHECK_REAL(GOMP_taskgroup_end);
-  real_GOMP_taskgroup_end();
-  if (g_ompt.load(std::memory_order_relaxed) || t_ngroups == 0) return;
-  if (--t_ngroups < kGroupsMax) {
-    if (logging()) acquire_token(t_task.group, kSyncGomp);
-    t_task.group = t_outer_groups[t_ngroups];
-  }
-}
-
 }  // extern "C"
 
 // ---- libomp: OMPT ----
@@ -1004,9 +793,11 @@ struct OmptTask {
   bool is_explicit = false, started = false;
   uint32_t ndeps = 0;
   TaskDep* deps = nullptr;
-  int ngroups = 0;  // taskgroups this task opened and has not ended; their outer groups:
-  int64_t outer_groups[8] = {};
+  GroupStack groups{};     // taskgroups this task opened and has not ended
+  int64_t outer_team = 0;  // implicit tasks: the thread's t_ompt_team before
 };
+// The team of the implicit task the calling thread runs (its doacross loops'), 0: none.
+__thread int64_t t_ompt_team = 0;
 OmptTask* ompt_task(ompt_data_t* data) {
   if (!data) return nullptr;
   if (!data->ptr) data->ptr = new (std::nothrow) OmptTask{new_token()};  // an initial task
@@ -1018,10 +809,14 @@ void ompt_implicit_task(ompt_scope_endpoint_t endpoint, ompt_data_t* parallel, o
   if (flags & ompt_task_initial) return;
   if (endpoint == ompt_scope_begin) {
     const int64_t team = parallel ? static_cast<int64_t>(parallel->value) : 0;
-    task->ptr = new (std::nothrow) OmptTask{new_token(), 0, team};
+    auto* t = new (std::nothrow) OmptTask{new_token(), 0, team};
+    task->ptr = t;
+    if (t) t->outer_team = t_ompt_team, t_ompt_team = team;
     if (team && logging()) log_sync(kSyncAcquire, team, 1, kSyncOmpt);
   } else if (auto* t = static_cast<OmptTask*>(task->ptr)) {
+    t_ompt_team = t->outer_team;
     if (t->team && logging()) log_sync(kSyncArrive, t->team + 1, 0, kSyncOmpt);
+    t->groups.release();
     delete t;
     task->ptr = nullptr;
   }
@@ -1056,13 +851,19 @@ void ompt_dependences(ompt_data_t* task, const ompt_dependence_t* deps, int ndep
 
 void ompt_task_schedule(ompt_data_t* prior, ompt_task_status_t status, ompt_data_t* next) {
   auto* done = prior ? static_cast<OmptTask*>(prior->ptr) : nullptr;
+  // A detached task completes when its body ended (ompt_task_detach: not fulfilled yet; complete: it
+  // was) and its event was fulfilled (early_fulfill: before the body's end; late_fulfill: after it),
+  // both reported in the fulfilling thread, inside omp_fulfill_event: each of them releases the end
+  // edges, the last one frees the task.
   if (done && done->is_explicit &&
-      (status == ompt_task_complete || status == ompt_task_detach || status == ompt_task_cancel)) {
+      (status == ompt_task_complete || status == ompt_task_detach || status == ompt_task_cancel ||
+       status == ompt_task_early_fulfill || status == ompt_task_late_fulfill)) {
     if (status != ompt_task_cancel && logging())
       log_task_end(done->deps, done->ndeps, done->parent, done->group, done->team ? team_tasks_object(done->team) : 0,
                    kSyncOmpt);
-    if (status != ompt_task_detach) {  // a detached task reports its fulfillment later: kept (a leak)
+    if (status != ompt_task_detach && status != ompt_task_early_fulfill) {
       std::free(done->deps);
+      done->groups.release();
       delete done;
       prior->ptr = nullptr;
     }
@@ -1082,13 +883,11 @@ void ompt_task_sync(ompt_sync_region_t kind, ompt_scope_endpoint_t endpoint, omp
     if (endpoint == ompt_scope_end && logging()) acquire_token(t->token + 1, kSyncOmpt);
     return;
   }
-  if (endpoint == ompt_scope_begin) {
-    if (t->ngroups < 8) t->outer_groups[t->ngroups] = t->group, t->group = new_token();
-    ++t->ngroups;  // deeper: the inner groups are their outer one's
-  } else if (t->ngroups > 0 && --t->ngroups < 8) {
-    if (logging()) acquire_token(t->group, kSyncOmpt);
-    t->group = t->outer_groups[t->ngroups];
-  }
+  int64_t ended = 0;
+  if (endpoint == ompt_scope_begin)
+    t->groups.open(&t->group);
+  else if (t->groups.close(&t->group, &ended) && logging())
+    acquire_token(ended, kSyncOmpt);
 }
 
 // Barriers inside a region (explicit, and the implicit ones of worksharing constructs), which also
@@ -1133,6 +932,38 @@ void ompt_finalize(ompt_data_t*) {}
 ompt_start_tool_result_t g_tool = {ompt_initialize, ompt_finalize, {0}};
 
 }  // namespace
+
+// Doacross loops of clang's code (see doacross_object): libomp's entry points, which OMPT does not
+// report after the wait. The vectors are the loop variables' values, as many as __kmpc_doacross_init's.
+namespace {
+struct kmp_dim {
+  int64_t lo, up, st;
+};
+__thread int t_kmp_doacross_dims = 0;
+bool kmp_doacross_logged() {
+  return t_ompt_team && t_kmp_doacross_dims > 0 && t_kmp_doacross_dims <= static_cast<int>(kDoacrossDims) && logging();
+}
+int64_t kmp_doacross_object(const int64_t* vec) {
+  uint64_t v[kDoacrossDims];
+  for (int i = 0; i < t_kmp_doacross_dims; ++i) v[i] = static_cast<uint64_t>(vec[i]);
+  return doacross_object(t_ompt_team, v, static_cast<unsigned>(t_kmp_doacross_dims));
+}
+}  // namespace
+RMACHECK_API void __kmpc_doacross_init(void* loc, int gtid, int num_dims, const kmp_dim* dims) {
+  RMACHECK_REAL(__kmpc_doacross_init);
+  t_kmp_doacross_dims = num_dims;
+  real___kmpc_doacross_init(loc, gtid, num_dims, dims);
+}
+RMACHECK_API void __kmpc_doacross_post(void* loc, int gtid, const int64_t* vec) {
+  RMACHECK_REAL(__kmpc_doacross_post);
+  if (kmp_doacross_logged()) release_token(kmp_doacross_object(vec), kSyncOmpt);
+  real___kmpc_doacross_post(loc, gtid, vec);
+}
+RMACHECK_API void __kmpc_doacross_wait(void* loc, int gtid, const int64_t* vec) {
+  RMACHECK_REAL(__kmpc_doacross_wait);
+  real___kmpc_doacross_wait(loc, gtid, vec);
+  if (kmp_doacross_logged()) acquire_token(kmp_doacross_object(vec), kSyncOmpt);
+}
 
 // libomp looks this up at its start: a tool in the process (this preloaded library).
 RMACHECK_API ompt_start_tool_result_t* ompt_start_tool(unsigned int, const char*) { return &g_tool; }

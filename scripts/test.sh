@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything, and runs the whole test suite
-# (GoogleTest unit tests and the sample/integration tests) through ctest.
+# (GoogleTest unit tests and the sample/integration tests) through ctest,
+# then the analyzer once more under AddressSanitizer and UBSan
+# (scripts/test-sanitize.sh: the unit tests, and the sanitized analyzer on the
+# logs the sample runs kept). Arguments go to ctest and skip the sanitizer
+# pass: `bash scripts/test.sh -R sample-c` runs a part of the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRMACHECK_WERROR=ON -DRMACHECK_MPICH=ON   # warnings are errors here (and in CI); MPICH samples too
 cmake --build build -j2
-cd build
-ctest --output-on-failure -j2 "$@"
+if [ $# -gt 0 ]; then
+  (cd build && ctest --output-on-failure -j2 "$@")
+  exit
+fi
+# Every passing sample run leaves its logs here for the sanitized analyzer (no MPI job runs twice).
+rm -rf build/sample-logs
+(cd build && RMACHECK_SAMPLE_LOGS=$PWD/sample-logs ctest --output-on-failure -j2)
+bash scripts/test-sanitize.sh --logs build/sample-logs

@@ -175,7 +175,12 @@ void run_key(const CheckContext& ctx, const std::string& key, const std::string&
             bool remote_writes = op.name != "MPI_Get" && op.name != "MPI_Rget";
             v.pending.push_back({&op, remote_writes, true, e});
           }
+          // A set: the same call pending twice (a loop around it) says nothing more, and a growing
+          // list would give every iteration a new state, so the fixpoint would only end at the cap.
           std::sort(v.pending.begin(), v.pending.end());
+          v.pending.erase(std::unique(v.pending.begin(), v.pending.end(),
+                                      [](const Pending& a, const Pending& b) { return !(a < b) && !(b < a); }),
+                          v.pending.end());
           break;
         case Effect::kFence:
           complete(v, [&](const Pending& p) { return p.op->window.key == op.window.key; });

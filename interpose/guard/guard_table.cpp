@@ -45,7 +45,8 @@ struct Published {
     b.seq.store(s + 1, std::memory_order_relaxed);
     std::atomic_thread_fence(std::memory_order_release);
     const size_t count = std::min(v.size(), kCapacity);
-    std::memcpy(static_cast<void*>(b.items), v.data(), count * sizeof(T));  // readers retry if seq moved
+    // Readers retry if seq moved. An empty vector's data() may be null, which memcpy must never get.
+    if (count) std::memcpy(static_cast<void*>(b.items), v.data(), count * sizeof(T));
     b.n.store(count, std::memory_order_relaxed);
     b.seq.store(s + 2, std::memory_order_release);
     current.store(static_cast<uint32_t>(&b - buf), std::memory_order_release);

@@ -244,16 +244,17 @@ def fmt(findings):
 SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: UndefinedBehaviorSanitizer")
 
 
-def keep_logs(opts, logdir):
+def keep_logs(opts, logdir, guarded):
     """Moves a passing run's logs to KEEP/<sample-bin>[-guard].<sample>/ with the
-    arguments that check them again (--from-logs) in check_sample.json."""
+    arguments that check them again (--from-logs) in check_sample.json, and
+    whether the run had guarded pages (by option or by the sample's header)."""
     variant = os.path.basename(os.path.normpath(opts.sample_bin)) + ("-guard" if opts.guard_memory else "")
     dest = os.path.join(opts.keep_logs, f"{variant}.{os.path.basename(opts.sample)}")
     shutil.rmtree(dest, ignore_errors=True)
     os.makedirs(opts.keep_logs, exist_ok=True)
     shutil.copytree(logdir, dest)
     args = {"sample": os.path.abspath(opts.sample), "sample_bin": os.path.abspath(opts.sample_bin),
-            "mpi": opts.mpi, "guard_memory": opts.guard_memory, "clean": opts.clean}
+            "mpi": opts.mpi, "guard_memory": opts.guard_memory, "clean": opts.clean, "guarded": guarded}
     with open(os.path.join(dest, "check_sample.json"), "w") as f:
         json.dump(args, f)
 
@@ -389,7 +390,7 @@ def main():
 
     if not reasons:
         if opts.keep_logs:
-            keep_logs(opts, logdir)
+            keep_logs(opts, logdir, guard)
         shutil.rmtree(logdir, ignore_errors=True)
         print(f"PASS {name}: {len(actual)} finding(s) as expected")
         return
