@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything, and runs the whole test suite
 # (GoogleTest unit tests and the sample/integration tests) through ctest,
-# then the analyzer once more under AddressSanitizer and UBSan
-# (scripts/test-sanitize.sh: the unit tests, and the sanitized analyzer on the
-# logs the sample runs kept). Arguments go to ctest and skip the sanitizer
+# then the sanitizer pass (scripts/test-sanitize.sh: the analyzer and its unit
+# tests under AddressSanitizer and UBSan, the guarded sample runs again with a
+# UBSan interposer, the other sample runs re-analyzed from the logs they
+# kept). Arguments go to ctest and skip the sanitizer
 # pass: `bash scripts/test.sh -R sample-c` runs a part of the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
