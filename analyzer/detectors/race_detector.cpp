@@ -11,10 +11,10 @@
 // (its completion node) before the later one was issued, by happens-before.
 // The cost is proportional to accesses x segments touched, not to pairs.
 #include <algorithm>
+#include <deque>
 #include <map>
 #include <set>
 #include <sstream>
-#include <unordered_map>
 
 #include "detectors/detector.h"
 #include "detectors/local_race_words.h"
@@ -31,28 +31,114 @@ namespace {
 // happened (an RMA target, or the issuer's own buffers) and what it did.
 enum class AccessClass : uint8_t { kOriginRead, kOriginWrite, kOriginAtomic, kTargetRead, kTargetWrite, kTargetAtomic };
 
+// The earlier access as far as the common checks need it (kind, completion),
+// so that most pairs are decided without loading the access itself.
 struct Slot {
-  size_t access;
-  uint32_t lane;  // HappensBefore::lane_of the issuing call
+  uint32_t access;      // index into the accesses
+  uint32_t lane;        // HappensBefore::lane_of the issuing call
+  int64_t complete_at;  // the access's completion node (MemAccess::complete())
+  int32_t complete_rank;
   AccessClass cls;
+  AccessKind kind;
+};
+static_assert(sizeof(Slot) == 24, "three words per remembered access");
+
+// A segment's slots: one per (lane, class) that touched it; most segments have one or two.
+class Slots {
+ public:
+  const Slot* begin() const { return n_ <= kInline ? inline_ : more_.data(); }
+  const Slot* end() const { return begin() + n_; }
+  Slot* begin() { return n_ <= kInline ? inline_ : more_.data(); }
+  Slot* end() { return begin() + n_; }
+  void push_back(const Slot& s) {
+    if (n_ < kInline) {
+      inline_[n_++] = s;
+      return;
+    }
+    if (n_ == kInline) more_.assign(inline_, inline_ + kInline);
+    more_.push_back(s);
+    ++n_;
+  }
+
+ private:
+  static constexpr uint32_t kInline = 2;
+  uint32_t n_ = 0;
+  Slot inline_[kInline];
+  std::vector<Slot> more_;
 };
 
 struct Segment {
   int64_t hi;
-  std::vector<Slot> slots;
+  Slots slots;
 };
 
-// One process's memory: segments by start address, plus a hash index of the
-// same segments for the common case of an access to exactly the bytes an
-// earlier one touched (a loop over one buffer). Segments are only ever split,
-// never erased, so the stored iterators stay valid.
+// Segment start address -> segment, open addressing: the common access
+// touches exactly the bytes an earlier one did (a loop over one buffer), and
+// one probe of a small dense table finds it.
+class SegmentIndex {
+ public:
+  Segment* find(int64_t lo) const {
+    if (keys_.empty()) return nullptr;
+    for (size_t i = slot_of(lo);; i = (i + 1) & mask_) {
+      if (vals_[i] == nullptr) return nullptr;
+      if (keys_[i] == lo) return vals_[i];
+    }
+  }
+  void prefetch(int64_t lo) const {
+    if (!keys_.empty()) {
+      const size_t i = slot_of(lo);
+      __builtin_prefetch(&keys_[i]);
+      if (Segment* s = vals_[i]) __builtin_prefetch(s);
+    }
+  }
+  void set(int64_t lo, Segment* seg) {
+    if ((used_ + 1) * 2 > keys_.size()) grow();
+    for (size_t i = slot_of(lo);; i = (i + 1) & mask_) {
+      if (vals_[i] == nullptr) {
+        keys_[i] = lo, vals_[i] = seg, ++used_;
+        return;
+      }
+      if (keys_[i] == lo) {
+        vals_[i] = seg;
+        return;
+      }
+    }
+  }
+
+ private:
+  size_t slot_of(int64_t lo) const {
+    return static_cast<size_t>((static_cast<uint64_t>(lo) * 0x9E3779B97F4A7C15ull) >> shift_) & mask_;
+  }
+  void grow() {
+    std::vector<int64_t> keys = std::move(keys_);
+    std::vector<Segment*> vals = std::move(vals_);
+    const size_t cap = std::max<size_t>(64, keys.size() * 2);
+    keys_.assign(cap, 0);
+    vals_.assign(cap, nullptr);
+    mask_ = cap - 1;
+    shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(cap));
+    used_ = 0;
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (vals[i]) set(keys[i], vals[i]);
+  }
+  std::vector<int64_t> keys_;
+  std::vector<Segment*> vals_;
+  size_t mask_ = 0, used_ = 0;
+  unsigned shift_ = 64;
+};
+
+// One process's memory: segments by start address (for overlaps), and the
+// same segments by exact start (for repeats). Segments live in a deque (their
+// addresses are stable) and are only ever split, never erased.
 struct Memory {
-  using Map = std::map<int64_t, Segment>;
+  using Map = std::map<int64_t, Segment*>;
   Map segs;
-  std::unordered_map<int64_t, Map::iterator> by_lo;
+  SegmentIndex by_lo;
+  std::deque<Segment> pool;
   Map::iterator insert(Map::iterator hint, int64_t lo, Segment s) {
-    auto it = segs.emplace_hint(hint, lo, std::move(s));
-    by_lo[lo] = it;
+    pool.push_back(std::move(s));
+    auto it = segs.emplace_hint(hint, lo, &pool.back());
+    by_lo.set(lo, &pool.back());
     return it;
   }
 };
@@ -115,14 +201,25 @@ class RaceDetector : public Detector {
     std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
     std::set<std::pair<size_t, size_t>> reported;
     std::map<std::vector<uint64_t>, size_t> merged;  // what the report would merge -> index in out.findings
-    for (const uint32_t idx : accesses.order) {      // issue order
+    // Issue order jumps between ranks' runs of accesses: each access and
+    // its segment's index entry would be a cache miss. Prefetch both ahead.
+    const std::vector<uint32_t>& order = accesses.order;
+    constexpr size_t kAccessAhead = 16, kIndexAhead = 8;
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (i + kAccessAhead < order.size()) __builtin_prefetch(&acc[order[i + kAccessAhead]]);
+      if (i + kIndexAhead < order.size()) {
+        const MemAccess& next = acc[order[i + kIndexAhead]];
+        if (next.process >= 0 && static_cast<size_t>(next.process) < memory.size())
+          memory[static_cast<size_t>(next.process)].by_lo.prefetch(next.lo);
+      }
+      const uint32_t idx = order[i];
       const MemAccess& b = acc[idx];
       if (b.process < 0 || static_cast<size_t>(b.process) >= memory.size()) continue;
       Memory& mem = memory[static_cast<size_t>(b.process)];
       const HappensBefore::Clock issued = hb.clock(entry_node(b.issuer, b.event));
-      if (auto same = mem.by_lo.find(b.lo); same != mem.by_lo.end() && same->second->second.hi == b.hi) {
-        check(model, hb, acc, idx, issued, same->second->second, reported, merged, out);
-        remember(same->second->second, acc, idx, issued.lane);
+      if (Segment* same = mem.by_lo.find(b.lo); same && same->hi == b.hi) {
+        check(model, hb, acc, idx, issued, *same, reported, merged, out);
+        remember(*same, acc, idx, issued.lane);
         continue;
       }
       split(mem, b.lo);
@@ -134,9 +231,9 @@ class RaceDetector : public Detector {
           const int64_t end = it == mem.segs.end() ? b.hi : std::min(b.hi, it->first);
           it = mem.insert(it, at, Segment{end, {}});
         }
-        check(model, hb, acc, idx, issued, it->second, reported, merged, out);
-        remember(it->second, acc, idx, issued.lane);
-        at = it->second.hi;
+        check(model, hb, acc, idx, issued, *it->second, reported, merged, out);
+        remember(*it->second, acc, idx, issued.lane);
+        at = it->second->hi;
         ++it;
       }
     }
@@ -148,21 +245,23 @@ class RaceDetector : public Detector {
     auto it = mem.segs.upper_bound(x);
     if (it == mem.segs.begin()) return;
     auto left = std::prev(it);
-    if (left->first < x && x < left->second.hi) {
-      Segment right{left->second.hi, left->second.slots};
-      left->second.hi = x;
+    if (left->first < x && x < left->second->hi) {
+      Segment right{left->second->hi, left->second->slots};
+      left->second->hi = x;
       mem.insert(it, x, std::move(right));
     }
   }
 
   static void remember(Segment& s, const ChunkedVector<MemAccess>& acc, size_t idx, uint32_t lane) {
-    const AccessClass k = access_class(acc[idx]);
+    const MemAccess& a = acc[idx];
+    const AccessClass k = access_class(a);
+    const Slot now{static_cast<uint32_t>(idx), lane, a.complete_at, a.complete_rank, k, a.kind};
     for (Slot& slot : s.slots)
       if (slot.lane == lane && slot.cls == k) {
-        slot.access = idx;
+        slot = now;
         return;
       }
-    s.slots.push_back({idx, lane, k});
+    s.slots.push_back(now);
   }
 
   void check(const Model& model, const HappensBefore& hb, const ChunkedVector<MemAccess>& acc, size_t bi,
@@ -170,9 +269,11 @@ class RaceDetector : public Detector {
              std::map<std::vector<uint64_t>, size_t>& merged, Analysis& out) {
     const MemAccess& b = acc[bi];
     for (const Slot& slot : seg.slots) {
+      // The filters below are independent; the two that need only the slot come first.
+      if (!writes(slot.kind) && !writes(b.kind)) continue;
+      if (hb.ordered(Node{slot.complete_rank, slot.complete_at}, issued)) continue;
       const MemAccess& a = acc[slot.access];
       if (a.issuer == b.issuer && a.event == b.event) continue;  // one call (Sendrecv_replace, Get_accumulate)
-      if (!writes(a.kind) && !writes(b.kind)) continue;
       // Two threads of one rank racing with plain loads and stores is a data race of the program that
       // involves no MPI call (ThreadSanitizer's business, not this checker's).
       if (a.issuer == b.issuer && slot.lane != issued.lane && is_local_access(model.event({a.issuer, a.event}).call) &&
@@ -182,7 +283,6 @@ class RaceDetector : public Detector {
               a, b,
               a.issuer == b.issuer && (slot.lane == issued.lane || hb.ordered(exit_node(a.issuer, a.event), issued))))
         continue;
-      if (hb.ordered(a.complete(), issued)) continue;
       // Issue order is wall-clock order, which happens-before need not
       // follow: a Put buffered by a lazy lock is issued before a store that
       // the lock order puts ahead of it. Concurrent means ordered neither way.

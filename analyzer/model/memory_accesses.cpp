@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <map>
 #include <optional>
-#include <queue>
 #include <stdexcept>
 
 #include "call_traits.h"
@@ -312,6 +311,47 @@ class Collector {
   std::vector<Pending> pending_;
 };
 
+// Merges sorted runs [begin, end) of `times` into `order` (indices), by time,
+// ties to the lower run: a binary min-heap of run heads whose top is replaced
+// in place (one sift-down per element instead of a pop and a push).
+void merge_runs(const std::vector<int64_t>& times, std::vector<std::pair<size_t, size_t>> runs,
+                std::vector<uint32_t>& order) {
+  struct Head {
+    int64_t time;
+    uint32_t run;
+    bool operator<(const Head& o) const { return time != o.time ? time < o.time : run < o.run; }
+  };
+  std::vector<Head> heap;
+  for (size_t r = 0; r < runs.size(); ++r)
+    if (runs[r].first < runs[r].second) heap.push_back({times[runs[r].first], static_cast<uint32_t>(r)});
+  auto sift_down = [&heap](size_t i) {
+    const size_t n = heap.size();
+    const Head h = heap[i];
+    for (;;) {
+      size_t c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && heap[c + 1] < heap[c]) ++c;
+      if (!(heap[c] < h)) break;
+      heap[i] = heap[c];
+      i = c;
+    }
+    heap[i] = h;
+  };
+  for (size_t i = heap.size() / 2; i-- > 0;) sift_down(i);
+  while (!heap.empty()) {
+    std::pair<size_t, size_t>& run = runs[heap[0].run];
+    order.push_back(static_cast<uint32_t>(run.first++));
+    if (run.first < run.second) {
+      heap[0].time = times[run.first];
+    } else {
+      heap[0] = heap.back();
+      heap.pop_back();
+      if (heap.empty()) break;
+    }
+    sift_down(0);
+  }
+}
+
 }  // namespace
 
 Accesses collect_accesses(const Model& model, const RequestTracker& requests, const HappensBefore& hb) {
@@ -320,6 +360,7 @@ Accesses collect_accesses(const Model& model, const RequestTracker& requests, co
   // walk (program order), then its request buffers (sorted here).
   std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) in `all`
   std::vector<MemAccess> rank_accesses;
+  std::vector<int64_t> times;  // of `all`, dense: the merge reads only these
   for (const RankLog& log : model.logs) {
     rank_accesses.clear();
     Collector c(model, hb, rank_accesses);
@@ -331,7 +372,7 @@ Accesses collect_accesses(const Model& model, const RequestTracker& requests, co
     std::stable_sort(rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), rank_accesses.end(),
                      [](const MemAccess& a, const MemAccess& b) { return a.time < b.time; });
     const size_t begin = out.all.size();
-    for (const MemAccess& a : rank_accesses) out.all.push_back(a);
+    for (const MemAccess& a : rank_accesses) out.all.push_back(a), times.push_back(a.time);
     runs.push_back({begin, begin + walked});
     runs.push_back({begin + walked, out.all.size()});
   }
@@ -339,16 +380,7 @@ Accesses collect_accesses(const Model& model, const RequestTracker& requests, co
   // rank, first). The records stay where they are: 4 bytes of order per access.
   if (out.all.size() > UINT32_MAX) throw std::length_error("more than 2^32 memory accesses");
   out.order.reserve(out.all.size());
-  using Head = std::pair<int64_t, size_t>;  // (time, run)
-  std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
-  for (size_t r = 0; r < runs.size(); ++r)
-    if (runs[r].first < runs[r].second) heads.push({out.all[runs[r].first].time, r});
-  while (!heads.empty()) {
-    const size_t r = heads.top().second;
-    heads.pop();
-    out.order.push_back(static_cast<uint32_t>(runs[r].first++));
-    if (runs[r].first < runs[r].second) heads.push({out.all[runs[r].first].time, r});
-  }
+  merge_runs(times, runs, out.order);
   return out;
 }
 
