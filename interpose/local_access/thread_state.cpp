@@ -17,22 +17,30 @@ constexpr size_t kCompactRecords = 4096;  // then the records of one pc merge; i
 
 std::atomic<RmacheckLocalSink> g_sink{nullptr};
 
-// A contiguous range that grew from one record by accesses of the same pc (a loop).
+// A range that grew from one record by accesses of the same pc (a loop): contiguous
+// (stride 0, [lo, hi)), or strided: elements [lo, hi) + k * stride below `next`.
 struct Run {
   uintptr_t lo = 0, hi = 0, pc = 0;
   size_t record = 0;
+  uintptr_t stride = 0, next = 0;
 };
 
+// Contiguous (nelem 1): [lo, hi). Strided: nelem elements [lo, hi) + k * stride, k < nelem, with
+// stride > hi - lo: the records one access each of a column loop would make, kept as one (they
+// become those records when handed over, unless the columns met and made them contiguous).
 struct Record {
   uintptr_t lo, hi;
   uint32_t kind, count;
   uint32_t stack_begin, stack_len;
+  uintptr_t stride = 0;
+  uint64_t nelem = 1;
 };
 
+// 16 bytes: a column loop touches a new one with every access.
 struct Granule {
   uintptr_t base = ~uintptr_t{0};  // address >> 3
-  uint64_t interval = 0;
-  uint8_t mask[2] = {0, 0};  // bytes logged, per kind
+  uint32_t interval = 0;           // the interval number's low bits (the table is cleared when they wrap)
+  uint8_t mask[2] = {0, 0};        // bytes logged, per kind
 };
 
 }  // namespace
@@ -60,15 +68,60 @@ Interval& interval() {
   return *f.interval;
 }
 
+// Is [a, a + n) inside one granule whose logged bytes of this kind cover it?
+inline bool granule_covered(const Interval& iv, uintptr_t a, size_t n, uint32_t kind) {
+  if ((a & 7) + n > 8) return false;
+  const Granule& g = iv.granules[(a >> 3) % kGranules];
+  const uint8_t m = static_cast<uint8_t>(((1u << n) - 1) << (a & 7));
+  return g.base == (a >> 3) && g.interval == static_cast<uint32_t>(iv.number) && (g.mask[kind] & m) == m;
+}
+
+void mark_granules(Interval& iv, uintptr_t a, size_t n, uint32_t kind) {
+  if (n > 64) return;  // big ranges are runs; the granules serve scattered small accesses
+  for (uintptr_t p = a; p < a + n;) {
+    const uintptr_t next = std::min<uintptr_t>((p | 7) + 1, a + n);
+    Granule& g = iv.granules[(p >> 3) % kGranules];
+    if (g.base != (p >> 3) || g.interval != static_cast<uint32_t>(iv.number))
+      g = Granule{p >> 3, static_cast<uint32_t>(iv.number), {0, 0}};
+    g.mask[kind] |= static_cast<uint8_t>(((1u << (next - p)) - 1) << (p & 7));
+    p = next;
+  }
+}
+
+// Logs [a, a + n) in the granules; false if they had all of it for this kind already.
+inline bool granule_claim(Interval& iv, uintptr_t a, size_t n, uint32_t kind) {
+  if ((a & 7) + n > 8) {
+    if (granule_covered(iv, a, n, kind)) return false;
+    mark_granules(iv, a, n, kind);
+    return true;
+  }
+  Granule& g = iv.granules[(a >> 3) % kGranules];
+  const uint8_t m = static_cast<uint8_t>(((1u << n) - 1) << (a & 7));
+  const uint32_t number = static_cast<uint32_t>(iv.number);
+  if (g.base != (a >> 3) || g.interval != number) {
+    g = Granule{a >> 3, number, {0, 0}};
+  } else if ((g.mask[kind] & m) == m) {
+    return false;
+  }
+  g.mask[kind] |= m;
+  return true;
+}
+
 // The hot run (FastState) grew without the runtime seeing it: write it back into its run and record.
 void sync_hot(Interval& iv) {
   FastState& f = t_fast;
   for (uint32_t k = 0; k < 2; ++k) {
-    if (!iv.nruns[k] || f.hot_hi[k] == 0) continue;
+    if (!iv.nruns[k]) continue;
     Run& r = iv.runs[k][0];
-    r.hi = f.hot_hi[k];
     Record& rec = iv.records[r.record];
-    rec.hi = r.hi;
+    if (r.stride) {
+      r.next = f.hot_next[k];
+      rec.nelem = (r.next - r.lo) / r.stride;
+    } else {
+      if (f.hot_hi[k] == 0) continue;
+      r.hi = f.hot_hi[k];
+      rec.hi = r.hi;
+    }
     rec.count += f.hot_count[k];
     f.hot_count[k] = 0;
   }
@@ -77,29 +130,106 @@ void sync_hot(Interval& iv) {
 void publish_hot(Interval& iv) {
   FastState& f = t_fast;
   for (uint32_t k = 0; k < 2; ++k) {
-    if (iv.nruns[k]) {
-      f.hot_lo[k] = iv.runs[k][0].lo, f.hot_hi[k] = iv.runs[k][0].hi, f.hot_pc[k] = iv.runs[k][0].pc;
-    } else {
-      f.hot_lo[k] = f.hot_hi[k] = f.hot_pc[k] = 0;
-    }
+    f.hot_lo[k] = f.hot_hi[k] = f.hot_pc[k] = f.hot_next[k] = f.hot_stride[k] = f.hot_width[k] = 0;
     f.hot_count[k] = 0;
+    if (!iv.nruns[k]) continue;
+    const Run& r = iv.runs[k][0];
+    f.hot_pc[k] = r.pc;
+    if (r.stride) {
+      f.hot_next[k] = r.next, f.hot_stride[k] = r.stride, f.hot_width[k] = r.hi - r.lo;
+    } else {
+      f.hot_lo[k] = r.lo, f.hot_hi[k] = r.hi;
+    }
   }
+}
+
+// Strided records of one kind, pc, stride and length whose elements touch become one with
+// wider elements (a transpose's columns, side by side); when the elements touch each other
+// the record is contiguous.
+void merge_columns(Interval& iv) {
+  std::vector<Record>& recs = iv.records;
+  std::vector<size_t> strided;
+  for (size_t i = 0; i < recs.size(); ++i)
+    if (recs[i].nelem > 1) strided.push_back(i);
+  if (strided.size() < 2) return;
+  std::stable_sort(strided.begin(), strided.end(), [&](size_t i, size_t j) {
+    const Record &x = recs[i], &y = recs[j];
+    const uint64_t px = iv.pcs[x.stack_begin], py = iv.pcs[y.stack_begin];
+    if (x.kind != y.kind) return x.kind < y.kind;
+    if (px != py) return px < py;
+    if (x.stride != y.stride) return x.stride < y.stride;
+    if (x.nelem != y.nelem) return x.nelem < y.nelem;
+    return x.lo < y.lo;
+  });
+  bool merged = false;
+  size_t last = strided[0];
+  for (size_t k = 1; k < strided.size(); ++k) {
+    Record &l = recs[last], &r = recs[strided[k]];
+    if (l.nelem > 1 && l.kind == r.kind && iv.pcs[l.stack_begin] == iv.pcs[r.stack_begin] && l.stride == r.stride &&
+        l.nelem == r.nelem && r.lo <= l.hi) {
+      l.hi = std::max(l.hi, r.hi);
+      l.count += r.count;
+      r.count = 0, r.nelem = 0;  // merged away
+      merged = true;
+      if (l.hi - l.lo >= l.stride) {
+        l.hi = l.lo + (l.nelem - 1) * l.stride + (l.hi - l.lo);
+        l.stride = 0, l.nelem = 1;
+      }
+      continue;
+    }
+    last = strided[k];
+  }
+  if (merged)
+    recs.erase(std::remove_if(recs.begin(), recs.end(), [](const Record& r) { return r.nelem == 0; }), recs.end());
+}
+
+// A strided record as the records of its elements, in its place.
+void expand_strided(Interval& iv) {
+  std::vector<Record>& recs = iv.records;
+  size_t extra = 0;
+  for (const Record& r : recs) extra += r.nelem - 1;
+  if (!extra) return;
+  std::vector<Record> out;
+  out.reserve(recs.size() + extra);
+  for (const Record& r : recs) {
+    if (r.nelem == 1) {
+      out.push_back(r);
+      continue;
+    }
+    // Each element its share of the accesses (merged columns: one per column), the rest with the first.
+    const uint32_t share = static_cast<uint32_t>(r.count / r.nelem);
+    for (uint64_t k = 0; k < r.nelem; ++k) {
+      Record e = r;
+      e.lo = r.lo + k * r.stride, e.hi = r.hi + k * r.stride;
+      e.count = k == 0 ? static_cast<uint32_t>(r.count - share * (r.nelem - 1)) : share;
+      e.stride = 0, e.nelem = 1;
+      out.push_back(e);
+    }
+  }
+  recs.swap(out);
 }
 
 // Records of one kind and pc whose ranges touch become one (a strided loop fills a block
 // column by column: its records merge as the columns meet). Order inside an interval does not
-// matter: every record of it sits at the same place among the thread's MPI calls.
-void compact(Interval& iv) {
+// matter: every record of it sits at the same place among the thread's MPI calls. Strided
+// records merge among themselves; `expand` (the interval is handed over) makes the rest the
+// records of their elements first, so the result is the same as if each access had made one.
+void compact(Interval& iv, bool expand) {
+  merge_columns(iv);
+  if (expand) expand_strided(iv);
   std::vector<Record>& recs = iv.records;
+  // Contiguous records first (sorted), the strided ones after them as they are.
   std::stable_sort(recs.begin(), recs.end(), [&](const Record& x, const Record& y) {
+    if ((x.nelem > 1) != (y.nelem > 1)) return x.nelem == 1;
+    if (x.nelem > 1) return false;
     const uint64_t px = iv.pcs[x.stack_begin], py = iv.pcs[y.stack_begin];
     return x.kind != y.kind ? x.kind < y.kind : px != py ? px < py : x.lo < y.lo;
   });
   size_t out = 0;
   for (size_t i = 0; i < recs.size(); ++i) {
-    if (out > 0) {
+    if (out > 0 && recs[i].nelem == 1) {
       Record& last = recs[out - 1];
-      if (last.kind == recs[i].kind && iv.pcs[last.stack_begin] == iv.pcs[recs[i].stack_begin] &&
+      if (last.nelem == 1 && last.kind == recs[i].kind && iv.pcs[last.stack_begin] == iv.pcs[recs[i].stack_begin] &&
           recs[i].lo <= last.hi) {
         last.hi = std::max(last.hi, recs[i].hi);
         last.count += recs[i].count;
@@ -116,7 +246,7 @@ void hand_over(Interval& iv) {
   sync_hot(iv);
   RmacheckLocalSink sink = g_sink.load(std::memory_order_acquire);
   if (sink && !iv.records.empty()) {
-    compact(iv);
+    compact(iv, true);
     iv.out.clear();
     for (const Record& r : iv.records)
       iv.out.push_back({r.lo, r.hi, r.kind, r.count, iv.pcs.data() + r.stack_begin, r.stack_len});
@@ -128,25 +258,6 @@ void hand_over(Interval& iv) {
   // remember the bytes, so a loop that goes on costs one record per batch, not one per access).
   iv.nruns[0] = iv.nruns[1] = 0;
   publish_hot(iv);
-}
-
-// Is [a, a + n) inside one granule whose logged bytes of this kind cover it?
-inline bool granule_covered(const Interval& iv, uintptr_t a, size_t n, uint32_t kind) {
-  if ((a & 7) + n > 8) return false;
-  const Granule& g = iv.granules[(a >> 3) % kGranules];
-  const uint8_t m = static_cast<uint8_t>(((1u << n) - 1) << (a & 7));
-  return g.base == (a >> 3) && g.interval == iv.number && (g.mask[kind] & m) == m;
-}
-
-void mark_granules(Interval& iv, uintptr_t a, size_t n, uint32_t kind) {
-  if (n > 64) return;  // big ranges are runs; the granules serve scattered small accesses
-  for (uintptr_t p = a; p < a + n;) {
-    const uintptr_t next = std::min<uintptr_t>((p | 7) + 1, a + n);
-    Granule& g = iv.granules[(p >> 3) % kGranules];
-    if (g.base != (p >> 3) || g.interval != iv.number) g = Granule{p >> 3, iv.number, {0, 0}};
-    g.mask[kind] |= static_cast<uint8_t>(((1u << (next - p)) - 1) << (p & 7));
-    p = next;
-  }
 }
 
 void log_access_synced(Interval& iv, uintptr_t a, size_t n, uint32_t kind, uintptr_t pc);
@@ -163,15 +274,31 @@ void log_access_synced(Interval& iv, uintptr_t a, size_t n, uint32_t kind, uintp
   size_t& nruns = iv.nruns[kind];
   const uintptr_t end = a + n;
   // Already logged: inside an open run (most recent first).
-  for (size_t i = 0; i < nruns; ++i)
-    if (a >= runs[i].lo && end <= runs[i].hi) {
-      ++iv.records[runs[i].record].count;
+  for (size_t i = 0; i < nruns; ++i) {
+    const Run& r = runs[i];
+    const bool inside =
+        r.stride == 0 ? a >= r.lo && end <= r.hi : a >= r.lo && a < r.next && (a - r.lo) % r.stride + n <= r.hi - r.lo;
+    if (inside) {
+      ++iv.records[r.record].count;
       if (i) std::swap(runs[0], runs[i]);
       return;
     }
+  }
   // The same instruction continuing a run (a loop): the run and its record grow.
-  for (size_t i = 0; i < nruns; ++i)
-    if (runs[i].pc == pc && a <= runs[i].hi && end >= runs[i].lo) {
+  for (size_t i = 0; i < nruns; ++i) {
+    if (runs[i].pc != pc) continue;
+    if (runs[i].stride) {
+      // Its next element.
+      Run& r = runs[i];
+      if (a != r.next || n != r.hi - r.lo) continue;
+      if (!granule_claim(iv, a, n, kind)) return;  // logged by another record: as for a new one
+      r.next += r.stride;
+      Record& rec = iv.records[r.record];
+      ++rec.nelem, ++rec.count;
+      if (i) std::swap(runs[0], runs[i]);
+      return;
+    }
+    if (a <= runs[i].hi && end >= runs[i].lo) {
       Run& r = runs[i];
       r.lo = std::min(r.lo, a), r.hi = std::max(r.hi, end);
       Record& rec = iv.records[r.record];
@@ -180,10 +307,25 @@ void log_access_synced(Interval& iv, uintptr_t a, size_t n, uint32_t kind, uintp
       if (i) std::swap(runs[0], runs[i]);
       return;
     }
+  }
   if (granule_covered(iv, a, n, kind)) return;
+  // The same instruction, the same size, past the end of a one-access run: a column's second
+  // element, the run becomes strided (the record stands for the records of its elements).
+  for (size_t i = 0; i < nruns; ++i) {
+    Run& r = runs[i];
+    Record& rec = iv.records[r.record];
+    if (r.pc != pc || r.stride || a <= r.hi || n != r.hi - r.lo || rec.nelem != 1 || rec.lo != r.lo || rec.hi != r.hi)
+      continue;
+    r.stride = rec.stride = a - r.lo;
+    r.next = a + r.stride;
+    rec.nelem = 2, ++rec.count;
+    mark_granules(iv, a, n, kind);
+    if (i) std::swap(runs[0], runs[i]);
+    return;
+  }
   // A new record with the first access's pc and the shadow stack.
   if (iv.records.size() >= iv.compact_at) {
-    compact(iv);
+    compact(iv, false);
     if (iv.records.size() >= kCompactRecords / 2) hand_over(iv);
     iv.compact_at = std::max(kCompactRecords, 2 * iv.records.size());
   }
@@ -211,6 +353,14 @@ void log_access_synced(Interval& iv, uintptr_t a, size_t n, uint32_t kind, uintp
 }
 
 }  // namespace
+
+void next_element(uintptr_t a, size_t n, uint32_t kind) {
+  FastState& f = t_fast;
+  Interval& iv = *f.interval;  // a hot run exists: so does the interval
+  if (!granule_claim(iv, a, n, kind)) return;
+  f.hot_next[kind] += f.hot_stride[kind];
+  ++f.hot_count[kind];
+}
 
 void slow_access(uintptr_t a, size_t n, uint32_t kind, uintptr_t pc) {
   const Lookup l = watch_table().lookup(a, n);
@@ -242,7 +392,11 @@ void flush_thread() {
   if (!f.interval) return;
   Interval& iv = *f.interval;
   hand_over(iv);
-  ++iv.number;  // the granules of the old interval are stale from here on
+  // The granules of the old interval are stale from here on (all of them, once the low bits wrap).
+  if (static_cast<uint32_t>(++iv.number) == 0) {
+    for (Granule& g : iv.granules) g = Granule{};
+    ++iv.number;
+  }
   iv.compact_at = kCompactRecords;
   iv.last_pc = 0;
 }

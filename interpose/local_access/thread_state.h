@@ -29,6 +29,9 @@ struct FastState {
   // The newest record of each kind while it grows: an access inside it is logged already, and
   // the same instruction's next element (a loop) extends it here, both without a call.
   uintptr_t hot_lo[2], hot_hi[2], hot_pc[2];
+  // A strided record (a loop over a column: one element every hot_stride bytes) grows at
+  // hot_next by the same instruction's access of hot_width bytes; 0: the newest record is contiguous.
+  uintptr_t hot_next[2], hot_stride[2], hot_width[2];
   uint32_t hot_count[2];
   uint32_t depth;  // shadow stack depth (may exceed kShadowDepth: frames past it are not kept)
   uintptr_t* stack;
@@ -38,6 +41,8 @@ struct FastState {
 extern __thread FastState t_fast __attribute__((tls_model("initial-exec")));
 
 void slow_access(uintptr_t a, size_t n, uint32_t kind, uintptr_t pc);
+// The hot strided record's next element: it grows unless another record logged those bytes already.
+void next_element(uintptr_t a, size_t n, uint32_t kind);
 uintptr_t* allocate_shadow_stack();
 
 // An access of at most kMaxFastAccess bytes: a few instructions when it misses watched memory.
@@ -51,6 +56,10 @@ inline __attribute__((always_inline)) void on_access(uintptr_t a, size_t n, uint
   if (a == f.hot_hi[kind] && pc == f.hot_pc[kind]) {
     f.hot_hi[kind] += n;
     ++f.hot_count[kind];
+    return;
+  }
+  if (a == f.hot_next[kind] && pc == f.hot_pc[kind] && n == f.hot_width[kind]) {
+    next_element(a, n, kind);
     return;
   }
   slow_access(a, n, kind, pc);
