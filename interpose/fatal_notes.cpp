@@ -94,7 +94,7 @@ void on_stop_signal(int sig, siginfo_t* info, void* context) {
     rec.reset(kRecStopped);
     rec.varint(sig);
     rec.varint(thread_id());
-    rec.varint(rt.next_seq.fetch_add(1, std::memory_order_relaxed));
+    rec.varint(next_seq());
     rec.varint(monotonic_ns());
     if (in_rmacheck) rec.field(kF_in_rmacheck, 1);
     // Python frames need the interpreter's state, which rmacheck's code may be holding or changing.

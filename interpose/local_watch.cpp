@@ -63,7 +63,7 @@ void sink(const RmacheckLocalRecord* records, size_t n) {
     t_rec.reset(kRecLocal);
     t_rec.varint(r.kind == RMACHECK_ACCESS_WRITE ? kLocalWrite : kLocalRead);
     t_rec.varint(thread);
-    t_rec.varint(rt.next_seq.fetch_add(1, std::memory_order_relaxed));
+    t_rec.varint(next_seq());
     t_rec.varint(now);
     t_rec.field(kF_addr, static_cast<int64_t>(r.lo));
     t_rec.field(kF_size, static_cast<int64_t>(r.hi - r.lo));
@@ -87,7 +87,7 @@ void guard_sink(const guard::Record* records, size_t n) {
     t_rec.reset(kRecLocal);
     t_rec.varint(r.kind == RMACHECK_ACCESS_WRITE ? kLocalWrite : kLocalRead);
     t_rec.varint(thread);
-    t_rec.varint(rt.next_seq.fetch_add(1, std::memory_order_relaxed));
+    t_rec.varint(next_seq());
     t_rec.varint(now);
     t_rec.field(kF_addr, static_cast<int64_t>(r.lo));
     t_rec.field(kF_size, static_cast<int64_t>(r.hi - r.lo));

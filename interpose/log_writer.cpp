@@ -164,6 +164,11 @@ void LogWriter::store_exit(uint8_t* call_payload, uint32_t word) {
   __atomic_store_n(reinterpret_cast<uint32_t*>(call_payload + kExitWordOffset), word, __ATOMIC_RELEASE);
 }
 
+size_t LogWriter::end_of(const uint8_t* payload) const {
+  const uint32_t size = __atomic_load_n(reinterpret_cast<const uint32_t*>(payload - kRecordPrefix), __ATOMIC_RELAXED);
+  return start_of(payload) + record_stride(size & ~kRecordPending);
+}
+
 uint8_t* LogWriter::append_record(const uint8_t* payload, size_t n, uint32_t sum, bool may_grow) {
   const size_t total = kRecordPrefix + n;
   const size_t step = record_stride(total);

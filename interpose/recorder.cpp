@@ -1,5 +1,6 @@
 #include "recorder.h"
 
+#include "call_traits.h"
 #include "callsite.h"
 #include "local_watch.h"
 #include "runtime.h"
@@ -47,6 +48,16 @@ __attribute__((noinline)) Scratch& new_scratch() {
   return *t_scratch;
 }
 
+// call_traits(c).returns_at_once() by call id, computed at compile time: one load per call.
+struct ReturnsAtOnce {
+  bool of[kCallCount] = {};
+  constexpr ReturnsAtOnce() {
+    for (int c = 0; c < kCallCount; ++c) of[c] = call_traits(static_cast<CallId>(c)).returns_at_once();
+  }
+  constexpr bool operator[](int c) const { return c >= 0 && c < kCallCount && of[c]; }
+};
+constexpr ReturnsAtOnce kReturnsAtOnce;
+
 Scratch& this_thread_scratch() { return __builtin_expect(t_scratch != nullptr, 1) ? *t_scratch : new_scratch(); }
 
 int translate_assert(int a) {
@@ -64,9 +75,10 @@ Recorder::Recorder(CallId call, void* return_address) : s_(this_thread_scratch()
   t_in_wrapper = true;
   local_watch_enter();  // guarded pages open: MPI's copies never meet a protected page
   local_watch_flush();  // the program's accesses since this thread's last call go before this call
-  // Numbered after them. The analyzer takes a thread's order from the records' order in the log (seq is
-  // shown by `rmacheck dump`); thread_sync.cpp counts on every record advancing next_seq.
-  seq_ = runtime().next_seq.fetch_add(1, std::memory_order_relaxed);
+  // Numbered after them (the thread's own count: the analyzer takes a thread's order from the records'
+  // order in the log; seq is shown by `rmacheck dump`).
+  seq_ = next_seq();
+  untimed_ = kReturnsAtOnce[call];
   s_.facts.clear();
   s_.facts.call = call;
   s_.watched.clear();
@@ -90,7 +102,7 @@ void Recorder::enter() {
 void Recorder::exit(int rc) {
   t_in_pmpi = false;
   rc_ = rc;
-  duration_ = call_clock() - t_enter_;
+  duration_ = untimed_ ? 0 : call_clock() - t_enter_;  // a call that returns at once is not timed (~25 ns)
   s_.rec.begin_call_out_fields(s_.deltas);
   if (rc != MPI_SUCCESS) {
     // The error string is the MPI library's: the analyzer cannot look it up later.

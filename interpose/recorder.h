@@ -108,6 +108,7 @@ class Recorder {
   RecordBuffer& rec_;  // s_.rec, the record being built
   int64_t seq_ = 0, thread_ = 0;
   int64_t t_enter_ = 0, duration_ = 0;
+  bool untimed_ = false;  // the call returns at once (call_traits.h): one clock read, duration 0
   int rc_ = MPI_SUCCESS;
   // Communicator of the call, for translating peers and status sources, and its window: held by the
   // thread's caches for the call (comm_info_for_call), or by held_comm_ (a probed message's).

@@ -21,6 +21,7 @@
 namespace rmacheck {
 
 thread_local bool t_in_wrapper = false;
+__thread int64_t t_last_seq_number = 0;
 thread_local bool t_in_pmpi = false;
 
 Runtime& runtime() {

@@ -127,9 +127,10 @@ bool program_code(const void* return_address) {
 // A lock operation of the program (not of MPI, a system library or this library) that is to be logged.
 #define RMACHECK_PROGRAM_LOCK() (logging() && program_code(__builtin_return_address(0)))
 
-// The sequence number of the calling thread's last record from here; whether the records since its
-// last release (of t_run_object) are only acquires of the same object, with no record of anyone between.
-__thread int64_t t_last_seq = 0;
+// Where the calling thread's last record from here ends in the log (0: none); whether the records
+// since its last release (of t_run_object) are only acquires of the same object, with no record of
+// anyone between.
+__thread size_t t_last_end = 0;
 __thread bool t_run_ok = false;
 __thread int64_t t_run_object = 0;
 
@@ -142,18 +143,20 @@ void log_sync(SyncKind kind, int64_t object, int64_t count, SyncRuntime by) {
   rec.reset(kRecThreadSync);
   rec.varint(kind);
   rec.varint(thread_id());
-  const int64_t seq = rt.next_seq.fetch_add(1, std::memory_order_relaxed);
-  if (kind == kSyncRelease)
-    t_run_ok = true, t_run_object = object;
-  else if (kind != kSyncAcquire || object != t_run_object || seq != t_last_seq + 1)
-    t_run_ok = false;
-  t_last_seq = seq;
-  rec.varint(seq);
+  rec.varint(next_seq());
   rec.varint(monotonic_ns());
   rec.field(kF_sync_object, object);
   rec.field(kF_sync_count, count);
   rec.field(kF_sync_by_runtime, by);
-  rt.log.append(rec.data(), rec.size());
+  const uint8_t* at = rt.log.append(rec.data(), rec.size());
+  // The run goes on if this record is right behind the thread's last one (no record of anyone between).
+  if (!at)
+    t_run_ok = false;
+  else if (kind == kSyncRelease)
+    t_run_ok = true, t_run_object = object;
+  else if (kind != kSyncAcquire || object != t_run_object || rt.log.start_of(at) != t_last_end)
+    t_run_ok = false;
+  t_last_end = at ? rt.log.end_of(at) : 0;
   t_in_wrapper = false;
   t_logging = false;
 }
@@ -170,13 +173,12 @@ void acquire(const void* object, SyncRuntime by) {
 // ---- atomics of instrumented code (local_access/atomic_sync.h) ----
 
 // A release the log already has in effect: since this thread's last release of the same object it
-// logged only acquires of that object, nothing else was logged by any thread (sequence numbers), and it
-// made no watched access. Those acquires counted only releases the old record's acquirers count too
-// (an acquire follows every thread's latest release up to its count), so an acquire of the new release
-// gets the same ordering from the old one: a loop of seq_cst stores or fetch_adds logs once, not per turn.
+// logged only acquires of that object, nothing else was logged by any thread (the log still ends at
+// its last record), and it made no watched access. Those acquires counted only releases the old record's acquirers
+// count too (an acquire follows every thread's latest release up to its count), so an acquire of the new release gets
+// the same ordering from the old one: a loop of seq_cst stores or fetch_adds logs once, not per turn.
 bool release_logged_already(int64_t object, int pending) {
-  return !pending && t_run_ok && t_run_object == object &&
-         runtime().next_seq.load(std::memory_order_relaxed) == t_last_seq + 1;
+  return !pending && t_run_ok && t_run_object == object && runtime().log.ends_at(t_last_end);
 }
 
 // An acquire that counts no release the thread has not counted already: the same object and count as

@@ -197,6 +197,13 @@ struct CallTraits {
     return role == CallRole::kAccumulate || role == CallRole::kGetAccumulate || role == CallRole::kCompareAndSwap;
   }
   constexpr bool makes_persistent_request() const { return completion == Completion::kPersistent; }
+  // A call MPI lets return at once, whatever other processes do (RMA communication, starting requests,
+  // nonblocking point-to-point). No analysis uses how long it took, so the interposer reads the clock
+  // once for it and logs a duration of 0 (t_exit = t_enter; a hang inside it still shows: no exit).
+  constexpr bool returns_at_once() const {
+    return is_rma() || role == CallRole::kStartRequests ||
+           (family == CallFamily::kP2p && completion == Completion::kRequest);
+  }
   constexpr bool is_collective() const { return collective != Collective::kLocal; }
   // A collective that does not return before its partners have called it, as far as
   // the program can tell: blocking collectives, object creation and freeing, fences,

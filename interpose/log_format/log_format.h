@@ -22,7 +22,10 @@
 // the call when the log ended. A call that returns an error, takes longer
 // than kExitMaxDuration or records outputs instead leaves the exit word zero
 // and appends a CALL_OUT record (its thread's last call returned: return
-// code, duration, output fields). Sequence numbers and entry times are
+// code, duration, output fields). A call that returns at once
+// (CallTraits::returns_at_once: RMA communication, Start, nonblocking sends
+// and receives) is not timed: its duration is 0. Sequence numbers count the
+// thread's records (not the process's). Sequence numbers and entry times are
 // deltas from the same thread's previous CALL record, and every field value
 // of CALL and CALL_OUT records (the first element of an array) is a delta
 // from the last value of that field in the same thread's CALL/CALL_OUT
