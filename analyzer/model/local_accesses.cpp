@@ -52,7 +52,6 @@ void LocalAccessMapper::add(uint32_t i, std::vector<MemAccess>& out) const {
   const int64_t lo = v.get_or(kF_addr, 0), hi = lo + v.get_or(kF_size, 0);
   if (hi <= lo) return;
   MemAccess a;
-  a.time = e.t_enter;
   a.complete_at = exit_node(log_.rank, i).index;  // a load or store has taken effect when it is done
   a.complete_rank = log_.rank;
   a.issuer = log_.rank;

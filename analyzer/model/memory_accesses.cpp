@@ -193,8 +193,8 @@ class Collector {
         const AccessKind kind = target_kind(traits.role, op);
         const auto atomic_op = static_cast<int16_t>(traits.role == CallRole::kCompareAndSwap ? kOpCompareAndSwap : op);
         for (const Block& b : layout(log, addr, v.get_or(kF_target_count, 0), v.get_or(kF_target_type, -1))) {
-          MemAccess a = access(b, e.t_enter, dynamic ? addr : base, static_cast<int>(target), r, i, kind,
-                               basic_size(log, b.basic), true);
+          MemAccess a =
+              access(b, dynamic ? addr : base, static_cast<int>(target), r, i, kind, basic_size(log, b.basic), true);
           if (atomic(kind)) a.op = atomic_op;
           add(a, win, target, true);
         }
@@ -204,25 +204,24 @@ class Collector {
     // Fetching atomics with MPI_NO_OP ignore their origin buffer (it may be NULL).
     const bool fetch_only = op == kOp_MPI_NO_OP && traits.role == CallRole::kGetAccumulate;
     if (!fetch_only)
-      buffer(log, i, e, v.get_or(kF_origin_addr, 0), v.get_or(kF_origin_count, 0), v.get_or(kF_origin_type, -1),
+      buffer(log, i, v.get_or(kF_origin_addr, 0), v.get_or(kF_origin_count, 0), v.get_or(kF_origin_type, -1),
              origin_kind, win, target);
-    buffer(log, i, e, v.get_or(kF_result_addr, 0), v.get_or(kF_result_count, 0), v.get_or(kF_result_type, -1),
+    buffer(log, i, v.get_or(kF_result_addr, 0), v.get_or(kF_result_count, 0), v.get_or(kF_result_type, -1),
            AccessKind::kWrite, win, target);
   }
 
-  void buffer(const RankLog& log, uint32_t i, const Event& e, int64_t addr, int64_t count, int64_t type,
-              AccessKind kind, int64_t win, int64_t target) {
+  void buffer(const RankLog& log, uint32_t i, int64_t addr, int64_t count, int64_t type, AccessKind kind, int64_t win,
+              int64_t target) {
     if (addr < kMinAddress) return;
     for (const Block& b : layout(log, addr, count, type))
-      add(access(b, e.t_enter, addr, log.rank, log.rank, i, kind, basic_size(log, b.basic), false), win, target, false);
+      add(access(b, addr, log.rank, log.rank, i, kind, basic_size(log, b.basic), false), win, target, false);
   }
 
-  static MemAccess access(const Block& b, int64_t time, int64_t region, int process, int issuer, uint32_t event,
-                          AccessKind kind, int32_t basic_size, bool at_target) {
+  static MemAccess access(const Block& b, int64_t region, int process, int issuer, uint32_t event, AccessKind kind,
+                          int32_t basic_size, bool at_target) {
     MemAccess a;
     a.lo = b.lo;
     a.hi = b.hi;
-    a.time = time;
     a.region = region;
     a.complete_rank = issuer;
     a.process = process;
@@ -283,7 +282,6 @@ class Collector {
     const CallTraits& traits = call_traits(log.events[made].call);
     if (traits.family != CallFamily::kP2p && traits.family != CallFamily::kCollective) return;
     EventView v = log.view(log.events[made]);
-    const int64_t t = log.events[issued].t_enter;
     const bool root = v.get_or(kF_root, -1) == log.rank;
     for (const BufferArg& u : traits.buffers) {
       const AccessKind kind = u.use == BufferUse::kRead || (u.use == BufferUse::kBroadcast && root)
@@ -292,7 +290,7 @@ class Collector {
       const int64_t addr = v.get_or(u.addr, 0);
       if (addr < kMinAddress) continue;
       for (const Block& b : layout(log, addr, v.get_or(u.count, 0), v.get_or(u.type, -1))) {
-        MemAccess a = access(b, t, addr, log.rank, log.rank, issued, kind, 0, false);
+        MemAccess a = access(b, addr, log.rank, log.rank, issued, kind, 0, false);
         a.complete_at = done.index;
         a.complete_rank = done.rank;
         out_.push_back(a);
@@ -366,13 +364,13 @@ Accesses collect_accesses(const Model& model, const RequestTracker& requests, co
     Collector c(model, hb, rank_accesses);
     const size_t walked = c.rank(log, requests.rank(log.rank));
     // Threads append to the log in turn, so a threaded rank's walk is in time order only per thread.
-    auto by_time = [](const MemAccess& a, const MemAccess& b) { return a.time < b.time; };
+    auto time_of = [&log](const MemAccess& a) { return log.events[a.event].t_enter; };
+    auto by_time = [&time_of](const MemAccess& a, const MemAccess& b) { return time_of(a) < time_of(b); };
     if (!std::is_sorted(rank_accesses.begin(), rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), by_time))
       std::stable_sort(rank_accesses.begin(), rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), by_time);
-    std::stable_sort(rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), rank_accesses.end(),
-                     [](const MemAccess& a, const MemAccess& b) { return a.time < b.time; });
+    std::stable_sort(rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), rank_accesses.end(), by_time);
     const size_t begin = out.all.size();
-    for (const MemAccess& a : rank_accesses) out.all.push_back(a), times.push_back(a.time);
+    for (const MemAccess& a : rank_accesses) out.all.push_back(a), times.push_back(time_of(a));
     runs.push_back({begin, begin + walked});
     runs.push_back({begin + walked, out.all.size()});
   }

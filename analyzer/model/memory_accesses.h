@@ -23,10 +23,10 @@ constexpr int16_t kOpCompareAndSwap = -3;  // CAS has no MPI_Op; it is its own k
 inline bool writes(AccessKind k) { return k == AccessKind::kWrite || k == AccessKind::kAtomicWrite; }
 inline bool atomic(AccessKind k) { return k == AccessKind::kAtomicRead || k == AccessKind::kAtomicWrite; }
 
-// 64 bytes: a big log makes tens of millions of these.
+// 56 bytes: a big log makes tens of millions of these. The order they are
+// checked in is their call's t_enter (the issuer's event), not stored here.
 struct MemAccess {
   int64_t lo = 0, hi = 0;    // addresses in the owning process, [lo, hi)
-  int64_t time = 0;          // t_enter of the call: the order accesses are checked in
   int64_t region = 0;        // start of the window (target) or of the buffer, for reporting offsets
   int64_t complete_at = -1;  // taken effect by this node of rank complete_rank (-1: never)
   int32_t complete_rank = -1;
@@ -41,7 +41,7 @@ struct MemAccess {
 
   Node complete() const { return {complete_rank, complete_at}; }
 };
-static_assert(sizeof(MemAccess) == 64, "keep accesses one cache line");
+static_assert(sizeof(MemAccess) == 56, "keep accesses small");
 
 // Append-only storage in fixed chunks: growing never copies or re-touches
 // what is stored (a big log has tens of millions of accesses).
