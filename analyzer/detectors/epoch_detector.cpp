@@ -58,6 +58,7 @@ class EpochDetector : public Detector {
   void run(AnalysisContext& ctx, Analysis& out) override {
     const Model& model = ctx.model();
     const EpochTracker& tr = ctx.epochs();
+    tracker_ = &tr;
     for (const EpochIssue& is : tr.issues()) out.findings.push_back(epoch_issue_finding(model, tr, is));
     for (const auto& [rank, open] : tr.open_at_death()) {
       const RankLog* log = ctx.model().rank_log(rank);
@@ -105,13 +106,13 @@ class EpochDetector : public Detector {
         for (int s : wm.members) {
           auto& by_index = fe[s];
           if ((a & kModeNoPrecede) && k >= 2 && by_index.count(k - 1)) {
-            const EventRef rma = by_index[k - 1]->rmas.front();
+            const EventRef rma = by_index[k - 1]->first_rma;
             broken("MPI_MODE_NOPRECEDE", s, rma, "issued ",
                    " after its previous fence, which this fence must complete (drop MPI_MODE_NOPRECEDE)",
                    "RMA call pending at that fence", rma_target(model, rma), kCode_noprecede_with_pending_rma);
           }
           if ((a & kModeNoPut) && by_index.count(k)) {
-            for (EventRef rma : by_index[k]->rmas) {
+            for (EventRef rma : tr.rmas_of(*by_index[k])) {
               if (rma_target(model, rma) != r || !updates_target(model, rma)) continue;
               broken("MPI_MODE_NOPUT", s, rma, "updates rank " + std::to_string(r) + "'s window with ",
                      " in the epoch that this fence opens (drop MPI_MODE_NOPUT)", "update in that epoch", r,
@@ -120,7 +121,7 @@ class EpochDetector : public Detector {
             }
           }
           if ((a & kModeNoSucceed) && s != r && by_index.count(k)) {
-            const EventRef rma = by_index[k]->rmas.front();
+            const EventRef rma = by_index[k]->first_rma;
             broken("MPI_MODE_NOSUCCEED", s, rma, "issues ",
                    " after its matching fence; the assertion must be given by all members or none (no fence epoch "
                    "follows that fence)",
@@ -214,7 +215,7 @@ class EpochDetector : public Detector {
 
   void matched(const Model& model, const WindowModel& wm, const Epoch* s, const Epoch* p, int o, int t, Analysis& out) {
     if (p->assert_bits & kModeNoPut) {
-      for (EventRef rma : s->rmas) {
+      for (EventRef rma : tracker_->rmas_of(*s)) {
         if (rma_target(model, rma) != t || !updates_target(model, rma)) continue;
         push(out, wm.name,
              "MPI_Win_post(MPI_MODE_NOPUT) on rank " + std::to_string(t) + " promises that its window '" + wm.name +
@@ -352,6 +353,8 @@ class EpochDetector : public Detector {
     f.accesses = std::move(a);
     out.findings.push_back(std::move(f));
   }
+
+  const EpochTracker* tracker_ = nullptr;  // of the current run
 };
 
 }  // namespace

@@ -377,7 +377,7 @@ class Wording {
     switch (ep_->kind) {
       case EpochKind::kFence:
         return "the fence" + in + describe_call(model_, ep_->open) +
-               (ep_->rmas.empty() ? std::string() : " (followed by " + describe_call(model_, ep_->rmas.front()) + ")");
+               (ep_->rma_count == 0 ? std::string() : " (followed by " + describe_call(model_, ep_->first_rma) + ")");
       case EpochKind::kLock:
         return "the passive-target" + in + describe_call(model_, ep_->open);
       case EpochKind::kLockAll:

@@ -69,8 +69,24 @@ EpochTracker::EpochTracker(const Model& model) : model_(model) {
 }
 
 const Epoch* EpochTracker::epoch_of(EventRef rma) const {
-  auto it = epoch_of_rma_.find(rma);
-  return it == epoch_of_rma_.end() ? nullptr : &epochs_[it->second];
+  auto r = covered_.find(rma.rank);
+  if (r == covered_.end()) return nullptr;
+  const auto& calls = r->second;
+  auto it = std::lower_bound(calls.begin(), calls.end(), std::make_pair(rma.index, uint32_t{0}));
+  return it != calls.end() && it->first == rma.index ? &epochs_[it->second] : nullptr;
+}
+
+std::vector<EventRef> EpochTracker::rmas_of(const Epoch& e) const {
+  std::vector<EventRef> out;
+  auto r = covered_.find(e.rank);
+  if (e.rma_count == 0 || r == covered_.end()) return out;
+  const auto idx = static_cast<uint32_t>(&e - epochs_.data());
+  const auto& calls = r->second;
+  // From the first one on, the rank's covered calls of this epoch and of others (other windows, targets).
+  for (auto it = std::lower_bound(calls.begin(), calls.end(), std::make_pair(e.first_rma.index, uint32_t{0}));
+       it != calls.end() && out.size() < e.rma_count; ++it)
+    if (it->second == idx) out.push_back({e.rank, it->first});
+  return out;
 }
 
 const std::vector<EventRef>& EpochTracker::fences(int rank, int64_t win) const {
@@ -114,6 +130,8 @@ void EpochTracker::walk_rank(const RankLog& log) {
   std::map<int64_t, WinState> wins;
   for (uint32_t i = 0; i < log.events.size(); ++i) on_event(wins, log, i);
   at_end_of_log(wins, log);
+  if (auto c = covered_.find(log.rank); c != covered_.end() && !std::is_sorted(c->second.begin(), c->second.end()))
+    std::sort(c->second.begin(), c->second.end());  // two logs of one rank (a damaged run)
 }
 
 void EpochTracker::on_event(std::map<int64_t, WinState>& wins, const RankLog& log, uint32_t index) {
@@ -291,8 +309,9 @@ void EpochTracker::on_rma(WinState& s, EventRef e) {
     cover = s.fence_epoch;
   }
   if (cover) {
-    epochs_[*cover].rmas.push_back(e);
-    epoch_of_rma_[e] = *cover;
+    Epoch& ep = epochs_[*cover];
+    if (ep.rma_count++ == 0) ep.first_rma = e;
+    covered_[e.rank].emplace_back(e.index, static_cast<uint32_t>(*cover));
     return;
   }
 
@@ -354,7 +373,7 @@ bool EpochTracker::open_access_conflicts(WinState& s, EventRef e) {
   if (role != CallRole::kStart && s.start) nested(EpochIssueKind::kLockInStart, *s.start);
   if (s.fence_epoch) {
     const Epoch& fe = epochs_[*s.fence_epoch];
-    issue(EpochIssueKind::kAccessEpochInFenceEpoch, s, {fe.open, fe.rmas.front(), e}).epoch = s.fence_epoch;
+    issue(EpochIssueKind::kAccessEpochInFenceEpoch, s, {fe.open, fe.first_rma, e}).epoch = s.fence_epoch;
   }
   return same_kind;
 }

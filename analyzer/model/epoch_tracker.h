@@ -83,7 +83,8 @@ struct Epoch {
   int assert_bits = 0;                   // assertions of the opening call
   std::vector<int> group;                // kAccess / kExposure: world ranks of the group
   int fence_index = 0;                   // kFence: 1-based number of the opening fence on this rank and window
-  std::vector<EventRef> rmas;            // RMA calls of this rank covered by the epoch (access epochs)
+  EventRef first_rma;                    // access epochs: the first RMA call of this rank it covers (if rma_count > 0)
+  uint64_t rma_count = 0;                // how many RMA calls of this rank it covers
   bool covers(int target_rank) const;    // access epochs: does it cover RMA to target_rank?
 };
 
@@ -149,6 +150,8 @@ class EpochTracker {
   const std::vector<std::pair<int, int>>& open_at_death() const { return open_at_death_; }
   // The epoch covering an RMA call, nullptr when none does (or not an RMA call).
   const Epoch* epoch_of(EventRef rma) const;
+  // The RMA calls an epoch covers, in program order.
+  std::vector<EventRef> rmas_of(const Epoch& e) const;
   // Fences of one rank on one window, in program order (including one that never returned).
   const std::vector<EventRef>& fences(int rank, int64_t win) const;
   // Indices into epochs() of one rank's epochs on one window, in opening order.
@@ -180,7 +183,9 @@ class EpochTracker {
   std::vector<Epoch> epochs_;
   std::vector<EpochIssue> issues_;
   std::vector<std::pair<int, int>> open_at_death_;
-  std::map<EventRef, size_t> epoch_of_rma_;
+  // Per rank: (RMA call, index into epochs_) of every covered RMA call, by event index
+  // (8 bytes per call: a big log has hundreds of millions of them).
+  std::map<int, std::vector<std::pair<uint32_t, uint32_t>>> covered_;
   std::map<std::pair<int, int64_t>, std::vector<EventRef>> fences_;
   std::map<std::pair<int, int64_t>, std::vector<size_t>> epochs_by_win_;
 };

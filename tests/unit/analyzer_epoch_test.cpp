@@ -153,7 +153,7 @@ TEST(EpochTracker, FenceEpochOpensLazilyAtTheFirstRmaAndClosesAtTheNextFence) {
   EXPECT_EQ(m.view(e.open).get_or(kF_py_line, 0), 10);
   ASSERT_TRUE(e.close.has_value());
   EXPECT_EQ(m.view(*e.close).get_or(kF_py_line, 0), 12);
-  ASSERT_EQ(e.rmas.size(), 1u);
+  ASSERT_EQ(e.rma_count, 1u);
   EXPECT_EQ(t.epoch_of(p), &e);
   EXPECT_EQ(t.fences(0, W).size(), 3u);
   EXPECT_EQ(t.fences(1, W).size(), 3u);
@@ -229,7 +229,7 @@ TEST(EpochTracker, RmaToTargetOutsideTheStartGroup) {
   EXPECT_EQ(lines(m, worded(m, t)[0].finding), (std::vector<int>{6, 4}));
   ASSERT_EQ(t.epochs().size(), 1u);
   EXPECT_EQ(t.epochs()[0].kind, EpochKind::kAccess);
-  EXPECT_EQ(t.epochs()[0].rmas.size(), 1u);
+  EXPECT_EQ(t.epochs()[0].rma_count, 1u);
 }
 
 TEST(EpochTracker, RmaToATargetThatIsNotLocked) {
@@ -298,7 +298,7 @@ TEST(EpochTracker, LockAllCoversEveryTarget) {
   EXPECT_TRUE(worded(m, t).empty());
   ASSERT_EQ(t.epochs().size(), 1u);
   EXPECT_EQ(t.epochs()[0].kind, EpochKind::kLockAll);
-  EXPECT_EQ(t.epochs()[0].rmas.size(), 2u);
+  EXPECT_EQ(t.epochs()[0].rma_count, 2u);
   EXPECT_EQ(t.epochs()[0].assert_bits, kModeNoCheck);
 }
 
