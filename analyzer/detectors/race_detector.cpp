@@ -34,7 +34,7 @@ enum class AccessClass : uint8_t { kOriginRead, kOriginWrite, kOriginAtomic, kTa
 // The earlier access as far as the common checks need it (kind, completion),
 // so that most pairs are decided without loading the access itself.
 struct Slot {
-  uint32_t access;      // index into the accesses
+  uint32_t access;      // index into the Remembered accesses
   uint32_t lane;        // HappensBefore::lane_of the issuing call
   int64_t complete_at;  // the access's completion node (MemAccess::complete())
   int32_t complete_rank;
@@ -84,13 +84,11 @@ class SegmentIndex {
       if (keys_[i] == lo) return vals_[i];
     }
   }
-  void prefetch(int64_t lo) const {
-    if (!keys_.empty()) {
-      const size_t i = slot_of(lo);
-      __builtin_prefetch(&keys_[i]);
-      if (Segment* s = vals_[i]) __builtin_prefetch(s);
-    }
-  }
+  // Where lo's probe starts, for prefetching (nullptr: empty). The caller
+  // prefetches: GCC takes a member function that only prefetches for pure
+  // and drops the call whose result is unused.
+  const int64_t* key_at(int64_t lo) const { return keys_.empty() ? nullptr : &keys_[slot_of(lo)]; }
+  Segment* const* value_at(int64_t lo) const { return keys_.empty() ? nullptr : &vals_[slot_of(lo)]; }
   void set(int64_t lo, Segment* seg) {
     if ((used_ + 1) * 2 > keys_.size()) grow();
     for (size_t i = slot_of(lo);; i = (i + 1) & mask_) {
@@ -141,6 +139,47 @@ struct Memory {
     by_lo.set(lo, &pool.back());
     return it;
   }
+};
+
+// The accesses that segments remember, appended as they are checked (the
+// stream hands each out once). When the store has doubled since it was last
+// compacted, it keeps only those some slot still refers to: it holds at
+// most about twice what the segments remember, not the run's accesses.
+class Remembered {
+ public:
+  struct Entry {
+    MemAccess access;
+    uint64_t number;  // in issue order
+  };
+  const Entry& operator[](uint32_t i) const { return entries_[i]; }
+  // Compacts first if due (no slot may refer to an access being checked at that moment).
+  uint32_t add(const MemAccess& a, uint64_t number, std::vector<Memory>& memory) {
+    if (entries_.size() >= std::max<size_t>(kMinCompaction, 2 * live_)) compact(memory);
+    entries_.push_back({a, number});
+    return static_cast<uint32_t>(entries_.size() - 1);
+  }
+
+ private:
+  static constexpr size_t kMinCompaction = size_t{1} << 18;
+  void compact(std::vector<Memory>& memory) {
+    constexpr uint32_t kGone = UINT32_MAX;
+    std::vector<uint32_t> moved(entries_.size(), kGone);
+    std::vector<Entry> kept;
+    for (Memory& m : memory)
+      for (Segment& seg : m.pool)
+        for (Slot& slot : seg.slots) {
+          uint32_t& to = moved[slot.access];
+          if (to == kGone) {
+            to = static_cast<uint32_t>(kept.size());
+            kept.push_back(entries_[slot.access]);
+          }
+          slot.access = to;
+        }
+    live_ = kept.size();
+    entries_.assign(kept.begin(), kept.end());  // keeps the capacity: no new pages to fault in
+  }
+  std::vector<Entry> entries_;
+  size_t live_ = 0;  // entries kept by the last compaction
 };
 
 AccessClass access_class(const MemAccess& a) {
@@ -196,30 +235,48 @@ class RaceDetector : public Detector {
     const Model& model = ctx.model();
     const HappensBefore& hb = ctx.happens_before();
     for (const std::string& w : hb.warnings()) out.notes.push_back("happens-before: " + w);
-    const Accesses accesses = collect_accesses(model, ctx.requests(), hb);
-    const ChunkedVector<MemAccess>& acc = accesses.all;
+    AccessStream stream(model, ctx.requests(), hb);
     std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
-    std::set<std::pair<size_t, size_t>> reported;
+    Remembered remembered;
+    std::set<std::pair<uint64_t, uint64_t>> reported;
     std::map<std::vector<uint64_t>, size_t> merged;  // what the report would merge -> index in out.findings
-    // Issue order jumps between ranks' runs of accesses: each access and
-    // its segment's index entry would be a cache miss. Prefetch both ahead.
-    const std::vector<uint32_t>& order = accesses.order;
-    constexpr size_t kAccessAhead = 16, kIndexAhead = 8;
-    for (size_t i = 0; i < order.size(); ++i) {
-      if (i + kAccessAhead < order.size()) __builtin_prefetch(&acc[order[i + kAccessAhead]]);
-      if (i + kIndexAhead < order.size()) {
-        const MemAccess& next = acc[order[i + kIndexAhead]];
-        if (next.process >= 0 && static_cast<size_t>(next.process) < memory.size())
-          memory[static_cast<size_t>(next.process)].by_lo.prefetch(next.lo);
+    // Issue order jumps between ranks: the segment index entry of each
+    // access, then its segment, would be cache misses. Take accesses ahead
+    // and prefetch: the entry when an access is taken, its segment half way.
+    constexpr size_t kAhead = 16, kSegmentAt = kAhead / 2;
+    MemAccess ahead[kAhead];
+    size_t first = 0, held = 0;
+    auto memory_of = [&memory](const MemAccess& a) -> const Memory* {
+      return a.process >= 0 && static_cast<size_t>(a.process) < memory.size() ? &memory[static_cast<size_t>(a.process)]
+                                                                              : nullptr;
+    };
+    for (uint64_t number = 0;; ++number) {
+      while (held < kAhead && stream.next(ahead[(first + held) % kAhead])) {
+        const MemAccess& next = ahead[(first + held) % kAhead];
+        if (const Memory* m = memory_of(next))
+          if (const int64_t* key = m->by_lo.key_at(next.lo)) {
+            __builtin_prefetch(key);
+            __builtin_prefetch(m->by_lo.value_at(next.lo));
+          }
+        ++held;
       }
-      const uint32_t idx = order[i];
-      const MemAccess& b = acc[idx];
+      if (held == 0) break;
+      if (held > kSegmentAt) {
+        const MemAccess& soon = ahead[(first + kSegmentAt) % kAhead];
+        if (const Memory* m = memory_of(soon))
+          if (Segment* const* v = m->by_lo.value_at(soon.lo); v && *v)
+            for (size_t line = 0; line < sizeof(Segment); line += 64)
+              __builtin_prefetch(reinterpret_cast<const char*>(*v) + line);
+      }
+      const MemAccess b = ahead[first];
+      first = (first + 1) % kAhead, --held;
       if (b.process < 0 || static_cast<size_t>(b.process) >= memory.size()) continue;
       Memory& mem = memory[static_cast<size_t>(b.process)];
       const HappensBefore::Clock issued = hb.clock(entry_node(b.issuer, b.event));
+      const uint32_t kept = remembered.add(b, number, memory);
       if (Segment* same = mem.by_lo.find(b.lo); same && same->hi == b.hi) {
-        check(model, hb, acc, idx, issued, *same, reported, merged, out);
-        remember(*same, acc, idx, issued.lane);
+        check(model, hb, b, number, issued, *same, remembered, reported, merged, out);
+        remember(*same, b, kept, issued.lane);
         continue;
       }
       split(mem, b.lo);
@@ -231,8 +288,8 @@ class RaceDetector : public Detector {
           const int64_t end = it == mem.segs.end() ? b.hi : std::min(b.hi, it->first);
           it = mem.insert(it, at, Segment{end, {}});
         }
-        check(model, hb, acc, idx, issued, *it->second, reported, merged, out);
-        remember(*it->second, acc, idx, issued.lane);
+        check(model, hb, b, number, issued, *it->second, remembered, reported, merged, out);
+        remember(*it->second, b, kept, issued.lane);
         at = it->second->hi;
         ++it;
       }
@@ -252,10 +309,9 @@ class RaceDetector : public Detector {
     }
   }
 
-  static void remember(Segment& s, const ChunkedVector<MemAccess>& acc, size_t idx, uint32_t lane) {
-    const MemAccess& a = acc[idx];
+  static void remember(Segment& s, const MemAccess& a, uint32_t kept, uint32_t lane) {
     const AccessClass k = access_class(a);
-    const Slot now{static_cast<uint32_t>(idx), lane, a.complete_at, a.complete_rank, k, a.kind};
+    const Slot now{kept, lane, a.complete_at, a.complete_rank, k, a.kind};
     for (Slot& slot : s.slots)
       if (slot.lane == lane && slot.cls == k) {
         slot = now;
@@ -264,15 +320,15 @@ class RaceDetector : public Detector {
     s.slots.push_back(now);
   }
 
-  void check(const Model& model, const HappensBefore& hb, const ChunkedVector<MemAccess>& acc, size_t bi,
-             const HappensBefore::Clock& issued, const Segment& seg, std::set<std::pair<size_t, size_t>>& reported,
-             std::map<std::vector<uint64_t>, size_t>& merged, Analysis& out) {
-    const MemAccess& b = acc[bi];
+  void check(const Model& model, const HappensBefore& hb, const MemAccess& b, uint64_t bi,
+             const HappensBefore::Clock& issued, const Segment& seg, const Remembered& remembered,
+             std::set<std::pair<uint64_t, uint64_t>>& reported, std::map<std::vector<uint64_t>, size_t>& merged,
+             Analysis& out) {
     for (const Slot& slot : seg.slots) {
       // The filters below are independent; the two that need only the slot come first.
       if (!writes(slot.kind) && !writes(b.kind)) continue;
       if (hb.ordered(Node{slot.complete_rank, slot.complete_at}, issued)) continue;
-      const MemAccess& a = acc[slot.access];
+      const MemAccess& a = remembered[slot.access].access;
       if (a.issuer == b.issuer && a.event == b.event) continue;  // one call (Sendrecv_replace, Get_accumulate)
       // Two threads of one rank racing with plain loads and stores is a data race of the program that
       // involves no MPI call (ThreadSanitizer's business, not this checker's).
@@ -287,7 +343,7 @@ class RaceDetector : public Detector {
       // follow: a Put buffered by a lazy lock is issued before a store that
       // the lock order puts ahead of it. Concurrent means ordered neither way.
       if (hb.ordered(b.complete(), entry_node(a.issuer, a.event))) continue;
-      if (!reported.insert({slot.access, bi}).second) continue;
+      if (!reported.insert({remembered[slot.access].number, bi}).second) continue;
       // A race repeated in a loop: count it on the finding already made for
       // these two call sites instead of making another (the report would merge them).
       const uint64_t ka = side_key(model, a), kb = side_key(model, b);

@@ -118,62 +118,192 @@ Completes completes(CallRole role) {
   }
 }
 
-class Collector {
- public:
-  Collector(const Model& model, const HappensBefore& hb, std::vector<MemAccess>& out)
-      : model_(model), hb_(hb), out_(out) {}
+}  // namespace
 
-  // Adds one rank's accesses; returns how many precede its request buffers (those are in program order).
-  size_t rank(const RankLog& log, const RankRequests* requests) {
-    const int r = log.rank;
-    pending_.clear();
-    std::map<int64_t, std::vector<size_t>> by_request;  // R* request id -> its origin-side accesses
-    const LocalAccessMapper locals(model_, log);
-    for (uint32_t i = 0; i < log.events.size(); ++i) {
-      const Event& e = log.events[i];
-      if (is_local_access(e.call)) {  // the program's own load or store (model/local_accesses.cpp)
-        locals.add(i, out_);
-        continue;
-      }
-      EventView v = log.view(e);
-      const CallTraits& traits = call_traits(e.call);
-      if (traits.is_rma()) {
-        const size_t first = out_.size();
-        rma(log, i, e, v);
-        // Completion of an R* request completes its origin side, and the
-        // target reads of Rget and of an MPI_NO_OP Rget_accumulate: their
-        // data has arrived (MPI-3.1 Example 11.21). It does not complete
-        // target writes (Rput, Raccumulate, the update of Rget_accumulate).
-        if (auto req = v.get(kF_new_req))
-          for (size_t a = first; a < out_.size(); ++a)
-            if (done_at_origin(out_[a])) by_request[*req].push_back(a);
-        continue;
-      }
-      if (const Completes c = completes(traits.role); c.any)
-        complete(c.every_window ? 0 : v.get_or(kF_win, 0), c.one_target ? v.get_or(kF_target, -1) : -1,
-                 c.at_exit ? exit_node(r, i) : entry_node(r, i), c.at_target, entry_node(r, i));
-      for (int64_t id : v.array(kF_done)) {
-        auto it = by_request.find(id);
-        if (it == by_request.end()) continue;
-        for (size_t a : it->second) finish(a, exit_node(r, i));  // R* requests complete at the origin only
-        by_request.erase(it);
-      }
-      if (!v.has(kF_new_req)) use_buffers(log, i, i, exit_node(log.rank, i));  // blocking: for the call's duration
+// A FIFO of accesses in one growing ring (a deque would allocate and free a
+// block every few accesses).
+class AccessQueue {
+ public:
+  bool empty() const { return size_ == 0; }
+  size_t size() const { return size_; }
+  MemAccess& operator[](size_t i) { return ring_[(head_ + i) & mask_]; }
+  const MemAccess& front() const { return ring_[head_]; }
+  void pop_front() { head_ = (head_ + 1) & mask_, --size_; }
+  void push_back(const MemAccess& a) {
+    if (size_ == ring_.size()) grow();
+    ring_[(head_ + size_++) & mask_] = a;
+  }
+  // Sorts what is queued, stably.
+  template <class Less>
+  void stable_sort(Less less) {
+    linearize();
+    std::stable_sort(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(size_), less);
+  }
+
+ private:
+  void linearize() {
+    std::vector<MemAccess> lin(std::max<size_t>(16, ring_.size()));
+    for (size_t i = 0; i < size_; ++i) lin[i] = (*this)[i];
+    ring_ = std::move(lin);
+    mask_ = ring_.size() - 1;
+    head_ = 0;
+  }
+  void grow() {
+    std::vector<MemAccess> bigger(std::max<size_t>(16, ring_.size() * 2));
+    for (size_t i = 0; i < size_; ++i) bigger[i] = (*this)[i];
+    ring_ = std::move(bigger);
+    mask_ = ring_.size() - 1;
+    head_ = 0;
+  }
+  std::vector<MemAccess> ring_;  // a power of two long
+  size_t head_ = 0, size_ = 0, mask_ = 0;
+};
+
+// A run of accesses in issue order, handed out from the front of a queue.
+// `held` counts the accesses queued by all sources of one stream.
+class AccessStream::Source {
+ public:
+  Source(const RankLog& log, size_t& held) : log_(log), held_(held) {}
+  virtual ~Source() { held_ -= queue_.size(); }
+  // Makes the next access available at front(); false when the source has no more.
+  virtual bool fill() = 0;
+  const MemAccess& front() const { return queue_.front(); }
+  int64_t time() const { return log_.events[queue_.front().event].t_enter; }
+  void pop() {
+    queue_.pop_front();
+    ++popped_;
+    --held_;
+  }
+
+ protected:
+  void push(const MemAccess& a) {
+    queue_.push_back(a);
+    ++held_;
+  }
+  // Accesses are numbered by the order the source made them; those not yet handed out are in the queue.
+  uint64_t made() const { return popped_ + queue_.size(); }
+  MemAccess* made_at(uint64_t n) { return n >= popped_ ? &queue_[static_cast<size_t>(n - popped_)] : nullptr; }
+
+  const RankLog& log_;
+  AccessQueue queue_;
+
+ private:
+  size_t& held_;
+  uint64_t popped_ = 0;
+};
+
+namespace {
+
+// Adds the buffer accesses of the point-to-point or collective operation
+// described by event `made` (the call that made it, for a request; its
+// buffer rows in call_traits.def), issued by event `issued` and taken
+// effect by node `done`.
+template <class Push>
+void buffer_accesses(const RankLog& log, uint32_t made, uint32_t issued, Node done, Push push) {
+  const CallTraits& traits = call_traits(log.events[made].call);
+  if (traits.family != CallFamily::kP2p && traits.family != CallFamily::kCollective) return;
+  EventView v = log.view(log.events[made]);
+  const bool root = v.get_or(kF_root, -1) == log.rank;
+  for (const BufferArg& u : traits.buffers) {
+    const AccessKind kind =
+        u.use == BufferUse::kRead || (u.use == BufferUse::kBroadcast && root) ? AccessKind::kRead : AccessKind::kWrite;
+    const int64_t addr = v.get_or(u.addr, 0);
+    if (addr < kMinAddress) continue;
+    for (const Block& b : layout(log, addr, v.get_or(u.count, 0), v.get_or(u.type, -1))) {
+      MemAccess a;
+      a.lo = b.lo;
+      a.hi = b.hi;
+      a.region = addr;
+      a.process = log.rank;
+      a.issuer = log.rank;
+      a.event = issued;
+      a.basic = static_cast<int16_t>(b.basic);
+      a.kind = kind;
+      a.complete_at = done.index;
+      a.complete_rank = done.rank;
+      push(a);
     }
-    const size_t walked = out_.size();
-    for (const Activation& a : request_activations(log, requests)) p2p_pending(log, a);
-    return walked;
+  }
+}
+
+// One rank's walk: RMA operations at their target and origin, blocking
+// point-to-point and collective buffers, the program's own loads and stores,
+// each with the node that completes it.
+class WalkSource : public AccessStream::Source {
+ public:
+  WalkSource(const Model& model, const HappensBefore& hb, const RankLog& log, size_t& held)
+      : Source(log, held), model_(model), hb_(hb), locals_(model, log) {
+    // Threads append to the log in turn, so a threaded rank's walk is in time order only per thread.
+    auto by_time = [&log](const Event& a, const Event& b) { return a.t_enter < b.t_enter; };
+    if (!std::is_sorted(log.events.begin(), log.events.end(), by_time)) {
+      while (!walked_) step();
+      auto t = [&log](const MemAccess& a) { return log.events[a.event].t_enter; };
+      queue_.stable_sort([&t](const MemAccess& a, const MemAccess& b) { return t(a) < t(b); });
+    }
+  }
+
+  // The front access leaves when its completion is known: walk on until then.
+  bool fill() override {
+    while (!walked_ && (queue_.empty() || queue_.front().complete_at < 0)) step();
+    return !queue_.empty();
   }
 
  private:
   struct Pending {
     int64_t win, target;
-    size_t access;
+    uint64_t access;  // its number (made_at)
     bool at_target;
   };
 
+  void step() {
+    if (next_ >= log_.events.size()) {
+      walked_ = true;  // nothing completes what is still pending
+      pending_.clear();
+      by_request_.clear();
+      return;
+    }
+    event(next_++);
+  }
+
+  void event(uint32_t i) {
+    const int r = log_.rank;
+    const Event& e = log_.events[i];
+    if (is_local_access(e.call)) {  // the program's own load or store (model/local_accesses.cpp)
+      scratch_.clear();
+      locals_.add(i, scratch_);
+      for (const MemAccess& a : scratch_) push(a);
+      return;
+    }
+    EventView v = log_.view(e);
+    const CallTraits& traits = call_traits(e.call);
+    if (traits.is_rma()) {
+      const uint64_t first = made();
+      rma(i, e, v);
+      // Completion of an R* request completes its origin side, and the
+      // target reads of Rget and of an MPI_NO_OP Rget_accumulate: their
+      // data has arrived (MPI-3.1 Example 11.21). It does not complete
+      // target writes (Rput, Raccumulate, the update of Rget_accumulate).
+      if (auto req = v.get(kF_new_req))
+        for (uint64_t a = first; a < made(); ++a)
+          if (done_at_origin(*made_at(a))) by_request_[*req].push_back(a);
+      return;
+    }
+    if (const Completes c = completes(traits.role); c.any)
+      complete(c.every_window ? 0 : v.get_or(kF_win, 0), c.one_target ? v.get_or(kF_target, -1) : -1,
+               c.at_exit ? exit_node(r, i) : entry_node(r, i), c.at_target, entry_node(r, i));
+    for (int64_t id : v.array(kF_done)) {
+      auto it = by_request_.find(id);
+      if (it == by_request_.end()) continue;
+      for (uint64_t a : it->second) finish(a, exit_node(r, i));  // R* requests complete at the origin only
+      by_request_.erase(it);
+    }
+    if (!v.has(kF_new_req))  // blocking: for the call's duration
+      buffer_accesses(log_, i, i, exit_node(r, i), [this](const MemAccess& a) { push(a); });
+  }
+
   // Adds the accesses of one RMA call: at the target, then at the origin.
-  void rma(const RankLog& log, uint32_t i, const Event& e, EventView v) {
+  void rma(uint32_t i, const Event& e, EventView v) {
+    const RankLog& log = log_;
     const int r = log.rank;
     const CallTraits& traits = call_traits(e.call);
     const int64_t win = v.get_or(kF_win, 0), target = v.get_or(kF_target, -1), op = v.get_or(kF_op, kOp_MPI_OP_NULL);
@@ -204,17 +334,16 @@ class Collector {
     // Fetching atomics with MPI_NO_OP ignore their origin buffer (it may be NULL).
     const bool fetch_only = op == kOp_MPI_NO_OP && traits.role == CallRole::kGetAccumulate;
     if (!fetch_only)
-      buffer(log, i, v.get_or(kF_origin_addr, 0), v.get_or(kF_origin_count, 0), v.get_or(kF_origin_type, -1),
-             origin_kind, win, target);
-    buffer(log, i, v.get_or(kF_result_addr, 0), v.get_or(kF_result_count, 0), v.get_or(kF_result_type, -1),
+      buffer(i, v.get_or(kF_origin_addr, 0), v.get_or(kF_origin_count, 0), v.get_or(kF_origin_type, -1), origin_kind,
+             win, target);
+    buffer(i, v.get_or(kF_result_addr, 0), v.get_or(kF_result_count, 0), v.get_or(kF_result_type, -1),
            AccessKind::kWrite, win, target);
   }
 
-  void buffer(const RankLog& log, uint32_t i, int64_t addr, int64_t count, int64_t type, AccessKind kind, int64_t win,
-              int64_t target) {
+  void buffer(uint32_t i, int64_t addr, int64_t count, int64_t type, AccessKind kind, int64_t win, int64_t target) {
     if (addr < kMinAddress) return;
-    for (const Block& b : layout(log, addr, count, type))
-      add(access(b, addr, log.rank, log.rank, i, kind, basic_size(log, b.basic), false), win, target, false);
+    for (const Block& b : layout(log_, addr, count, type))
+      add(access(b, addr, log_.rank, log_.rank, i, kind, basic_size(log_, b.basic), false), win, target, false);
   }
 
   static MemAccess access(const Block& b, int64_t region, int process, int issuer, uint32_t event, AccessKind kind,
@@ -235,12 +364,14 @@ class Collector {
   }
 
   void add(const MemAccess& a, int64_t win, int64_t target, bool at_target) {
-    pending_.push_back({win, target, out_.size(), at_target});
-    out_.push_back(a);
+    pending_.push_back({win, target, made(), at_target});
+    push(a);
   }
 
-  void finish(size_t a, Node n) {
-    if (out_[a].complete_at < 0) out_[a].complete_at = n.index, out_[a].complete_rank = n.rank;
+  // Sets the completion of access number `n` if it has none (one handed out already has one).
+  void finish(uint64_t n, Node at) {
+    MemAccess* a = made_at(n);
+    if (a && a->complete_at < 0) a->complete_at = at.index, a->complete_rank = at.rank;
   }
 
   // What completion at the origin completes: the origin buffers, and target
@@ -263,7 +394,9 @@ class Collector {
     const HappensBefore::Clock call_clock = hb_.clock(call);
     size_t keep = 0;
     for (const Pending& p : pending_) {
-      const MemAccess& a = out_[p.access];
+      const MemAccess* made = made_at(p.access);
+      if (!made) continue;  // handed out: completed (by its request) already
+      const MemAccess& a = *made;
       const bool covers = (win == 0 || p.win == win) && (target < 0 || p.target == target) &&
                           (at_target || done_at_origin(a)) && hb_.ordered(exit_node(a.issuer, a.event), call_clock);
       if (covers)
@@ -274,112 +407,89 @@ class Collector {
     pending_.resize(keep);
   }
 
-  // Adds the buffer accesses of the point-to-point or collective operation
-  // described by event `made` (the call that made it, for a request; its
-  // buffer rows in call_traits.def), issued by event `issued` and taken
-  // effect by node `done`.
-  void use_buffers(const RankLog& log, uint32_t made, uint32_t issued, Node done) {
-    const CallTraits& traits = call_traits(log.events[made].call);
-    if (traits.family != CallFamily::kP2p && traits.family != CallFamily::kCollective) return;
-    EventView v = log.view(log.events[made]);
-    const bool root = v.get_or(kF_root, -1) == log.rank;
-    for (const BufferArg& u : traits.buffers) {
-      const AccessKind kind = u.use == BufferUse::kRead || (u.use == BufferUse::kBroadcast && root)
-                                  ? AccessKind::kRead
-                                  : AccessKind::kWrite;
-      const int64_t addr = v.get_or(u.addr, 0);
-      if (addr < kMinAddress) continue;
-      for (const Block& b : layout(log, addr, v.get_or(u.count, 0), v.get_or(u.type, -1))) {
-        MemAccess a = access(b, addr, log.rank, log.rank, issued, kind, 0, false);
-        a.complete_at = done.index;
-        a.complete_rank = done.rank;
-        out_.push_back(a);
-      }
-    }
-  }
-
-  // Nonblocking and persistent operations: buffers in use from the start to the completing Wait/Test.
-  void p2p_pending(const RankLog& log, const Activation& a) {
-    use_buffers(log, a.created, a.started, a.completed ? exit_node(log.rank, *a.completed) : Node{log.rank, -1});
-  }
-
   const Model& model_;
   const HappensBefore& hb_;
-  std::vector<MemAccess>& out_;
+  const LocalAccessMapper locals_;
   std::vector<Pending> pending_;
+  std::map<int64_t, std::vector<uint64_t>> by_request_;  // R* request id -> its origin-side accesses
+  std::vector<MemAccess> scratch_;
+  uint32_t next_ = 0;  // the next event to walk
+  bool walked_ = false;
 };
 
-// Merges sorted runs [begin, end) of `times` into `order` (indices), by time,
-// ties to the lower run: a binary min-heap of run heads whose top is replaced
-// in place (one sift-down per element instead of a pop and a push).
-void merge_runs(const std::vector<int64_t>& times, std::vector<std::pair<size_t, size_t>> runs,
-                std::vector<uint32_t>& order) {
-  struct Head {
-    int64_t time;
-    uint32_t run;
-    bool operator<(const Head& o) const { return time != o.time ? time < o.time : run < o.run; }
-  };
-  std::vector<Head> heap;
-  for (size_t r = 0; r < runs.size(); ++r)
-    if (runs[r].first < runs[r].second) heap.push_back({times[runs[r].first], static_cast<uint32_t>(r)});
-  auto sift_down = [&heap](size_t i) {
-    const size_t n = heap.size();
-    const Head h = heap[i];
-    for (;;) {
-      size_t c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && heap[c + 1] < heap[c]) ++c;
-      if (!(heap[c] < h)) break;
-      heap[i] = heap[c];
-      i = c;
-    }
-    heap[i] = h;
-  };
-  for (size_t i = heap.size() / 2; i-- > 0;) sift_down(i);
-  while (!heap.empty()) {
-    std::pair<size_t, size_t>& run = runs[heap[0].run];
-    order.push_back(static_cast<uint32_t>(run.first++));
-    if (run.first < run.second) {
-      heap[0].time = times[run.first];
-    } else {
-      heap[0] = heap.back();
-      heap.pop_back();
-      if (heap.empty()) break;
-    }
-    sift_down(0);
+// One rank's nonblocking and persistent operations: their buffers are in use
+// from the call that starts them to the Wait/Test that completes them. In
+// the order they were started (stable: requests started by one call keep
+// the tracker's order).
+class RequestSource : public AccessStream::Source {
+ public:
+  RequestSource(const RankLog& log, const RankRequests* requests, size_t& held)
+      : Source(log, held), activations_(request_activations(log, requests)) {
+    std::stable_sort(activations_.begin(), activations_.end(), [&log](const Activation& a, const Activation& b) {
+      return log.events[a.started].t_enter < log.events[b.started].t_enter;
+    });
   }
-}
+  bool fill() override {
+    while (queue_.empty() && next_ < activations_.size()) {
+      const Activation& a = activations_[next_++];
+      buffer_accesses(log_, a.created, a.started,
+                      a.completed ? exit_node(log_.rank, *a.completed) : Node{log_.rank, -1},
+                      [this](const MemAccess& m) { push(m); });
+    }
+    return !queue_.empty();
+  }
+
+ private:
+  std::vector<Activation> activations_;
+  size_t next_ = 0;
+};
 
 }  // namespace
 
-Accesses collect_accesses(const Model& model, const RequestTracker& requests, const HappensBefore& hb) {
-  Accesses out;
-  // Runs of accesses already in time order: per rank, the accesses of its
-  // walk (program order), then its request buffers (sorted here).
-  std::vector<std::pair<size_t, size_t>> runs;  // [begin, end) in `all`
-  std::vector<MemAccess> rank_accesses;
-  std::vector<int64_t> times;  // of `all`, dense: the merge reads only these
+AccessStream::AccessStream(const Model& model, const RequestTracker& requests, const HappensBefore& hb) {
+  size_t& held = held_;
   for (const RankLog& log : model.logs) {
-    rank_accesses.clear();
-    Collector c(model, hb, rank_accesses);
-    const size_t walked = c.rank(log, requests.rank(log.rank));
-    // Threads append to the log in turn, so a threaded rank's walk is in time order only per thread.
-    auto time_of = [&log](const MemAccess& a) { return log.events[a.event].t_enter; };
-    auto by_time = [&time_of](const MemAccess& a, const MemAccess& b) { return time_of(a) < time_of(b); };
-    if (!std::is_sorted(rank_accesses.begin(), rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), by_time))
-      std::stable_sort(rank_accesses.begin(), rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), by_time);
-    std::stable_sort(rank_accesses.begin() + static_cast<std::ptrdiff_t>(walked), rank_accesses.end(), by_time);
-    const size_t begin = out.all.size();
-    for (const MemAccess& a : rank_accesses) out.all.push_back(a), times.push_back(time_of(a));
-    runs.push_back({begin, begin + walked});
-    runs.push_back({begin + walked, out.all.size()});
+    sources_.push_back(std::make_unique<WalkSource>(model, hb, log, held));
+    sources_.push_back(std::make_unique<RequestSource>(log, requests.rank(log.rank), held));
   }
-  // Issue order: a k-way merge of the runs by time (ties: lower run, i.e. lower
-  // rank, first). The records stay where they are: 4 bytes of order per access.
-  if (out.all.size() > UINT32_MAX) throw std::length_error("more than 2^32 memory accesses");
-  out.order.reserve(out.all.size());
-  merge_runs(times, runs, out.order);
-  return out;
+  for (uint32_t s = 0; s < sources_.size(); ++s)
+    if (sources_[s]->fill()) heap_.push_back({sources_[s]->time(), s});
+  for (size_t i = heap_.size() / 2; i-- > 0;) sift_down(i);
+  peak_held_ = held_;
+}
+
+AccessStream::~AccessStream() = default;
+
+// Replace-top min-heap: the source handed out from is refilled in place (one sift-down per access).
+void AccessStream::sift_down(size_t i) {
+  const size_t n = heap_.size();
+  const Head h = heap_[i];
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && heap_[c + 1] < heap_[c]) ++c;
+    if (!(heap_[c] < h)) break;
+    heap_[i] = heap_[c];
+    i = c;
+  }
+  heap_[i] = h;
+}
+
+bool AccessStream::next(MemAccess& out) {
+  if (heap_.empty()) return false;
+  Source& s = *sources_[heap_[0].source];
+  out = s.front();
+  s.pop();
+  if (s.fill()) {
+    heap_[0].time = s.time();
+  } else {
+    heap_[0] = heap_.back();
+    heap_.pop_back();
+    if (heap_.empty()) return true;
+  }
+  sift_down(0);
+  peak_held_ = std::max(peak_held_, held_);
+  return true;
 }
 
 }  // namespace rmacheck

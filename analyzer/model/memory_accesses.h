@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "model/happens_before.h"
@@ -43,34 +44,44 @@ struct MemAccess {
 };
 static_assert(sizeof(MemAccess) == 56, "keep accesses small");
 
-// Append-only storage in fixed chunks: growing never copies or re-touches
-// what is stored (a big log has tens of millions of accesses).
-template <class T>
-class ChunkedVector {
+// Every memory access of the run, in issue order (the entry time of its
+// call; ties: the lower rank's first, a rank's walk before its request
+// buffers), produced on demand. Each rank's events are walked only as far
+// as the next access needs: an access leaves once its completion is known
+// (the flush, unlock, fence or Wait that completes it has been walked) or
+// the walk is over, so what is held at once is the accesses issued while an
+// earlier one was pending, not the whole run (a big log has hundreds of
+// millions of accesses). A rank whose events are not in time order (threads
+// append in turn) is walked whole first and sorted.
+//
+// `hb` decides which pending operations a synchronization call of another
+// thread completes (see memory_accesses.cpp).
+class AccessStream {
  public:
-  static constexpr size_t kChunk = size_t{1} << 18;
-  void push_back(const T& v) {
-    if (size_ % kChunk == 0) {
-      chunks_.emplace_back();
-      chunks_.back().reserve(kChunk);
-    }
-    chunks_.back().push_back(v);
-    ++size_;
-  }
-  T& operator[](size_t i) { return chunks_[i / kChunk][i % kChunk]; }
-  const T& operator[](size_t i) const { return chunks_[i / kChunk][i % kChunk]; }
-  size_t size() const { return size_; }
+  AccessStream(const Model& model, const RequestTracker& requests, const HappensBefore& hb);
+  ~AccessStream();
+  AccessStream(const AccessStream&) = delete;
+  AccessStream& operator=(const AccessStream&) = delete;
+  // The next access in issue order into `out`; false when there are no more.
+  bool next(MemAccess& out);
+  // Accesses made and not yet handed out (waiting behind a pending one).
+  size_t held() const { return held_; }
+  // The most held at once so far.
+  size_t peak_held() const { return peak_held_; }
+
+  class Source;  // one rank's walk, or its request buffers
 
  private:
-  std::vector<std::vector<T>> chunks_;
-  size_t size_ = 0;
+  struct Head {
+    int64_t time;
+    uint32_t source;
+    bool operator<(const Head& o) const { return time != o.time ? time < o.time : source < o.source; }
+  };
+  void sift_down(size_t i);
+  size_t held_ = 0;  // before sources_: they count themselves out of it when destroyed
+  size_t peak_held_ = 0;
+  std::vector<std::unique_ptr<Source>> sources_;
+  std::vector<Head> heap_;  // min-heap of the sources' next accesses
 };
-
-struct Accesses {
-  ChunkedVector<MemAccess> all;  // rank by rank
-  std::vector<uint32_t> order;   // indices into `all` in issue order (entry time; ties by rank)
-};
-// `hb` decides which pending operations a synchronization call of another thread completes (see memory_accesses.cpp).
-Accesses collect_accesses(const Model& model, const RequestTracker& requests, const HappensBefore& hb);
 
 }  // namespace rmacheck
