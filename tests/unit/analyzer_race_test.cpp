@@ -514,5 +514,54 @@ TEST(RaceDetector, FlushLocalCompletesAGetsTargetRead) {
   EXPECT_TRUE(races(m).empty());
 }
 
+// ---- the access stream ----
+
+// A long run of fence epochs: every access comes out once, in entry-time
+// order, and the stream holds only what one epoch has pending (memory that
+// follows the synchronization, not the run's length).
+TEST(AccessStream, HoldsOnlyTheAccessesOfThePendingEpoch) {
+  constexpr int kEpochs = 500;
+  LogBuilder b = with_window(2);
+  fence_all(b, 2, 1);
+  for (int k = 0; k < kEpochs; ++k) {
+    for (int r = 0; r < 2; ++r) rma(b, r, kCall_Put, 2, 1 - r, 4 * (k % 8), 1, kInt);
+    fence_all(b, 2, 3);
+  }
+  Model m = b.build();
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
+  AccessStream stream(m, requests, hb);
+  size_t n = 0;
+  int64_t last = INT64_MIN;
+  for (MemAccess a; stream.next(a); ++n) {
+    const int64_t t = m.event({a.issuer, a.event}).t_enter;
+    EXPECT_LE(last, t);
+    last = t;
+    EXPECT_GE(a.complete_at, 0);  // every Put is completed by the next fence
+  }
+  EXPECT_EQ(n, size_t{2} * 2 * kEpochs);  // target and origin side of each Put
+  EXPECT_LE(stream.peak_held(), 8u);
+  EXPECT_EQ(stream.held(), 0u);
+}
+
+// A Put that nothing completes holds back what its rank issues after it (its
+// completion is unknown until the walk ends), and still comes out, uncompleted.
+TEST(AccessStream, AnUncompletedAccessComesOutAtTheEndOfTheWalk) {
+  LogBuilder b = with_window(2);
+  b.call(0, kCall_Win_lock, 2).f(kF_win, kWin).f(kF_target, 1).f(kF_lock_type, kLockShared);
+  rma(b, 0, kCall_Put, 3, 1, 0, 1, kInt);  // never flushed or unlocked
+  for (int k = 0; k < 20; ++k) b.call(0, kCall_Send, 4).f(kF_buf, 0x800000).f(kF_count, 1).f(kF_type, kInt);
+  Model m = b.build();
+  RequestTracker requests(m);
+  HappensBefore hb(m, requests);
+  AccessStream stream(m, requests, hb);
+  std::vector<MemAccess> out;
+  for (MemAccess a; stream.next(a);) out.push_back(a);
+  ASSERT_GE(out.size(), 2u);
+  EXPECT_LT(out[0].complete_at, 0);
+  EXPECT_EQ(out[0].event, out[1].event);  // the Put's target side, then its origin side
+  EXPECT_GE(stream.peak_held(), out.size() - 1);
+}
+
 }  // namespace
 }  // namespace rmacheck
