@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "detectors/detector.h"
 #include "detectors/local_race_words.h"
@@ -142,9 +143,11 @@ struct Memory {
 };
 
 // The accesses that segments remember, appended as they are checked (the
-// stream hands each out once). When the store has doubled since it was last
-// compacted, it keeps only those some slot still refers to: it holds at
-// most about twice what the segments remember, not the run's accesses.
+// stream hands each out once). Compaction keeps only those some slot still
+// refers to; it visits every slot, so it waits until as many entries were
+// appended as it kept and as there were slots to visit (at least 2^18): the
+// store holds about twice what the segments remember, not the run's
+// accesses, and compacting costs O(1) per access.
 class Remembered {
  public:
   struct Entry {
@@ -154,7 +157,8 @@ class Remembered {
   const Entry& operator[](uint32_t i) const { return entries_[i]; }
   // Compacts first if due (no slot may refer to an access being checked at that moment).
   uint32_t add(const MemAccess& a, uint64_t number, std::vector<Memory>& memory) {
-    if (entries_.size() >= std::max<size_t>(kMinCompaction, 2 * live_)) compact(memory);
+    if (entries_.size() - live_ >= std::max({kMinCompaction, live_, slots_})) compact(memory);
+    if (entries_.size() >= UINT32_MAX) throw std::length_error("more than 2^32 remembered memory accesses");
     entries_.push_back({a, number});
     return static_cast<uint32_t>(entries_.size() - 1);
   }
@@ -165,9 +169,11 @@ class Remembered {
     constexpr uint32_t kGone = UINT32_MAX;
     std::vector<uint32_t> moved(entries_.size(), kGone);
     std::vector<Entry> kept;
+    slots_ = 0;
     for (Memory& m : memory)
       for (Segment& seg : m.pool)
         for (Slot& slot : seg.slots) {
+          ++slots_;
           uint32_t& to = moved[slot.access];
           if (to == kGone) {
             to = static_cast<uint32_t>(kept.size());
@@ -179,7 +185,8 @@ class Remembered {
     entries_.assign(kept.begin(), kept.end());  // keeps the capacity: no new pages to fault in
   }
   std::vector<Entry> entries_;
-  size_t live_ = 0;  // entries kept by the last compaction
+  size_t live_ = 0;   // entries kept by the last compaction
+  size_t slots_ = 0;  // slots it visited
 };
 
 AccessClass access_class(const MemAccess& a) {

@@ -72,8 +72,9 @@ const Epoch* EpochTracker::epoch_of(EventRef rma) const {
   auto r = covered_.find(rma.rank);
   if (r == covered_.end()) return nullptr;
   const auto& calls = r->second;
-  auto it = std::lower_bound(calls.begin(), calls.end(), std::make_pair(rma.index, uint32_t{0}));
-  return it != calls.end() && it->first == rma.index ? &epochs_[it->second] : nullptr;
+  // Of two logs of one rank, the last walked (its epochs come later), as Model::rank_log resolves the rank.
+  auto it = std::upper_bound(calls.begin(), calls.end(), std::make_pair(rma.index, UINT32_MAX));
+  return it != calls.begin() && std::prev(it)->first == rma.index ? &epochs_[std::prev(it)->second] : nullptr;
 }
 
 std::vector<EventRef> EpochTracker::rmas_of(const Epoch& e) const {
@@ -131,7 +132,7 @@ void EpochTracker::walk_rank(const RankLog& log) {
   for (uint32_t i = 0; i < log.events.size(); ++i) on_event(wins, log, i);
   at_end_of_log(wins, log);
   if (auto c = covered_.find(log.rank); c != covered_.end() && !std::is_sorted(c->second.begin(), c->second.end()))
-    std::sort(c->second.begin(), c->second.end());  // two logs of one rank (a damaged run)
+    std::sort(c->second.begin(), c->second.end());  // two logs of one rank (only a hand-built model has them)
 }
 
 void EpochTracker::on_event(std::map<int64_t, WinState>& wins, const RankLog& log, uint32_t index) {

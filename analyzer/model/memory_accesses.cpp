@@ -485,9 +485,8 @@ bool AccessStream::next(MemAccess& out) {
   } else {
     heap_[0] = heap_.back();
     heap_.pop_back();
-    if (heap_.empty()) return true;
   }
-  sift_down(0);
+  if (!heap_.empty()) sift_down(0);
   peak_held_ = std::max(peak_held_, held_);
   return true;
 }
