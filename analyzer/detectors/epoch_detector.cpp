@@ -58,7 +58,6 @@ class EpochDetector : public Detector {
   void run(AnalysisContext& ctx, Analysis& out) override {
     const Model& model = ctx.model();
     const EpochTracker& tr = ctx.epochs();
-    tracker_ = &tr;
     for (const EpochIssue& is : tr.issues()) out.findings.push_back(epoch_issue_finding(model, tr, is));
     for (const auto& [rank, open] : tr.open_at_death()) {
       const RankLog* log = ctx.model().rank_log(rank);
@@ -159,7 +158,7 @@ class EpochDetector : public Detector {
         for (const Epoch* e : posts[t])
           if (holds(e, o)) p_to.push_back(e);
         const size_t n = std::min(s_ot.size(), p_to.size());
-        for (size_t i = 0; i < n; ++i) matched(model, wm, s_ot[i], p_to[i], o, t, out);
+        for (size_t i = 0; i < n; ++i) matched(model, tr, wm, s_ot[i], p_to[i], o, t, out);
         for (size_t i = n; i < s_ot.size(); ++i)
           unmatched(wm, kStartSide, s_ot[i], o, t, posts[t], overlaps, opened_before, out);
         for (size_t i = n; i < p_to.size(); ++i)
@@ -213,9 +212,10 @@ class EpochDetector : public Detector {
          a, kCode_start_post_group_mismatch);
   }
 
-  void matched(const Model& model, const WindowModel& wm, const Epoch* s, const Epoch* p, int o, int t, Analysis& out) {
+  void matched(const Model& model, const EpochTracker& tr, const WindowModel& wm, const Epoch* s, const Epoch* p, int o,
+               int t, Analysis& out) {
     if (p->assert_bits & kModeNoPut) {
-      for (EventRef rma : tracker_->rmas_of(*s)) {
+      for (EventRef rma : tr.rmas_of(*s)) {
         if (rma_target(model, rma) != t || !updates_target(model, rma)) continue;
         push(out, wm.name,
              "MPI_Win_post(MPI_MODE_NOPUT) on rank " + std::to_string(t) + " promises that its window '" + wm.name +
@@ -353,8 +353,6 @@ class EpochDetector : public Detector {
     f.accesses = std::move(a);
     out.findings.push_back(std::move(f));
   }
-
-  const EpochTracker* tracker_ = nullptr;  // of the current run
 };
 
 }  // namespace

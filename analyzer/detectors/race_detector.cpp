@@ -253,7 +253,7 @@ class RaceDetector : public Detector {
     constexpr size_t kAhead = 16, kSegmentAt = kAhead / 2;
     MemAccess ahead[kAhead];
     size_t first = 0, held = 0;
-    auto memory_of = [&memory](const MemAccess& a) -> const Memory* {
+    auto memory_of = [&memory](const MemAccess& a) -> Memory* {
       return a.process >= 0 && static_cast<size_t>(a.process) < memory.size() ? &memory[static_cast<size_t>(a.process)]
                                                                               : nullptr;
     };
@@ -277,8 +277,9 @@ class RaceDetector : public Detector {
       }
       const MemAccess b = ahead[first];
       first = (first + 1) % kAhead, --held;
-      if (b.process < 0 || static_cast<size_t>(b.process) >= memory.size()) continue;
-      Memory& mem = memory[static_cast<size_t>(b.process)];
+      Memory* of_b = memory_of(b);
+      if (!of_b) continue;
+      Memory& mem = *of_b;
       const HappensBefore::Clock issued = hb.clock(entry_node(b.issuer, b.event));
       const uint32_t kept = remembered.add(b, number, memory);
       if (Segment* same = mem.by_lo.find(b.lo); same && same->hi == b.hi) {

@@ -141,17 +141,13 @@ class AccessQueue {
   }
 
  private:
-  void linearize() {
-    std::vector<MemAccess> lin(std::max<size_t>(16, ring_.size()));
-    for (size_t i = 0; i < size_; ++i) lin[i] = (*this)[i];
-    ring_ = std::move(lin);
-    mask_ = ring_.size() - 1;
-    head_ = 0;
-  }
-  void grow() {
-    std::vector<MemAccess> bigger(std::max<size_t>(16, ring_.size() * 2));
-    for (size_t i = 0; i < size_; ++i) bigger[i] = (*this)[i];
-    ring_ = std::move(bigger);
+  void linearize() { reallocate(ring_.size()); }
+  void grow() { reallocate(ring_.size() * 2); }
+  // Moves what is queued to the start of a new ring of `capacity` (at least 16).
+  void reallocate(size_t capacity) {
+    std::vector<MemAccess> ring(std::max<size_t>(16, capacity));
+    for (size_t i = 0; i < size_; ++i) ring[i] = (*this)[i];
+    ring_ = std::move(ring);
     mask_ = ring_.size() - 1;
     head_ = 0;
   }
@@ -194,6 +190,24 @@ class AccessStream::Source {
 
 namespace {
 
+// An access of the blocks of one buffer or target range (completion still unknown).
+MemAccess access(const Block& b, int64_t region, int process, int issuer, uint32_t event, AccessKind kind,
+                 int32_t basic_size, bool at_target) {
+  MemAccess a;
+  a.lo = b.lo;
+  a.hi = b.hi;
+  a.region = region;
+  a.complete_rank = issuer;
+  a.process = process;
+  a.issuer = issuer;
+  a.event = event;
+  a.basic = static_cast<int16_t>(b.basic);
+  a.basic_size = static_cast<int16_t>(basic_size);
+  a.kind = kind;
+  a.at_target = at_target;
+  return a;
+}
+
 // Adds the buffer accesses of the point-to-point or collective operation
 // described by event `made` (the call that made it, for a request; its
 // buffer rows in call_traits.def), issued by event `issued` and taken
@@ -210,15 +224,7 @@ void buffer_accesses(const RankLog& log, uint32_t made, uint32_t issued, Node do
     const int64_t addr = v.get_or(u.addr, 0);
     if (addr < kMinAddress) continue;
     for (const Block& b : layout(log, addr, v.get_or(u.count, 0), v.get_or(u.type, -1))) {
-      MemAccess a;
-      a.lo = b.lo;
-      a.hi = b.hi;
-      a.region = addr;
-      a.process = log.rank;
-      a.issuer = log.rank;
-      a.event = issued;
-      a.basic = static_cast<int16_t>(b.basic);
-      a.kind = kind;
+      MemAccess a = access(b, addr, log.rank, log.rank, issued, kind, 0, false);
       a.complete_at = done.index;
       a.complete_rank = done.rank;
       push(a);
@@ -346,23 +352,6 @@ class WalkSource : public AccessStream::Source {
       add(access(b, addr, log_.rank, log_.rank, i, kind, basic_size(log_, b.basic), false), win, target, false);
   }
 
-  static MemAccess access(const Block& b, int64_t region, int process, int issuer, uint32_t event, AccessKind kind,
-                          int32_t basic_size, bool at_target) {
-    MemAccess a;
-    a.lo = b.lo;
-    a.hi = b.hi;
-    a.region = region;
-    a.complete_rank = issuer;
-    a.process = process;
-    a.issuer = issuer;
-    a.event = event;
-    a.basic = static_cast<int16_t>(b.basic);
-    a.basic_size = static_cast<int16_t>(basic_size);
-    a.kind = kind;
-    a.at_target = at_target;
-    return a;
-  }
-
   void add(const MemAccess& a, int64_t win, int64_t target, bool at_target) {
     pending_.push_back({win, target, made(), at_target});
     push(a);
@@ -447,10 +436,9 @@ class RequestSource : public AccessStream::Source {
 }  // namespace
 
 AccessStream::AccessStream(const Model& model, const RequestTracker& requests, const HappensBefore& hb) {
-  size_t& held = held_;
   for (const RankLog& log : model.logs) {
-    sources_.push_back(std::make_unique<WalkSource>(model, hb, log, held));
-    sources_.push_back(std::make_unique<RequestSource>(log, requests.rank(log.rank), held));
+    sources_.push_back(std::make_unique<WalkSource>(model, hb, log, held_));
+    sources_.push_back(std::make_unique<RequestSource>(log, requests.rank(log.rank), held_));
   }
   for (uint32_t s = 0; s < sources_.size(); ++s)
     if (sources_[s]->fill()) heap_.push_back({sources_[s]->time(), s});
