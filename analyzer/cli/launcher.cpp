@@ -118,27 +118,101 @@ std::map<pid_t, pid_t> process_parents() {
   return parents;
 }
 
-// Every live descendant of this process (mpirun, its ranks, ranks it orphaned).
-std::set<pid_t> job_processes() {
+// Every live descendant of this process (mpirun, its ranks, ranks it orphaned), split into those
+// with a live child of their own (the launcher's processes: mpirun, mpiexec, Hydra's proxy) and
+// the leaves (the ranks, or a launcher that has not started them yet).
+struct JobProcesses {
+  std::set<pid_t> launchers, leaves;
+  bool empty() const { return launchers.empty() && leaves.empty(); }
+  bool has(pid_t p) const { return launchers.count(p) || leaves.count(p); }
+};
+JobProcesses job_processes() {
   std::map<pid_t, pid_t> parents = process_parents();
   std::multimap<pid_t, pid_t> children;
   for (const auto& [pid, ppid] : parents) children.emplace(ppid, pid);
-  std::set<pid_t> out;
-  std::vector<pid_t> todo = {getpid()};
+  JobProcesses out;
+  std::set<pid_t> seen;
+  const pid_t self = getpid();
+  std::vector<pid_t> todo = {self};
   while (!todo.empty()) {
     pid_t p = todo.back();
     todo.pop_back();
     auto range = children.equal_range(p);
+    if (p != self) (range.first == range.second ? out.leaves : out.launchers).insert(p);
     for (auto it = range.first; it != range.second; ++it)
-      if (out.insert(it->second).second) todo.push_back(it->second);
+      if (seen.insert(it->second).second) todo.push_back(it->second);
   }
   return out;
 }
 
 void signal_job(pid_t launcher, int sig) {
   kill(-launcher, sig);  // mpirun's process group
-  for (pid_t p : job_processes()) kill(p, sig);
+  const JobProcesses job = job_processes();
+  for (const std::set<pid_t>* group : {&job.launchers, &job.leaves})
+    for (pid_t p : *group) kill(p, sig);
 }
+
+// Stopping the job (--timeout, Ctrl-C, SIGTERM, SIGHUP) so that every rank writes its stop note
+// (interpose/fatal_notes.cpp: where SIGTERM found a rank computing outside MPI) before anything
+// kills it. Launchers do not give ranks that time: Hydra's mpiexec answers SIGTERM by sending
+// the ranks SIGTERM and at once SIGKILL, so a rank that was not on a CPU then died without its
+// note (sample-mpich.poll_window_flag_hang lost rank 1's line in 1 run of 7 on a loaded
+// machine). So the launcher's processes are frozen (SIGSTOP) first, the ranks get SIGTERM, and
+// once they are gone (or after the grace period, with SIGKILL) the launcher is continued and
+// told to stop; whatever is left after another grace period is killed. A second Ctrl-C skips
+// the waiting. Ranks that exit while their parent is frozen are zombies, which count as gone.
+// (rmacheck killed outright while the launcher is frozen leaves it so: PR_SET_PDEATHSIG's SIGTERM
+// waits for a SIGCONT that never comes. The window is at most the grace period.)
+class JobStop {
+ public:
+  JobStop(pid_t launcher, double grace_s) : launcher_(launcher), grace_s_(grace_s) {}
+  bool begun() const { return phase_ != Phase::kRunning; }
+
+  void begin(double now) {
+    const JobProcesses job = job_processes();
+    frozen_ = job.launchers;
+    for (pid_t p : frozen_) kill(p, SIGSTOP);
+    ranks_ = job.leaves;
+    for (pid_t p : ranks_) kill(p, SIGTERM);
+    phase_ = Phase::kRanks;
+    since_ = now;
+    if (ranks_.empty()) release(now);
+  }
+
+  void step(double now, bool hurry) {
+    if (phase_ == Phase::kRanks) {
+      const JobProcesses job = job_processes();
+      bool alive = false;
+      for (pid_t p : ranks_) alive = alive || job.has(p);
+      const bool late = hurry || now - since_ > grace_s_;
+      if (alive && !late) return;
+      if (alive)
+        for (pid_t p : ranks_) kill(p, SIGKILL);  // SIGTERM ignored or handled slowly, or a second Ctrl-C
+      release(now);
+    } else if (phase_ == Phase::kLauncher && (hurry || now - since_ > grace_s_)) {
+      // Open MPI 4.1's mpirun often hangs after killing the ranks; ranks may ignore SIGTERM.
+      signal_job(launcher_, SIGKILL);
+      phase_ = Phase::kKilled;
+    }
+  }
+
+ private:
+  // mpirun and the rest are continued with SIGTERM pending: they clean up and exit.
+  void release(double now) {
+    signal_job(launcher_, SIGTERM);
+    kill(-launcher_, SIGCONT);
+    for (pid_t p : frozen_) kill(p, SIGCONT);
+    phase_ = Phase::kLauncher;
+    since_ = now;
+  }
+
+  enum class Phase { kRunning, kRanks, kLauncher, kKilled };
+  pid_t launcher_;
+  double grace_s_;
+  Phase phase_ = Phase::kRunning;
+  double since_ = 0;
+  std::set<pid_t> frozen_, ranks_;
+};
 
 void reap_children() {
   while (waitpid(-1, nullptr, WNOHANG) > 0) {
@@ -278,28 +352,21 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
   };
 
   int status = 0;
-  bool stopping = false, killed = false;
-  double stop_at = 0;
+  JobStop stop(pid, opts.kill_grace_s);
   for (;;) {
     pid_t r = waitpid(pid, &status, WNOHANG);
     if (r == pid) break;
     if (r < 0 && errno != EINTR) break;
     const double now = seconds_since(t0);
     const int sig = g_stop_signal;
-    if (!stopping && (sig || (opts.timeout_s > 0 && now >= opts.timeout_s))) {
-      // SIGTERM first: mpirun passes it on to the ranks and cleans up. The
-      // ranks' logs need no flushing (they are shared mappings).
+    if (!stop.begun() && (sig || (opts.timeout_s > 0 && now >= opts.timeout_s))) {
       if (sig)
         result.interrupted_by = sig;
       else
         result.timed_out = true;
-      stopping = true;
-      stop_at = now;
-      signal_job(pid, SIGTERM);
-    } else if (stopping && !killed && (now - stop_at > opts.kill_grace_s || g_stop_count > 1)) {
-      // Open MPI 4.1's mpirun often hangs after killing the ranks; ranks may ignore SIGTERM.
-      signal_job(pid, SIGKILL);
-      killed = true;
+      stop.begin(now);  // the ranks' logs need no flushing (they are shared mappings)
+    } else if (stop.begun()) {
+      stop.step(now, g_stop_count > 1);
     }
     relay(now < 1 ? 5 : 25);
   }
