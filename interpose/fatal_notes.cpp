@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <execinfo.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
@@ -10,6 +11,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstring>
 #include <iterator>
 
 #include "callsite.h"
@@ -18,6 +20,7 @@
 #include "log_format.h"
 #include "record_buffer.h"
 #include "runtime.h"
+#include "thread_sync_internal.h"
 
 namespace rmacheck {
 
@@ -78,9 +81,58 @@ struct sigaction g_previous_term;
 std::atomic<bool> g_stop_noted{false};
 RecordBuffer* g_stop_rec = nullptr;  // grown at install: the handler must not allocate
 bool g_python_frames = false;
+pid_t g_init_thread = 0;  // the kernel's id of the thread that started logging (MPI_Init's)
+std::atomic<bool> g_stop_forwarded{false};
+
+// A process-directed SIGTERM goes to any thread that does not block it, also to one the MPI library
+// started (MPICH's, libfabric's, hwloc's) or one rmacheck never saw write a record: its stack says
+// nothing of where the program is (seen under MPICH: a note from "thread 1" with no program frame).
+// Such a thread passes the signal on, once, to the thread that initialized MPI and carries on; that
+// thread notes where it is and ends the process. A thread of the program's (an OpenMP worker, a
+// pthread that made MPI calls) notes its own place.
+// Whether thread `tid` of this process blocks `sig` (a program that waits for signals in a thread of
+// its own blocks them in the others), from /proc: open, read and close are async-signal-safe.
+bool thread_blocks(pid_t tid, int sig) {
+  char path[64] = "/proc/self/task/";
+  char digits[16];
+  int n = 0;
+  for (unsigned v = static_cast<unsigned>(tid); v || n == 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+  size_t at = std::strlen(path);
+  while (n > 0) path[at++] = digits[--n];
+  std::memcpy(path + at, "/status", 8);
+  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return true;  // gone, or no /proc: do not hand the signal to it
+  char buf[2048];
+  const ssize_t got = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (got <= 0) return true;
+  buf[got] = '\0';
+  const char* line = std::strstr(buf, "\nSigBlk:");
+  if (!line) return true;
+  uint64_t mask = 0;
+  for (const char* c = line + 9; *c && *c != '\n'; ++c) {
+    if (*c >= '0' && *c <= '9')
+      mask = mask << 4 | static_cast<uint64_t>(*c - '0');
+    else if (*c >= 'a' && *c <= 'f')
+      mask = mask << 4 | static_cast<uint64_t>(*c - 'a' + 10);
+  }
+  return (mask >> (sig - 1)) & 1;
+}
+
+bool forwarded_to_init_thread(int sig) {
+  const bool foreign = !thread_seen() || thread_sync::mpi_thread();
+  if (!foreign || g_init_thread == 0 || getpid() != g_owner) return false;
+  if (static_cast<pid_t>(syscall(SYS_gettid)) == g_init_thread || g_stop_forwarded.exchange(true)) return false;
+  if (thread_blocks(g_init_thread, sig)) return false;
+  return syscall(SYS_tgkill, g_owner, g_init_thread, sig) == 0;  // ESRCH: that thread is gone, note here
+}
 
 void on_stop_signal(int sig, siginfo_t* info, void* context) {
   const int saved = errno;
+  if (forwarded_to_init_thread(sig)) {
+    errno = saved;
+    return;
+  }
   Runtime& rt = runtime();
   // A thread inside the MPI library's part of a call: the log says which, the note would add nothing.
   // A thread in rmacheck's own code (a wrapper before or after its PMPI call, the guard's fault
@@ -135,6 +187,7 @@ void install_stop_note() {
   rec.reset(kRecStopped);
   rec.raw(zeros, sizeof zeros);  // capacity for the largest note, allocated now
   g_stop_rec = &rec;
+  g_init_thread = static_cast<pid_t>(syscall(SYS_gettid));
   if (runtime().flags.python) g_python_frames = rmacheck_py_frames_init() != 0;
   {
     void* warm[4];

@@ -89,11 +89,16 @@ void log_clock_pair() {
   runtime().log.append(buf, static_cast<size_t>(p - buf));
 }
 
+namespace {
+std::atomic<int64_t> g_next_thread_id{0};
+__thread int64_t t_thread_id = -1;  // constant-initialized: no guard, and safe to test in a signal handler
+}  // namespace
+
 int64_t thread_id() {
-  static std::atomic<int64_t> next{0};
-  thread_local int64_t id = next.fetch_add(1);
-  return id;
+  if (t_thread_id < 0) t_thread_id = g_next_thread_id.fetch_add(1, std::memory_order_relaxed);
+  return t_thread_id;
 }
+bool thread_seen() { return t_thread_id >= 0; }
 
 namespace {
 

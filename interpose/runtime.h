@@ -48,6 +48,7 @@ void log_clock_pair();
 // The counter reading from which a call logs the next pair (INT64_MAX: not the counter).
 extern std::atomic<int64_t> g_next_clock_pair;
 int64_t thread_id();  // small per-process thread number, 0 for the first thread seen
+bool thread_seen();   // whether the calling thread has a thread_id (wrote a record) yet
 // Sequence numbers count a thread's records (1, 2, ...), not the process's: a global counter cost an
 // atomic add (~13 ns) per call and told the analyzer nothing (it takes a thread's order from the
 // records' order in the log; `rmacheck dump` shows seq). Whether anything was logged between two

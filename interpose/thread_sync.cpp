@@ -358,6 +358,7 @@ void once_init() {
 
 // For omp_tasks.cpp (logging() is inline here, for the locks' fast path).
 bool logging_now() { return logging(); }
+bool mpi_thread() { return t_internal; }
 
 }  // namespace rmacheck::thread_sync
 

@@ -16,6 +16,8 @@ namespace rmacheck::thread_sync {
 
 // Whether the calling thread's synchronization is logged now.
 bool logging_now();
+// Whether the calling thread is the MPI library's own (created inside an MPI call or by MPI's code).
+bool mpi_thread();
 void log_sync(SyncKind kind, int64_t object, int64_t count, SyncRuntime by);
 int64_t new_token();
 // Release and acquire of objects that are tokens, not addresses; an acquire that would follow no

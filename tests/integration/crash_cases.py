@@ -284,6 +284,28 @@ def case_hang(c):
     c.check(u2.get("state") == "stopped after its last MPI call", f"rank 2's state is {u2.get('state')!r}")
 
 
+def case_foreign_signal(c):
+    """(c2) SIGTERM lands on a thread started before MPI_Init: the MPI thread notes where it computes."""
+    src = "crash_foreign_signal.c"
+    d = c.tempdir()
+    status, rep, err, secs = c.run_json(2, d, [c.prog("crash_foreign_signal")], timeout_s=30)
+    c.check(secs < 25, f"the ranks were not ended by their own SIGTERM ({secs:.1f} s, the --timeout is 30 s)")
+    events, _, _ = c.dump(d)
+    for rank in (0, 1):
+        notes = [e for e in calls_of(events, rank) if e["call"] == "outside MPI"]
+        if not c.check(len(notes) == 1, f"rank {rank} has {len(notes)} stop notes, expected 1"):
+            continue
+        c.check(notes[0]["thread"] == 0, f"rank {rank}'s stop note is from thread {notes[0]['thread']}, "
+                                         "not from the thread that initialized MPI")
+        c.check(line_of(notes[0]) == c.marker(src, "compute"),
+                f"rank {rank}'s stop note is at line {line_of(notes[0])}, expected its loop "
+                f"(line {c.marker(src, 'compute')}; the helper's pause() is line {c.marker(src, 'helper')})")
+    u = unfinished_by_rank(rep)
+    for rank in (0, 1):
+        c.check(((u.get(rank) or {}).get("stopped_at") or {}).get("line") == c.marker(src, "compute"),
+                f"rank {rank}'s stopped_at is {(u.get(rank) or {}).get('stopped_at')}")
+
+
 def case_damaged_log(c):
     """(d) analyze a directory whose rank-1 log is cut short / has a corrupt byte."""
     d = c.tempdir()
@@ -550,7 +572,8 @@ def case_mpi4py(c):
 
 
 CASES = {
-    "kill": case_kill, "abort": case_abort, "hang": case_hang, "damaged-log": case_damaged_log,
+    "kill": case_kill, "abort": case_abort, "hang": case_hang, "foreign-signal": case_foreign_signal,
+    "damaged-log": case_damaged_log,
     "usage": case_usage, "plain": case_plain, "formats": case_formats, "mpi4py": case_mpi4py,
 }
 
