@@ -63,7 +63,7 @@ class RmaArgumentDetector : public Detector {
           continue;
         }
         if (!traits.is_rma() || wit == model.windows.end() || *t < 0) continue;
-        check_rma(model, log, ref, wit->second, static_cast<int>(*t), out);
+        check_rma(ctx, log, ref, wit->second, static_cast<int>(*t), out);
       }
     }
   }
@@ -80,10 +80,11 @@ class RmaArgumentDetector : public Detector {
            kCode_bad_target_rank, -1, -1, -1);
   }
 
-  void check_rma(const Model& model, const RankLog& log, EventRef ref, const WindowModel& wm, int t, Analysis& out) {
+  void check_rma(AnalysisContext& ctx, const RankLog& log, EventRef ref, const WindowModel& wm, int t, Analysis& out) {
+    const Model& model = ctx.model();
     const RmaCall c{model, log, ref, wm, t, call_traits(model.event(ref).call)};
     check_op(c, out);
-    check_target_range(c, out);
+    check_target_range(ctx, c, out);
     // Fetch_and_op and Compare_and_swap take one datatype for every side: nothing to compare.
     int datatypes = 0;
     for (const HandleArg& h : c.traits.handles) datatypes += h.kind == HandleKind::kDatatype;
@@ -135,7 +136,7 @@ class RmaArgumentDetector : public Detector {
   }
 
   // Target bytes inside the target's window (or an attached region of a dynamic window).
-  void check_target_range(const RmaCall& c, Analysis& out) {
+  void check_target_range(AnalysisContext& ctx, const RmaCall& c, Analysis& out) {
     const WindowModel& wm = c.wm;
     auto pos = std::find(wm.members.begin(), wm.members.end(), c.t);
     auto tl = c.log.types.find(c.type);
@@ -150,7 +151,7 @@ class RmaArgumentDetector : public Detector {
     auto span_hi = last ? checked_add(*last, L.true_extent) : std::nullopt;
     if (wm.flavor == kWinDynamic) {
       auto lo = checked_add(disp, span_lo), hi = span_hi ? checked_add(disp, *span_hi) : std::nullopt;
-      if (lo && hi) check_dynamic(c.model, c.ref, wm, c.t, *lo, *hi, out);
+      if (lo && hi) check_dynamic(ctx, c.ref, wm, c.t, *lo, *hi, out);
       return;
     }
     if (wr >= wm.sizes.size() || wr >= wm.units.size()) return;
@@ -215,8 +216,69 @@ class RmaArgumentDetector : public Detector {
     }
   }
 
-  void check_dynamic(const Model& model, EventRef ref, const WindowModel& wm, int t, int64_t lo, int64_t hi,
+  // When the target attached or detached a region, compared with the RMA call on another rank: by
+  // happens-before where the program's synchronization orders the two (an attach, then the address
+  // sent in a message or an Allgather, then the Put), since the ranks' clocks differ by microseconds
+  // (6.6 us seen between two ranks of one machine: a correct program got "no region attached").
+  // Only calls nothing orders are compared by their times: a program that does not order them
+  // cannot count on either order, and the times are what happened in this run.
+  //
+  // The region was attached before the call ended (it may take part in the access).
+  static bool attached_before_end(AnalysisContext& ctx, EventRef call, const Event& e, EventRef attach,
+                                  const Event& a) {
+    const HappensBefore& hb = ctx.happens_before();
+    if (hb.ordered(exit_node(attach.rank, attach.index), entry_node(call.rank, call.index))) return true;
+    if (e.returned && hb.ordered(exit_node(call.rank, call.index), entry_node(attach.rank, attach.index))) return false;
+    return a.t_enter <= (e.returned ? e.t_exit : INT64_MAX);
+  }
+  // The region's detach had returned before the call was made.
+  static bool detached_before_start(AnalysisContext& ctx, EventRef call, const Event& e, EventRef detach,
+                                    const Event& d) {
+    if (!d.returned) return false;
+    const HappensBefore& hb = ctx.happens_before();
+    if (hb.ordered(exit_node(detach.rank, detach.index), entry_node(call.rank, call.index))) return true;
+    if (hb.ordered(entry_node(call.rank, call.index), entry_node(detach.rank, detach.index))) return false;
+    return d.t_exit < e.t_enter;
+  }
+
+  // A region a rank attached to a dynamic window: its MPI_Win_attach, bytes, and the first
+  // MPI_Win_detach of its address after it (if any). Found once per target and window: a program
+  // that puts into a dynamic window a million times must not scan the target's log each time.
+  struct AttachedRegion {
+    uint32_t attach;
+    int64_t base, end;
+    std::optional<uint32_t> detach;
+  };
+  const std::vector<AttachedRegion>& regions_of(const RankLog& tlog, int64_t win) {
+    auto [it, fresh] = regions_.try_emplace({tlog.rank, win});
+    if (!fresh) return it->second;
+    std::vector<AttachedRegion>& regions = it->second;
+    std::multimap<int64_t, size_t> undetached;  // base -> regions with no detach yet
+    for (uint32_t i = 0; i < tlog.events.size(); ++i) {
+      const Event& ev = tlog.events[i];
+      if (ev.call != kCall_Win_attach && ev.call != kCall_Win_detach) continue;
+      EventView v = tlog.view(ev);
+      if (v.get_or(kF_win, 0) != win) continue;
+      const int64_t base = v.get_or(kF_addr, 0);
+      if (ev.call == kCall_Win_detach) {
+        auto [first, last] = undetached.equal_range(base);
+        for (auto r = first; r != last; ++r) regions[r->second].detach = i;
+        undetached.erase(first, last);
+        continue;
+      }
+      const int64_t size = v.get_or(kF_size, 0);
+      const std::optional<int64_t> end = checked_add(base, size);
+      if (!end || size < 0) continue;  // no region a program could attach
+      undetached.emplace(base, regions.size());
+      regions.push_back({i, base, *end, std::nullopt});
+    }
+    return regions;
+  }
+  std::map<std::pair<int, int64_t>, std::vector<AttachedRegion>> regions_;  // (target rank, window) -> its regions
+
+  void check_dynamic(AnalysisContext& ctx, EventRef ref, const WindowModel& wm, int t, int64_t lo, int64_t hi,
                      Analysis& out) {
+    const Model& model = ctx.model();
     const RankLog* tlog = model.rank_log(t);
     if (!tlog) return;
     const Event& e = model.event(ref);
@@ -224,37 +286,21 @@ class RmaArgumentDetector : public Detector {
     bool covered = false;
     std::vector<std::pair<int64_t, int64_t>> live;  // regions attached while the call ran, overlapping the range
     std::vector<EventRef> live_attach;
-    for (uint32_t i = 0; i < tlog->events.size() && !covered; ++i) {
-      const Event& a = tlog->events[i];
-      if (a.call != kCall_Win_attach) continue;
-      EventView av = tlog->view(a);
-      if (av.get_or(kF_win, 0) != wm.id) continue;
-      const int64_t base = av.get_or(kF_addr, 0), size = av.get_or(kF_size, 0);
-      const std::optional<int64_t> region_end = checked_add(base, size);
-      if (!region_end || size < 0) continue;  // no region a program could attach
-      const bool contains = lo >= base && hi <= *region_end;
-      if (!contains && (hi <= base || lo >= *region_end)) continue;
-      // The region's detach, if any.
-      std::optional<uint32_t> detach;
-      for (uint32_t j = i + 1; j < tlog->events.size(); ++j) {
-        const Event& d = tlog->events[j];
-        if (d.call != kCall_Win_detach) continue;
-        EventView dv = tlog->view(d);
-        if (dv.get_or(kF_win, 0) == wm.id && dv.get_or(kF_addr, 0) == base) {
-          detach = j;
-          break;
-        }
-      }
-      const bool attached_in_time = a.t_enter <= (e.returned ? e.t_exit : INT64_MAX);
+    for (const AttachedRegion& r : regions_of(*tlog, wm.id)) {
+      const bool contains = lo >= r.base && hi <= r.end;
+      if (!contains && (hi <= r.base || lo >= r.end)) continue;
+      const bool attached_in_time = attached_before_end(ctx, ref, e, {t, r.attach}, tlog->events[r.attach]);
       const bool not_yet_detached =
-          !detach || tlog->events[*detach].t_exit >= e.t_enter || !tlog->events[*detach].returned;
+          !r.detach || !detached_before_start(ctx, ref, e, {t, *r.detach}, tlog->events[*r.detach]);
       if (attached_in_time && not_yet_detached && contains) {
         covered = true;
-      } else if (attached_in_time && not_yet_detached) {
-        live.push_back({base, *region_end});
-        live_attach.push_back({t, i});
+        break;
+      }
+      if (attached_in_time && not_yet_detached) {
+        live.push_back({r.base, r.end});
+        live_attach.push_back({t, r.attach});
       } else if (!not_yet_detached && contains) {
-        detached_before = EventRef{t, *detach};
+        detached_before = EventRef{t, *r.detach};
       }
     }
     if (covered) return;

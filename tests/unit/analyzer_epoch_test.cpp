@@ -989,6 +989,41 @@ TEST(RmaArguments, DynamicWindowsNeedAnAttachedRegion) {
   EXPECT_NE(a.findings[2].message.find("detached"), std::string::npos);
 }
 
+// Ranks' clocks differ (6.6 us between two ranks of one machine): an attach that the program orders
+// before the Put (here by a barrier, as an Allgather of the addresses does) covers it whatever the
+// clocks say, and so does a detach ordered after it; only calls nothing orders are compared by time.
+TEST(RmaArguments, AttachAndDetachAreOrderedBySynchronizationNotByClocks) {
+  {  // rank 1's clock 1000 ahead: its attach reads "after" rank 0's Put
+    LogBuilder b(2);
+    window(b, 2, 0, 1, kWinDynamic);
+    int_types(b, 2);
+    b.call(1, kCall_Win_attach, 3).f(kF_win, W).f(kF_addr, 0x5000).f(kF_size, 16).at(3000, 3001);
+    b.call(1, kCall_Barrier, 4).f(kF_comm, 1).at(3002, 3100);
+    b.call(0, kCall_Barrier, 4).f(kF_comm, 1).at(2000, 2100);
+    put(b, 0, 1, 5, 0x5000).at(2200, 2201);
+    Model m = b.build();
+    Analysis a = run_one(make_rma_argument_detector(), m);
+    for (const Finding& f : a.findings) ADD_FAILURE() << f.message;
+  }
+  {  // rank 1's clock 1000 behind: its detach reads "before" rank 0's Put
+    LogBuilder b(2);
+    window(b, 2, 0, 1, kWinDynamic);
+    int_types(b, 2);
+    b.call(1, kCall_Win_attach, 3).f(kF_win, W).f(kF_addr, 0x5000).f(kF_size, 16).at(900, 901);
+    b.call(1, kCall_Barrier, 4).f(kF_comm, 1).at(1000, 1100);
+    b.call(0, kCall_Barrier, 4).f(kF_comm, 1).at(2000, 2100);
+    put(b, 0, 1, 5, 0x5000).at(2200, 2201);
+    b.call(0, kCall_Barrier, 6).f(kF_comm, 1).at(2300, 2400);
+    b.call(1, kCall_Barrier, 6).f(kF_comm, 1).at(1150, 1400);
+    b.call(1, kCall_Win_detach, 7).f(kF_win, W).f(kF_addr, 0x5000).at(1401, 1402);
+    put(b, 0, 1, 8, 0x5000).at(2500, 2501);  // ordered with nothing of rank 1's after barrier 6: by time, detached
+    Model m = b.build();
+    Analysis a = run_one(make_rma_argument_detector(), m);
+    ASSERT_EQ(a.findings.size(), 1u);
+    EXPECT_EQ(lines(m, a.findings[0]), (std::vector<int>{8, 7}));
+  }
+}
+
 TEST(EpochDetectors, CorrectProgramsGetNoFindings) {
   // fence epochs, passive target and PSCW, all closed, all in the window.
   LogBuilder b(2);

@@ -59,6 +59,13 @@ EventBuilder& EventBuilder::unreturned() {
   return *this;
 }
 
+EventBuilder& EventBuilder::at(int64_t t_enter, int64_t t_exit) {
+  Event& e = b_.logs_[static_cast<size_t>(rank_)].events[index_];
+  e.t_enter = t_enter;
+  e.t_exit = t_exit;
+  return *this;
+}
+
 EventBuilder& EventBuilder::rc(int64_t code) {
   b_.logs_[static_cast<size_t>(rank_)].events[index_].rc = static_cast<int32_t>(code);
   return *this;

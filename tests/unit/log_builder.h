@@ -27,6 +27,8 @@ class EventBuilder {
   EventBuilder& a(FieldId f, std::vector<int64_t> values);  // array field
   EventBuilder& unreturned();                               // still inside the call at the end of the log
   EventBuilder& rc(int64_t code);
+  EventBuilder& at(int64_t t_enter,
+                   int64_t t_exit);  // the call's clock readings (default: one tick each, in order of building)
   EventBuilder& thread(int64_t id);  // the calling thread (default 0)
   EventRef ref() const { return {rank_, index_}; }
 
