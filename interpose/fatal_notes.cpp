@@ -88,11 +88,13 @@ std::atomic<bool> g_stop_forwarded{false};
 // started (MPICH's, libfabric's, hwloc's) or one rmacheck never saw write a record: its stack says
 // nothing of where the program is (seen under MPICH: a note from "thread 1" with no program frame).
 // Such a thread passes the signal on, once, to the thread that initialized MPI and carries on; that
-// thread notes where it is and ends the process. A thread of the program's (an OpenMP worker, a
-// pthread that made MPI calls) notes its own place.
-// Whether thread `tid` of this process blocks `sig` (a program that waits for signals in a thread of
-// its own blocks them in the others), from /proc: open, read and close are async-signal-safe.
-bool thread_blocks(pid_t tid, int sig) {
+// thread notes where it is and ends the process. A thread of the program's (one it started once
+// MPI was initialized, whose start is logged: an OpenMP worker, a pthread) notes its own place.
+// Whether thread `tid` of this process cannot take `sig`: it blocks it (a program that waits for
+// signals in a thread of its own blocks them in the others), or it has ended (a main thread that
+// called pthread_exit stays a zombie while the process lives). From /proc: open, read and close are
+// async-signal-safe.
+bool thread_cannot_take(pid_t tid, int sig) {
   char path[64] = "/proc/self/task/";
   char digits[16];
   int n = 0;
@@ -107,6 +109,11 @@ bool thread_blocks(pid_t tid, int sig) {
   close(fd);
   if (got <= 0) return true;
   buf[got] = '\0';
+  if (const char* state = std::strstr(buf, "\nState:")) {
+    const char* c = state + 7;
+    while (*c == ' ' || *c == '\t') ++c;
+    if (*c == 'Z' || *c == 'X') return true;
+  }
   const char* line = std::strstr(buf, "\nSigBlk:");
   if (!line) return true;
   uint64_t mask = 0;
@@ -123,7 +130,7 @@ bool forwarded_to_init_thread(int sig) {
   const bool foreign = !thread_seen() || thread_sync::mpi_thread();
   if (!foreign || g_init_thread == 0 || getpid() != g_owner) return false;
   if (static_cast<pid_t>(syscall(SYS_gettid)) == g_init_thread || g_stop_forwarded.exchange(true)) return false;
-  if (thread_blocks(g_init_thread, sig)) return false;
+  if (thread_cannot_take(g_init_thread, sig)) return false;
   return syscall(SYS_tgkill, g_owner, g_init_thread, sig) == 0;  // ESRCH: that thread is gone, note here
 }
 

@@ -118,38 +118,63 @@ std::map<pid_t, pid_t> process_parents() {
   return parents;
 }
 
-// Every live descendant of this process (mpirun, its ranks, ranks it orphaned), split into those
-// with a live child of their own (the launcher's processes: mpirun, mpiexec, Hydra's proxy) and
-// the leaves (the ranks, or a launcher that has not started them yet).
+// Whether process p has RMACHECK_DIR in its environment.
+bool has_log_dir_env(pid_t p) {
+  std::ifstream in("/proc/" + std::to_string(p) + "/environ", std::ios::binary);
+  std::string var;
+  while (std::getline(in, var, '\0'))
+    if (var.compare(0, 13, "RMACHECK_DIR=") == 0) return true;
+  return false;
+}
+
+// Every live descendant of this process (mpirun, its ranks, ranks it orphaned, what ranks started),
+// and which are the ranks: the topmost processes with RMACHECK_DIR in their environment (the
+// launcher is given it with -x / -genv for the ranks: mpirun, mpiexec and Hydra's proxy do not have
+// it in theirs). When rmacheck has it itself, or no process has it (a launcher that has not started
+// the ranks yet), the leaves of the tree are taken for the ranks. `launchers` are the others that
+// are not descended from a rank.
 struct JobProcesses {
-  std::set<pid_t> launchers, leaves;
-  bool empty() const { return launchers.empty() && leaves.empty(); }
-  bool has(pid_t p) const { return launchers.count(p) || leaves.count(p); }
+  std::map<pid_t, pid_t> parent;  // every job process -> its parent
+  std::set<pid_t> ranks, launchers;
+  bool empty() const { return parent.empty(); }
+  bool has(pid_t p) const { return parent.count(p) != 0; }
 };
 JobProcesses job_processes() {
   std::map<pid_t, pid_t> parents = process_parents();
   std::multimap<pid_t, pid_t> children;
   for (const auto& [pid, ppid] : parents) children.emplace(ppid, pid);
   JobProcesses out;
-  std::set<pid_t> seen;
+  std::set<pid_t> leaves;
   const pid_t self = getpid();
+  const bool env_tells = getenv("RMACHECK_DIR") == nullptr;
+  // Walked from the top: a process's parent is classified before it.
+  std::set<pid_t> under_rank;
   std::vector<pid_t> todo = {self};
   while (!todo.empty()) {
     pid_t p = todo.back();
     todo.pop_back();
     auto range = children.equal_range(p);
-    if (p != self) (range.first == range.second ? out.leaves : out.launchers).insert(p);
-    for (auto it = range.first; it != range.second; ++it)
-      if (seen.insert(it->second).second) todo.push_back(it->second);
+    for (auto it = range.first; it != range.second; ++it) {
+      const pid_t c = it->second;
+      if (out.parent.count(c)) continue;
+      out.parent[c] = p;
+      todo.push_back(c);
+      if (under_rank.count(p) || out.ranks.count(p))
+        under_rank.insert(c);
+      else if (env_tells && has_log_dir_env(c))
+        out.ranks.insert(c);
+    }
+    if (p != self && range.first == range.second) leaves.insert(p);
   }
+  if (out.ranks.empty()) out.ranks = leaves;
+  for (const auto& [pid, ppid] : out.parent)
+    if (!out.ranks.count(pid) && !under_rank.count(pid)) out.launchers.insert(pid);
   return out;
 }
 
 void signal_job(pid_t launcher, int sig) {
   kill(-launcher, sig);  // mpirun's process group
-  const JobProcesses job = job_processes();
-  for (const std::set<pid_t>* group : {&job.launchers, &job.leaves})
-    for (pid_t p : *group) kill(p, sig);
+  for (const auto& [pid, ppid] : job_processes().parent) kill(pid, sig);
 }
 
 // Stopping the job (--timeout, Ctrl-C, SIGTERM, SIGHUP) so that every rank writes its stop note
@@ -161,8 +186,9 @@ void signal_job(pid_t launcher, int sig) {
 // once they are gone (or after the grace period, with SIGKILL) the launcher is continued and
 // told to stop; whatever is left after another grace period is killed. A second Ctrl-C skips
 // the waiting. Ranks that exit while their parent is frozen are zombies, which count as gone.
-// (rmacheck killed outright while the launcher is frozen leaves it so: PR_SET_PDEATHSIG's SIGTERM
-// waits for a SIGCONT that never comes. The window is at most the grace period.)
+// A rank's own SIGTERM handler that calls MPI_Finalize or exit() may wait for the frozen launcher:
+// it is killed when the grace period ends. (If rmacheck dies while the launcher is frozen, the
+// kernel continues it when its process group is orphaned: SIGHUP and SIGCONT.)
 class JobStop {
  public:
   JobStop(pid_t launcher, double grace_s) : launcher_(launcher), grace_s_(grace_s) {}
@@ -172,7 +198,7 @@ class JobStop {
     const JobProcesses job = job_processes();
     frozen_ = job.launchers;
     for (pid_t p : frozen_) kill(p, SIGSTOP);
-    ranks_ = job.leaves;
+    ranks_ = job.ranks;
     for (pid_t p : ranks_) kill(p, SIGTERM);
     phase_ = Phase::kRanks;
     since_ = now;
@@ -182,6 +208,8 @@ class JobStop {
   void step(double now, bool hurry) {
     if (phase_ == Phase::kRanks) {
       const JobProcesses job = job_processes();
+      for (pid_t p : job.ranks)  // started by the launcher just before it was frozen
+        if (!frozen_.count(p) && ranks_.insert(p).second) kill(p, SIGTERM);
       bool alive = false;
       for (pid_t p : ranks_) alive = alive || job.has(p);
       const bool late = hurry || now - since_ > grace_s_;
@@ -374,6 +402,7 @@ LaunchResult launch(const LaunchOptions& opts, const std::string& interposer) {
   // SIGTERM) goes with it; nothing of the job outlives rmacheck.
   if (!job_processes().empty()) {
     signal_job(pid, SIGTERM);
+    signal_job(pid, SIGCONT);  // a launcher still frozen (mpirun gone during the stop) must act on it
     for (int i = 0; i < 40 && !job_processes().empty(); ++i) {
       reap_children();
       relay(25);

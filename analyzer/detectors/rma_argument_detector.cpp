@@ -8,8 +8,9 @@
 //   the origin names the target type), must lie in [0, size of the target's
 //   window); for dynamic windows the displacement is an address and the
 //   range must lie inside one region that the target attached
-//   (Win_attach/Win_detach on the target), judged by time: a region counts
-//   if it may have been attached while the call ran;
+//   (Win_attach/Win_detach on the target): a region counts if it may have
+//   been attached while the call ran, by happens-before where the program
+//   orders the attach or detach with the call, else by the calls' times;
 // - type signatures: the sequence of basic types of origin_count x
 //   origin_type must equal that of target_count x target_type (for
 //   Get_accumulate also result vs target; the origin is ignored with
@@ -44,6 +45,7 @@ class RmaArgumentDetector : public Detector {
 
   void run(AnalysisContext& ctx, Analysis& out) override {
     const Model& model = ctx.model();
+    regions_.clear();
     for (const RankLog& log : model.logs) {
       for (uint32_t i = 0; i < log.events.size(); ++i) {
         const Event& e = log.events[i];
@@ -218,8 +220,9 @@ class RmaArgumentDetector : public Detector {
 
   // When the target attached or detached a region, compared with the RMA call on another rank: by
   // happens-before where the program's synchronization orders the two (an attach, then the address
-  // sent in a message or an Allgather, then the Put), since the ranks' clocks differ by microseconds
-  // (6.6 us seen between two ranks of one machine: a correct program got "no region attached").
+  // sent in a message or an Allgather, then the Put), not by the ranks' clocks, which differ by
+  // microseconds (6.6 us seen between two ranks of one machine: a correct program got "no region
+  // attached"). (Happens-before's lock edges come from the order the unlocks were seen in.)
   // Only calls nothing orders are compared by their times: a program that does not order them
   // cannot count on either order, and the times are what happened in this run.
   //

@@ -288,10 +288,11 @@ def case_foreign_signal(c):
     """(c2) SIGTERM lands on a thread started before MPI_Init: the MPI thread notes where it computes."""
     src = "crash_foreign_signal.c"
     d = c.tempdir()
-    status, rep, err, secs = c.run_json(2, d, [c.prog("crash_foreign_signal")], timeout_s=30)
-    c.check(secs < 25, f"the ranks were not ended by their own SIGTERM ({secs:.1f} s, the --timeout is 30 s)")
+    # One rank: with two, the first to die makes the launcher stop the other, maybe before its note.
+    status, rep, err, secs = c.run_json(1, d, [c.prog("crash_foreign_signal")], timeout_s=30)
+    c.check(secs < 25, f"the rank was not ended by its own SIGTERM ({secs:.1f} s, the --timeout is 30 s)")
     events, _, _ = c.dump(d)
-    for rank in (0, 1):
+    for rank in (0,):
         notes = [e for e in calls_of(events, rank) if e["call"] == "outside MPI"]
         if not c.check(len(notes) == 1, f"rank {rank} has {len(notes)} stop notes, expected 1"):
             continue
@@ -301,7 +302,7 @@ def case_foreign_signal(c):
                 f"rank {rank}'s stop note is at line {line_of(notes[0])}, expected its loop "
                 f"(line {c.marker(src, 'compute')}; the helper's pause() is line {c.marker(src, 'helper')})")
     u = unfinished_by_rank(rep)
-    for rank in (0, 1):
+    for rank in (0,):
         c.check(((u.get(rank) or {}).get("stopped_at") or {}).get("line") == c.marker(src, "compute"),
                 f"rank {rank}'s stopped_at is {(u.get(rank) or {}).get('stopped_at')}")
 

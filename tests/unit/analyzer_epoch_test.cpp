@@ -1022,6 +1022,43 @@ TEST(RmaArguments, AttachAndDetachAreOrderedBySynchronizationNotByClocks) {
     ASSERT_EQ(a.findings.size(), 1u);
     EXPECT_EQ(lines(m, a.findings[0]), (std::vector<int>{8, 7}));
   }
+  {  // rank 1's clock 1000 behind: its attach reads "before" a Put that the program orders before it
+    LogBuilder b(2);
+    window(b, 2, 0, 1, kWinDynamic);
+    int_types(b, 2);
+    put(b, 0, 1, 3, 0x5000).at(2000, 2001);
+    b.call(0, kCall_Barrier, 4).f(kF_comm, 1).at(2100, 2200);
+    b.call(1, kCall_Barrier, 4).f(kF_comm, 1).at(1000, 1200);
+    b.call(1, kCall_Win_attach, 5).f(kF_win, W).f(kF_addr, 0x5000).f(kF_size, 16).at(1300, 1301);
+    Model m = b.build();
+    Analysis a = run_one(make_rma_argument_detector(), m);
+    ASSERT_EQ(a.findings.size(), 1u);
+    EXPECT_EQ(lines(m, a.findings[0]), std::vector<int>{3});
+  }
+}
+
+// Regions by address: each attach is undone by the first detach of its address after it; attaching
+// an address again makes a new region, and attaching it twice before a detach makes two.
+TEST(RmaArguments, RegionsAttachedAgainAndTwice) {
+  LogBuilder b(2);
+  window(b, 2, 0, 1, kWinDynamic);
+  int_types(b, 2);
+  b.call(1, kCall_Win_attach, 3).f(kF_win, W).f(kF_addr, 0x5000).f(kF_size, 16);
+  b.call(1, kCall_Win_detach, 4).f(kF_win, W).f(kF_addr, 0x5000);
+  put(b, 0, 1, 5, 0x5000);  // detached
+  b.call(1, kCall_Win_attach, 6).f(kF_win, W).f(kF_addr, 0x5000).f(kF_size, 8);
+  put(b, 0, 1, 7, 0x5004);  // inside the second attach
+  put(b, 0, 1, 8, 0x500c);  // inside the first region only, which is gone
+  b.call(1, kCall_Win_attach, 9).f(kF_win, W).f(kF_addr, 0x6000).f(kF_size, 4);
+  b.call(1, kCall_Win_attach, 10).f(kF_win, W).f(kF_addr, 0x6000).f(kF_size, 8);
+  b.call(1, kCall_Win_detach, 11).f(kF_win, W).f(kF_addr, 0x6000);
+  put(b, 0, 1, 12, 0x6004);  // both regions at 0x6000 are detached
+  Model m = b.build();
+  Analysis a = run_one(make_rma_argument_detector(), m);
+  ASSERT_EQ(a.findings.size(), 3u);
+  EXPECT_EQ(lines(m, a.findings[0]), (std::vector<int>{5, 4}));
+  EXPECT_EQ(lines(m, a.findings[1]), (std::vector<int>{8, 4}));
+  EXPECT_EQ(lines(m, a.findings[2]), (std::vector<int>{12, 11}));
 }
 
 TEST(EpochDetectors, CorrectProgramsGetNoFindings) {
