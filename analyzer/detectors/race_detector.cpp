@@ -51,6 +51,30 @@ class Slots {
   const Slot* end() const { return begin() + n_; }
   Slot* begin() { return n_ <= kInline ? inline_ : more_.data(); }
   Slot* end() { return begin() + n_; }
+  size_t size() const { return n_; }
+  // Drops the slots `dead` says are; the others keep their order.
+  template <class Pred>
+  void remove_if(Pred dead) {
+    Slot* out = begin();
+    for (Slot* in = begin(); in != end(); ++in)
+      if (!dead(*in)) *out++ = *in;
+    const auto left = static_cast<uint32_t>(out - begin());
+    if (n_ > kInline && left <= kInline) {
+      Slot keep[kInline];
+      std::copy(begin(), begin() + left, keep);
+      more_ = {};
+      std::copy(keep, keep + left, inline_);
+    } else if (n_ > kInline) {
+      more_.resize(left);
+    }
+    n_ = left;
+  }
+  bool same_as(const Slots& o) const {
+    if (n_ != o.n_) return false;
+    for (const Slot *a = begin(), *b = o.begin(); a != end(); ++a, ++b)
+      if (a->access != b->access || a->lane != b->lane || a->cls != b->cls) return false;
+    return true;
+  }
   void push_back(const Slot& s) {
     if (n_ < kInline) {
       inline_[n_++] = s;
@@ -128,7 +152,8 @@ class SegmentIndex {
 
 // One process's memory: segments by start address (for overlaps), and the
 // same segments by exact start (for repeats). Segments live in a deque (their
-// addresses are stable) and are only ever split, never erased.
+// addresses are stable) and are split as accesses need; only a collection at
+// a cut (SegmentCollector) drops them, by building the memory anew.
 struct Memory {
   using Map = std::map<int64_t, Segment*>;
   Map segs;
@@ -140,6 +165,101 @@ struct Memory {
     by_lo.set(lo, &pool.back());
     return it;
   }
+};
+
+// Dropping what can race with nothing to come (issue 14: memory bounded by the synchronization, not by the
+// run's length). A remembered access whose completion happens before the place every rank has reached in
+// issue order (its first event at or after the current access's entry time) happens before every access
+// still to be checked: that check would pass it over, so the slot goes; segments left without slots go,
+// and neighbours left with the same slots become one. The findings are the same with or without it. A
+// program that uses fresh addresses (buffers allocated per iteration, windows attached anew) would
+// otherwise keep a segment for every range it ever touched.
+//
+// Every rank must be one happens-before lane whose events are in time order, so that "at or after the
+// current time" is a suffix of its events; else (threads) nothing is collected. An access handed out of
+// time order switches collection off for the rest of the run.
+class SegmentCollector {
+ public:
+  SegmentCollector(const Model& model, const HappensBefore& hb) : model_(model), hb_(hb) {
+    const int n = model.world_size;
+    enabled_ = n > 0 && hb.lane_count() == static_cast<size_t>(n);
+    for (int r = 0; r < n && enabled_; ++r) {
+      const RankLog* log = model.rank_log(r);
+      if (!log) continue;
+      if (hb.lane_of(entry_node(r, 0)) != static_cast<uint32_t>(r)) enabled_ = false;
+      for (size_t i = 1; i < log->events.size() && enabled_; ++i)
+        if (log->events[i].t_enter < log->events[i - 1].t_enter) enabled_ = false;
+    }
+  }
+  // Called with each access's time before it is checked; collects when due.
+  void before(int64_t t, std::vector<Memory>& memory) {
+    if (!enabled_) return;
+    if (t < last_time_) {
+      enabled_ = false;
+      return;
+    }
+    last_time_ = t;
+    if (++since_check_ < kCheckEvery) return;
+    since_check_ = 0;
+    size_t segments = 0;
+    for (const Memory& m : memory) segments += m.pool.size();
+    // As many made since the last collection as it kept (at least 2^16): O(1) per segment made.
+    if (segments - kept_ >= std::max(kMinCollection, kept_)) collect(t, memory);
+  }
+
+ private:
+  static constexpr size_t kMinCollection = size_t{1} << 16, kCheckEvery = 4096;
+
+  void collect(int64_t now, std::vector<Memory>& memory) {
+    const int n = model_.world_size;
+    // cut[l]: the last node of lane l that happens before every rank's place (-1: none; INT64_MAX: every
+    // rank has finished). A rank's place is the entry of its first event at or after `now`.
+    std::vector<int64_t> cut(static_cast<size_t>(n), INT64_MAX);
+    for (int r = 0; r < n; ++r) {
+      const RankLog* log = model_.rank_log(r);
+      if (!log) continue;
+      const auto at = std::partition_point(log->events.begin(), log->events.end(),
+                                           [now](const Event& e) { return e.t_enter < now; });
+      if (at == log->events.end()) continue;  // nothing more from this rank
+      const Node place = entry_node(r, static_cast<uint32_t>(at - log->events.begin()));
+      const HappensBefore::Clock c = hb_.clock(place);
+      for (int l = 0; l < n; ++l) {
+        const int64_t known = l == r ? place.index : c.row ? c.row[l] : -1;
+        cut[static_cast<size_t>(l)] = std::min(cut[static_cast<size_t>(l)], known);
+      }
+    }
+    auto dead = [&](const Slot& s) {
+      return s.complete_at >= 0 && s.complete_rank >= 0 && s.complete_rank < n &&
+             s.complete_at <= cut[static_cast<size_t>(s.complete_rank)];
+    };
+    kept_ = 0;
+    for (Memory& m : memory) {
+      Memory fresh;
+      Segment* last = nullptr;
+      for (auto& [lo, seg] : m.segs) {
+        seg->slots.remove_if(dead);
+        if (seg->slots.size() == 0) {
+          last = nullptr;
+          continue;
+        }
+        if (last && last->hi == lo && last->slots.same_as(seg->slots)) {
+          last->hi = seg->hi;
+          continue;
+        }
+        fresh.insert(fresh.segs.end(), lo, std::move(*seg));
+        last = &fresh.pool.back();
+      }
+      kept_ += fresh.pool.size();
+      m = std::move(fresh);
+    }
+  }
+
+  const Model& model_;
+  const HappensBefore& hb_;
+  bool enabled_ = false;
+  int64_t last_time_ = INT64_MIN;
+  size_t since_check_ = 0;
+  size_t kept_ = 0;  // segments the last collection kept
 };
 
 // The accesses that segments remember, appended as they are checked (the
@@ -245,6 +365,7 @@ class RaceDetector : public Detector {
     AccessStream stream(model, ctx.requests(), hb);
     std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
     Remembered remembered;
+    SegmentCollector collector(model, hb);
     std::set<std::pair<uint64_t, uint64_t>> reported;
     std::map<std::vector<uint64_t>, size_t> merged;  // what the report would merge -> index in out.findings
     // Issue order jumps between ranks: the segment index entry of each
@@ -252,13 +373,14 @@ class RaceDetector : public Detector {
     // and prefetch: the entry when an access is taken, its segment half way.
     constexpr size_t kAhead = 16, kSegmentAt = kAhead / 2;
     MemAccess ahead[kAhead];
+    int64_t ahead_time[kAhead];  // their calls' t_enter, the order they come in
     size_t first = 0, held = 0;
     auto memory_of = [&memory](const MemAccess& a) -> Memory* {
       return a.process >= 0 && static_cast<size_t>(a.process) < memory.size() ? &memory[static_cast<size_t>(a.process)]
                                                                               : nullptr;
     };
     for (uint64_t number = 0;; ++number) {
-      while (held < kAhead && stream.next(ahead[(first + held) % kAhead])) {
+      while (held < kAhead && stream.next(ahead[(first + held) % kAhead], &ahead_time[(first + held) % kAhead])) {
         const MemAccess& next = ahead[(first + held) % kAhead];
         if (const Memory* m = memory_of(next))
           if (const int64_t* key = m->by_lo.key_at(next.lo)) {
@@ -276,9 +398,11 @@ class RaceDetector : public Detector {
               __builtin_prefetch(reinterpret_cast<const char*>(*v) + line);
       }
       const MemAccess b = ahead[first];
+      const int64_t b_time = ahead_time[first];
       first = (first + 1) % kAhead, --held;
       Memory* of_b = memory_of(b);
       if (!of_b) continue;
+      collector.before(b_time, memory);
       Memory& mem = *of_b;
       const HappensBefore::Clock issued = hb.clock(entry_node(b.issuer, b.event));
       const uint32_t kept = remembered.add(b, number, memory);

@@ -463,9 +463,10 @@ void AccessStream::sift_down(size_t i) {
   heap_[i] = h;
 }
 
-bool AccessStream::next(MemAccess& out) {
+bool AccessStream::next(MemAccess& out, int64_t* time) {
   if (heap_.empty()) return false;
   Source& s = *sources_[heap_[0].source];
+  if (time) *time = heap_[0].time;
   out = s.front();
   s.pop();
   if (s.fill()) {

@@ -62,8 +62,9 @@ class AccessStream {
   ~AccessStream();
   AccessStream(const AccessStream&) = delete;
   AccessStream& operator=(const AccessStream&) = delete;
-  // The next access in issue order into `out`; false when there are no more.
-  bool next(MemAccess& out);
+  // The next access in issue order into `out` (and its order key, its call's t_enter, into *time);
+  // false when there are no more.
+  bool next(MemAccess& out, int64_t* time = nullptr);
   // Accesses made and not yet handed out (waiting behind a pending one).
   size_t held() const { return held_; }
   // The most held at once so far.

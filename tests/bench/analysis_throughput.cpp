@@ -3,12 +3,15 @@
 // prints events per second (of CPU time, one core) and peak memory.
 //
 //   analysis_throughput [--ranks 64] [--events 10000000] [--ops-per-epoch 200] [--dir DIR] [--only DETECTOR]
+//                       [--fresh-buffers 1]
 //
 // Each rank runs fence epochs; in each it Puts into its right neighbour's
 // window (disjoint bytes per origin, so no races) and Gets from its left
 // neighbour, with contiguous and strided datatypes; every 16th epoch uses a
 // lock_all epoch with flushes and a barrier instead, to exercise those
-// edges too.
+// edges too. --fresh-buffers 1: every operation's origin buffer is at a new
+// address (a buffer allocated per iteration), so the memory the race
+// detector keeps grows with the run unless it drops what can no longer race.
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -36,6 +39,7 @@ struct Args {
   int ops_per_epoch = 200;
   std::string dir = "/tmp/rmacheck-bench-logs";
   std::string only;  // run just this detector
+  bool fresh_buffers = false;
 };
 
 constexpr int64_t kInt = 6, kVector = 1000, kWin = (int64_t{0} << 32) | 1;
@@ -118,6 +122,8 @@ int main(int argc, char** argv) {
       a.dir = argv[i + 1];
     else if (!std::strcmp(argv[i], "--only"))
       a.only = argv[i + 1];
+    else if (!std::strcmp(argv[i], "--fresh-buffers"))
+      a.fresh_buffers = std::atoi(argv[i + 1]) != 0;
   }
   mkdir(a.dir.c_str(), 0755);
   // The logs are written by a child process, so that the peak memory measured below is the analysis's
@@ -178,7 +184,9 @@ int main(int argc, char** argv) {
           // 4 ints at the origin: one strided vector of 4 ints, or 4 contiguous ints, at the target.
           b.field(kF_target_count, k % 4 == 0 ? 1 : 4);
           b.field(kF_target_type, k % 4 == 0 ? kVector : kInt);
-          b.field(kF_origin_addr, 0x500000 + 64 * k);  // a buffer per operation: reuse within an epoch would race
+          // A buffer per operation: reuse within an epoch would race.
+          const int64_t op = a.fresh_buffers ? int64_t{epoch} * a.ops_per_epoch + k : k;
+          b.field(kF_origin_addr, 0x500000 + 64 * op);
           b.field(kF_origin_count, 4);
           b.field(kF_origin_type, kInt);
         });
