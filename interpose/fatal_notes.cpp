@@ -84,12 +84,6 @@ bool g_python_frames = false;
 pid_t g_init_thread = 0;  // the kernel's id of the thread that started logging (MPI_Init's)
 std::atomic<bool> g_stop_forwarded{false};
 
-// A process-directed SIGTERM goes to any thread that does not block it, also to one the MPI library
-// started (MPICH's, libfabric's, hwloc's) or one rmacheck never saw write a record: its stack says
-// nothing of where the program is (seen under MPICH: a note from "thread 1" with no program frame).
-// Such a thread passes the signal on, once, to the thread that initialized MPI and carries on; that
-// thread notes where it is and ends the process. A thread of the program's (one it started once
-// MPI was initialized, whose start is logged: an OpenMP worker, a pthread) notes its own place.
 // Whether thread `tid` of this process cannot take `sig`: it blocks it (a program that waits for
 // signals in a thread of its own blocks them in the others), or it has ended (a main thread that
 // called pthread_exit stays a zombie while the process lives). From /proc: open, read and close are
@@ -126,6 +120,12 @@ bool thread_cannot_take(pid_t tid, int sig) {
   return (mask >> (sig - 1)) & 1;
 }
 
+// A process-directed SIGTERM goes to any thread that does not block it, also to one the MPI library
+// started (MPICH's, libfabric's, hwloc's) or one rmacheck never saw write a record: its stack says
+// nothing of where the program is (seen under MPICH: a note from "thread 1" with no program frame).
+// Such a thread passes the signal on, once, to the thread that initialized MPI and carries on; that
+// thread notes where it is and ends the process. A thread of the program's (one it started once
+// MPI was initialized, whose start is logged: an OpenMP worker, a pthread) notes its own place.
 bool forwarded_to_init_thread(int sig) {
   const bool foreign = !thread_seen() || thread_sync::mpi_thread();
   if (!foreign || g_init_thread == 0 || getpid() != g_owner) return false;

@@ -132,14 +132,15 @@ bool has_log_dir_env(pid_t p) {
 // launcher is given it with -x / -genv for the ranks: mpirun, mpiexec and Hydra's proxy do not have
 // it in theirs). When rmacheck has it itself, or no process has it (a launcher that has not started
 // the ranks yet), the leaves of the tree are taken for the ranks. `launchers` are the others that
-// are not descended from a rank.
+// are not descended from a rank. Ranks and launchers are found only if asked (each process's
+// environment is read): signalling and waiting need only the processes.
 struct JobProcesses {
   std::map<pid_t, pid_t> parent;  // every job process -> its parent
   std::set<pid_t> ranks, launchers;
   bool empty() const { return parent.empty(); }
   bool has(pid_t p) const { return parent.count(p) != 0; }
 };
-JobProcesses job_processes() {
+JobProcesses job_processes(bool find_ranks = false) {
   std::map<pid_t, pid_t> parents = process_parents();
   std::multimap<pid_t, pid_t> children;
   for (const auto& [pid, ppid] : parents) children.emplace(ppid, pid);
@@ -161,11 +162,12 @@ JobProcesses job_processes() {
       todo.push_back(c);
       if (under_rank.count(p) || out.ranks.count(p))
         under_rank.insert(c);
-      else if (env_tells && has_log_dir_env(c))
+      else if (find_ranks && env_tells && has_log_dir_env(c))
         out.ranks.insert(c);
     }
     if (p != self && range.first == range.second) leaves.insert(p);
   }
+  if (!find_ranks) return out;
   if (out.ranks.empty()) out.ranks = leaves;
   for (const auto& [pid, ppid] : out.parent)
     if (!out.ranks.count(pid) && !under_rank.count(pid)) out.launchers.insert(pid);
@@ -195,7 +197,7 @@ class JobStop {
   bool begun() const { return phase_ != Phase::kRunning; }
 
   void begin(double now) {
-    const JobProcesses job = job_processes();
+    const JobProcesses job = job_processes(/*find_ranks=*/true);
     frozen_ = job.launchers;
     for (pid_t p : frozen_) kill(p, SIGSTOP);
     ranks_ = job.ranks;
@@ -207,7 +209,7 @@ class JobStop {
 
   void step(double now, bool hurry) {
     if (phase_ == Phase::kRanks) {
-      const JobProcesses job = job_processes();
+      const JobProcesses job = job_processes(/*find_ranks=*/true);
       for (pid_t p : job.ranks)  // started by the launcher just before it was frozen
         if (!frozen_.count(p) && ranks_.insert(p).second) kill(p, SIGTERM);
       bool alive = false;

@@ -180,17 +180,12 @@ struct Memory {
 // time order switches collection off for the rest of the run.
 class SegmentCollector {
  public:
-  SegmentCollector(const Model& model, const HappensBefore& hb) : model_(model), hb_(hb) {
-    const int n = model.world_size;
-    enabled_ = n > 0 && hb.lane_count() == static_cast<size_t>(n);
-    for (int r = 0; r < n && enabled_; ++r) {
-      const RankLog* log = model.rank_log(r);
-      if (!log) continue;
-      if (hb.lane_of(entry_node(r, 0)) != static_cast<uint32_t>(r)) enabled_ = false;
-      for (size_t i = 1; i < log->events.size() && enabled_; ++i)
-        if (log->events[i].t_enter < log->events[i - 1].t_enter) enabled_ = false;
-    }
-  }
+  // Every rank has a lane of its own, in rank order: as many lanes as ranks means lane r is rank r.
+  SegmentCollector(const Model& model, const HappensBefore& hb, bool events_in_time_order)
+      : model_(model),
+        hb_(hb),
+        enabled_(events_in_time_order && model.world_size > 0 &&
+                 hb.lane_count() == static_cast<size_t>(model.world_size)) {}
   // Called with each access's time before it is checked; collects when due.
   void before(int64_t t, std::vector<Memory>& memory) {
     if (!enabled_) return;
@@ -256,7 +251,7 @@ class SegmentCollector {
 
   const Model& model_;
   const HappensBefore& hb_;
-  bool enabled_ = false;
+  bool enabled_;
   int64_t last_time_ = INT64_MIN;
   size_t since_check_ = 0;
   size_t kept_ = 0;  // segments the last collection kept
@@ -365,7 +360,7 @@ class RaceDetector : public Detector {
     AccessStream stream(model, ctx.requests(), hb);
     std::vector<Memory> memory(static_cast<size_t>(std::max(model.world_size, 1)));
     Remembered remembered;
-    SegmentCollector collector(model, hb);
+    SegmentCollector collector(model, hb, stream.events_in_time_order());
     std::set<std::pair<uint64_t, uint64_t>> reported;
     std::map<std::vector<uint64_t>, size_t> merged;  // what the report would merge -> index in out.findings
     // Issue order jumps between ranks: the segment index entry of each

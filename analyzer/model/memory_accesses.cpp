@@ -241,12 +241,15 @@ class WalkSource : public AccessStream::Source {
       : Source(log, held), model_(model), hb_(hb), locals_(model, log) {
     // Threads append to the log in turn, so a threaded rank's walk is in time order only per thread.
     auto by_time = [&log](const Event& a, const Event& b) { return a.t_enter < b.t_enter; };
-    if (!std::is_sorted(log.events.begin(), log.events.end(), by_time)) {
+    in_time_order_ = std::is_sorted(log.events.begin(), log.events.end(), by_time);
+    if (!in_time_order_) {
       while (!walked_) step();
       auto t = [&log](const MemAccess& a) { return log.events[a.event].t_enter; };
       queue_.stable_sort([&t](const MemAccess& a, const MemAccess& b) { return t(a) < t(b); });
     }
   }
+
+  bool in_time_order() const { return in_time_order_; }
 
   // The front access leaves when its completion is known: walk on until then.
   bool fill() override {
@@ -399,6 +402,7 @@ class WalkSource : public AccessStream::Source {
   const Model& model_;
   const HappensBefore& hb_;
   const LocalAccessMapper locals_;
+  bool in_time_order_ = true;  // the log's events are in t_enter order (else the walk was made whole and sorted)
   std::vector<Pending> pending_;
   std::map<int64_t, std::vector<uint64_t>> by_request_;  // R* request id -> its origin-side accesses
   std::vector<MemAccess> scratch_;
@@ -437,7 +441,9 @@ class RequestSource : public AccessStream::Source {
 
 AccessStream::AccessStream(const Model& model, const RequestTracker& requests, const HappensBefore& hb) {
   for (const RankLog& log : model.logs) {
-    sources_.push_back(std::make_unique<WalkSource>(model, hb, log, held_));
+    auto walk = std::make_unique<WalkSource>(model, hb, log, held_);
+    events_in_time_order_ = events_in_time_order_ && walk->in_time_order();
+    sources_.push_back(std::move(walk));
     sources_.push_back(std::make_unique<RequestSource>(log, requests.rank(log.rank), held_));
   }
   for (uint32_t s = 0; s < sources_.size(); ++s)

@@ -69,6 +69,8 @@ class AccessStream {
   size_t held() const { return held_; }
   // The most held at once so far.
   size_t peak_held() const { return peak_held_; }
+  // Whether every rank's events are in time order (else a threaded rank's walk was sorted).
+  bool events_in_time_order() const { return events_in_time_order_; }
 
   class Source;  // one rank's walk, or its request buffers
 
@@ -81,6 +83,7 @@ class AccessStream {
   void sift_down(size_t i);
   size_t held_ = 0;  // before sources_: they count themselves out of it when destroyed
   size_t peak_held_ = 0;
+  bool events_in_time_order_ = true;
   std::vector<std::unique_ptr<Source>> sources_;
   std::vector<Head> heap_;  // min-heap of the sources' next accesses
 };
