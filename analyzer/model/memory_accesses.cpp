@@ -22,24 +22,52 @@ struct Block {
   int32_t basic;
 };
 
-// The distance between consecutive elements of a basic type (its extent):
-// the atomic unit of accumulates. For a pair type (MPI_2INT, MPI_DOUBLE_INT,
-// ...) that is the whole pair with its padding. From the predefined types'
-// layouts the ranks logged (the interposer logs those a derived type uses).
-int32_t basic_size(const RankLog& log, int32_t basic) {
-  auto it = log.types.find(basic);
-  return it == log.types.end() ? 0 : static_cast<int32_t>(std::max(it->second.size, it->second.extent));
-}
+// A rank's datatype layouts as a walk looks them up. A call's types are
+// mostly those of the call before it, so the last two found are kept (a hash
+// lookup per access and block was 3.6% of an analysis); the layouts do not
+// move while the model lives.
+class TypeCache {
+ public:
+  explicit TypeCache(const RankLog& log) : log_(log) {}
+  const RankLog& log() const { return log_; }
+  const TypeLayout* find(int64_t id) {
+    for (const Recent& r : recent_)
+      if (r.layout && r.id == id) return r.layout;
+    auto it = log_.types.find(id);
+    if (it == log_.types.end()) return nullptr;
+    recent_[next_] = {id, &it->second};
+    next_ ^= 1;
+    return &it->second;
+  }
+  // The distance between consecutive elements of a basic type (its extent):
+  // the atomic unit of accumulates. For a pair type (MPI_2INT, MPI_DOUBLE_INT,
+  // ...) that is the whole pair with its padding. From the predefined types'
+  // layouts the ranks logged (the interposer logs those a derived type uses).
+  int32_t basic_size(int32_t basic) {
+    const TypeLayout* t = find(basic);
+    return t ? static_cast<int32_t>(std::max(t->size, t->extent)) : 0;
+  }
+  std::vector<Block> blocks;  // layout()'s result, reused across calls: no allocation per access
+
+ private:
+  struct Recent {
+    int64_t id = 0;
+    const TypeLayout* layout = nullptr;
+  };
+  const RankLog& log_;
+  Recent recent_[2];
+  unsigned next_ = 0;
+};
 
 // The bytes `count` elements of datatype `type` cover at address `base`, as
-// runs of one basic type, into `out` (reused across calls: no allocation per
-// access). Empty when the bytes overflow 64-bit offsets (only a damaged log says so).
-const std::vector<Block>& layout(const RankLog& log, int64_t base, int64_t count, int64_t type) {
-  thread_local std::vector<Block> out;
+// runs of one basic type, into types.blocks (valid until the next call).
+// Empty when the bytes overflow 64-bit offsets (only a damaged log says so).
+const std::vector<Block>& layout(TypeCache& types, int64_t base, int64_t count, int64_t type) {
+  std::vector<Block>& out = types.blocks;
   out.clear();
-  auto it = log.types.find(type);
-  if (count <= 0 || it == log.types.end()) return out;
-  const TypeLayout& t = it->second;
+  const TypeLayout* found = count > 0 ? types.find(type) : nullptr;
+  if (!found) return out;
+  const TypeLayout& t = *found;
   if (t.blocks.empty()) return out;
   const bool dense = t.blocks.size() == 1 && t.blocks[0].length == t.extent && t.blocks[0].offset == t.lb;
   if (dense) {
@@ -213,7 +241,8 @@ MemAccess access(const Block& b, int64_t region, int process, int issuer, uint32
 // buffer rows in call_traits.def), issued by event `issued` and taken
 // effect by node `done`.
 template <class Push>
-void buffer_accesses(const RankLog& log, uint32_t made, uint32_t issued, Node done, Push push) {
+void buffer_accesses(TypeCache& types, uint32_t made, uint32_t issued, Node done, Push push) {
+  const RankLog& log = types.log();
   const CallTraits& traits = call_traits(log.events[made].call);
   if (traits.family != CallFamily::kP2p && traits.family != CallFamily::kCollective) return;
   EventView v = log.view(log.events[made]);
@@ -223,7 +252,7 @@ void buffer_accesses(const RankLog& log, uint32_t made, uint32_t issued, Node do
         u.use == BufferUse::kRead || (u.use == BufferUse::kBroadcast && root) ? AccessKind::kRead : AccessKind::kWrite;
     const int64_t addr = v.get_or(u.addr, 0);
     if (addr < kMinAddress) continue;
-    for (const Block& b : layout(log, addr, v.get_or(u.count, 0), v.get_or(u.type, -1))) {
+    for (const Block& b : layout(types, addr, v.get_or(u.count, 0), v.get_or(u.type, -1))) {
       MemAccess a = access(b, addr, log.rank, log.rank, issued, kind, 0, false);
       a.complete_at = done.index;
       a.complete_rank = done.rank;
@@ -238,7 +267,7 @@ void buffer_accesses(const RankLog& log, uint32_t made, uint32_t issued, Node do
 class WalkSource : public AccessStream::Source {
  public:
   WalkSource(const Model& model, const HappensBefore& hb, const RankLog& log, size_t& held)
-      : Source(log, held), model_(model), hb_(hb), locals_(model, log) {
+      : Source(log, held), model_(model), hb_(hb), locals_(model, log), types_(log) {
     // Threads append to the log in turn, so a threaded rank's walk is in time order only per thread.
     auto by_time = [&log](const Event& a, const Event& b) { return a.t_enter < b.t_enter; };
     in_time_order_ = std::is_sorted(log.events.begin(), log.events.end(), by_time);
@@ -307,7 +336,7 @@ class WalkSource : public AccessStream::Source {
       by_request_.erase(it);
     }
     if (!v.has(kF_new_req))  // blocking: for the call's duration
-      buffer_accesses(log_, i, i, exit_node(r, i), [this](const MemAccess& a) { push(a); });
+      buffer_accesses(types_, i, i, exit_node(r, i), [this](const MemAccess& a) { push(a); });
   }
 
   // Adds the accesses of one RMA call: at the target, then at the origin.
@@ -331,9 +360,9 @@ class WalkSource : public AccessStream::Source {
         const int64_t addr = at.value_or(0);
         const AccessKind kind = target_kind(traits.role, op);
         const auto atomic_op = static_cast<int16_t>(traits.role == CallRole::kCompareAndSwap ? kOpCompareAndSwap : op);
-        for (const Block& b : layout(log, addr, v.get_or(kF_target_count, 0), v.get_or(kF_target_type, -1))) {
+        for (const Block& b : layout(types_, addr, v.get_or(kF_target_count, 0), v.get_or(kF_target_type, -1))) {
           MemAccess a =
-              access(b, dynamic ? addr : base, static_cast<int>(target), r, i, kind, basic_size(log, b.basic), true);
+              access(b, dynamic ? addr : base, static_cast<int>(target), r, i, kind, types_.basic_size(b.basic), true);
           if (atomic(kind)) a.op = atomic_op;
           add(a, win, target, true);
         }
@@ -351,8 +380,8 @@ class WalkSource : public AccessStream::Source {
 
   void buffer(uint32_t i, int64_t addr, int64_t count, int64_t type, AccessKind kind, int64_t win, int64_t target) {
     if (addr < kMinAddress) return;
-    for (const Block& b : layout(log_, addr, count, type))
-      add(access(b, addr, log_.rank, log_.rank, i, kind, basic_size(log_, b.basic), false), win, target, false);
+    for (const Block& b : layout(types_, addr, count, type))
+      add(access(b, addr, log_.rank, log_.rank, i, kind, types_.basic_size(b.basic), false), win, target, false);
   }
 
   void add(const MemAccess& a, int64_t win, int64_t target, bool at_target) {
@@ -402,6 +431,7 @@ class WalkSource : public AccessStream::Source {
   const Model& model_;
   const HappensBefore& hb_;
   const LocalAccessMapper locals_;
+  TypeCache types_;
   bool in_time_order_ = true;  // the log's events are in t_enter order (else the walk was made whole and sorted)
   std::vector<Pending> pending_;
   std::map<int64_t, std::vector<uint64_t>> by_request_;  // R* request id -> its origin-side accesses
@@ -417,7 +447,7 @@ class WalkSource : public AccessStream::Source {
 class RequestSource : public AccessStream::Source {
  public:
   RequestSource(const RankLog& log, const RankRequests* requests, size_t& held)
-      : Source(log, held), activations_(request_activations(log, requests)) {
+      : Source(log, held), types_(log), activations_(request_activations(log, requests)) {
     std::stable_sort(activations_.begin(), activations_.end(), [&log](const Activation& a, const Activation& b) {
       return log.events[a.started].t_enter < log.events[b.started].t_enter;
     });
@@ -425,7 +455,7 @@ class RequestSource : public AccessStream::Source {
   bool fill() override {
     while (queue_.empty() && next_ < activations_.size()) {
       const Activation& a = activations_[next_++];
-      buffer_accesses(log_, a.created, a.started,
+      buffer_accesses(types_, a.created, a.started,
                       a.completed ? exit_node(log_.rank, *a.completed) : Node{log_.rank, -1},
                       [this](const MemAccess& m) { push(m); });
     }
@@ -433,6 +463,7 @@ class RequestSource : public AccessStream::Source {
   }
 
  private:
+  TypeCache types_;
   std::vector<Activation> activations_;
   size_t next_ = 0;
 };

@@ -12,8 +12,11 @@
 namespace rmacheck {
 
 const RankLog* Model::rank_log(int rank) const {
-  auto it = by_rank_.find(rank);
-  return it == by_rank_.end() ? nullptr : &logs[it->second];
+  if (rank >= 0 && static_cast<size_t>(rank) < dense_.size())
+    return dense_[static_cast<size_t>(rank)] < 0 ? nullptr
+                                                 : &logs[static_cast<size_t>(dense_[static_cast<size_t>(rank)])];
+  auto it = std::lower_bound(logs.begin(), logs.end(), rank, [](const RankLog& l, int r) { return l.rank < r; });
+  return it == logs.end() || it->rank != rank ? nullptr : &*it;
 }
 
 std::string Model::window_name(int64_t id) const {
@@ -29,9 +32,17 @@ bool Model::complete() const {
 void add_rank_log(Model& model, RankLog&& log) {
   model.world_size = std::max(model.world_size, log.world_size);
   model.logs.push_back(std::move(log));
-  std::sort(model.logs.begin(), model.logs.end(), [](const RankLog& a, const RankLog& b) { return a.rank < b.rank; });
-  model.by_rank_.clear();
-  for (size_t i = 0; i < model.logs.size(); ++i) model.by_rank_[model.logs[i].rank] = i;
+  model.index_ranks();
+}
+
+void Model::index_ranks() {
+  std::sort(logs.begin(), logs.end(), [](const RankLog& a, const RankLog& b) { return a.rank < b.rank; });
+  // Ranks are dense in any real run: index them directly, as far as the logs make that cheap (a damaged
+  // header's rank 2^31 falls back to the binary search of rank_log).
+  dense_.assign(logs.size() * 4 + 64, -1);
+  for (size_t i = 0; i < logs.size(); ++i)
+    if (logs[i].rank >= 0 && static_cast<size_t>(logs[i].rank) < dense_.size())
+      dense_[static_cast<size_t>(logs[i].rank)] = static_cast<int32_t>(i);
 }
 
 void Model::index_objects() {
@@ -217,8 +228,10 @@ bool load_model(const std::string& dir, Model& model, std::string& error, const 
       continue;
     }
     ranks.insert(log.rank);
-    add_rank_log(model, std::move(log));
+    model.world_size = std::max(model.world_size, log.world_size);
+    model.logs.push_back(std::move(log));
   }
+  model.index_ranks();
   model.world_size = std::max(model.world_size, model.meta.ranks);
   // Every clock of the happens-before analysis has one entry per rank: a size far past
   // the logs that are here is a damaged header or run.json, not a run to analyze.
@@ -226,6 +239,7 @@ bool load_model(const std::string& dir, Model& model, std::string& error, const 
     error = dir + ": the run had " + std::to_string(model.world_size) + " ranks but only " +
             std::to_string(model.logs.size()) + " of their logs are here (a damaged header or run.json?)";
     model.logs.clear();
+    model.index_ranks();
     return false;
   }
   for (int r = 0; r < model.world_size; ++r)

@@ -63,7 +63,8 @@ class Model {
   void index_objects();
 
  private:
-  std::map<int, size_t> by_rank_;
+  void index_ranks();           // sorts logs by rank and indexes them
+  std::vector<int32_t> dense_;  // rank -> index into logs (-1: no log), for ranks below its size
   friend bool load_model(const std::string&, Model&, std::string&, const RunMeta*);
   friend void add_rank_log(Model&, RankLog&&);
 };
