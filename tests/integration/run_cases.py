@@ -4,7 +4,8 @@ reports that stay documents while the program prints, failed programs that
 are never "0 errors", Ctrl-C / SIGTERM / an outer timeout that stop the
 whole job, reused and default log directories, help and usage errors, the
 failure messages, the user guide's plain LD_PRELOAD route as written, the
-progress line, and log files that never follow a planted link.
+progress line, log files that never follow a planted link, and a launcher
+that kills the ranks at once on SIGTERM (every stop note still written).
 
 usage: run_cases.py --rmacheck BIN --libdir DIR --programs DIR --sources DIR
                     --source-root DIR [--mpirun MPIRUN] CASE
@@ -27,7 +28,7 @@ import sys
 import tempfile
 import time
 
-from crash_cases import Case, Failed, rmacheck_lines
+from crash_cases import Case, Failed, rmacheck_lines, unfinished_by_rank
 from rmacheck_report import find_report
 
 
@@ -635,6 +636,43 @@ class Skipped(Exception):
     """The case cannot run here (say why); ctest counts it as skipped (exit 77)."""
 
 
+def case_hostile_launcher(c):
+    """A launcher that answers SIGTERM with SIGKILL for every rank at once (as Hydra's mpiexec does)
+    still leaves every rank's stop note: rmacheck freezes the launcher, stops the ranks, and tells the
+    launcher to stop only once they are gone. The launcher lists what was alive below it at its SIGTERM:
+    no rank may be (rank 1 of run_spin ignores SIGTERM, so a launcher told too early sees it: with
+    JobStop::begin signalling the launcher first, this case failed 6 runs of 6)."""
+    src = "run_spin.c"
+    launcher = ["/usr/bin/python3", c.source("kill_at_once_launcher.py"), c.opts.mpirun]
+    d = c.tempdir()
+    alive_log = os.path.join(c.tempdir(), "alive-at-sigterm")
+    c.env["KILL_AT_ONCE_LOG"] = alive_log
+    try:
+        status, rep, err, secs = c.run_json(3, d, [c.prog("run_spin")], timeout_s=4,
+                                            extra=("--mpirun", " ".join(launcher)))
+    finally:
+        del c.env["KILL_AT_ONCE_LOG"]
+    pids = {r: int(header_fields(os.path.join(d, f"rank-{r}.log")).get("pid") or 0) for r in range(3)}
+    survivors = [p for p in pids.values() if p and alive(p)]
+    for p in survivors:
+        os.kill(p, signal.SIGKILL)
+    c.check(survivors == [], f"ranks outlived rmacheck: {survivors}")
+    c.check(status == 1, f"exit status {status}, expected 1")
+    c.check(secs < 40, f"took {secs:.1f} s with --timeout 4")
+    if c.check(os.path.exists(alive_log), "the launcher never got SIGTERM"):
+        with open(alive_log) as f:
+            seen = {int(line) for line in f if line.strip()}
+        early = sorted(r for r, p in pids.items() if p in seen)
+        c.check(early == [], f"the launcher was told to stop while ranks {early} were still alive")
+    u = unfinished_by_rank(rep)
+    at = (u.get(0, {}).get("stopped_at") or {}).get("line")
+    c.check(at == c.marker(src, "spin"), f"rank 0's stop note is lost or wrong: stopped_at line {at}")
+    for r in (1, 2):
+        c.check(u.get(r, {}).get("call") == "MPI_Recv", f"rank {r}'s last call is {u.get(r)}")
+    hangs = findings(rep, "hang")
+    c.check(len(hangs) == 1, f"{len(hangs)} hang findings, expected 1")
+
+
 def case_disk_full(c):
     """A full disk never kills the program: logging stops, the header says where, the report says events were lost."""
     mnt = os.path.join(c.tempdir(), "small")
@@ -669,7 +707,7 @@ CASES = {
     "report-stdout": case_report_stdout, "failures": case_failures, "interrupt": case_interrupt,
     "out-dir": case_out_dir, "default-dir": case_default_dir, "cli": case_cli, "messages": case_messages,
     "plain-guide": case_plain_guide, "files": case_files, "progress": case_progress, "disk-full": case_disk_full,
-    "hostile-logs": case_hostile_logs,
+    "hostile-logs": case_hostile_logs, "hostile-launcher": case_hostile_launcher,
 }
 
 

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   MPI_Barrier(MPI_COMM_WORLD); /* @barrier */
   if (rank == 0) {
     volatile unsigned long n = 0;
-    for (;;) ++n;
+    for (;;) ++n; /* @spin */
   }
   MPI_Recv(&x, 1, MPI_INT, 0, 99, MPI_COMM_WORLD, MPI_STATUS_IGNORE); /* @recv */
   MPI_Finalize();
