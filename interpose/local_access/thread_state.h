@@ -38,12 +38,16 @@ struct FastState {
   Interval* interval;
 };
 
-extern __thread FastState t_fast __attribute__((tls_model("initial-exec")));
+// What the inline fast path below reaches in librmacheck_access.so, exported for the copies of the
+// entry points linked into programs (access_entries.h).
+#define RMACHECK_FAST_PATH_EXPORT __attribute__((visibility("default")))
 
-void slow_access(uintptr_t a, size_t n, uint32_t kind, uintptr_t pc);
+extern __thread FastState t_fast __attribute__((tls_model("initial-exec"))) RMACHECK_FAST_PATH_EXPORT;
+
+RMACHECK_FAST_PATH_EXPORT void slow_access(uintptr_t a, size_t n, uint32_t kind, uintptr_t pc);
 // The hot strided record's next element: it grows unless another record logged those bytes already.
-void next_element(uintptr_t a, size_t n, uint32_t kind);
-uintptr_t* allocate_shadow_stack();
+RMACHECK_FAST_PATH_EXPORT void next_element(uintptr_t a, size_t n, uint32_t kind);
+RMACHECK_FAST_PATH_EXPORT uintptr_t* allocate_shadow_stack();
 
 // An access of at most kMaxFastAccess bytes: a few instructions when it misses watched memory.
 inline __attribute__((always_inline)) void on_access(uintptr_t a, size_t n, uint32_t kind, uintptr_t pc) {

@@ -14,14 +14,13 @@
 #include <set>
 #include <string>
 
+#include "access_entries.h"
 #include "atomic_sync.h"
 #include "thread_state.h"
 
 using namespace rmacheck::access;
 
 #define RMACHECK_TSAN extern "C" __attribute__((visibility("default")))
-#define RMACHECK_PC() reinterpret_cast<uintptr_t>(__builtin_return_address(0))
-#define RMACHECK_ADDR(p) reinterpret_cast<uintptr_t>(p)
 
 namespace {
 constexpr uint32_t R = RMACHECK_ACCESS_READ, W = RMACHECK_ACCESS_WRITE;
@@ -116,28 +115,8 @@ size_t instrumented_modules(const char** paths, size_t capacity) {
 // per-thread state starts zeroed, the watch table empty).
 RMACHECK_TSAN void __tsan_init() {}
 
-RMACHECK_TSAN void __tsan_func_entry(void* caller_pc) { on_func_entry(RMACHECK_ADDR(caller_pc)); }
-RMACHECK_TSAN void __tsan_func_exit() { on_func_exit(); }
-
-#define RMACHECK_ACCESS_SIZE(N)                                                                                        \
-  RMACHECK_TSAN void __tsan_read##N(void* a) { on_access(RMACHECK_ADDR(a), N, R, RMACHECK_PC()); }                     \
-  RMACHECK_TSAN void __tsan_write##N(void* a) { on_access(RMACHECK_ADDR(a), N, W, RMACHECK_PC()); }                    \
-  RMACHECK_TSAN void __tsan_unaligned_read##N(const void* a) { on_access(RMACHECK_ADDR(a), N, R, RMACHECK_PC()); }     \
-  RMACHECK_TSAN void __tsan_unaligned_write##N(void* a) { on_access(RMACHECK_ADDR(a), N, W, RMACHECK_PC()); }          \
-  RMACHECK_TSAN void __tsan_volatile_read##N(void* a) { on_access(RMACHECK_ADDR(a), N, R, RMACHECK_PC()); }            \
-  RMACHECK_TSAN void __tsan_volatile_write##N(void* a) { on_access(RMACHECK_ADDR(a), N, W, RMACHECK_PC()); }           \
-  RMACHECK_TSAN void __tsan_unaligned_volatile_read##N(void* a) { on_access(RMACHECK_ADDR(a), N, R, RMACHECK_PC()); }  \
-  RMACHECK_TSAN void __tsan_unaligned_volatile_write##N(void* a) { on_access(RMACHECK_ADDR(a), N, W, RMACHECK_PC()); } \
-  /* compound read-modify-write (clang -tsan-compound-read-before-write): a write subsumes the read */                 \
-  RMACHECK_TSAN void __tsan_read_write##N(void* a) { on_access(RMACHECK_ADDR(a), N, W, RMACHECK_PC()); }               \
-  RMACHECK_TSAN void __tsan_unaligned_read_write##N(void* a) { on_access(RMACHECK_ADDR(a), N, W, RMACHECK_PC()); }     \
-  RMACHECK_TSAN void __tsan_read##N##_pc(void* a, void* pc) { on_access(RMACHECK_ADDR(a), N, R, RMACHECK_ADDR(pc)); }  \
-  RMACHECK_TSAN void __tsan_write##N##_pc(void* a, void* pc) { on_access(RMACHECK_ADDR(a), N, W, RMACHECK_ADDR(pc)); }
-RMACHECK_ACCESS_SIZE(1)
-RMACHECK_ACCESS_SIZE(2)
-RMACHECK_ACCESS_SIZE(4)
-RMACHECK_ACCESS_SIZE(8)
-RMACHECK_ACCESS_SIZE(16)
+// The per-access entry points and function entry/exit (also linked into each program: access_entries.h).
+RMACHECK_ACCESS_ENTRIES(default)
 
 RMACHECK_TSAN void __tsan_read_range(void* a, unsigned long n) { on_range(RMACHECK_ADDR(a), n, R, RMACHECK_PC()); }
 RMACHECK_TSAN void __tsan_write_range(void* a, unsigned long n) { on_range(RMACHECK_ADDR(a), n, W, RMACHECK_PC()); }

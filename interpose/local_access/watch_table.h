@@ -40,7 +40,8 @@ class WatchTable {
 };
 
 // A global with constant initialization (only atomics): the fast path reads it without a guard.
-extern WatchTable g_watch_table;
+// Exported: the entry points linked into programs read its generation (access_entries.h).
+extern WatchTable g_watch_table __attribute__((visibility("default")));
 inline WatchTable& watch_table() { return g_watch_table; }
 
 }  // namespace rmacheck::access
