@@ -269,32 +269,53 @@ class Parser {
     pool.seal(e, first);
     return ok;
   }
+  // A field takes at least one byte: room for all of them is made first, and what was not used is
+  // given back, so that a field is a store rather than a push_back call (the pool is reserved ahead).
   bool decode_fields(const uint8_t*& p, const uint8_t* end, ThreadDeltas* deltas) {
     FieldPool& pool = log_.pool;
+    const size_t base = pool.fields.size();
+    pool.fields.resize(base + static_cast<size_t>(end - p));
+    Field* out = pool.fields.data() + base;
+    size_t n = 0;
+    bool ok = true;
     while (p < end) {
       const uint8_t byte = *p++;
       const auto key = static_cast<uint8_t>(byte & ~kArrayBit);
-      if (key >= kFieldCount) return false;
+      if (key >= kFieldCount) {
+        ok = false;
+        break;
+      }
       if (byte & kArrayBit) {
-        int64_t n;
-        if (!get_varint(p, end, n) || n < 0 || n > end - p) return false;
+        int64_t len;
+        if (!get_varint(p, end, len) || len < 0 || len > end - p) {
+          ok = false;
+          break;
+        }
         const Field f{FieldPool::value_index(pool.values.size()), key, Field::kArray};
-        pool.values.push_back(n);
-        for (int64_t i = 0; i < n; ++i) {
+        pool.values.push_back(len);
+        for (int64_t i = 0; i < len && ok; ++i) {
           int64_t v;
-          if (!get_varint(p, end, v)) return false;  // the array is not the event's
+          if (!get_varint(p, end, v)) {
+            ok = false;  // the array is not the event's
+            break;
+          }
           if (i == 0 && deltas) v = deltas->last[key] = undelta(deltas->last[key], v);
           pool.values.push_back(v);
         }
-        pool.fields.push_back(f);
+        if (!ok) break;
+        out[n++] = f;
       } else {
         int64_t v;
-        if (!get_varint(p, end, v)) return false;
+        if (!get_varint(p, end, v)) {
+          ok = false;
+          break;
+        }
         if (deltas) v = deltas->last[key] = undelta(deltas->last[key], v);
-        pool.fields.push_back(pool.scalar(key, v));
+        out[n++] = pool.scalar(key, v);
       }
     }
-    return true;
+    pool.fields.resize(base + n);
+    return ok;
   }
 
   bool parse_record(const uint8_t* p, const uint8_t* end, size_t offset) {
