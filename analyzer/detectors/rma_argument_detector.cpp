@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "call_traits.h"
@@ -174,13 +175,15 @@ class RmaArgumentDetector : public Detector {
 
   // Origin (and result) type signatures equal to the target's.
   void check_signatures(const RmaCall& c, Analysis& out) {
-    const Signature target = signature(c.log, c.type, c.count);
+    std::optional<Signature> target;  // made only for a side that is not the target's count and type
     auto compare = [&](FieldId cf, FieldId tf, const char* what, FindingCode code) {
       auto n = c.view.get(cf);
       auto ty = c.view.get(tf);
       if (!n || !ty) return;
+      if (*n == c.count && *ty == c.type) return;  // one rank's same count of the same type: the same signature
+      if (!target) target = signature(c.log, c.type, c.count);
       const Signature s = signature(c.log, *ty, *n);
-      if (same_signature(s, target)) return;
+      if (same_signature(s, *target)) return;
       report(out, c.model, c.ref, c.wm.name,
              c.me() + c.call() + " on window '" + c.wm.name + "': the " + what + " data (" +
                  describe_type(c.log, *n, *ty) + ") and the target data (" + describe_type(c.log, c.count, c.type) +
