@@ -6,3 +6,8 @@
 #include "access_entries.h"
 
 RMACHECK_ACCESS_ENTRIES(hidden)
+
+// A load-time reference to the layout's symbol (thread_state.h): a runtime of another layout does not load.
+namespace {
+__attribute__((used)) const int* const layout_check = &rmacheck::access::RMACHECK_ACCESS_LAYOUT;
+}  // namespace

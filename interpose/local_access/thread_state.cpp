@@ -7,6 +7,8 @@
 
 namespace rmacheck::access {
 
+extern "C" const int RMACHECK_ACCESS_LAYOUT = 1;
+
 __thread FastState t_fast;
 
 namespace {

@@ -42,6 +42,12 @@ struct FastState {
 // entry points linked into programs (access_entries.h).
 #define RMACHECK_FAST_PATH_EXPORT __attribute__((visibility("default")))
 
+// Those copies compile in the layouts of FastState and WatchTable. Whoever changes either bumps the
+// number: a program linked against one layout then fails to start with a runtime of another (an
+// undefined symbol) instead of misreading its fields. fast_entries.cpp refers to it.
+#define RMACHECK_ACCESS_LAYOUT rmacheck_access_layout_1
+extern "C" RMACHECK_FAST_PATH_EXPORT const int RMACHECK_ACCESS_LAYOUT;
+
 extern __thread FastState t_fast __attribute__((tls_model("initial-exec"))) RMACHECK_FAST_PATH_EXPORT;
 
 RMACHECK_FAST_PATH_EXPORT void slow_access(uintptr_t a, size_t n, uint32_t kind, uintptr_t pc);

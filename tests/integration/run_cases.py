@@ -653,7 +653,8 @@ def case_hostile_launcher(c):
     finally:
         del c.env["KILL_AT_ONCE_LOG"]
     pids = {r: int(header_fields(os.path.join(d, f"rank-{r}.log")).get("pid") or 0) for r in range(3)}
-    survivors = [p for p in pids.values() if p and alive(p)]
+    c.require(all(pids.values()), f"rank pids from the log headers: {pids}")
+    survivors = [p for p in pids.values() if alive(p)]
     for p in survivors:
         os.kill(p, signal.SIGKILL)
     c.check(survivors == [], f"ranks outlived rmacheck: {survivors}")
@@ -661,8 +662,12 @@ def case_hostile_launcher(c):
     c.check(secs < 40, f"took {secs:.1f} s with --timeout 4")
     if c.check(os.path.exists(alive_log), "the launcher never got SIGTERM"):
         with open(alive_log) as f:
-            seen = {int(line) for line in f if line.strip()}
-        early = sorted(r for r, p in pids.items() if p in seen)
+            lines = [line.split() for line in f if line.strip()]
+        known = {int(p) for what, p in lines if what == "known"}
+        alive_then = {int(p) for what, p in lines if what == "alive"}
+        unseen = sorted(r for r, p in pids.items() if p not in known)
+        c.check(unseen == [], f"the launcher never saw ranks {unseen} below it (the check would be vacuous)")
+        early = sorted(r for r, p in pids.items() if p in alive_then)
         c.check(early == [], f"the launcher was told to stop while ranks {early} were still alive")
     u = unfinished_by_rank(rep)
     at = (u.get(0, {}).get("stopped_at") or {}).get("line")

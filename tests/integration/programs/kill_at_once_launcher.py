@@ -3,10 +3,11 @@
 its first argument with the rest, and on SIGTERM sends SIGKILL at once to
 every process below it (no grace for the ranks), then exits.
 
-If KILL_AT_ONCE_LOG names a file, the pids of the processes below it that
-were still alive (not zombies) when SIGTERM came, and were killed, are
-written there, one per line: a test can check that no rank was alive then,
-that is, that the launcher was told to stop only after every rank had been.
+If KILL_AT_ONCE_LOG names a file, it gets a line "known PID" for each
+process it had seen below it and "alive PID" for those still alive (not
+zombies) when SIGTERM came, which it killed: a test can check that the
+ranks were seen and none was alive then, that is, that the launcher was
+told to stop only after every rank had been.
 The processes are listed ahead of time (every 50 ms) so that the handler
 acts within microseconds of the signal, as Hydra does."""
 import os
@@ -47,11 +48,15 @@ def state(pid):
 
 
 known = {}  # the processes below, listed ahead of time so that the handler acts within microseconds
+seen = set()  # every process ever listed below (for the log)
 
 
 def watch():
+    global known
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # the main thread takes it, at once
     while True:
-        known.update(descendants(os.getpid()))
+        known = descendants(os.getpid())  # a fresh list: a pid that left may be reused
+        seen.update(known)
         time.sleep(0.05)
 
 
@@ -65,7 +70,7 @@ def kill_all(signum, frame):
     log = os.environ.get("KILL_AT_ONCE_LOG")
     if log:
         with open(log, "w") as f:
-            f.write("".join(f"{p}\n" for p in alive))
+            f.write("".join(f"known {p}\n" for p in sorted(seen)) + "".join(f"alive {p}\n" for p in alive))
     for p in descendants(os.getpid()):
         try:
             os.kill(p, signal.SIGKILL)
