@@ -8,7 +8,8 @@
               without -p the same file does not compile (exit 2)
   install     `cmake --install BUILD --prefix P`, then P/bin/rmacheck lint on a
               C sample and an mpi4py sample (the Python helper is the one in
-              P/share/rmacheck: without it the .py fails)
+              P/share/rmacheck: without it the .py fails); P/bin/rmacheck mpicc
+              links a program against the access runtime installed in P/lib
   formats     --format text|json|sarif, on stdout and with -o FILE
   exit        1 with errors, 0 clean or warnings only, 2 (one line on stderr
               naming the file) for a missing file, a C file that does not
@@ -204,6 +205,15 @@ def case_install(opts, tmp):
             continue
         same_findings(f"installed lint {name}", expected, report)
         check(proc.returncode == (1 if expected else 0), f"installed lint {name}: exit status {proc.returncode}")
+    # The installed rmacheck mpicc links the runtime installed next to it (no MPI job: compile and link only).
+    prog = os.path.join(tmp, "installed_mpicc")
+    proc = run([tool, "mpicc", "-g", os.path.join(opts.samples, "local_target_fence_bug.c"), "-o", prog], cwd=tmp)
+    if check(proc.returncode == 0, f"installed mpicc: exit {proc.returncode}, stderr {proc.stderr[-2000:]!r}"):
+        dyn = run(["readelf", "-d", prog]).stdout
+        check(os.path.join(prefix, "lib") in dyn and "librmacheck_access.so" in dyn,
+              f"installed mpicc: the program does not load the runtime from {prefix}/lib: {dyn[-1500:]}")
+        syms = run(["nm", "--defined-only", prog]).stdout
+        check("__tsan_func_entry" in syms, "installed mpicc: the access entry points were not linked in")
     # The helper it used is the installed one: without it, a script cannot be linted.
     os.rename(helper, helper + ".away")
     one_line_error("installed lint without its helper", run([tool, "lint", os.path.join(opts.samples,
