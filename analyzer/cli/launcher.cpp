@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -95,6 +95,24 @@ class StopSignals {
 // own, so signalling mpirun's group does not reach them; rmacheck is a child
 // subreaper, so ranks orphaned by a dying mpirun become its children.
 
+// A /proc file of another process, whole; empty if it cannot be read. Plain read(2): the process
+// may exit while it is read, and then read fails with ESRCH, which std::ifstream turns into an
+// exception (libstdc++'s underflow throws std::ios_failure: it aborted rmacheck once in ~700 runs).
+std::string read_proc_file(const std::string& path) {
+  std::string out;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return out;
+}
+
 // pid -> parent pid of every process, from /proc.
 std::map<pid_t, pid_t> process_parents() {
   std::map<pid_t, pid_t> parents;
@@ -104,14 +122,13 @@ std::map<pid_t, pid_t> process_parents() {
     char* end = nullptr;
     long pid = strtol(ent->d_name, &end, 10);
     if (*end != '\0' || pid <= 0) continue;
-    std::ifstream in(std::string("/proc/") + ent->d_name + "/stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    size_t close = stat.rfind(')');  // the command name may hold spaces and parentheses
-    if (close == std::string::npos || close + 4 >= stat.size()) continue;
+    const std::string stat = read_proc_file(std::string("/proc/") + ent->d_name + "/stat");
+    const size_t paren = stat.rfind(')');  // the command name may hold spaces and parentheses
+    if (paren == std::string::npos || paren + 4 >= stat.size()) continue;
     char state = 0;
     long ppid = 0;
     // A zombie is gone already; its parent (mpirun, or rmacheck itself) reaps it.
-    if (sscanf(stat.c_str() + close + 1, " %c %ld", &state, &ppid) == 2 && state != 'Z')
+    if (sscanf(stat.c_str() + paren + 1, " %c %ld", &state, &ppid) == 2 && state != 'Z')
       parents[static_cast<pid_t>(pid)] = ppid;
   }
   closedir(d);
@@ -120,10 +137,12 @@ std::map<pid_t, pid_t> process_parents() {
 
 // Whether process p has RMACHECK_DIR in its environment.
 bool has_log_dir_env(pid_t p) {
-  std::ifstream in("/proc/" + std::to_string(p) + "/environ", std::ios::binary);
-  std::string var;
-  while (std::getline(in, var, '\0'))
-    if (var.compare(0, 13, "RMACHECK_DIR=") == 0) return true;
+  const std::string env = read_proc_file("/proc/" + std::to_string(p) + "/environ");
+  for (size_t at = 0; at < env.size();) {
+    const size_t end = std::min(env.find('\0', at), env.size());
+    if (env.compare(at, 13, "RMACHECK_DIR=") == 0) return true;
+    at = end + 1;
+  }
   return false;
 }
 
