@@ -293,7 +293,7 @@ class Parser {
         }
         const Field f{FieldPool::value_index(pool.values.size()), key, Field::kArray};
         pool.values.push_back(len);
-        for (int64_t i = 0; i < len && ok; ++i) {
+        for (int64_t i = 0; i < len; ++i) {
           int64_t v;
           if (!get_varint(p, end, v)) {
             ok = false;  // the array is not the event's

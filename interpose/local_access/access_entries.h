@@ -19,44 +19,31 @@
 #define RMACHECK_PC() reinterpret_cast<uintptr_t>(__builtin_return_address(0))
 #define RMACHECK_ADDR(p) reinterpret_cast<uintptr_t>(p)
 
-#define RMACHECK_ACCESS_SIZE(VIS, N)                                                                   \
-  RMACHECK_ENTRY(VIS) void __tsan_read##N(void* a) {                                                   \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_READ, RMACHECK_PC());             \
-  }                                                                                                    \
-  RMACHECK_ENTRY(VIS) void __tsan_write##N(void* a) {                                                  \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_WRITE, RMACHECK_PC());            \
-  }                                                                                                    \
-  RMACHECK_ENTRY(VIS) void __tsan_unaligned_read##N(const void* a) {                                   \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_READ, RMACHECK_PC());             \
-  }                                                                                                    \
-  RMACHECK_ENTRY(VIS) void __tsan_unaligned_write##N(void* a) {                                        \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_WRITE, RMACHECK_PC());            \
-  }                                                                                                    \
-  RMACHECK_ENTRY(VIS) void __tsan_volatile_read##N(void* a) {                                          \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_READ, RMACHECK_PC());             \
-  }                                                                                                    \
-  RMACHECK_ENTRY(VIS) void __tsan_volatile_write##N(void* a) {                                         \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_WRITE, RMACHECK_PC());            \
-  }                                                                                                    \
-  RMACHECK_ENTRY(VIS) void __tsan_unaligned_volatile_read##N(void* a) {                                \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_READ, RMACHECK_PC());             \
-  }                                                                                                    \
-  RMACHECK_ENTRY(VIS) void __tsan_unaligned_volatile_write##N(void* a) {                               \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_WRITE, RMACHECK_PC());            \
-  }                                                                                                    \
-  /* compound read-modify-write (clang -tsan-compound-read-before-write): a write subsumes the read */ \
-  RMACHECK_ENTRY(VIS) void __tsan_read_write##N(void* a) {                                             \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_WRITE, RMACHECK_PC());            \
-  }                                                                                                    \
-  RMACHECK_ENTRY(VIS) void __tsan_unaligned_read_write##N(void* a) {                                   \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_WRITE, RMACHECK_PC());            \
-  }                                                                                                    \
-  RMACHECK_ENTRY(VIS) void __tsan_read##N##_pc(void* a, void* pc) {                                    \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_READ, RMACHECK_ADDR(pc));         \
-  }                                                                                                    \
-  RMACHECK_ENTRY(VIS) void __tsan_write##N##_pc(void* a, void* pc) {                                   \
-    rmacheck::access::on_access(RMACHECK_ADDR(a), N, RMACHECK_ACCESS_WRITE, RMACHECK_ADDR(pc));        \
+// One entry point: an access of N bytes of kind KIND, at the caller's pc or the one given (PC_ARG).
+// The address is const void* throughout: under C linkage its constness is not part of the ABI.
+#define RMACHECK_ACCESS_AT(VIS, NAME, N, KIND)                             \
+  RMACHECK_ENTRY(VIS) void NAME(const void* a) {                           \
+    rmacheck::access::on_access(RMACHECK_ADDR(a), N, KIND, RMACHECK_PC()); \
   }
+#define RMACHECK_ACCESS_PC_ARG(VIS, NAME, N, KIND)                             \
+  RMACHECK_ENTRY(VIS) void NAME(const void* a, void* pc) {                     \
+    rmacheck::access::on_access(RMACHECK_ADDR(a), N, KIND, RMACHECK_ADDR(pc)); \
+  }
+
+// A compound read-modify-write (clang -tsan-compound-read-before-write) logs as a write: it subsumes the read.
+#define RMACHECK_ACCESS_SIZE(VIS, N)                                                    \
+  RMACHECK_ACCESS_AT(VIS, __tsan_read##N, N, RMACHECK_ACCESS_READ)                      \
+  RMACHECK_ACCESS_AT(VIS, __tsan_write##N, N, RMACHECK_ACCESS_WRITE)                    \
+  RMACHECK_ACCESS_AT(VIS, __tsan_unaligned_read##N, N, RMACHECK_ACCESS_READ)            \
+  RMACHECK_ACCESS_AT(VIS, __tsan_unaligned_write##N, N, RMACHECK_ACCESS_WRITE)          \
+  RMACHECK_ACCESS_AT(VIS, __tsan_volatile_read##N, N, RMACHECK_ACCESS_READ)             \
+  RMACHECK_ACCESS_AT(VIS, __tsan_volatile_write##N, N, RMACHECK_ACCESS_WRITE)           \
+  RMACHECK_ACCESS_AT(VIS, __tsan_unaligned_volatile_read##N, N, RMACHECK_ACCESS_READ)   \
+  RMACHECK_ACCESS_AT(VIS, __tsan_unaligned_volatile_write##N, N, RMACHECK_ACCESS_WRITE) \
+  RMACHECK_ACCESS_AT(VIS, __tsan_read_write##N, N, RMACHECK_ACCESS_WRITE)               \
+  RMACHECK_ACCESS_AT(VIS, __tsan_unaligned_read_write##N, N, RMACHECK_ACCESS_WRITE)     \
+  RMACHECK_ACCESS_PC_ARG(VIS, __tsan_read##N##_pc, N, RMACHECK_ACCESS_READ)             \
+  RMACHECK_ACCESS_PC_ARG(VIS, __tsan_write##N##_pc, N, RMACHECK_ACCESS_WRITE)
 
 #define RMACHECK_ACCESS_ENTRIES(VIS)                                                \
   RMACHECK_ENTRY(VIS) void __tsan_func_entry(void* caller_pc) {                     \

@@ -20,7 +20,7 @@
 
 using namespace rmacheck::access;
 
-#define RMACHECK_TSAN extern "C" __attribute__((visibility("default")))
+#define RMACHECK_TSAN RMACHECK_ENTRY(default)
 
 namespace {
 constexpr uint32_t R = RMACHECK_ACCESS_READ, W = RMACHECK_ACCESS_WRITE;
