@@ -12,6 +12,7 @@ PKGS=(
   googletest libgtest-dev               # unit tests
   libdw-dev libelf-dev                  # elfutils: offline DWARF symbolization
   libclang-14-dev clang-14              # rmacheck lint (analyzer/lint/)
+  gcc-12-plugin-dev                     # rmacheck mpicc's loop plugin (interpose/gcc_plugin/)
   clang-format-14                       # the tree's format check (tests/style)
   libomp-14-dev                         # OpenMP samples built a second time with clang-14 (LLVM libomp, OMPT)
   libclang-rt-14-dev                    # libFuzzer and the sanitizer runtimes (tests/fuzz, scripts/test-sanitize.sh)

@@ -1,9 +1,12 @@
 #include "cli/compile.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -91,6 +94,57 @@ std::vector<std::string> link_flags(const std::string& libdir) {
   return f;
 }
 
+// What ARGV prints on stdout (its stderr dropped), or "" when it cannot run or fails.
+std::string output_of(const std::vector<std::string>& argv) {
+  int fds[2];
+  if (pipe(fds) != 0) return "";
+  std::vector<char*> cargv;
+  for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return "";
+  }
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    const int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) dup2(devnull, STDERR_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    execvp(cargv[0], cargv.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? out : "";
+}
+
+// -fplugin for the loop plugin (interpose/gcc_plugin: one range check per loop instead of one call
+// per element) when COMPILER is the GCC it was built for, i.e. reports the plugin directory recorded
+// at build time (clang prints "plugin", another GCC its own directory). RMACHECK_LOOP_RANGES=0: off.
+std::vector<std::string> loop_plugin_flags(const std::string& compiler, const std::string& libdir) {
+  const char* env = std::getenv("RMACHECK_LOOP_RANGES");
+  const std::string built_for = RMACHECK_GCC_PLUGIN_DIR;
+  const std::string plugin = libdir + "/rmacheck_loop_ranges.so";
+  if ((env != nullptr && std::string(env) == "0") || built_for.empty() || access(plugin.c_str(), R_OK) != 0) return {};
+  std::string dir = output_of({compiler, "-print-file-name=plugin"});
+  while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
+  if (dir != built_for) return {};
+  return {"-fplugin=" + plugin};
+}
+
 int run(const std::vector<std::string>& argv) {
   if (std::getenv("RMACHECK_VERBOSE")) {
     std::cerr << "rmacheck:";
@@ -116,8 +170,10 @@ int run(const std::vector<std::string>& argv) {
 }  // namespace
 
 CompilePlan plan_compile(const std::string& compiler, const std::vector<std::string>& args, const std::string& libdir,
-                         const std::string& temp_dir) {
+                         const std::string& temp_dir, const std::vector<std::string>& plugin_flags) {
   CompilePlan plan;
+  std::vector<std::string> compile_flags = kCompileFlags;
+  compile_flags.insert(compile_flags.end(), plugin_flags.begin(), plugin_flags.end());
   bool compile_only = false;
   std::vector<size_t> sources;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -138,7 +194,7 @@ CompilePlan plan_compile(const std::string& compiler, const std::vector<std::str
     return plan;
   }
   if (compile_only) {
-    step.insert(step.end(), kCompileFlags.begin(), kCompileFlags.end());
+    step.insert(step.end(), compile_flags.begin(), compile_flags.end());
     step.insert(step.end(), args.begin(), args.end());
     plan.steps.push_back(step);
     return plan;
@@ -177,7 +233,7 @@ CompilePlan plan_compile(const std::string& compiler, const std::vector<std::str
     if (next_source < sources.size() && sources[next_source] == i) {
       const std::string obj = temp_dir + "/" + std::to_string(next_source) + ".o";
       std::vector<std::string> cc = {compiler};
-      cc.insert(cc.end(), kCompileFlags.begin(), kCompileFlags.end());
+      cc.insert(cc.end(), compile_flags.begin(), compile_flags.end());
       cc.insert(cc.end(), common.begin(), common.end());
       cc.insert(cc.end(), {"-c", args[i], "-o", obj});
       plan.steps.push_back(cc);
@@ -228,14 +284,18 @@ int compile_command(const std::string& command, const std::vector<std::string>& 
     }
   std::string temp;
   char tmpl[] = "/tmp/rmacheck-cc-XXXXXX";
-  CompilePlan plan = plan_compile(compiler, args, libdir, "");
+  // Only a command that compiles asks the compiler where its plugins are (one more process).
+  const bool compiles = std::any_of(args.begin(), args.end(),
+                                    [](const std::string& a) { return !a.empty() && a[0] != '-' && is_source(a); });
+  const std::vector<std::string> plugin = compiles ? loop_plugin_flags(compiler, libdir) : std::vector<std::string>{};
+  CompilePlan plan = plan_compile(compiler, args, libdir, "", plugin);
   if (plan.steps.size() > 1) {
     if (!mkdtemp(tmpl)) {
       std::cerr << "rmacheck: cannot make a temporary directory: " << std::strerror(errno) << "\n";
       return 2;
     }
     temp = tmpl;
-    plan = plan_compile(compiler, args, libdir, temp);
+    plan = plan_compile(compiler, args, libdir, temp, plugin);
   }
   int rc = 0;
   for (const auto& step : plan.steps)

@@ -19,7 +19,8 @@ struct CompilePlan {
   std::vector<std::vector<std::string>> steps;
   std::string temp_dir;  // objects of a compile-and-link invocation, removed afterwards
 };
+// PLUGIN_FLAGS go into every compile step (the loop plugin's -fplugin, when the compiler can load it).
 CompilePlan plan_compile(const std::string& compiler, const std::vector<std::string>& args, const std::string& libdir,
-                         const std::string& temp_dir);
+                         const std::string& temp_dir, const std::vector<std::string>& plugin_flags = {});
 
 }  // namespace rmacheck
