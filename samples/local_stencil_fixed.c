@@ -1,4 +1,4 @@
-// rmacheck-sample: ranks=2 timeout=120 build=instrumented args="2000 20"
+// rmacheck-sample: ranks=2 timeout=120 build=instrumented opt=2 args="2000 20"
 // rmacheck-lint-expect: none
 // rmacheck-expect: none
 //
@@ -8,7 +8,8 @@
 // updates its interior from the window memory with plain loads and stores
 // (a few transcendental functions per point). Local stores and remote Puts
 // touch window memory in different epochs, or different bytes: no finding.
-// Also the benchmark of tests/bench/run_local_access_bench.sh.
+// Built at -O2 (opt=2), as in the benchmark of
+// tests/bench/run_local_access_bench.sh: its loops are checked as ranges.
 // usage: local_stencil_fixed [N [ITERS]]
 #include <math.h>
 #include <mpi.h>

@@ -11,6 +11,7 @@ Header lines of a sample (C/C++ `//` or Python `#` comments):
 
     rmacheck-sample: ranks=N [timeout=SEC] [args="A B ..."] [complete=true|false] [exit=N]
                      [build=plain|instrumented]   (instrumented: built with `rmacheck mpicc`)
+                     [opt=0|2]      (built at -O0, the default, or -O2: samples/CMakeLists.txt)
                      [guard=true]   (run with --guard-memory: loads and stores seen through guarded pages)
                      [guard=false]  (never run with --guard-memory: a program guarded pages cannot run, such as
                                      one that needs MPI_THREAD_MULTIPLE)
@@ -131,6 +132,8 @@ def parse_header(path, mpi="openmpi"):
                         settings["args"] = shlex.split(value)
                     elif name == "build" and value in ("plain", "instrumented"):
                         settings["build"] = value  # samples/CMakeLists.txt builds `instrumented` with rmacheck mpicc
+                    elif name == "opt" and value in ("0", "2"):
+                        settings["opt"] = int(value)  # read by samples/CMakeLists.txt, which builds the sample
                     elif name == "guard" and value in ("true", "false"):
                         settings["guard"] = value == "true"
                     elif name == "complete" and value in ("true", "false"):
