@@ -2,6 +2,11 @@
  *
  *   interpose_overhead put      ITERS REPS  MPI_Put + MPI_Win_flush to the other
  *                                           rank, inside one lock_all epoch
+ *   interpose_overhead get      ITERS REPS  MPI_Get + MPI_Win_flush, the same way
+ *   interpose_overhead acc      ITERS REPS  MPI_Accumulate (MPI_SUM) + MPI_Win_flush
+ *   interpose_overhead fence    ITERS REPS  MPI_Put + MPI_Win_fence: one fence epoch
+ *                                           per iteration (the fence synchronizes
+ *                                           both ranks: latency bound)
  *   interpose_overhead start    ITERS REPS  MPI_Start + MPI_Wait on a persistent
  *                                           receive and a persistent send, each
  *                                           rank with itself (no cross-rank wait:
@@ -42,26 +47,31 @@ int main(int argc, char** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   const char* mode = argc > 1 ? argv[1] : "";
-  const int put_mode = strcmp(mode, "put") == 0, self_mode = strcmp(mode, "start") == 0,
-            pingpong = strcmp(mode, "pingpong") == 0, isend_mode = strcmp(mode, "isend") == 0;
-  if (argc < 4 || size != 2 || !(put_mode || self_mode || pingpong || isend_mode)) {
-    if (rank == 0) fprintf(stderr, "usage: mpirun -n 2 %s put|start|pingpong|isend ITERS REPS\n", argv[0]);
+  const int put_mode = strcmp(mode, "put") == 0, get_mode = strcmp(mode, "get") == 0,
+            acc_mode = strcmp(mode, "acc") == 0, fence_mode = strcmp(mode, "fence") == 0,
+            self_mode = strcmp(mode, "start") == 0, pingpong = strcmp(mode, "pingpong") == 0,
+            isend_mode = strcmp(mode, "isend") == 0;
+  const int lock_mode = put_mode || get_mode || acc_mode, win_mode = lock_mode || fence_mode;
+  if (argc < 4 || size != 2 || !(win_mode || self_mode || pingpong || isend_mode)) {
+    if (rank == 0)
+      fprintf(stderr, "usage: mpirun -n 2 %s put|get|acc|fence|start|pingpong|isend ITERS REPS\n", argv[0]);
     MPI_Finalize();
     return 2;
   }
   const long iters = atol(argv[2]);
   const int reps = atoi(argv[3]);
   const int other = 1 - rank;
-  const int calls_per_iter = put_mode ? 2 : isend_mode ? 3 : 4;
+  const int calls_per_iter = win_mode ? 2 : isend_mode ? 3 : 4;
   long calls = 3; /* Init, Finalize, and the Barrier below */
 
   MPI_Win win = MPI_WIN_NULL;
   MPI_Request sreq = MPI_REQUEST_NULL, rreq = MPI_REQUEST_NULL;
   int* base = NULL;
   int value = rank, slot = 0;
-  if (put_mode) {
+  if (win_mode) {
     MPI_Win_allocate(64 * sizeof(int), sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &base, &win);
-    MPI_Win_lock_all(0, win);
+    if (lock_mode) MPI_Win_lock_all(0, win);
+    if (fence_mode) MPI_Win_fence(0, win);
     calls += 2;
   } else if (!isend_mode) {
     const int peer = self_mode ? rank : other;
@@ -80,6 +90,21 @@ int main(int argc, char** argv) {
       for (long i = 0; i < n; ++i) {
         MPI_Put(&value, 1, MPI_INT, other, (int)(i & 63), 1, MPI_INT, win);
         MPI_Win_flush(other, win);
+      }
+    } else if (get_mode) {
+      for (long i = 0; i < n; ++i) {
+        MPI_Get(&slot, 1, MPI_INT, other, (int)(i & 63), 1, MPI_INT, win);
+        MPI_Win_flush(other, win);
+      }
+    } else if (acc_mode) {
+      for (long i = 0; i < n; ++i) {
+        MPI_Accumulate(&value, 1, MPI_INT, other, (int)(i & 63), 1, MPI_INT, MPI_SUM, win);
+        MPI_Win_flush(other, win);
+      }
+    } else if (fence_mode) {
+      for (long i = 0; i < n; ++i) {
+        MPI_Put(&value, 1, MPI_INT, other, (int)(i & 63), 1, MPI_INT, win);
+        MPI_Win_fence(0, win);
       }
     } else if (isend_mode) {
       MPI_Request reqs[2];
@@ -111,10 +136,10 @@ int main(int argc, char** argv) {
     if (rank == 0 && r >= 0) printf("rep %d ns_per_iter %.1f cpu_ns_per_iter %.1f\n", r, slowest[0], slowest[1]);
   }
 
-  if (put_mode) {
-    MPI_Win_unlock_all(win);
+  if (win_mode) {
+    if (lock_mode) MPI_Win_unlock_all(win);
     MPI_Win_free(&win);
-    calls += 2;
+    calls += 2 - fence_mode;
   } else if (!isend_mode) {
     MPI_Request_free(&sreq);
     MPI_Request_free(&rreq);
