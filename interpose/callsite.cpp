@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "guard/python_frames.h"
 #include "runtime.h"
 #include "system_modules.h"
 
@@ -236,10 +237,44 @@ std::string attr_string(void* obj, const char* name) {
   return out;
 }
 
+bool g_raw_frames = false;  // guard/python_frames.c can read this interpreter's frames raw
+
+enum class Cached { kFound, kNone, kUnknown };
+
+// The call site from the caches alone, without the GIL: this thread's frames read raw (it is inside
+// the MPI call, so its frames stay as they are; no other thread changes them), each code object
+// looked up in g_code_cache (which holds a reference to it: a cached address is that code object)
+// and the named frame's line in g_line_cache. kUnknown when a code object or a line was not seen
+// yet: the caller then asks the interpreter, with the GIL (which costs more than everything else
+// of a logged call: mpi4py released it around the MPI call).
+Cached record_python_frame_cached(RecordBuffer& rec) {
+  if (!g_raw_frames) return Cached::kUnknown;
+  constexpr int kMax = 64;  // as the walk with the GIL
+  RmacheckRawPyFrame raw[kMax];
+  int holds_gil = 0;
+  const int n = rmacheck_py_frames_capture(raw, kMax, &holds_gil);
+  if (n == 0) return Cached::kUnknown;
+  std::lock_guard<std::mutex> lock(g_mu);
+  for (int i = 0; i < n; ++i) {
+    const auto code = g_code_cache.find(raw[i].code);
+    if (code == g_code_cache.end()) return Cached::kUnknown;
+    if (code->second.skip) continue;
+    const auto line = g_line_cache.find(LineKey{raw[i].code, raw[i].lasti * 2});  // PyFrame_GetLasti: bytes
+    if (line == g_line_cache.end()) return Cached::kUnknown;
+    rec.field(kF_py_file, code->second.file);
+    rec.field(kF_py_line, line->second);
+    rec.field(kF_py_func, code->second.func);
+    return Cached::kFound;
+  }
+  return n < kMax ? Cached::kNone : Cached::kUnknown;
+}
+
 // Innermost frame outside mpi4py. Needs the GIL: mpi4py released it around
 // the MPI call, and PyGILState_Ensure takes it back for this thread.
 bool record_python_frame(RecordBuffer& rec) {
   if (!g_py.is_initialized() || (g_py.is_finalizing && g_py.is_finalizing())) return false;
+  const Cached cached = record_python_frame_cached(rec);
+  if (cached != Cached::kUnknown) return cached == Cached::kFound;
   int gil = g_py.gil_ensure();
   bool found = false;
   void* frame = g_py.get_frame();  // borrowed
@@ -337,7 +372,11 @@ bool record_python_frames_in_handler(RecordBuffer& rec, const guard::PyFrameRef*
 void callsite_init() {
   std::lock_guard<std::mutex> lock(g_mu);
   rescan_modules();
-  if (runtime().flags.python) find_python();
+  if (runtime().flags.python) {
+    find_python();
+    // Cached call sites need the line cache, keyed by PyFrame_GetLasti (Python 3.11+).
+    g_raw_frames = g_py.usable && g_py.frame_lasti && rmacheck_py_frames_init() != 0;
+  }
 }
 
 void record_callsite(RecordBuffer& rec, void* ret_addr) {
