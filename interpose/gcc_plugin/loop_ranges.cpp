@@ -24,7 +24,10 @@
 //
 // The line of the range call is the access's own line, so the report names
 // the same file:line; only the count of the record (informative, not
-// reported) changes.
+// reported) changes. One difference: the runtime names bytes by the first
+// access of the interval that touched them, and a hoisted range comes
+// before the loop's per-element accesses; bytes that both touch are then
+// named by the hoisted line (which did touch them) instead of the other.
 // GCC's headers need this order (each uses what the ones before it declare): not sorted.
 // clang-format off
 #include "gcc-plugin.h"  // first: it brings config.h and system.h
