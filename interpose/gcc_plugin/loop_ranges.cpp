@@ -13,7 +13,9 @@
 //   - the loop is innermost and has one exit, tested in a block that every
 //     iteration reaches; the call is in a block that dominates it, so it runs
 //     exactly once per iteration, niter + 1 times (GCC's number of latch
-//     executions, only when GCC can compute it);
+//     executions, only when GCC can compute it), or in a block after the
+//     test that every path to the latch passes (a loop GCC did not rotate,
+//     at -Os and -Og), niter times;
 //   - the loop calls nothing but ThreadSanitizer's access entry points and C
 //     math functions (no MPI call, no atomic, no unknown function, no asm),
 //     and nothing in it can throw: the interval cannot end inside the loop;
@@ -134,17 +136,34 @@ bool computable_before(class loop* loop, tree expr) {
   return walk_tree_without_duplicates(&expr, defined_in_loop, loop) == NULL_TREE;
 }
 
-// The bytes [lo, lo + bytes) that an access of `size` bytes at `addr` touches over niter + 1
-// iterations, as trees valid in the preheader; false when they are not one range.
-bool covered_range(class loop* loop, tree addr, int size, tree niter, tree* lo, tree* bytes) {
+// How often a block of the loop runs: every iteration (it dominates the exit test: niter + 1 times),
+// every iteration but the last (after the exit test, on every path to the latch: niter times; the
+// shape of a loop GCC did not rotate, at -Os and -Og), or not known.
+enum class Runs { kEveryIteration, kAllButLast, kUnknown };
+
+Runs runs_of(class loop* loop, edge exit, basic_block bb) {
+  if (dominated_by_p(CDI_DOMINATORS, exit->src, bb)) return Runs::kEveryIteration;
+  if (dominated_by_p(CDI_DOMINATORS, bb, exit->src) && dominated_by_p(CDI_DOMINATORS, loop->latch, bb))
+    return Runs::kAllButLast;
+  return Runs::kUnknown;
+}
+
+// The bytes [lo, lo + bytes) that an access of `size` bytes at `addr` touches in iterations
+// 0 .. niter (kEveryIteration) or 0 .. niter - 1 (kAllButLast, none when niter is 0), as trees valid
+// in the preheader; false when they are not one range.
+bool covered_range(class loop* loop, tree addr, int size, tree niter, Runs runs, tree* lo, tree* bytes) {
   if (TREE_CODE(addr) != SSA_NAME && !is_gimple_min_invariant(addr)) return false;
   tree ev = instantiate_parameters(loop, analyze_scalar_evolution(loop, addr));
   if (ev == NULL_TREE || chrec_contains_undetermined(ev)) return false;
   const tree n = fold_convert(sizetype, niter);
+  const bool all_but_last = runs == Runs::kAllButLast;
   if (evolution_function_is_invariant_p(ev, loop->num)) {
     *lo = ev;
-    *bytes = size_int(size);
-    return computable_before(loop, ev);
+    // all but the last iteration: nothing when niter is 0, else the one element
+    *bytes = all_but_last
+                 ? fold_build2(MULT_EXPR, sizetype, fold_build2(MIN_EXPR, sizetype, n, size_one_node), size_int(size))
+                 : size_int(size);
+    return computable_before(loop, ev) && computable_before(loop, *bytes);
   }
   if (TREE_CODE(ev) != POLYNOMIAL_CHREC || CHREC_VARIABLE(ev) != static_cast<unsigned>(loop->num)) return false;
   const tree base = CHREC_LEFT(ev), step = CHREC_RIGHT(ev);
@@ -152,6 +171,13 @@ bool covered_range(class loop* loop, tree addr, int size, tree niter, tree* lo, 
   // The step of a pointer is a sizetype (unsigned) constant: a backward walk's -8 is 2^64 - 8 there.
   const HOST_WIDE_INT s = wi::to_wide(step).to_shwi();
   if (s == 0 || s > size || -s > size) return false;  // holes between elements: not one range
+  if (all_but_last) {
+    // Elements side by side only (|s| == size): then niter of them are niter * size bytes, 0 for none.
+    if (s != size && -s != size) return false;
+    *bytes = fold_build2(MULT_EXPR, sizetype, n, size_int(size));
+    *lo = s > 0 ? base : fold_build_pointer_plus(base, fold_build2(MINUS_EXPR, sizetype, size_int(size), *bytes));
+    return computable_before(loop, *lo) && computable_before(loop, *bytes);
+  }
   const tree span = fold_build2(MULT_EXPR, sizetype, n, size_int(s < 0 ? -s : s));
   *lo = s > 0 ? base : fold_build_pointer_plus(base, fold_build1(NEGATE_EXPR, sizetype, span));
   *bytes = fold_build2(PLUS_EXPR, sizetype, span, size_int(size));
@@ -191,7 +217,7 @@ unsigned hoist_in_loop(class loop* loop) {
   unsigned hoisted = 0;
   basic_block* body = get_loop_body(loop);
   for (unsigned i = 0; i < loop->num_nodes; ++i) {
-    const bool every_iteration = dominated_by_p(CDI_DOMINATORS, exit->src, body[i]);
+    const Runs runs = runs_of(loop, exit, body[i]);
     for (gimple_stmt_iterator gsi = gsi_start_bb(body[i]); !gsi_end_p(gsi);) {
       gimple* stmt = gsi_stmt(gsi);
       const Access a = is_gimple_call(stmt) ? classify(stmt) : Access{CallKind::kOther, false, 0};
@@ -200,10 +226,10 @@ unsigned hoist_in_loop(class loop* loop) {
         continue;
       }
       tree lo = NULL_TREE, bytes = NULL_TREE;
-      if (!every_iteration || !covered_range(loop, gimple_call_arg(stmt, 0), a.size, niter, &lo, &bytes)) {
+      if (runs == Runs::kUnknown || !covered_range(loop, gimple_call_arg(stmt, 0), a.size, niter, runs, &lo, &bytes)) {
         if (g_verbose)
           inform(gimple_location(stmt), "rmacheck: per element: %s",
-                 every_iteration ? "the addresses are not one range" : "not run on every iteration");
+                 runs != Runs::kUnknown ? "the addresses are not one range" : "not run on every iteration");
         gsi_next(&gsi);
         continue;
       }

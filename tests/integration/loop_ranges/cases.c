@@ -8,7 +8,8 @@
 //   calls      per element: the loop calls a function, synchronizes or may throw
 //   holes      per element: the addresses are not one range
 //   every      per element: not run on every iteration
-// A line without the comment must get no note. Only compiled, never run.
+// A line without the comment must get no note; `expect-Os:` after it: what
+// -Os gives instead (loops not rotated). Only compiled, never run.
 #include <math.h>
 #include <mpi.h>
 
@@ -29,7 +30,7 @@ void backward(double *a, int n)
 void copy_shifted(double *restrict b, const double *restrict a, int lo, int hi)
 {
     for (int i = lo; i < hi; i++)
-        b[i - lo] = a[i] + 1.0;  // expect: R W
+        b[i - lo] = a[i] + 1.0;  // expect: R W  expect-Os: tripcount
 }
 
 void ints(int *a, int n)

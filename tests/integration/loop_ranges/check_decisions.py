@@ -3,8 +3,8 @@
 
     check_decisions.py RMACHECK CASES_C
 
-Compiles CASES_C with `RMACHECK mpicc -O2` and the plugin's -verbose argument and compares the
-notes per line with the file's `// expect:` comments (cases.c says the codes): a missing note, an
+Compiles CASES_C with `RMACHECK mpicc -O2`, then `-Os`, and the plugin's -verbose argument and
+compares the notes per line with the file's `// expect:` comments (cases.c says the codes): a missing note, an
 extra one or a line with notes but no comment fails. Then checks that `rmacheck mpicc` loads the
 plugin (RMACHECK_VERBOSE shows the command) and that RMACHECK_LOOP_RANGES=0 leaves it out.
 """
@@ -26,20 +26,22 @@ CODES = {
 NOTE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):\d+: note: rmacheck: (?P<text>.*)$")
 
 
-def expected_notes(path):
+def expected_notes(path, level):
+    """{line: set of codes} at optimization level `level` ("-O2" or "-Os": `expect-Os:` overrides)."""
     expected = {}
     with open(path, encoding="utf-8") as f:
         for lineno, text in enumerate(f, 1):
-            m = re.search(r"// expect: (.*)$", text)
+            m = re.search(r"// expect: (.*?)(?:\s+expect-Os: (.*))?$", text)
             if m and not text.lstrip().startswith("//"):
-                expected[lineno] = set(m.group(1).split())
+                codes = m.group(2) if level == "-Os" and m.group(2) is not None else m.group(1)
+                expected[lineno] = set(codes.split())
     return expected
 
 
-def compile_cases(rmacheck, src, extra_env, extra_args):
+def compile_cases(rmacheck, src, extra_env, extra_args, level="-O2"):
     with tempfile.TemporaryDirectory(prefix="rmacheck-loops-") as tmp:
         env = dict(os.environ, **extra_env)
-        proc = subprocess.run([rmacheck, "mpicc", "-O2", "-g", "-c", src, "-o", os.path.join(tmp, "cases.o")]
+        proc = subprocess.run([rmacheck, "mpicc", level, "-g", "-c", src, "-o", os.path.join(tmp, "cases.o")]
                               + extra_args, env=env, capture_output=True, text=True, timeout=300)
     if proc.returncode != 0:
         sys.exit(f"FAIL: rmacheck mpicc failed ({proc.returncode}):\n{proc.stderr}")
@@ -49,24 +51,27 @@ def compile_cases(rmacheck, src, extra_env, extra_args):
 def main():
     rmacheck, src = sys.argv[1], os.path.abspath(sys.argv[2])
     failures = []
-    stderr = compile_cases(rmacheck, src, {}, ["-fplugin-arg-rmacheck_loop_ranges-verbose"])
-    got = {}
-    for line in stderr.splitlines():
-        m = NOTE.match(line)
-        if not m:
-            continue
-        code = CODES.get(m.group("text"))
-        if code is None:
-            failures.append(f"unknown note: {line}")
-            continue
-        got.setdefault(int(m.group("line")), set()).add(code)
-    expected = expected_notes(src)
-    for lineno in sorted(set(got) | set(expected)):
-        want, have = expected.get(lineno, set()), got.get(lineno, set())
-        if want != have:
-            failures.append(f"line {lineno}: expected {' '.join(sorted(want)) or 'no note'}, "
-                            f"got {' '.join(sorted(have)) or 'no note'}")
-    print(f"{len(expected)} lines with expectations, {len(got)} lines with notes")
+    # -O2: loops as GCC rotates them (the exit test at the bottom); -Os: not rotated (the test first,
+    # the body runs one time less than the test).
+    for level in ("-O2", "-Os"):
+        stderr = compile_cases(rmacheck, src, {}, ["-fplugin-arg-rmacheck_loop_ranges-verbose"], level)
+        got = {}
+        for line in stderr.splitlines():
+            m = NOTE.match(line)
+            if not m:
+                continue
+            code = CODES.get(m.group("text"))
+            if code is None:
+                failures.append(f"{level}: unknown note: {line}")
+                continue
+            got.setdefault(int(m.group("line")), set()).add(code)
+        expected = expected_notes(src, level)
+        for lineno in sorted(set(got) | set(expected)):
+            want, have = expected.get(lineno, set()), got.get(lineno, set())
+            if want != have:
+                failures.append(f"{level}: line {lineno}: expected {' '.join(sorted(want)) or 'no note'}, "
+                                f"got {' '.join(sorted(have)) or 'no note'}")
+        print(f"{level}: {len(expected)} lines with expectations, {len(got)} lines with notes")
 
     verbose = compile_cases(rmacheck, src, {"RMACHECK_VERBOSE": "1"}, [])
     if "-fplugin=" not in verbose:
