@@ -1,6 +1,5 @@
 #include "cli/compile.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +12,7 @@
 #include <iostream>
 #include <set>
 
+#include "cli/command_output.h"
 #include "cli/launcher.h"
 #include "cli/path_search.h"
 
@@ -94,43 +94,6 @@ std::vector<std::string> link_flags(const std::string& libdir) {
   return f;
 }
 
-// What ARGV prints on stdout (its stderr dropped), or "" when it cannot run or fails.
-std::string output_of(const std::vector<std::string>& argv) {
-  int fds[2];
-  if (pipe(fds) != 0) return "";
-  std::vector<char*> cargv;
-  for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return "";
-  }
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    const int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0) dup2(devnull, STDERR_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    execvp(cargv[0], cargv.data());
-    _exit(127);
-  }
-  close(fds[1]);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) != 0;) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) break;
-    out.append(buf, static_cast<size_t>(n));
-  }
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? out : "";
-}
-
 // -fplugin for the loop plugin (interpose/gcc_plugin: one range check per loop instead of one call
 // per element) when COMPILER is the GCC it was built for, i.e. reports the plugin directory recorded
 // at build time (clang prints "plugin", another GCC its own directory). RMACHECK_LOOP_RANGES=0: off.
@@ -139,9 +102,7 @@ std::vector<std::string> loop_plugin_flags(const std::string& compiler, const st
   const std::string built_for = RMACHECK_GCC_PLUGIN_DIR;
   const std::string plugin = libdir + "/rmacheck_loop_ranges.so";
   if ((env != nullptr && std::string(env) == "0") || built_for.empty() || access(plugin.c_str(), R_OK) != 0) return {};
-  std::string dir = output_of({compiler, "-print-file-name=plugin"});
-  while (!dir.empty() && (dir.back() == '\n' || dir.back() == '\r')) dir.pop_back();
-  if (dir != built_for) return {};
+  if (command_output({compiler, "-print-file-name=plugin"}, 60) != built_for) return {};
   return {"-fplugin=" + plugin};
 }
 

@@ -4,17 +4,15 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <fstream>
 #include <set>
+
+#include "cli/command_output.h"
 
 namespace rmacheck {
 
@@ -163,46 +161,11 @@ std::string program_path(const std::string& prog) {
 // The file of mpi4py's MPI module for this interpreter, asked of the interpreter itself
 // (importing the mpi4py package does not load MPI). "" if it has no mpi4py.
 std::string mpi4py_module(const std::string& python) {
-  int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) return "";
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(out[0]);
-    close(out[1]);
-    return "";
-  }
-  if (pid == 0) {
-    dup2(out[1], STDOUT_FILENO);
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    if (devnull >= 0) dup2(devnull, STDERR_FILENO);
-    const char* code =
-        "import importlib.util as u\n"
-        "s = u.find_spec('mpi4py.MPI')\n"
-        "print(s.origin if s and s.origin else '')\n";
-    execlp(python.c_str(), python.c_str(), "-c", code, static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  std::string text;
-  const auto t0 = std::chrono::steady_clock::now();
-  for (;;) {  // bounded: an interpreter that hangs must not hang `rmacheck run`
-    pollfd p{out[0], POLLIN, 0};
-    if (poll(&p, 1, 200) > 0) {
-      char buf[4096];
-      const ssize_t n = read(out[0], buf, sizeof buf);
-      if (n <= 0) break;
-      text.append(buf, static_cast<size_t>(n));
-    }
-    if (std::chrono::steady_clock::now() - t0 > std::chrono::seconds(20)) {
-      kill(pid, SIGKILL);
-      break;
-    }
-  }
-  close(out[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? text : "";
+  const char* code =
+      "import importlib.util as u\n"
+      "s = u.find_spec('mpi4py.MPI')\n"
+      "print(s.origin if s and s.origin else '')\n";
+  return command_output({python, "-c", code}, 20);  // bounded: an interpreter that hangs must not hang `rmacheck run`
 }
 
 }  // namespace
