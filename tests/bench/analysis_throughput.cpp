@@ -3,13 +3,17 @@
 // prints events per second (of CPU time, one core) and peak memory.
 //
 //   analysis_throughput [--ranks 64] [--events 10000000] [--ops-per-epoch 200] [--dir DIR] [--only DETECTOR]
-//                       [--fresh-buffers 1]
+//                       [--fresh-buffers 1] [--pattern mixed|fence|lock_all|pscw]
 //
 // Each rank runs fence epochs; in each it Puts into its right neighbour's
 // window (disjoint bytes per origin, so no races) and Gets from its left
 // neighbour, with contiguous and strided datatypes; every 16th epoch uses a
 // lock_all epoch with flushes and a barrier instead, to exercise those
-// edges too. --fresh-buffers 1: every operation's origin buffer is at a new
+// edges too (--pattern mixed, the default). --pattern fence: fence epochs
+// only; lock_all: lock_all epochs only (flush_all every 50 operations,
+// unlock_all, barrier); pscw: each rank posts to its left neighbour and
+// starts an access epoch to its right one, Puts and Gets there (Gets from
+// bytes nobody writes), completes and waits. --fresh-buffers 1: every operation's origin buffer is at a new
 // address (a buffer allocated per iteration), so the memory the race
 // detector keeps grows with the run unless it drops what can no longer race.
 #include <sys/resource.h>
@@ -40,6 +44,7 @@ struct Args {
   std::string dir = "/tmp/rmacheck-bench-logs";
   std::string only;  // run just this detector
   bool fresh_buffers = false;
+  std::string pattern = "mixed";
 };
 
 constexpr int64_t kInt = 6, kVector = 1000, kWin = (int64_t{0} << 32) | 1;
@@ -124,6 +129,13 @@ int main(int argc, char** argv) {
       a.only = argv[i + 1];
     else if (!std::strcmp(argv[i], "--fresh-buffers"))
       a.fresh_buffers = std::atoi(argv[i + 1]) != 0;
+    else if (!std::strcmp(argv[i], "--pattern"))
+      a.pattern = argv[i + 1];
+  }
+  if (a.pattern != "mixed" && a.pattern != "fence" && a.pattern != "lock_all" && a.pattern != "pscw") {
+    std::fprintf(stderr, "analysis_throughput: --pattern is mixed, fence, lock_all or pscw, not '%s'\n",
+                 a.pattern.c_str());
+    return 2;
   }
   mkdir(a.dir.c_str(), 0755);
   // The logs are written by a child process, so that the peak memory measured below is the analysis's
@@ -156,8 +168,9 @@ int main(int argc, char** argv) {
       b.array(kF_win_units, units.data(), units.size());
     });
   const long per_rank = a.events / a.ranks;
+  const bool fences = a.pattern == "mixed" || a.pattern == "fence", pscw = a.pattern == "pscw";
   for (int epoch = 0; w[0]->events() < per_rank; ++epoch) {
-    const bool passive = epoch % 16 == 15;
+    const bool passive = a.pattern == "lock_all" || (a.pattern == "mixed" && epoch % 16 == 15);
     int64_t sync = 0;
     for (auto* x : w) sync = std::max(sync, x->clock());
     for (int r = 0; r < a.ranks; ++r) {
@@ -165,10 +178,25 @@ int main(int argc, char** argv) {
       rw.set_clock(sync);
       const int right = (r + 1) % a.ranks, left = (r + a.ranks - 1) % a.ranks;
       // A passive epoch first closes the fence epoch (fence with NOSUCCEED), as MPI requires.
-      rw.call(kCall_Win_fence, [&](RecordBuffer& b) {
-        b.field(kF_win, kWin);
-        b.field(kF_assert, passive ? kModeNoSucceed : 0);
-      });
+      if (fences)
+        rw.call(kCall_Win_fence, [&](RecordBuffer& b) {
+          b.field(kF_win, kWin);
+          b.field(kF_assert, passive ? kModeNoSucceed : 0);
+        });
+      if (pscw) {
+        rw.call(kCall_Win_post, [&](RecordBuffer& b) {
+          b.field(kF_win, kWin);
+          const int64_t g = left;
+          b.array(kF_group, &g, 1);
+          b.field(kF_assert, 0);
+        });
+        rw.call(kCall_Win_start, [&](RecordBuffer& b) {
+          b.field(kF_win, kWin);
+          const int64_t g = right;
+          b.array(kF_group, &g, 1);
+          b.field(kF_assert, 0);
+        });
+      }
       if (passive)
         rw.call(kCall_Win_lock_all, [&](RecordBuffer& b) {
           b.field(kF_win, kWin);
@@ -178,7 +206,7 @@ int main(int argc, char** argv) {
         const bool put = k % 2 == 0;
         rw.call(put ? kCall_Put : kCall_Get, [&](RecordBuffer& b) {
           b.field(kF_win, kWin);
-          b.field(kF_target, put ? right : left);
+          b.field(kF_target, put || pscw ? right : left);
           // Origin r writes only its own slice of the target: disjoint, so no conflicts.
           b.field(kF_disp, (put ? 0 : win_bytes / 8) + (k / 2) * 16 + 0);
           // 4 ints at the origin: one strided vector of 4 ints, or 4 contiguous ints, at the target.
@@ -196,13 +224,18 @@ int main(int argc, char** argv) {
         rw.call(kCall_Win_unlock_all, [&](RecordBuffer& b) { b.field(kF_win, kWin); });
         rw.call(kCall_Barrier, [&](RecordBuffer& b) { b.field(kF_comm, 1); });
       }
+      if (pscw) {
+        rw.call(kCall_Win_complete, [&](RecordBuffer& b) { b.field(kF_win, kWin); });
+        rw.call(kCall_Win_wait, [&](RecordBuffer& b) { b.field(kF_win, kWin); });
+      }
     }
   }
   for (int r = 0; r < a.ranks; ++r) {
-    w[r]->call(kCall_Win_fence, [&](RecordBuffer& b) {
-      b.field(kF_win, kWin);
-      b.field(kF_assert, kModeNoSucceed);
-    });
+    if (fences)
+      w[r]->call(kCall_Win_fence, [&](RecordBuffer& b) {
+        b.field(kF_win, kWin);
+        b.field(kF_assert, kModeNoSucceed);
+      });
     w[r]->call(kCall_Win_free, [&](RecordBuffer& b) { b.field(kF_win, kWin); });
     w[r]->call(kCall_Finalize, [](RecordBuffer&) {});
   }
