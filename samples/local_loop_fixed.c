@@ -1,4 +1,4 @@
-// rmacheck-sample: ranks=2 timeout=60 build=instrumented opt=2 guard=false
+// rmacheck-sample: ranks=2 timeout=60 build=instrumented opt=2 guard=false args="256 300 400 700"
 // rmacheck-lint-expect: none
 // rmacheck-expect: none
 //
@@ -13,6 +13,7 @@
 // (docs/user-guide.md): the byte-exact ranges are what this sample checks.
 #include <mpi.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #define N 1024
 
@@ -28,25 +29,29 @@ int main(int argc, char **argv)
         a[i] = 0;
     a[760] = -1;  // the scan's sentinel
     double sum = 0;
+    // The loops' bounds come from the command line (the header's args: 256 300 400 700), so the
+    // compiler does not know the trip counts and the ranges are computed at run time.
+    const int fill_end = argc > 4 ? atoi(argv[1]) : 256, rev_lo = argc > 4 ? atoi(argv[2]) : 300,
+              rev_end = argc > 4 ? atoi(argv[3]) : 400, scan_lo = argc > 4 ? atoi(argv[4]) : 700;
     MPI_Win_fence(0, win);
     if (rank == 1) {
-        for (int i = 0; i < 256; i++)
+        for (int i = 0; i < fill_end; i++)
             a[i] = 0.5 * i;
-        for (int i = 399; i >= 300; i--)
+        for (int i = rev_end - 1; i >= rev_lo; i--)
             a[i] = a[i] + i;
-        for (int i = 700; a[i] >= 0; i++)
+        for (int i = scan_lo; a[i] >= 0; i++)
             sum += a[i];
     }
     MPI_Win_fence(0, win);  // FIX: the loops end before the epoch of the Puts begins
     if (rank == 0) {
-        MPI_Put(&one, 1, MPI_DOUBLE, 1, 255, 1, MPI_DOUBLE, win);
-        MPI_Put(&one, 1, MPI_DOUBLE, 1, 300, 1, MPI_DOUBLE, win);
+        MPI_Put(&one, 1, MPI_DOUBLE, 1, fill_end - 1, 1, MPI_DOUBLE, win);
+        MPI_Put(&one, 1, MPI_DOUBLE, 1, rev_lo, 1, MPI_DOUBLE, win);
         MPI_Put(&one, 1, MPI_DOUBLE, 1, 760, 1, MPI_DOUBLE, win);
-        const int outside[] = {256, 299, 400, 699, 761};
+        const int outside[] = {fill_end, rev_lo - 1, rev_end, scan_lo - 1, 761};
         for (int k = 0; k < 5; k++)
             MPI_Put(&one, 1, MPI_DOUBLE, 1, outside[k], 1, MPI_DOUBLE, win);
     } else {
-        for (int i = 401; i < 699; i++)  // between two Puts' targets (a[400], a[699]): no finding
+        for (int i = rev_end + 1; i < scan_lo - 1; i++)  // between two Puts' targets (a[400], a[699]): no finding
             sum += a[i];
     }
     MPI_Win_fence(0, win);

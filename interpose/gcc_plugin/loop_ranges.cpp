@@ -21,7 +21,12 @@
 //     and nothing in it can throw: the interval cannot end inside the loop;
 //   - the address is an affine function of the iteration with a step of at
 //     most the access's size (no holes), or invariant.
-// Anything else keeps its per-element call. The loop itself then has no
+// Anything else keeps its per-element call. One difference in timing: the
+// range is checked against the watched memory once, before the loop; if
+// another thread's MPI call starts watching memory while the loop runs
+// (MPI_THREAD_MULTIPLE), the per-element checks would see the change at
+// the next element, the range does not (such a race is unordered either
+// way, and its detection depends on timing in both). The loop itself then has no
 // calls left and is vectorized as in the plain build.
 //
 // The line of the range call is the access's own line, so the report names
@@ -204,8 +209,9 @@ unsigned hoist_in_loop(class loop* loop) {
     return 0;
   }
   const tree niter = number_of_latch_executions(loop);
-  if (niter == NULL_TREE || chrec_contains_undetermined(niter) || TREE_CODE(niter) == COND_EXPR ||
-      !computable_before(loop, niter)) {
+  // A COND_EXPR (`may_be_zero ? 0 : n`, GCC's count of a loop that may not iterate) is a value like
+  // any other: force_gimple_operand makes it a conditional assignment in the preheader.
+  if (niter == NULL_TREE || chrec_contains_undetermined(niter) || !computable_before(loop, niter)) {
     note_kept(loop, "the trip count is not known at the loop's entry");
     return 0;
   }
@@ -288,10 +294,16 @@ int plugin_init(struct plugin_name_args* info, struct plugin_gcc_version* versio
     }
     g_verbose = true;
   }
-  if (!plugin_default_version_check(version, &gcc_version)) {
-    fprintf(stderr, "rmacheck: %s was built for gcc %s, not this gcc %s\n", info->full_name, gcc_version.basever,
-            version->basever);
-    return 1;
+  // The same release (basever, devphase): the compiler's internals are the ones the plugin was
+  // built against. Not the whole configure line: a distribution's update of the same release (a
+  // new package version in it) would otherwise fail every compile. Another release: no pass, a
+  // warning, and the compile goes on (each access checked per element, as without the plugin).
+  if (strcmp(version->basever, gcc_version.basever) != 0 || strcmp(version->devphase, gcc_version.devphase) != 0) {
+    fprintf(stderr,
+            "rmacheck: warning: %s was built for gcc %s, this is gcc %s: loops are checked per element "
+            "(rebuild rmacheck for this gcc)\n",
+            info->full_name, gcc_version.basever, version->basever);
+    return 0;
   }
   struct register_pass_info pass;
   pass.pass = new LoopRangesPass(g);

@@ -5,8 +5,10 @@
 
 Compiles CASES_C with `RMACHECK mpicc -O2`, then `-Os`, and the plugin's -verbose argument and
 compares the notes per line with the file's `// expect:` comments (cases.c says the codes): a missing note, an
-extra one or a line with notes but no comment fails. Then checks that `rmacheck mpicc` loads the
-plugin (RMACHECK_VERBOSE shows the command) and that RMACHECK_LOOP_RANGES=0 leaves it out.
+extra one or a line with notes but no comment fails. Then runs samples/local_loop_bug.c and
+local_loop_fixed.c built at -Os and -O3 against their expected findings, and checks that
+`rmacheck mpicc` loads the plugin (RMACHECK_VERBOSE shows the command) and that
+RMACHECK_LOOP_RANGES=0 leaves it out.
 """
 import os
 import re
@@ -72,6 +74,26 @@ def main():
                 failures.append(f"{level}: line {lineno}: expected {' '.join(sorted(want)) or 'no note'}, "
                                 f"got {' '.join(sorted(have)) or 'no note'}")
         print(f"{level}: {len(expected)} lines with expectations, {len(got)} lines with notes")
+
+    # The ranges at run time at the other levels (sample.local_loop_* runs them at -O2): the samples'
+    # expected findings, missing and extra both failing (check_sample.py), with -Os's ranges of loops
+    # that were not rotated and -O3's.
+    samples = os.path.join(os.path.dirname(src), "..", "..", "..", "samples")
+    check_sample = os.path.join(os.path.dirname(src), "..", "check_sample.py")
+    for level in ("-Os", "-O3"):
+        with tempfile.TemporaryDirectory(prefix="rmacheck-loops-run-") as tmp:
+            for name in ("local_loop_bug", "local_loop_fixed"):
+                sample = os.path.abspath(os.path.join(samples, name + ".c"))
+                build = subprocess.run([rmacheck, "mpicc", level, "-g", sample, "-o", os.path.join(tmp, name)],
+                                       capture_output=True, text=True, timeout=300)
+                if build.returncode != 0:
+                    failures.append(f"{level}: cannot build {name}: {build.stderr.strip()}")
+                    continue
+                run = subprocess.run(["/usr/bin/python3", check_sample, "--rmacheck", rmacheck, "--sample-bin", tmp,
+                                      sample], capture_output=True, text=True, timeout=600)
+                print(f"{level}: {run.stdout.strip().splitlines()[-1] if run.stdout.strip() else '(no output)'}")
+                if run.returncode != 0:
+                    failures.append(f"{level}: {name}: {run.stdout}{run.stderr}")
 
     verbose = compile_cases(rmacheck, src, {"RMACHECK_VERBOSE": "1"}, [])
     if "-fplugin=" not in verbose:
