@@ -4,7 +4,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -160,6 +159,7 @@ CompilePlan plan_compile(const std::string& compiler, const std::vector<std::str
     plan.steps.push_back(step);
     return plan;
   }
+  plan.compiles = !sources.empty();
   if (compile_only) {
     step.insert(step.end(), compile_flags.begin(), compile_flags.end());
     step.insert(step.end(), args.begin(), args.end());
@@ -251,19 +251,18 @@ int compile_command(const std::string& command, const std::vector<std::string>& 
     }
   std::string temp;
   char tmpl[] = "/tmp/rmacheck-cc-XXXXXX";
+  CompilePlan plan = plan_compile(compiler, args, libdir, "");
   // Only a command that compiles asks the compiler where its plugins are (one more process).
-  const bool compiles = std::any_of(args.begin(), args.end(),
-                                    [](const std::string& a) { return !a.empty() && a[0] != '-' && is_source(a); });
-  const std::vector<std::string> plugin = compiles ? loop_plugin_flags(compiler, libdir) : std::vector<std::string>{};
-  CompilePlan plan = plan_compile(compiler, args, libdir, "", plugin);
+  const std::vector<std::string> plugin =
+      plan.compiles ? loop_plugin_flags(compiler, libdir) : std::vector<std::string>{};
   if (plan.steps.size() > 1) {
     if (!mkdtemp(tmpl)) {
       std::cerr << "rmacheck: cannot make a temporary directory: " << std::strerror(errno) << "\n";
       return 2;
     }
     temp = tmpl;
-    plan = plan_compile(compiler, args, libdir, temp, plugin);
   }
+  if (!plugin.empty() || !temp.empty()) plan = plan_compile(compiler, args, libdir, temp, plugin);
   int rc = 0;
   for (const auto& step : plan.steps)
     if ((rc = run(step)) != 0) break;

@@ -16,6 +16,7 @@ int compile_command(const std::string& command, const std::vector<std::string>& 
 // The arguments of the steps one compiler invocation becomes (exposed for tests).
 struct CompilePlan {
   bool passthrough = false;  // preprocessing, version queries: run as given
+  bool compiles = false;     // it compiles a source (so plugin flags would go into a step)
   std::vector<std::vector<std::string>> steps;
   std::string temp_dir;  // objects of a compile-and-link invocation, removed afterwards
 };

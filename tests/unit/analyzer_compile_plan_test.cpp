@@ -19,6 +19,7 @@ bool has(const std::vector<std::string>& step, const std::string& arg) {
 TEST(CompilePlan, PluginFlagsGoIntoACompileOnlyStep) {
   const CompilePlan plan = plan_compile("mpicc", {"-O2", "-c", "a.c", "-o", "a.o"}, "/lib", "", kPlugin);
   ASSERT_EQ(plan.steps.size(), 1u);
+  EXPECT_TRUE(plan.compiles);
   EXPECT_TRUE(has(plan.steps[0], kPlugin[0]));
   EXPECT_TRUE(has(plan.steps[0], "-fsanitize=thread"));
 }
@@ -35,9 +36,11 @@ TEST(CompilePlan, PluginFlagsGoIntoEachCompileStepNotTheLink) {
 TEST(CompilePlan, NoPluginFlagsInALinkOrAQuery) {
   const CompilePlan link = plan_compile("mpicc", {"a.o", "-o", "app"}, "/lib", "", kPlugin);
   ASSERT_EQ(link.steps.size(), 1u);
+  EXPECT_FALSE(link.compiles);
   EXPECT_FALSE(has(link.steps[0], kPlugin[0]));
   const CompilePlan query = plan_compile("mpicc", {"--version"}, "/lib", "", kPlugin);
   EXPECT_TRUE(query.passthrough);
+  EXPECT_FALSE(query.compiles);
   EXPECT_FALSE(has(query.steps[0], kPlugin[0]));
 }
 

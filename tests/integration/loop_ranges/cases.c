@@ -8,8 +8,8 @@
 //   calls      per element: the loop calls a function, synchronizes or may throw
 //   holes      per element: the addresses are not one range
 //   every      per element: not run on every iteration
-// A line without the comment must get no note; `expect-Os:` after it: what
-// -Os gives instead (loops not rotated). Only compiled, never run.
+// A line without the comment must get no note; the notes are the same at
+// -O2 and -Os (loops not rotated). Only compiled, never run.
 #include <math.h>
 #include <mpi.h>
 

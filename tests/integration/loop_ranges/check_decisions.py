@@ -28,15 +28,14 @@ CODES = {
 NOTE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):\d+: note: rmacheck: (?P<text>.*)$")
 
 
-def expected_notes(path, level):
-    """{line: set of codes} at optimization level `level` ("-O2" or "-Os": `expect-Os:` overrides)."""
+def expected_notes(path):
+    """{line: set of codes}, the same at every optimization level."""
     expected = {}
     with open(path, encoding="utf-8") as f:
         for lineno, text in enumerate(f, 1):
-            m = re.search(r"// expect: (.*?)(?:\s+expect-Os: (.*))?$", text)
+            m = re.search(r"// expect: (.*)$", text)
             if m and not text.lstrip().startswith("//"):
-                codes = m.group(2) if level == "-Os" and m.group(2) is not None else m.group(1)
-                expected[lineno] = set(codes.split())
+                expected[lineno] = set(m.group(1).split())
     return expected
 
 
@@ -67,7 +66,7 @@ def main():
                 failures.append(f"{level}: unknown note: {line}")
                 continue
             got.setdefault(int(m.group("line")), set()).add(code)
-        expected = expected_notes(src, level)
+        expected = expected_notes(src)
         for lineno in sorted(set(got) | set(expected)):
             want, have = expected.get(lineno, set()), got.get(lineno, set())
             if want != have:
@@ -80,6 +79,9 @@ def main():
     # that were not rotated and -O3's.
     samples = os.path.join(os.path.dirname(src), "..", "..", "..", "samples")
     check_sample = os.path.join(os.path.dirname(src), "..", "check_sample.py")
+    # Without RMACHECK_SAMPLE_LOGS: these binaries are gone after the test, so their logs must not be
+    # kept for the sanitizer pass's re-runs (scripts/test-sanitize.sh).
+    run_env = {k: v for k, v in os.environ.items() if k != "RMACHECK_SAMPLE_LOGS"}
     for level in ("-Os", "-O3"):
         with tempfile.TemporaryDirectory(prefix="rmacheck-loops-run-") as tmp:
             for name in ("local_loop_bug", "local_loop_fixed"):
@@ -89,11 +91,8 @@ def main():
                 if build.returncode != 0:
                     failures.append(f"{level}: cannot build {name}: {build.stderr.strip()}")
                     continue
-                # Without RMACHECK_SAMPLE_LOGS: these binaries are gone after the test, so their logs must not
-                # be kept for the sanitizer pass's re-runs (scripts/test-sanitize.sh).
-                env = {k: v for k, v in os.environ.items() if k != "RMACHECK_SAMPLE_LOGS"}
                 run = subprocess.run(["/usr/bin/python3", check_sample, "--rmacheck", rmacheck, "--sample-bin", tmp,
-                                      sample], capture_output=True, text=True, timeout=600, env=env)
+                                      sample], capture_output=True, text=True, timeout=600, env=run_env)
                 print(f"{level}: {run.stdout.strip().splitlines()[-1] if run.stdout.strip() else '(no output)'}")
                 if run.returncode != 0:
                     failures.append(f"{level}: {name}: {run.stdout}{run.stderr}")
