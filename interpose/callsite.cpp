@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "guard/python_frames.h"
+#include "handles.h"
 #include "runtime.h"
 #include "system_modules.h"
 
@@ -80,6 +81,7 @@ void rescan_modules() {
   runtime().log.append(rec.data(), rec.size());
   std::sort(ranges->begin(), ranges->end(), [](const Range& a, const Range& b) { return a.start < b.start; });
   g_ranges.store(ranges, std::memory_order_release);
+  arguments_changed();  // a call site's module may have changed: repeated calls' templates are stale
 }
 
 const Range* find_range(uintptr_t pc) {
@@ -379,7 +381,7 @@ void callsite_init() {
   }
 }
 
-void record_callsite(RecordBuffer& rec, void* ret_addr) {
+bool record_callsite(RecordBuffer& rec, void* ret_addr) {
   const auto pc = reinterpret_cast<uintptr_t>(ret_addr);
   const Range* range = find_range_of_call(pc);
   if (!range) {  // code loaded after the last scan (dlopen): log the new map first
@@ -390,7 +392,7 @@ void record_callsite(RecordBuffer& rec, void* ret_addr) {
   const int depth = runtime().flags.stack_depth;
   if (range && range->system && g_py.usable && record_python_frame(rec)) {
     rec.array(kF_pcs, &pc, 1);
-    return;
+    return false;
   }
   if (depth > 0 || (range && range->system)) {
     // The caller is a binding layer (C++/Fortran) or the user asked for stacks:
@@ -405,10 +407,11 @@ void record_callsite(RecordBuffer& rec, void* ret_addr) {
       uintptr_t pcs[80];
       for (int i = 0; i < keep; ++i) pcs[i] = reinterpret_cast<uintptr_t>(frames[first + i]);
       rec.array(kF_pcs, pcs, static_cast<size_t>(keep));
-      return;
+      return false;
     }
   }
   rec.array(kF_pcs, &pc, 1);
+  return range && !range->system && depth <= 0;
 }
 
 bool pc_in_loader(uintptr_t pc) {

@@ -17,7 +17,9 @@ namespace rmacheck {
 // After the log is open: classify loaded modules, find the Python API, log the module map.
 void callsite_init();
 // Adds the pcs / py_file / py_line / py_func fields for a call whose wrapper returns to ret_addr.
-void record_callsite(RecordBuffer& rec, void* ret_addr);
+// Returns whether they are ret_addr alone, in a module of the program's (what a call from the same
+// place logs again while arguments_epoch() stays: no Python frames, no stack).
+bool record_callsite(RecordBuffer& rec, void* ret_addr);
 // Logs s once (a STRING record) and returns its id; thread safe.
 int64_t intern_string(const char* s);
 // A guarded-page access's Python frames (innermost first, read raw in the fault handler): the

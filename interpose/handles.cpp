@@ -13,12 +13,19 @@
 
 namespace rmacheck {
 
+// Counts the changes of every registry that turns a handle argument into what is logged for it
+// (arguments_epoch()).
+std::atomic<uint64_t> g_arguments_epoch{0};
+
 namespace {
 
 // A handle -> value map shared by all threads (MPI_THREAD_MULTIPLE).
 template <class Handle, class Value>
 class Registry {
  public:
+  // names_arguments: what a call argument is logged as depends on this registry (not so for requests and
+  // messages, which change with every nonblocking call and are looked up through pointers).
+  explicit Registry(bool names_arguments = true) : names_arguments_(names_arguments) {}
   // One thread's copy of its last hit: valid while the registry's version is the one it was taken at.
   struct Cache {
     Handle handle{};
@@ -57,11 +64,11 @@ class Registry {
   void put(Handle h, Value v) {
     std::lock_guard<std::mutex> lock(mu_);
     map_[h] = std::move(v);
-    version_.fetch_add(1, std::memory_order_release);
+    changed();
   }
   bool erase(Handle h) {
     std::lock_guard<std::mutex> lock(mu_);
-    version_.fetch_add(1, std::memory_order_release);
+    changed();
     return map_.erase(h) > 0;
   }
   uint64_t version() const { return version_.load(std::memory_order_acquire); }
@@ -74,11 +81,16 @@ class Registry {
   template <class F>
   auto locked(F&& f) {
     std::lock_guard<std::mutex> lock(mu_);
-    version_.fetch_add(1, std::memory_order_release);
+    changed();
     return f(map_);
   }
 
  private:
+  void changed() {
+    version_.fetch_add(1, std::memory_order_release);
+    if (names_arguments_) g_arguments_epoch.fetch_add(1, std::memory_order_release);
+  }
+  const bool names_arguments_;
   std::mutex mu_;
   std::unordered_map<Handle, Value> map_;
   std::atomic<uint64_t> version_{0};
@@ -112,7 +124,7 @@ struct RequestSlot {
   size_t count() const { return 1 + more.size(); }
   const RequestInfo& nth(size_t n) const { return n == 0 || more.empty() ? first : more[std::min(n, more.size()) - 1]; }
 };
-Registry<MPI_Request, RequestSlot> g_requests;
+Registry<MPI_Request, RequestSlot> g_requests{/*names_arguments=*/false};
 Registry<MPI_Datatype, int64_t> g_types;
 thread_local Registry<MPI_Comm, CommRef>::Cache t_comm_cache;
 thread_local Registry<MPI_Win, WinRef>::Cache t_win_cache;
@@ -128,7 +140,7 @@ Registry<MPI_Op, int64_t> g_ops;
 // holds (a new reference to the same group): every reference is freed
 // separately, so a handle maps to the ids of its live references.
 Registry<MPI_Group, std::vector<int64_t>> g_groups;
-Registry<MPI_Message, CommRef> g_messages;
+Registry<MPI_Message, CommRef> g_messages{/*names_arguments=*/false};
 // Handles the program freed, with what they stood for, until a wrapped call
 // returns the same value again (every call that makes windows and ops is
 // wrapped, and every datatype, group and communicator constructor programs

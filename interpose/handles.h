@@ -11,6 +11,7 @@
 
 #include <mpi.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -46,6 +47,14 @@ struct RequestInfo {
 // returned again) keeps its old id in the log, so that the analyzer can say where it was freed, and is
 // never passed to a PMPI call of ours: the program's call must be in the log
 // before the MPI library rejects the handle.
+
+// Changes whenever a handle argument could be logged differently than before: a window, communicator,
+// datatype, op or group made, freed or first seen (every registry here but requests and messages), or
+// the module map rescanned. A call whose logged fields are a function of its argument values may reuse
+// the fields of an earlier call with the same values while this stays the same (recorder.h).
+extern std::atomic<uint64_t> g_arguments_epoch;
+inline uint64_t arguments_epoch() { return g_arguments_epoch.load(std::memory_order_acquire); }
+inline void arguments_changed() { g_arguments_epoch.fetch_add(1, std::memory_order_release); }
 
 // Communicators. Unknown handles (made by calls rmacheck does not wrap) are registered on first sight;
 // a freed one gives its old info.

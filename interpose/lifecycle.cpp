@@ -19,6 +19,7 @@ void record_init(CallId call, void* ret, int rc, int provided) {
   register_comm(MPI_COMM_SELF, /*created=*/false);
   local_watch_init();
   Recorder R(call, ret);
+  R.add_call_site();
   R.i(kF_thread_level, provided);
   R.enter();
   R.exit(rc);
@@ -54,6 +55,7 @@ RMACHECK_API int MPI_Finalize() {
   int rc;
   {
     Recorder R(kCall_Finalize, __builtin_return_address(0));
+    R.add_call_site();
     R.enter();
     rc = PMPI_Finalize();
     R.exit(rc);

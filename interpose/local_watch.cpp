@@ -137,7 +137,8 @@ bool is_rma_operation(CallId c) {
 
 }  // namespace
 
-bool local_watch_active() { return g_api != nullptr || g_guard; }
+bool g_local_watch_on = false;
+bool g_local_watch_guard = false;
 
 void local_watch_prepare_mpi() { guard::prepare_mpi_settings(); }
 
@@ -148,18 +149,14 @@ int local_watch_thread_level(int required) {
   guard::note_setting("thread_level=MPI_THREAD_SERIALIZED (asked for MPI_THREAD_MULTIPLE; osc pt2pt refuses it)");
   return MPI_THREAD_SERIALIZED;
 }
-void local_watch_enter() {
-  if (g_guard) guard::enter_mpi();
-}
-void local_watch_leave() {
-  if (g_guard) guard::leave_mpi();
-}
+void local_watch_guard_enter() { guard::enter_mpi(); }
+void local_watch_guard_leave() { guard::leave_mpi(); }
 
 void local_watch_init() {
   std::string settings;
   if (runtime().flags.guard && guard::install(settings)) {
     // Guarded pages see every program, instrumented or not; the instrumented runtime stays idle.
-    g_guard = true;
+    g_guard = g_local_watch_guard = g_local_watch_on = true;
     log_guard_text(settings);
     g_logging.store(true);
     return;
@@ -168,6 +165,7 @@ void local_watch_init() {
   const RmacheckAccessApi* api = find ? find() : nullptr;
   if (!api || api->version != RMACHECK_ACCESS_API_VERSION) return;
   g_api = api;
+  g_local_watch_on = true;
   // The instrumented modules, so the report can say which code was checked.
   const char* paths[256];
   const size_t n = api->instrumented_modules(paths, 256);
@@ -184,7 +182,7 @@ void local_watch_init() {
   api->set_sink(sink);
 }
 
-void local_watch_flush() {
+void local_watch_flush_now() {
   if (g_guard)
     guard::flush(guard_sink);
   else if (g_api)

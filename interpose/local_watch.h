@@ -22,11 +22,17 @@
 
 namespace rmacheck {
 
-bool local_watch_active();
+// Set once at MPI_Init (local_watch_init), read on every wrapped call: the program's loads and stores
+// are seen (instrumented code, or guarded pages: g_local_watch_guard).
+extern bool g_local_watch_on, g_local_watch_guard;
+inline bool local_watch_active() { return g_local_watch_on; }
 // At MPI_Init, once the log is open: find the runtime, log the instrumented modules.
 void local_watch_init();
 // At every wrapper entry: the calling thread's records of the interval since its last MPI call go to the log.
-void local_watch_flush();
+void local_watch_flush_now();
+inline void local_watch_flush() {
+  if (g_local_watch_on) local_watch_flush_now();
+}
 // At MPI_Finalize: no more records.
 void local_watch_stop();
 // Before PMPI_Init: settings the capture needs from MPI (guarded pages: no single-copy transport).
@@ -34,8 +40,14 @@ void local_watch_prepare_mpi();
 // The thread level to ask MPI for instead of `required` (guarded pages: at most MPI_THREAD_SERIALIZED).
 int local_watch_thread_level(int required);
 // Wrapper entry and exit of the calling thread (guarded pages open inside MPI, protected outside).
-void local_watch_enter();
-void local_watch_leave();
+void local_watch_guard_enter();
+void local_watch_guard_leave();
+inline void local_watch_enter() {
+  if (g_local_watch_guard) local_watch_guard_enter();
+}
+inline void local_watch_leave() {
+  if (g_local_watch_guard) local_watch_guard_leave();
+}
 
 // What one wrapped call did that changes the watched memory; filled by the Recorder.
 struct WatchFacts {

@@ -1,5 +1,7 @@
 #include "recorder.h"
 
+#include <algorithm>
+
 #include "call_traits.h"
 #include "callsite.h"
 #include "local_watch.h"
@@ -16,6 +18,7 @@ struct WatchedRequest {
 // One set of buffers per thread: wrappers do not nest (t_in_wrapper), so a
 // thread never needs two at once, and nothing is allocated per call once warm.
 struct Scratch {
+  CallTemplate templates[kTemplateSlots];
   RecordBuffer rec;
   ThreadDeltas deltas;      // what this thread's CALL / CALL_OUT records are deltas from
   uint8_t* call = nullptr;  // the current call's record in the log (its exit word is stored at return)
@@ -71,7 +74,12 @@ int translate_assert(int a) {
 }
 }  // namespace
 
-Recorder::Recorder(CallId call, void* return_address) : s_(this_thread_scratch()), rec_(s_.rec) {
+Recorder::Recorder(CallId call, void* return_address)
+    : s_(this_thread_scratch()),
+      rec_(s_.rec),
+      call_(call),
+      return_address_(return_address),
+      template_(&s_.templates[static_cast<unsigned>(call) & (kTemplateSlots - 1)]) {
   t_in_wrapper = true;
   local_watch_enter();  // guarded pages open: MPI's copies never meet a protected page
   local_watch_flush();  // the program's accesses since this thread's last call go before this call
@@ -86,7 +94,17 @@ Recorder::Recorder(CallId call, void* return_address) : s_(this_thread_scratch()
   t_enter_ = call_clock();
   if (t_enter_ >= g_next_clock_pair.load(std::memory_order_relaxed)) log_clock_pair();  // every 100 ms
   s_.rec.begin_call(call, thread_, seq_, t_enter_, s_.deltas);
-  record_callsite(s_.rec, return_address);
+}
+
+void Recorder::repeat() {
+  s_.rec.repeat_call();
+  if (local_watch_active()) s_.facts = template_->facts;
+  repeated_ = true;
+}
+
+void Recorder::fields_anew() {
+  static const bool repeats = runtime().flags.repeats;  // read at MPI_Init, before the first call
+  candidate_ = record_callsite(s_.rec, return_address_) && repeats;
 }
 
 Recorder::~Recorder() {
@@ -114,13 +132,21 @@ void Recorder::exit(int rc) {
 
 void Recorder::finish() {
   // The common call (success, no outputs) costs no record of its own: its exit word says it returned.
-  if (s_.call && rc_ == MPI_SUCCESS && s_.rec.call_out_field_bytes() == 0 && duration_ >= 0 &&
-      duration_ <= kExitMaxDuration) {
+  const bool plain = s_.call && rc_ == MPI_SUCCESS && s_.rec.call_out_field_bytes() == 0 && duration_ >= 0 &&
+                     duration_ <= kExitMaxDuration;
+  if (plain) {
     LogWriter::store_exit(s_.call, kExitReturned | static_cast<uint32_t>(duration_));
   } else {
     size_t n = 0;
     const uint8_t* out = s_.rec.call_out_head(thread_, rc_, duration_, n);
     runtime().log.append(out, n);
+  }
+  if (candidate_ && plain) {       // a full record of a repeatable call, returned without outputs: our template
+    CallTemplate& t = *template_;  // its argument values are there already
+    t.call = call_;
+    t.return_address = return_address_;
+    t.epoch = epoch_;
+    if (local_watch_active()) t.facts = s_.facts;
   }
   if (local_watch_active()) local_watch_after_call(s_.facts);
 }

@@ -12,15 +12,73 @@
 
 #include <mpi.h>
 
+#include <cstdint>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "call_ids.h"
+#include "callsite.h"
 #include "handles.h"
+#include "local_watch.h"
 #include "record_buffer.h"
 
 namespace rmacheck {
 
 struct Scratch;
+
+// Call templates (log_format.h CALL_REPEAT). A wrapper's CALL record is a function of its argument values,
+// the registries of handles.h and the call site when every parameter is a number, an address (void*), or
+// a window, communicator, datatype or op handle, when the call logs no outputs, and when no parameter is a
+// group (logged as its members, read from MPI), a request or a message. For such a call made with the
+// same values from the same place as the thread's last one of the same id, while arguments_epoch() stayed
+// the same, the interposer writes a CALL_REPEAT instead of encoding the fields again.
+template <class T>
+constexpr bool logged_by_value() {
+  using U = std::remove_cv_t<T>;
+  return std::is_arithmetic_v<U> || std::is_enum_v<U> || std::is_same_v<U, void*> || std::is_same_v<U, const void*> ||
+         std::is_same_v<U, MPI_Win> || std::is_same_v<U, MPI_Comm> || std::is_same_v<U, MPI_Datatype> ||
+         std::is_same_v<U, MPI_Op>;
+}
+template <class F>
+struct ParametersByValue;
+template <class R, class... P>
+struct ParametersByValue<R (*)(P...)> {
+  static constexpr bool value = (logged_by_value<P>() && ...);
+};
+// Compile-time text checks of a wrapper's table entry (MPICH's handles are all ints: a group or request
+// parameter is told by its spelling).
+constexpr bool spells(const char* text, const char* word) {
+  for (; *text; ++text) {
+    size_t i = 0;
+    while (word[i] && text[i] == word[i]) ++i;
+    if (!word[i]) return true;
+  }
+  return false;
+}
+constexpr bool no_statements(const char* text) {  // "()" or "( )": the wrapper adds nothing after the call
+  for (; *text; ++text)
+    if (*text != '(' && *text != ')' && *text != ' ') return false;
+  return true;
+}
+template <class Pmpi>
+constexpr bool repeatable_call(const char* params, const char* after) {
+  return ParametersByValue<Pmpi>::value && no_statements(after) && !spells(params, "MPI_Group") &&
+         !spells(params, "MPI_Request") && !spells(params, "MPI_Message");
+}
+constexpr size_t kMaxTemplateWords = 12;  // the most parameters of a repeatable call (Get_accumulate)
+
+// The thread's last full record of a repeatable call: its argument values, where it was made from, and
+// what it told the local-access watch.
+struct CallTemplate {
+  int call = -1;  // kCallCount ids share kTemplateSlots slots (direct-mapped): another id's is a miss
+  uint32_t words = 0;
+  void* return_address = nullptr;
+  uint64_t epoch = 0;
+  uint64_t args[kMaxTemplateWords] = {};
+  WatchFacts facts;
+};
+constexpr unsigned kTemplateSlots = 64;  // a power of two
 
 class Recorder {
  public:
@@ -95,11 +153,55 @@ class Recorder {
   void new_group(MPI_Group g);
   void new_op(MPI_Op o) { rec_.field(kF_new_op, register_op(o)); }
 
+  // Before the input fields: returns false when this call repeats the thread's template for its call id
+  // (kRepeatable: repeatable_call(); the record is then a CALL_REPEAT and the inputs are not added),
+  // true when the wrapper must add them (the call site is added here).
+  template <bool kRepeatable, class... A>
+  bool needs_fields(const A&... a) {
+    if constexpr (kRepeatable && sizeof...(A) <= kMaxTemplateWords) {
+      constexpr size_t n = sizeof...(A);
+      const uint64_t words[n + 1] = {as_word(a)..., 0};
+      // Read before any lookup of this call's: a registry change during them makes the template stale at once.
+      epoch_ = arguments_epoch();
+      CallTemplate& t = *template_;
+      if (t.call == call_ && t.return_address == return_address_ && t.epoch == epoch_ &&
+          same_words(words, t.args, std::make_index_sequence<n>{})) {
+        repeat();
+        return false;
+      }
+      // A full record: the slot's old template is gone (the analyzer's is this record from now on), and the
+      // slot holds this call's values, to become the template if it returns without outputs (finish()).
+      t.call = -1;
+      t.words = n;
+      for (size_t i = 0; i < n; ++i) t.args[i] = words[i];
+      fields_anew();
+      return true;
+    } else {
+      add_call_site();
+      return true;
+    }
+  }
+  // The call's pcs (or Python location): what needs_fields() adds, for manual wrappers.
+  void add_call_site() { record_callsite(rec_, return_address_); }
+
   void enter();
   void exit(int rc);
   void finish();
 
  private:
+  template <class T>
+  static uint64_t as_word(const T& v) {
+    if constexpr (std::is_pointer_v<T>)
+      return reinterpret_cast<uintptr_t>(v);
+    else
+      return static_cast<uint64_t>(v);
+  }
+  template <size_t... I>
+  static bool same_words(const uint64_t* a, const uint64_t* b, std::index_sequence<I...>) {
+    return ((a[I] == b[I]) & ... & true);  // no branch per word
+  }
+  void repeat();       // the record becomes a CALL_REPEAT of *template_
+  void fields_anew();  // a full record, which may become the template
   void complete_slot(size_t slot, MPI_Status* s);
   void watch_into(FieldId f, int count, MPI_Request* reqs);
   void note_region(FieldId f, int64_t v);  // Win_attach/detach regions, for the local-access watch
@@ -109,6 +211,13 @@ class Recorder {
   int64_t seq_ = 0, thread_ = 0;
   int64_t t_enter_ = 0, duration_ = 0;
   bool untimed_ = false;  // the call returns at once (call_traits.h): one clock read, duration 0
+  // Call templates: the record is a CALL_REPEAT; or it is a full record that becomes the thread's template
+  // for the call id if the call returns without outputs (candidate_, the call site was plain).
+  bool repeated_ = false, candidate_ = false;
+  CallId call_;
+  void* return_address_;
+  CallTemplate* template_;  // this thread's slot for the call id
+  uint64_t epoch_;          // arguments_epoch() when a repeatable call's values were compared
   int rc_ = MPI_SUCCESS;
   // Communicator of the call, for translating peers and status sources, and its window: held by the
   // thread's caches for the call (comm_info_for_call), or by held_comm_ (a probed message's).

@@ -9,16 +9,32 @@ using namespace rmacheck;
 // (a; b;) -> a; b;
 #define RMACHECK_STATEMENTS(...) __VA_ARGS__
 
+#define RMACHECK_CAT(a, b) RMACHECK_CAT_(a, b)
+#define RMACHECK_CAT_(a, b) a##b
+// The input fields. A wrapper that adds nothing after the call may skip them (the call repeats the
+// thread's last one: recorder.h); one that does keeps its declarations of `before` in scope for `after`.
+#define RMACHECK_INPUTS(needed, before, after) RMACHECK_INPUTS_(needed, before, RMACHECK_STATEMENTS after)
+#define RMACHECK_INPUTS_(needed, before, ...) RMACHECK_CAT(RMACHECK_INPUTS_IF, __VA_OPT__(_OUTPUTS))(needed, before)
+#define RMACHECK_INPUTS_IF(needed, before) \
+  if (needed) {                            \
+    RMACHECK_STATEMENTS before             \
+  }
+#define RMACHECK_INPUTS_IF_OUTPUTS(needed, before) \
+  needed;                                          \
+  RMACHECK_STATEMENTS before
+
 // One wrapper: record inputs, log the entry, call the PMPI entry point, log outputs.
-#define RMACHECK_DEFINE_WRAPPER(api, pmpi, id, params, args, before, after) \
-  RMACHECK_API int api params {                                             \
-    if (!recording()) return pmpi args;                                     \
-    Recorder R(id, __builtin_return_address(0));                            \
-    RMACHECK_STATEMENTS before R.enter();                                   \
-    const int rc = pmpi args;                                               \
-    R.exit(rc);                                                             \
-    RMACHECK_STATEMENTS after R.finish();                                   \
-    return rc;                                                              \
+#define RMACHECK_DEFINE_WRAPPER(api, pmpi, id, params, args, before, after)         \
+  RMACHECK_API int api params {                                                     \
+    if (!recording()) return pmpi args;                                             \
+    Recorder R(id, __builtin_return_address(0));                                    \
+    constexpr bool kRepeatable = repeatable_call<decltype(&pmpi)>(#params, #after); \
+    RMACHECK_INPUTS(R.needs_fields<kRepeatable> args, before, after)                \
+    R.enter();                                                                      \
+    const int rc = pmpi args;                                                       \
+    R.exit(rc);                                                                     \
+    RMACHECK_STATEMENTS after R.finish();                                           \
+    return rc;                                                                      \
   }
 
 #define RMACHECK_WRAP(name, params, args, before, after) \

@@ -27,7 +27,7 @@ static_assert(sizeof(Field) == 8, "a big log holds hundreds of millions of field
 
 struct Event;
 
-// A rank's fields. An event's fields are one run of `fields`, sorted by key
+// A rank's fields. An event's fields are one run of `fields` (which repeated calls share), sorted by key
 // with one field per key (of repeats, the first logged stays), so a field
 // whose presence bit is exact (keys below 63) is found in O(1): its index in
 // the run is the number of lower presence bits set. Keys from 63 on share
@@ -83,6 +83,8 @@ struct Event {
   uint32_t fields_begin = 0;
   CallId call : 16;
   bool returned = false;  // false: the rank was still inside this call when its log ended
+  // The field run may be another event's too (a repeated call's, log_format.h CALL_REPEAT): reopen() copies it.
+  bool fields_shared = false;
 
   Event() : offset(0), field_count(0), call(kCallCount) {}
   const char* name() const { return call_name(call); }

@@ -22,7 +22,8 @@ int32_t FieldPool::value_index(size_t i) {
 }
 
 void FieldPool::reopen(Event& e) {
-  if (e.fields_begin + e.field_count == fields.size()) return;
+  if (!e.fields_shared && e.fields_begin + e.field_count == fields.size()) return;
+  e.fields_shared = false;
   const uint32_t begin = static_cast<uint32_t>(fields.size());
   for (uint32_t i = 0; i < e.field_count; ++i) fields.push_back(fields[e.fields_begin + i]);
   e.fields_begin = begin;
@@ -161,9 +162,10 @@ class Parser {
     int version = -1;
     in >> magic >> version;
     if (magic != kLogMagic) return fail(0, "not an rmacheck log (bad magic)");
-    if (version != kLogFormatVersion)
+    if (version < kOldestReadableLogFormat || version > kLogFormatVersion)
       return fail(0, "log format version " + std::to_string(version) +
-                         " is not supported (this rmacheck reads version " + std::to_string(kLogFormatVersion) + ")");
+                         " is not supported (this rmacheck reads versions " + std::to_string(kOldestReadableLogFormat) +
+                         " to " + std::to_string(kLogFormatVersion) + ")");
     if (size < kHeaderSize) return fail(size, "truncated header");
     std::string line;
     std::getline(in, line);
@@ -239,7 +241,8 @@ class Parser {
       const uint8_t* payload = data + pos + kRecordPrefix;
       const size_t n = rec_size - kRecordPrefix;
       // A CALL record's exit word is stored after its checksum, which reads it as zero.
-      const uint64_t mask = payload[0] == kRecCall && n >= kCallHead ? kCallChecksumMask : ~uint64_t{0};
+      const bool call = payload[0] == kRecCall || payload[0] == kRecCallRepeat;
+      const uint64_t mask = call && n >= kCallHead ? kCallChecksumMask : ~uint64_t{0};
       if (payload_checksum(payload, n, mask) != sum) {
         fail(pos, "corrupt record (checksum mismatch)");
         return;
@@ -322,6 +325,7 @@ class Parser {
     const uint8_t type = *p++;
     switch (type) {
       case kRecCall:
+      case kRecCallRepeat:
         return parse_call(p - 1, end, offset);
       case kRecCallOut:
         return parse_call_out(p, end);
@@ -367,6 +371,9 @@ class Parser {
   struct ThreadState {
     ThreadDeltas deltas;
     size_t last_call = SIZE_MAX;  // index of the thread's last event from a CALL record
+    // By call id: the thread's last event from a CALL record (not a CALL_REPEAT), whose fields a
+    // CALL_REPEAT of the same call id has. Empty until the thread's first CALL.
+    std::vector<uint32_t> templates;
   };
   ThreadState& thread_state(int64_t thread) {
     if (thread >= 0 && thread < 4096) {
@@ -376,9 +383,11 @@ class Parser {
     return far_threads_[thread];
   }
 
-  // One call: head (type, call id, thread, exit word), [thread], seq and time deltas, then fields (deltas).
+  // One call: head (type, call id, thread, exit word), [thread], seq and time deltas, then fields (deltas),
+  // or for a CALL_REPEAT no fields: its template's.
   bool parse_call(const uint8_t* p, const uint8_t* end, size_t offset) {
     if (end - p < static_cast<ptrdiff_t>(kCallHead)) return false;
+    const bool repeat = p[0] == kRecCallRepeat;
     Event e;
     const int64_t call = p[1] | (p[2] << 8);
     int64_t thread = p[3];
@@ -402,8 +411,28 @@ class Parser {
       e.returned = true;
       e.t_exit = e.t_enter + (exit_word & ~kExitReturned);
     }
-    if (!parse_fields(p, end, e, &ts.deltas)) return false;
-    ts.last_call = exit_word ? SIZE_MAX : log_.events.size();
+    const size_t index = log_.events.size();
+    if (ts.templates.empty()) ts.templates.assign(kCallCount, UINT32_MAX);
+    if (repeat) {
+      if (p != end || ts.templates[e.call] == UINT32_MAX) return false;  // fields, or no template to repeat
+      Event& t = log_.events[ts.templates[e.call]];
+      if (exit_word) {
+        // Returned: no CALL_OUT can add fields to it, so it shares its template's (8 bytes a field less).
+        e.fields_begin = t.fields_begin, e.field_count = t.field_count, e.present = t.present;
+        e.fields_shared = t.fields_shared = true;
+      } else {
+        // Still inside the call, or a CALL_OUT follows: fields of its own, at the end of the pool.
+        std::vector<Field>& fields = log_.pool.fields;
+        e.fields_begin = static_cast<uint32_t>(fields.size());
+        e.field_count = t.field_count, e.present = t.present;
+        fields.resize(fields.size() + t.field_count);
+        std::copy_n(fields.data() + t.fields_begin, t.field_count, fields.data() + e.fields_begin);
+      }
+    } else {
+      if (!parse_fields(p, end, e, &ts.deltas)) return false;
+      ts.templates[e.call] = index < UINT32_MAX ? static_cast<uint32_t>(index) : UINT32_MAX;
+    }
+    ts.last_call = exit_word ? SIZE_MAX : index;
     log_.events.push_back(e);
     return true;
   }

@@ -30,6 +30,16 @@
 // of CALL and CALL_OUT records (the first element of an array) is a delta
 // from the last value of that field in the same thread's CALL/CALL_OUT
 // records (ThreadDeltas): a repeated handle, count or call site costs 2 bytes.
+//
+// A call made again with the same arguments from the same place is a
+// CALL_REPEAT record: a CALL head and the seq and time deltas, no fields.
+// Its fields are those of the same thread's last CALL record of the same
+// call id (its template); the field deltas are not advanced by it. The
+// interposer writes one only when that record's fields follow from the
+// argument values alone (numbers, addresses, window, communicator,
+// datatype and op handles, none freed or made since) and that call
+// returned without outputs: a Put + flush loop logs 20 bytes per call
+// instead of 34, and skips all the encoding.
 #pragma once
 
 #include <cstddef>
@@ -38,9 +48,11 @@
 
 namespace rmacheck {
 
+// 4: CALL_REPEAT records (a call repeated with the same arguments: its template's fields).
 // 3: one CALL record per call (exit word stored in place), per-thread deltas, lock-free appends.
 // 2: invalid rank arguments logged as kRankInvalid + rank (1: -1000 - rank, which lost negative ranks).
-constexpr int kLogFormatVersion = 3;
+constexpr int kLogFormatVersion = 4;
+constexpr int kOldestReadableLogFormat = 3;  // a version 3 log is a version 4 log without CALL_REPEAT records
 constexpr size_t kHeaderSize = 4096;
 constexpr size_t kRecordPrefix = 8;  // size + checksum
 constexpr char kLogMagic[] = "RMACHECK-LOG";
@@ -88,6 +100,8 @@ enum RecordType : uint8_t {
   // signo, thread, seq, time_ns, then fields (kF_pcs, kF_py_*): a stop signal (SIGTERM: `run --timeout`,
   // Ctrl-C) found this thread outside MPI calls; where it was. Read like LOCAL records (one layout).
   kRecStopped = 15,
+  // A CALL whose fields are its template's (above): the CALL head, [thread], seq and time deltas, nothing else.
+  kRecCallRepeat = 16,
 };
 // The fixed head of a CALL record's payload; the exit word is its second 4-byte word (aligned in the file).
 constexpr size_t kCallHead = 8;
@@ -96,7 +110,7 @@ constexpr uint8_t kThreadInVarint = 0xff;
 // Exit word: kExitReturned | duration in ns, for a call that returned MPI_SUCCESS without outputs.
 constexpr uint32_t kExitReturned = 0x80000000u;
 constexpr int64_t kExitMaxDuration = 0x7fffffff;
-// The checksum of a CALL record covers its payload with the exit word read as zero.
+// The checksum of a CALL (and CALL_REPEAT) record covers its payload with the exit word read as zero.
 constexpr uint64_t kCallChecksumMask = 0x00000000ffffffffull;
 
 enum LocalKind : int { kLocalRead = 0, kLocalWrite = 1 };

@@ -44,6 +44,11 @@ class RecordBuffer {
     d.time = time;
     deltas_ = &d;
   }
+  // Right after begin_call: the record is a CALL_REPEAT (log_format.h), which ends here.
+  void repeat_call() {
+    data_[0] = kRecCallRepeat;
+    deltas_ = nullptr;
+  }
   // A CALL_OUT record: the thread's last call returned rc after duration ns; output fields follow as deltas in d.
   void begin_call_out(int64_t thread, int64_t rc, int64_t duration, ThreadDeltas& d) {
     reset(kRecCallOut);

@@ -35,6 +35,7 @@ KIND_SEVERITY = kind_severities()
 
 HEADER_SIZE = 4096   # log_format.h kHeaderSize
 REC_ENTER = 1        # log_format.h kRecCall (one record per call)
+REC_REPEAT = 16      # log_format.h kRecCallRepeat (a call repeated with the same arguments)
 PENDING = 0x80000000  # log_format.h kRecordPending
 
 
@@ -323,7 +324,7 @@ def case_damaged_log(c):
     cut_at, _ = records[len(records) // 2]
     with open(log1, "wb") as f:
         f.write(original[:cut_at + 6])
-    entries_before = sum(1 for off, t in records if off < cut_at and t == REC_ENTER)
+    entries_before = sum(1 for off, t in records if off < cut_at and t in (REC_ENTER, REC_REPEAT))
     status, out, err, _ = c.rmacheck("analyze", d, "--format", "json")
     c.check(status in (0, 1), f"analyze of a truncated log exited with {status}, expected 0 or 1")
     want = f"rmacheck: {log1}: offset {cut_at}: truncated record (log cut short)"
@@ -572,10 +573,65 @@ def case_mpi4py(c):
             c.check(put[0]["fields"].get("target") == (rank + 1) % 2, f"rank {rank}: Put's target is {put[0]['fields']}")
 
 
+def case_repeats(c):
+    """(i) Calls repeated with the same arguments are CALL_REPEAT records that read back as the calls
+    they repeat: the same events, fields and call sites as a run that logs every call in full
+    (RMACHECK_REPEATS=0), through windows, datatypes and communicators freed and made again."""
+    prog = c.prog("repeat_calls")
+    runs = {}
+    for repeats in ("0", "1"):
+        c.env["RMACHECK_REPEATS"] = repeats
+        d = c.tempdir()
+        status, rep, err, _ = c.run_json(2, d, [prog])
+        c.check(status == 0, f"RMACHECK_REPEATS={repeats}: rmacheck exited with {status}")
+        c.check(rep["findings"] == [], f"RMACHECK_REPEATS={repeats}: findings {rep['findings']}")
+        events, types, dump_err = c.dump(d)
+        c.check(dump_err == [], f"RMACHECK_REPEATS={repeats}: dump says {dump_err}")
+        kinds = [t for rank in (0, 1) for _, t in record_offsets(os.path.join(d, f"rank-{rank}.log"))]
+        size = sum(os.path.getsize(os.path.join(d, f"rank-{rank}.log")) for rank in (0, 1))
+        runs[repeats] = (events, types, kinds.count(REC_REPEAT), kinds.count(REC_ENTER), size)
+    c.env.pop("RMACHECK_REPEATS")
+
+    # Addresses differ from run to run (ASLR): each is replaced by the order it was first seen in.
+    address_fields = ("origin_addr", "result_addr", "compare_addr", "buf", "recv_buf", "win_bases", "addr")
+
+    def comparable(e, seen):
+        out = {k: v for k, v in e.items() if k not in ("t_enter", "t_exit")}
+        fields = dict(out.get("fields", {}))
+        for k in address_fields:
+            if k in fields:
+                vals = fields[k] if isinstance(fields[k], list) else [fields[k]]
+                fields[k] = [seen.setdefault(v, len(seen)) for v in vals]
+        out["fields"] = fields
+        return out
+
+    full, short = runs["0"], runs["1"]
+    c.check(full[2] == 0, f"RMACHECK_REPEATS=0 wrote {full[2]} CALL_REPEAT records")
+    # Each rank, each of 3 rounds: the fixed Put + flush loop (2 x 49), the two flushes (2 x 24), the
+    # lock / Put / unlock loop (3 x 49), the fences (49 - 9): at least 321 repeats; and the collectives.
+    c.check(short[2] >= 2 * 3 * 321, f"only {short[2]} CALL_REPEAT records")
+    c.check(short[2] + short[3] == full[3], f"{short[2]} + {short[3]} records for the {full[3]} calls")
+    c.check(short[4] < full[4], f"the log with repeats is {short[4]} bytes, without {full[4]}")
+    c.check(len(short[0]) == len(full[0]), f"{len(short[0])} events with repeats, {len(full[0])} without")
+    seen_full, seen_short = {}, {}
+    for a, b in zip(full[0], short[0]):
+        if not c.check(comparable(a, seen_full) == comparable(b, seen_short),
+                       f"event differs:\n  full:   {a}\n  repeat: {b}"):
+            break
+    c.check(full[1] == short[1], "the datatype layouts differ")
+    # The objects made again are told apart: three windows and three communicators per rank.
+    for rank in (0, 1):
+        wins = {e["fields"]["win"] for e in calls_of(short[0], rank) if e["call"] == "MPI_Put"}
+        comms = {e["fields"]["comm"] for e in calls_of(short[0], rank) if e["call"] == "MPI_Barrier"}
+        c.check(len(wins) == 3, f"rank {rank}: Puts on windows {wins}")
+        c.check(len(comms) == 3, f"rank {rank}: Barriers on communicators {comms}")
+
+
 CASES = {
     "kill": case_kill, "abort": case_abort, "hang": case_hang, "foreign-signal": case_foreign_signal,
     "damaged-log": case_damaged_log,
     "usage": case_usage, "plain": case_plain, "formats": case_formats, "mpi4py": case_mpi4py,
+    "repeats": case_repeats,
 }
 
 

@@ -84,6 +84,14 @@ class Writer {
   void enter(CallId call, int64_t seq, int64_t t) {
     enter(call, seq, t, [](RecordBuffer&) {});
   }
+  // CALL_REPEAT record (exit word zero): the thread's last CALL of the same call id again.
+  void repeat(CallId call, int64_t seq, int64_t t, int64_t thread = 0) {
+    Thread& th = threads_[thread];
+    rec_.begin_call(call, thread, seq, t, th.deltas);
+    rec_.repeat_call();
+    th.call = flush();
+    th.t_enter = t;
+  }
   // CALL_OUT record of the thread's last call (seq: only to read like the calls it ends).
   template <class F>
   void exit(int64_t /*seq*/, int64_t t, int64_t rc, F fill, int64_t thread = 0) {
@@ -408,6 +416,143 @@ TEST(LogReader, ExitWordStoredInPlaceEndsTheCall) {
   EXPECT_TRUE(before.errors.empty());
   ASSERT_EQ(before.events.size(), 1u);
   EXPECT_FALSE(before.events[0].returned);
+}
+
+// A CALL_REPEAT has the fields of the thread's last CALL record of its call id (kept apart per call id and
+// per thread), its own seq and times, and leaves the field deltas where that CALL left them.
+TEST(LogReader, RepeatedCallsHaveTheirTemplatesFields) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  {
+    Writer w(path, 0, 1);
+    auto put = [&w](int64_t seq, int64_t disp, int64_t thread) {
+      w.enter(
+          kCall_Put, seq, seq * 100,
+          [&](RecordBuffer& r) {
+            r.field(kF_win, 7);
+            r.field(kF_disp, disp);
+            r.field(kF_target, thread);
+          },
+          thread);
+      w.exit_in_place(seq * 100 + 5, thread);
+    };
+    put(1, 40, 0);
+    w.enter(kCall_Win_flush, 2, 200, [](RecordBuffer& r) { r.field(kF_win, 7); });
+    w.exit_in_place(230);
+    put(3, 80, 9);  // another thread's template
+    w.repeat(kCall_Put, 4, 400);
+    w.exit_in_place(405);
+    w.repeat(kCall_Win_flush, 5, 500);
+    w.exit_in_place(530);
+    w.repeat(kCall_Put, 6, 600, 9);
+    w.exit_in_place(605, 9);
+    put(7, 41, 0);  // its disp is a delta from 40 (thread 0's last logged value), not from a repeat
+    w.repeat(kCall_Put, 8, 800);
+    w.exit_in_place(805);
+    w.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 8u);
+  const int64_t disp[] = {40, -1, 80, 40, -1, 80, 41, 41};
+  const int64_t thread[] = {0, 0, 9, 0, 0, 9, 0, 0};
+  for (size_t i = 0; i < 8; ++i) {
+    const Event& e = log.events[i];
+    SCOPED_TRACE(i);
+    EXPECT_EQ(e.seq, static_cast<int64_t>(i) + 1);
+    EXPECT_EQ(e.t_enter, (static_cast<int64_t>(i) + 1) * 100);
+    EXPECT_TRUE(e.returned);
+    EXPECT_EQ(e.thread, thread[i]);
+    EXPECT_EQ(field(log, e, kF_win), 7);
+    if (disp[i] < 0) {
+      EXPECT_EQ(e.call, kCall_Win_flush);
+      EXPECT_EQ(e.field_count, 1u);
+    } else {
+      EXPECT_EQ(e.call, kCall_Put);
+      EXPECT_EQ(field(log, e, kF_disp), disp[i]);
+      EXPECT_EQ(field(log, e, kF_target), thread[i]);
+    }
+  }
+  EXPECT_EQ(log.events[4].t_exit, 530);
+  // A returned repeat shares its template's fields: no pool growth for it.
+  EXPECT_EQ(log.events[3].fields_begin, log.events[0].fields_begin);
+}
+
+// A repeated call that fails (or has outputs) gets its CALL_OUT fields on a copy of the template's: the
+// template and the repeats that share its fields keep theirs.
+TEST(LogReader, RepeatThatFailsGetsItsOwnFields) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  {
+    Writer w(path, 0, 1);
+    w.enter(kCall_Win_flush, 1, 100, [](RecordBuffer& r) {
+      r.field(kF_win, 7);
+      r.field(kF_target, 1);
+    });
+    w.exit_in_place(110);
+    w.repeat(kCall_Win_flush, 2, 200);
+    w.exit_in_place(210);
+    w.repeat(kCall_Win_flush, 3, 300);
+    w.exit(3, 350, 12, [](RecordBuffer& r) { r.field(kF_error_string, 4); });
+    w.repeat(kCall_Win_flush, 4, 400);
+    w.exit_in_place(410);
+    w.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 4u);
+  for (size_t i : {0u, 1u, 3u}) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(log.events[i].field_count, 2u);
+    EXPECT_FALSE(log.view(log.events[i]).has(kF_error_string));
+    EXPECT_EQ(field(log, log.events[i], kF_target), 1);
+  }
+  const Event& failed = log.events[2];
+  EXPECT_EQ(failed.rc, 12);
+  EXPECT_EQ(failed.t_exit, 350);
+  EXPECT_EQ(field(log, failed, kF_win), 7);
+  EXPECT_EQ(field(log, failed, kF_error_string), 4);
+}
+
+// A repeat with nothing to repeat (no CALL of its id by its thread before it), or with bytes after its
+// deltas, is bad encoding: what came before it is kept.
+TEST(LogReader, RepeatWithoutTemplateOrWithFieldsIsBadEncoding) {
+  TempDir dir;
+  for (int variant = 0; variant < 3; ++variant) {
+    SCOPED_TRACE(variant);
+    const std::string path = dir.file("rank-" + std::to_string(variant) + ".log");
+    uint64_t at = 0;
+    {
+      Writer w(path, 0, 1);
+      w.enter(kCall_Put, 1, 100, [](RecordBuffer& r) { r.field(kF_win, 7); });
+      w.exit_in_place(110);
+      if (variant == 0) w.repeat(kCall_Get, 2, 200);     // no Get before
+      if (variant == 1) w.repeat(kCall_Put, 2, 200, 3);  // no Put of thread 3 before
+      if (variant == 2) {
+        w.enter(kCall_Put, 2, 200, [](RecordBuffer& r) { r.field(kF_win, 7); });
+      }
+      at = w.offsets().back();
+      w.close();
+    }
+    if (variant == 2) {  // the second Put's record turned into a repeat that still has its field
+      std::string bytes = read_file(path);
+      uint32_t size;
+      std::memcpy(&size, &bytes[at], 4);
+      auto* payload = reinterpret_cast<uint8_t*>(&bytes[at + kRecordPrefix]);
+      payload[0] = kRecCallRepeat;
+      const uint32_t sum = payload_checksum(payload, size - kRecordPrefix, kCallChecksumMask);
+      std::memcpy(&bytes[at + 4], &sum, 4);
+      write_file(path, bytes);
+    }
+    RankLog log;
+    read_rank_log(path, log);
+    ASSERT_EQ(log.errors.size(), 1u);
+    EXPECT_EQ(log.errors[0].offset, at);
+    EXPECT_NE(log.errors[0].message.find("bad encoding"), std::string::npos) << log.errors[0].str();
+    EXPECT_EQ(log.events.size(), 1u);
+  }
 }
 
 // call_clock=tsc: call times are cycle counter ticks, converted to ns between the CLOCK pairs (and
