@@ -2,6 +2,8 @@
  *
  *   interpose_overhead put      ITERS REPS  MPI_Put + MPI_Win_flush to the other
  *                                           rank, inside one lock_all epoch
+ *   interpose_overhead halo     ITERS REPS  the same, the same Put every iteration (one
+ *                                           buffer to one place, as a halo exchange does)
  *   interpose_overhead get      ITERS REPS  MPI_Get + MPI_Win_flush, the same way
  *   interpose_overhead acc      ITERS REPS  MPI_Accumulate (MPI_SUM) + MPI_Win_flush
  *   interpose_overhead fence    ITERS REPS  MPI_Put + MPI_Win_fence: one fence epoch
@@ -47,14 +49,14 @@ int main(int argc, char** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   const char* mode = argc > 1 ? argv[1] : "";
-  const int put_mode = strcmp(mode, "put") == 0, get_mode = strcmp(mode, "get") == 0,
-            acc_mode = strcmp(mode, "acc") == 0, fence_mode = strcmp(mode, "fence") == 0,
-            self_mode = strcmp(mode, "start") == 0, pingpong = strcmp(mode, "pingpong") == 0,
-            isend_mode = strcmp(mode, "isend") == 0;
+  const int halo_mode = strcmp(mode, "halo") == 0, put_mode = strcmp(mode, "put") == 0 || halo_mode,
+            get_mode = strcmp(mode, "get") == 0, acc_mode = strcmp(mode, "acc") == 0,
+            fence_mode = strcmp(mode, "fence") == 0, self_mode = strcmp(mode, "start") == 0,
+            pingpong = strcmp(mode, "pingpong") == 0, isend_mode = strcmp(mode, "isend") == 0;
   const int lock_mode = put_mode || get_mode || acc_mode, win_mode = lock_mode || fence_mode;
   if (argc < 4 || size != 2 || !(win_mode || self_mode || pingpong || isend_mode)) {
     if (rank == 0)
-      fprintf(stderr, "usage: mpirun -n 2 %s put|get|acc|fence|start|pingpong|isend ITERS REPS\n", argv[0]);
+      fprintf(stderr, "usage: mpirun -n 2 %s put|halo|get|acc|fence|start|pingpong|isend ITERS REPS\n", argv[0]);
     MPI_Finalize();
     return 2;
   }
@@ -87,8 +89,9 @@ int main(int argc, char** argv) {
     MPI_Barrier(MPI_COMM_WORLD);
     const double t0 = now_ns(), c0 = cpu_ns();
     if (put_mode) {
+      const long step = halo_mode ? 0 : 1;
       for (long i = 0; i < n; ++i) {
-        MPI_Put(&value, 1, MPI_INT, other, (int)(i & 63), 1, MPI_INT, win);
+        MPI_Put(&value, 1, MPI_INT, other, (int)((i * step) & 63), 1, MPI_INT, win);
         MPI_Win_flush(other, win);
       }
     } else if (get_mode) {
