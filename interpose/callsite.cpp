@@ -17,6 +17,7 @@
 #include "guard/python_frames.h"
 #include "handles.h"
 #include "runtime.h"
+#include "self_mutex.h"
 #include "system_modules.h"
 
 namespace rmacheck {
@@ -32,7 +33,7 @@ struct Range {
 // Immutable once published; replaced (and the old one leaked) when a pc falls
 // outside every known module, i.e. after a dlopen. Rare, and lock-free to read.
 std::atomic<const std::vector<Range>*> g_ranges{nullptr};
-std::mutex g_mu;  // guards rescans, the string table and the code cache
+SelfMutex g_mu;  // guards rescans, the string table and the code cache
 
 struct ScanState {
   std::vector<Range>* ranges;
@@ -128,7 +129,7 @@ int64_t intern_locked(const char* s) {
 }  // namespace
 
 int64_t intern_string(const char* s) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SelfMutex> lock(g_mu);
   return intern_locked(s);
 }
 
@@ -218,7 +219,7 @@ std::unordered_map<LineKey, int, LineKeyHash> g_line_cache;
 int frame_line(void* frame, void* code) {
   if (!g_py.frame_lasti) return g_py.frame_line(frame);
   const LineKey key{code, g_py.frame_lasti(frame)};
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SelfMutex> lock(g_mu);
   auto it = g_line_cache.find(key);
   if (it != g_line_cache.end()) return it->second;
   const int line = g_py.frame_line(frame);
@@ -256,7 +257,7 @@ Cached record_python_frame_cached(RecordBuffer& rec) {
   int holds_gil = 0;
   const int n = rmacheck_py_frames_capture(raw, kMax, &holds_gil);
   if (n == 0) return Cached::kUnknown;
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SelfMutex> lock(g_mu);
   for (int i = 0; i < n; ++i) {
     const auto code = g_code_cache.find(raw[i].code);
     if (code == g_code_cache.end()) return Cached::kUnknown;
@@ -285,7 +286,7 @@ bool record_python_frame(RecordBuffer& rec) {
     void* code = g_py.frame_code(frame);
     CodeInfo info;
     {
-      std::lock_guard<std::mutex> lock(g_mu);
+      std::lock_guard<SelfMutex> lock(g_mu);
       auto it = g_code_cache.find(code);
       if (it == g_code_cache.end()) {
         std::string file = attr_string(code, "co_filename");
@@ -318,7 +319,7 @@ bool record_python_frame(RecordBuffer& rec) {
 }
 
 CodeInfo code_info(void* code) {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SelfMutex> lock(g_mu);
   auto it = g_code_cache.find(code);
   if (it != g_code_cache.end()) return it->second;
   CodeInfo info;
@@ -372,7 +373,7 @@ bool record_python_frames_in_handler(RecordBuffer& rec, const guard::PyFrameRef*
 }
 
 void callsite_init() {
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SelfMutex> lock(g_mu);
   rescan_modules();
   if (runtime().flags.python) {
     find_python();
@@ -385,7 +386,7 @@ bool record_callsite(RecordBuffer& rec, void* ret_addr) {
   const auto pc = reinterpret_cast<uintptr_t>(ret_addr);
   const Range* range = find_range_of_call(pc);
   if (!range) {  // code loaded after the last scan (dlopen): log the new map first
-    std::lock_guard<std::mutex> lock(g_mu);
+    std::lock_guard<SelfMutex> lock(g_mu);
     if (!find_range(pc)) rescan_modules();
     range = find_range(pc);
   }

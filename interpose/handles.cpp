@@ -10,6 +10,7 @@
 #include "log_format.h"
 #include "record_buffer.h"
 #include "runtime.h"
+#include "self_mutex.h"
 
 namespace rmacheck {
 
@@ -33,7 +34,7 @@ class Registry {
     uint64_t version = ~uint64_t{0};
   };
   bool find(Handle h, Value& out) {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SelfMutex> lock(mu_);
     auto it = map_.find(h);
     if (it == map_.end()) return false;
     out = it->second;
@@ -62,12 +63,12 @@ class Registry {
     return &c.value;
   }
   void put(Handle h, Value v) {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SelfMutex> lock(mu_);
     map_[h] = std::move(v);
     changed();
   }
   bool erase(Handle h) {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SelfMutex> lock(mu_);
     changed();
     return map_.erase(h) > 0;
   }
@@ -75,12 +76,12 @@ class Registry {
   // f(map) under the lock, for reading: the version stays (locked() counts a change).
   template <class F>
   auto locked_read(F&& f) {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SelfMutex> lock(mu_);
     return f(map_);
   }
   template <class F>
   auto locked(F&& f) {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<SelfMutex> lock(mu_);
     changed();
     return f(map_);
   }
@@ -91,7 +92,7 @@ class Registry {
     if (names_arguments_) g_arguments_epoch.fetch_add(1, std::memory_order_release);
   }
   const bool names_arguments_;
-  std::mutex mu_;
+  SelfMutex mu_;
   std::unordered_map<Handle, Value> map_;
   std::atomic<uint64_t> version_{0};
 };
@@ -299,7 +300,7 @@ void forget_window(MPI_Win w) {
 }
 
 // Handles that stand for more than one live request, oldest first (see handles.h).
-std::mutex g_shared_mu;
+SelfMutex g_shared_mu;
 std::unordered_map<MPI_Request, std::vector<RequestInfo>> g_shared_requests;
 
 int64_t register_request(MPI_Request r, bool persistent, CommRef comm) {

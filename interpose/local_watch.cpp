@@ -14,6 +14,7 @@
 #include "guard/guard.h"
 #include "record_buffer.h"
 #include "runtime.h"
+#include "self_mutex.h"
 
 namespace rmacheck {
 
@@ -29,7 +30,7 @@ struct PendingBuffer {
   WatchFacts::Span span;
 };
 
-std::mutex g_mu;  // guards everything below (MPI_THREAD_MULTIPLE programs)
+SelfMutex g_mu;  // guards everything below (MPI_THREAD_MULTIPLE programs)
 std::vector<PendingBuffer> g_pending_rma;
 std::map<MPI_Win, std::vector<WatchFacts::Span>> g_window_memory;
 struct RequestBuffers {
@@ -253,7 +254,7 @@ std::vector<int64_t> local_watch_window(MPI_Win w, const void* base, MPI_Aint si
     spans.push_back(
         {reinterpret_cast<uintptr_t>(base), reinterpret_cast<uintptr_t>(base) + static_cast<size_t>(size), kAll});
   }
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SelfMutex> lock(g_mu);
   for (const auto& s : spans) watch(s);
   auto& mine = g_window_memory[w];
   mine.insert(mine.end(), spans.begin(), spans.end());
@@ -262,7 +263,7 @@ std::vector<int64_t> local_watch_window(MPI_Win w, const void* base, MPI_Aint si
 
 void local_watch_after_call(const WatchFacts& f) {
   if (!local_watch_active()) return;
-  std::lock_guard<std::mutex> lock(g_mu);
+  std::lock_guard<SelfMutex> lock(g_mu);
   // Requests that completed (or were freed): their buffers are the program's again.
   for (int64_t id : f.done) {
     auto it = g_requests.find(id);

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "log_format.h"
+#include "self_mutex.h"
 
 namespace rmacheck {
 
@@ -180,7 +181,7 @@ uint8_t* LogWriter::append_record(const uint8_t* payload, size_t n, uint32_t sum
     // Keep 4 zero bytes after every record: they are the end marker a reader sees if we die now.
     if (at + step + 4 > file_len_.load(std::memory_order_acquire)) {
       if (!may_grow) return nullptr;
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<SelfMutex> lock(mu_);
       remap(at + step + 4);
       // Disk full or mapping refused: logging stopped (the header says where) rather than crash the program.
       if (at + step + 4 > file_len_.load(std::memory_order_relaxed)) return nullptr;
@@ -203,7 +204,7 @@ uint8_t* LogWriter::append_record(const uint8_t* payload, size_t n, uint32_t sum
 }
 
 void LogWriter::close() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::lock_guard<SelfMutex> lock(mu_);
   if (fd_ < 0) return;
   stopped_.store(true);
   // The end of the records: walk from the hint over the records reserved after it.

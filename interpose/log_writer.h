@@ -23,6 +23,7 @@
 #include <string>
 
 #include "log_format.h"
+#include "self_mutex.h"
 
 namespace rmacheck {
 
@@ -67,7 +68,7 @@ class LogWriter {
   void mark_logging_stopped(int why);
   uint8_t* append_record(const uint8_t* payload, size_t n, uint32_t sum, bool may_grow);
 
-  std::mutex mu_;  // growing and closing
+  SelfMutex mu_;  // growing and closing
   int fd_ = -1;
   uint8_t* map_ = nullptr;  // mapping of [0, map_len_) of the file, reserved once
   size_t map_len_ = 0;
