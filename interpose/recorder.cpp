@@ -87,8 +87,10 @@ Recorder::Recorder(CallId call, void* return_address)
   // order in the log; seq is shown by `rmacheck dump`).
   seq_ = next_seq();
   untimed_ = kReturnsAtOnce[call];
-  s_.facts.clear();
-  s_.facts.call = call;
+  if (local_watch_active()) {  // the facts are for the local-access watch alone
+    s_.facts.clear();
+    s_.facts.call = call;
+  }
   s_.watched.clear();
   thread_ = thread_id();
   t_enter_ = call_clock();
@@ -227,20 +229,21 @@ void Recorder::origin(const void* a, int count, MPI_Datatype type) {
   addr(kF_origin_addr, a);
   s_.rec.field(kF_origin_count, count);
   if (dtype(kF_origin_type, type))
-    add_span(s_.facts, a, count, type, s_.facts.call == kCall_Get || s_.facts.call == kCall_Rget);
+    if (local_watch_active())
+      add_span(s_.facts, a, count, type, s_.facts.call == kCall_Get || s_.facts.call == kCall_Rget);
 }
 
 void Recorder::result(const void* a, int count, MPI_Datatype type) {
   addr(kF_result_addr, a);
   s_.rec.field(kF_result_count, count);
-  if (dtype(kF_result_type, type)) add_span(s_.facts, a, count, type, true);
+  if (dtype(kF_result_type, type) && local_watch_active()) add_span(s_.facts, a, count, type, true);
 }
 
 void Recorder::send(const void* buf, int count, MPI_Datatype type, int dest, int t, MPI_Comm c) {
   comm(c);
   addr(kF_buf, buf);
   s_.rec.field(kF_count, count);
-  if (dtype(kF_type, type)) add_span(s_.facts, buf, count, type, false);
+  if (dtype(kF_type, type) && local_watch_active()) add_span(s_.facts, buf, count, type, false);
   s_.rec.field(kF_peer, comm_ ? comm_->world_rank_of(dest) : dest);
   tag(kF_tag, t);
 }
@@ -249,7 +252,7 @@ void Recorder::recv(void* buf, int count, MPI_Datatype type, int source, int t, 
   comm(c);
   addr(kF_recv_buf, buf);
   s_.rec.field(kF_recv_count, count);
-  if (dtype(kF_recv_type, type)) add_span(s_.facts, buf, count, type, true);
+  if (dtype(kF_recv_type, type) && local_watch_active()) add_span(s_.facts, buf, count, type, true);
   s_.rec.field(kF_recv_peer, comm_ ? comm_->world_rank_of(source) : source);
   tag(kF_recv_tag, t);
 }
@@ -295,7 +298,8 @@ void Recorder::watch_into(FieldId f, int count, MPI_Request* reqs) {
     s_.watched.push_back(w);
   }
   s_.rec.array(f, s_.ids.data(), s_.ids.size());
-  if (s_.facts.call == kCall_Start || s_.facts.call == kCall_Startall) s_.facts.started = s_.ids;
+  if (local_watch_active() && (s_.facts.call == kCall_Start || s_.facts.call == kCall_Startall))
+    s_.facts.started = s_.ids;
 }
 
 void Recorder::complete_slot(size_t slot, MPI_Status* st) {
@@ -303,7 +307,7 @@ void Recorder::complete_slot(size_t slot, MPI_Status* st) {
   WatchedRequest& w = s_.watched[slot];
   if (!w.known) return;
   s_.done.push_back(w.info.id);
-  s_.facts.done.push_back(w.info.id);
+  if (local_watch_active()) s_.facts.done.push_back(w.info.id);
   int64_t src = kRankProcNull, t = kTagAny;
   if (st) {
     src = w.info.comm ? w.info.comm->world_rank_of(st->MPI_SOURCE) : st->MPI_SOURCE;
@@ -344,7 +348,10 @@ void Recorder::completed_some(int outcount, const int* indices, MPI_Status* stat
 
 void Recorder::freed_watched() {
   for (auto& w : s_.watched)
-    if (w.known) forget_request(w.handle, w.info.id), s_.facts.done.push_back(w.info.id);
+    if (w.known) {
+      forget_request(w.handle, w.info.id);
+      if (local_watch_active()) s_.facts.done.push_back(w.info.id);
+    }
 }
 
 void Recorder::new_message(MPI_Message* m) {
