@@ -19,6 +19,7 @@ struct WatchedRequest {
 // thread never needs two at once, and nothing is allocated per call once warm.
 struct Scratch {
   CallTemplate templates[kTemplateSlots];
+  FieldList fields;  // a compared call's (Recorder::compare_fields)
   RecordBuffer rec;
   ThreadDeltas deltas;      // what this thread's CALL / CALL_OUT records are deltas from
   uint8_t* call = nullptr;  // the current call's record in the log (its exit word is stored at return)
@@ -104,8 +105,16 @@ void Recorder::repeat() {
   repeated_ = true;
 }
 
+void Recorder::compare_fields(const uint64_t* words, size_t n) {
+  // The call site is the template's (the same return address, a plain one): it is not looked up again.
+  s_.rec.compare_fields(&template_->fields, &s_.fields);
+  compared_ = true;
+  words_ = words, word_count_ = n;
+}
+
 void Recorder::fields_anew() {
   static const bool repeats = runtime().flags.repeats;  // read at MPI_Init, before the first call
+  s_.rec.keep_fields(&template_->fields);
   candidate_ = record_callsite(s_.rec, return_address_) && repeats;
 }
 
@@ -115,6 +124,21 @@ Recorder::~Recorder() {
 }
 
 void Recorder::enter() {
+  if (compared_) {
+    if (s_.rec.end_fields()) {
+      repeated_ = true;
+    } else {
+      // Other fields than the template's (another branch of the wrapper): a full record, the new template.
+      CallTemplate& t = *template_;
+      t.call = -1;
+      t.words = static_cast<uint32_t>(word_count_);
+      std::copy(words_, words_ + word_count_, t.args);
+      t.fields = s_.fields;
+      candidate_ = true;
+    }
+  } else {
+    s_.rec.end_fields();  // the fields noted for a template (fields_anew) end here
+  }
   s_.call = runtime().log.append(s_.rec.data(), s_.rec.size());
   t_in_pmpi = true;
 }

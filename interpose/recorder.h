@@ -76,6 +76,7 @@ struct CallTemplate {
   void* return_address = nullptr;
   uint64_t epoch = 0;
   uint64_t args[kMaxTemplateWords] = {};
+  FieldList fields;  // what its record logged (a call with other values repeats those that are the same)
   WatchFacts facts;
 };
 constexpr unsigned kTemplateSlots = 64;  // a power of two
@@ -164,10 +165,14 @@ class Recorder {
       // Read before any lookup of this call's: a registry change during them makes the template stale at once.
       epoch_ = arguments_epoch();
       CallTemplate& t = *template_;
-      if (t.call == call_ && t.return_address == return_address_ && t.epoch == epoch_ &&
-          same_words(words, t.args, std::make_index_sequence<n>{})) {
+      const bool same_place = t.call == call_ && t.return_address == return_address_ && t.epoch == epoch_;
+      if (same_place && same_words(words, t.args, std::make_index_sequence<n>{})) {
         repeat();
         return false;
+      }
+      if (same_place && t.fields.usable) {  // some values differ: a CALL_REPEAT of those fields, if only those
+        compare_fields(words, n);
+        return true;
       }
       // A full record: the slot's old template is gone (the analyzer's is this record from now on), and the
       // slot holds this call's values, to become the template if it returns without outputs (finish()).
@@ -200,8 +205,9 @@ class Recorder {
   static bool same_words(const uint64_t* a, const uint64_t* b, std::index_sequence<I...>) {
     return ((a[I] == b[I]) & ... & true);  // no branch per word
   }
-  void repeat();       // the record becomes a CALL_REPEAT of *template_
-  void fields_anew();  // a full record, which may become the template
+  void repeat();                                         // the record becomes a CALL_REPEAT of *template_
+  void compare_fields(const uint64_t* words, size_t n);  // the fields to come are compared with its
+  void fields_anew();                                    // a full record, which may become the template
   void complete_slot(size_t slot, MPI_Status* s);
   void watch_into(FieldId f, int count, MPI_Request* reqs);
   void note_region(FieldId f, int64_t v);  // Win_attach/detach regions, for the local-access watch
@@ -213,7 +219,9 @@ class Recorder {
   bool untimed_ = false;  // the call returns at once (call_traits.h): one clock read, duration 0
   // Call templates: the record is a CALL_REPEAT; or it is a full record that becomes the thread's template
   // for the call id if the call returns without outputs (candidate_, the call site was plain).
-  bool repeated_ = false, candidate_ = false;
+  bool repeated_ = false, candidate_ = false, compared_ = false;
+  const uint64_t* words_ = nullptr;  // compared_: the wrapper's argument values (alive until enter())
+  size_t word_count_ = 0;
   CallId call_;
   void* return_address_;
   CallTemplate* template_;  // this thread's slot for the call id

@@ -414,15 +414,23 @@ class Parser {
     const size_t index = log_.events.size();
     if (ts.templates.empty()) ts.templates.assign(kCallCount, UINT32_MAX);
     if (repeat) {
-      if (p != end || ts.templates[e.call] == UINT32_MAX) return false;  // fields, or no template to repeat
+      if (ts.templates[e.call] == UINT32_MAX) return false;  // no template to repeat
       Event& t = log_.events[ts.templates[e.call]];
-      if (exit_word) {
+      std::vector<Field>& fields = log_.pool.fields;
+      if (p != end) {
+        // The fields that differ, then the template's: sealing keeps the first field of each key.
+        const uint32_t first = static_cast<uint32_t>(fields.size());
+        if (!decode_fields(p, end, &ts.deltas)) return false;
+        const size_t at = fields.size();
+        fields.resize(at + t.field_count);
+        std::copy_n(fields.data() + t.fields_begin, t.field_count, fields.data() + at);
+        log_.pool.seal(e, first);
+      } else if (exit_word) {
         // Returned: no CALL_OUT can add fields to it, so it shares its template's (8 bytes a field less).
         e.fields_begin = t.fields_begin, e.field_count = t.field_count, e.present = t.present;
         e.fields_shared = t.fields_shared = true;
       } else {
         // Still inside the call, or a CALL_OUT follows: fields of its own, at the end of the pool.
-        std::vector<Field>& fields = log_.pool.fields;
         e.fields_begin = static_cast<uint32_t>(fields.size());
         e.field_count = t.field_count, e.present = t.present;
         fields.resize(fields.size() + t.field_count);

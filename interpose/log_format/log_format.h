@@ -31,15 +31,17 @@
 // from the last value of that field in the same thread's CALL/CALL_OUT
 // records (ThreadDeltas): a repeated handle, count or call site costs 2 bytes.
 //
-// A call made again with the same arguments from the same place is a
-// CALL_REPEAT record: a CALL head and the seq and time deltas, no fields.
-// Its fields are those of the same thread's last CALL record of the same
-// call id (its template); the field deltas are not advanced by it. The
+// A call made again from the same place is a CALL_REPEAT record: a CALL
+// head, the seq and time deltas, then the fields whose values differ from
+// those of the same thread's last CALL record of the same call id (its
+// template), as deltas like a CALL's; its other fields are the template's.
+// The field deltas of fields it does not list are not advanced. The
 // interposer writes one only when that record's fields follow from the
 // argument values alone (numbers, addresses, window, communicator,
-// datatype and op handles, none freed or made since) and that call
-// returned without outputs: a Put + flush loop logs 20 bytes per call
-// instead of 34, and skips all the encoding.
+// datatype and op handles, none freed or made since), that call returned
+// without outputs, and the new call logs the same fields in the same order:
+// with the same values it is 20 bytes and skips all the encoding; a Put to
+// a new displacement lists the displacement alone.
 #pragma once
 
 #include <cstddef>
@@ -100,7 +102,8 @@ enum RecordType : uint8_t {
   // signo, thread, seq, time_ns, then fields (kF_pcs, kF_py_*): a stop signal (SIGTERM: `run --timeout`,
   // Ctrl-C) found this thread outside MPI calls; where it was. Read like LOCAL records (one layout).
   kRecStopped = 15,
-  // A CALL whose fields are its template's (above): the CALL head, [thread], seq and time deltas, nothing else.
+  // A CALL whose fields are its template's (above) but those it lists: the CALL head, [thread], seq and
+  // time deltas, then the fields that differ (deltas).
   kRecCallRepeat = 16,
 };
 // The fixed head of a CALL record's payload; the exit word is its second 4-byte word (aligned in the file).

@@ -14,6 +14,25 @@
 
 namespace rmacheck {
 
+// The fields of one record as written, in order: scalars and one-element arrays (a call site). A call's
+// template (log_format.h CALL_REPEAT) keeps its record's; a record that repeats it writes only the
+// fields whose values differ. A longer array cannot be kept: `usable` is false then.
+struct FieldList {
+  static constexpr int kMax = 24;
+  int n = 0;
+  bool usable = true;
+  uint8_t key[kMax];  // field key | kArrayBit for a one-element array
+  int64_t value[kMax];
+  void clear() { n = 0, usable = true; }
+  void add(uint8_t k, int64_t v) {
+    if (n == kMax) {
+      usable = false;
+      return;
+    }
+    key[n] = k, value[n++] = v;
+  }
+};
+
 class RecordBuffer {
  public:
   RecordBuffer() = default;
@@ -30,6 +49,7 @@ class RecordBuffer {
   // A CALL record's head (exit word zero), then its seq and time deltas; fields follow as deltas in d.
   void begin_call(int call, int64_t thread, int64_t seq, int64_t time, ThreadDeltas& d) {
     size_ = 0;
+    noted_ = nullptr;
     reserve(kCallHead + 3 * kMaxVarint);
     const bool small = thread >= 0 && thread < kThreadInVarint;
     const uint8_t head[kCallHead] = {kRecCall, static_cast<uint8_t>(call), static_cast<uint8_t>(call >> 8),
@@ -62,6 +82,7 @@ class RecordBuffer {
   // the head, which call_out_head() fills in only once the record is wanted.
   void begin_call_out_fields(ThreadDeltas& d) {
     size_ = 0;
+    noted_ = nullptr;
     reserve(kCallOutHeadRoom);
     size_ = kCallOutHeadRoom;
     deltas_ = &d;
@@ -85,14 +106,17 @@ class RecordBuffer {
     reserve(kMaxVarint);
     size_ = static_cast<size_t>(put_varint(data_ + size_, v) - data_);
   }
-  void field(FieldId f, int64_t v) {
+  // Inlined: the hot calls write ten of these (the noting is out of line).
+  __attribute__((always_inline)) void field(FieldId f, int64_t v) {
+    if (__builtin_expect(noted_ != nullptr, 0) && note(f, v)) return;  // held back
     reserve(1 + kMaxVarint);
     data_[size_++] = f;
     size_ = static_cast<size_t>(put_varint(data_ + size_, delta(f, v)) - data_);
   }
   // An array; in a CALL or CALL_OUT record its first element is a delta, the others are plain.
   template <class T>
-  void array(FieldId f, const T* v, size_t n) {
+  __attribute__((always_inline)) void array(FieldId f, const T* v, size_t n) {
+    if (__builtin_expect(noted_ != nullptr, 0) && note_array(f, n, n == 1 ? static_cast<int64_t>(v[0]) : 0)) return;
     reserve(1 + kMaxVarint * (n + 1));
     data_[size_++] = static_cast<uint8_t>(f | kArrayBit);
     uint8_t* p = put_varint(data_ + size_, static_cast<int64_t>(n));
@@ -109,7 +133,81 @@ class RecordBuffer {
   uint8_t* data() { return data_; }
   size_t size() const { return size_; }
 
+  // Call templates. After begin_call: the fields written next are also noted in `out` (the record may
+  // become a template).
+  void keep_fields(FieldList* out) {
+    out->clear();
+    noted_ = out, holding_ = false;
+  }
+  // After begin_call: the fields written next are noted in `out` and held back; end_fields() writes
+  // those that differ from `tmpl` (same keys in the same order: the record is a CALL_REPEAT of tmpl's),
+  // or all of them (the record stays a CALL, with the fields `out` holds then: a new template). `out`
+  // starts with tmpl's first field (the call site, the same: its writer does not write it again).
+  void compare_fields(const FieldList* tmpl, FieldList* out) {
+    out->clear();
+    out->add(tmpl->key[0], tmpl->value[0]);
+    tmpl_ = tmpl, noted_ = out, holding_ = true;
+    keys_differ_ = false, values_differ_ = 0;
+  }
+  // After the fields: returns whether the record is a CALL_REPEAT.
+  bool end_fields() { return noted_ && end_noted(); }
+
  private:
+  __attribute__((noinline)) bool end_noted() {
+    const FieldList& got = *noted_;
+    noted_ = nullptr;
+    if (!holding_) return false;
+    if (keys_differ_ || got.n != tmpl_->n) {  // other fields: all of them, in a CALL record
+      for (int i = 0; i < got.n; ++i) write_noted(got.key[i], got.value[i]);
+      return false;
+    }
+    data_[0] = kRecCallRepeat;
+    for (uint32_t m = values_differ_; m; m &= m - 1) {
+      const int i = __builtin_ctz(m);
+      write_noted(got.key[i], got.value[i]);
+    }
+    return true;
+  }
+  // An array field: one element is noted like a scalar; a longer one cannot be (unnote()).
+  __attribute__((noinline)) bool note_array(FieldId f, size_t n, int64_t first) {
+    if (n == 1) return note(static_cast<uint8_t>(f | kArrayBit), first);
+    unnote();
+    return false;
+  }
+  // Notes a field; returns whether it is held back (compare_fields) rather than written now.
+  __attribute__((always_inline)) bool note(uint8_t key, int64_t v) {
+    FieldList& l = *noted_;
+    if (__builtin_expect(l.n < FieldList::kMax, 1)) {
+      const int i = l.n++;
+      l.key[i] = key;
+      l.value[i] = v;
+      if (!holding_) return false;
+      // Compared as it comes (past the template's last field its slots hold stale keys: the count
+      // differs then, and end_noted() sees it).
+      keys_differ_ |= key != tmpl_->key[i];
+      values_differ_ |= uint32_t{v != tmpl_->value[i]} << i;
+      return true;
+    }
+    unnote();  // more fields than a FieldList holds: this one is written after those held
+    return false;
+  }
+  // The fields cannot be a FieldList (too many, or a longer array): the record is written in full, and
+  // its list is not usable as a template. Held fields (the call site among them) are written now.
+  __attribute__((noinline)) void unnote() {
+    FieldList* got = noted_;
+    noted_ = nullptr;
+    got->usable = false;
+    if (holding_)
+      for (int i = 0; i < got->n; ++i) write_noted(got->key[i], got->value[i]);
+  }
+  void write_noted(uint8_t key, int64_t v) {
+    const auto f = static_cast<FieldId>(key & ~kArrayBit);
+    reserve(2 + kMaxVarint);
+    data_[size_++] = key;
+    if (key & kArrayBit) size_ = static_cast<size_t>(put_varint(data_ + size_, 1) - data_);  // one element
+    size_ = static_cast<size_t>(put_varint(data_ + size_, delta(f, v)) - data_);
+  }
+
   // Wrapping arithmetic: any two int64 values have a delta, and adding it back gives the value.
   int64_t delta(FieldId f, int64_t v) {
     if (!deltas_) return v;
@@ -131,6 +229,11 @@ class RecordBuffer {
   uint8_t* data_ = nullptr;
   size_t size_ = 0, capacity_ = 0;
   ThreadDeltas* deltas_ = nullptr;
+  // Call templates: the fields being noted, and whether they are held back to be compared with tmpl_.
+  FieldList* noted_ = nullptr;
+  bool holding_ = false, keys_differ_ = false;
+  uint32_t values_differ_ = 0;  // bit i: the i-th field held differs from the template's
+  const FieldList* tmpl_ = nullptr;
 };
 
 }  // namespace rmacheck

@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -72,13 +73,22 @@ class RankWriter {
     log_.append(t.data(), t.size());
   }
   // One call that returned MPI_SUCCESS without outputs, as the interposer logs it: a CALL record whose
-  // exit word is stored in place.
+  // exit word is stored in place, or a CALL_REPEAT when its fields are those of the last call of its id
+  // (each call id has one call site here) and it has no group argument (recorder.h, call templates).
   template <class F>
   void call(CallId c, F&& fields) {
+    raw_.reset(kRecCall);  // the field values without deltas, to compare
+    fields(raw_);
+    const std::string values(reinterpret_cast<const char*>(raw_.data()), raw_.size());
     rec_.begin_call(c, 0, ++seq_, clock_ += 50, deltas_);
-    const int64_t pc = 0x401000 + c;
-    rec_.array(kF_pcs, &pc, 1);
-    fields(rec_);
+    if (c != kCall_Win_post && c != kCall_Win_start && last_[c] == values) {
+      rec_.repeat_call();
+    } else {
+      const int64_t pc = 0x401000 + c;
+      rec_.array(kF_pcs, &pc, 1);
+      fields(rec_);
+      last_[c] = values;
+    }
     uint8_t* payload = log_.append(rec_.data(), rec_.size());
     clock_ += 50;
     if (payload) LogWriter::store_exit(payload, kExitReturned | 50);
@@ -96,8 +106,9 @@ class RankWriter {
 
  private:
   LogWriter log_;
-  RecordBuffer rec_;
+  RecordBuffer rec_, raw_;
   ThreadDeltas deltas_;
+  std::map<int, std::string> last_;  // by call id: the field values of its last CALL record
   int rank_;
   int64_t seq_ = 0, clock_ = 0;
   long events_ = 0;
