@@ -14,8 +14,8 @@ samples=("$@")
 for s in "${samples[@]}"; do
   src=samples/$s
   [ -f "$src" ] || continue
-  ranks=$(sed -n 's/.*rmacheck-sample:.*ranks=\([0-9]*\).*/\1/p' "$src" | head -1)
-  timeout=$(sed -n 's/.*rmacheck-sample:.*timeout=\([0-9]*\).*/\1/p' "$src" | head -1)
+  ranks=$(sed -n 's/.*rmacheck-sample:.*ranks=\([0-9]*\).*/\1/p;T;q' "$src")
+  timeout=$(sed -n 's/.*rmacheck-sample:.*timeout=\([0-9]*\).*/\1/p;T;q' "$src")
   case "$s" in
     *.py) prog=(/usr/bin/python3 -m mpi4py "$src") ;;
     *) prog=(build/samples/"${s%.*}") ;;

@@ -22,14 +22,15 @@ case $MODE in
     cmake --build "$WORK" > /dev/null
     ;;
 esac
-# (nm's output captured first: grep -q leaving early would fail nm with SIGPIPE under pipefail)
+# (nm's and ldd's output captured first: grep -q leaving early would fail them with SIGPIPE under pipefail)
 undefined=$(nm -u "$WORK/fence_local")
 grep -q __tsan_init <<< "$undefined" || { echo "FAIL $MODE: the program is not instrumented"; exit 1; }
 # The per-access entry points are linked in (direct calls: interpose/local_access/access_entries.h).
 defined=$(nm --defined-only "$WORK/fence_local")
 grep -q __tsan_func_entry <<< "$defined" ||
   { echo "FAIL $MODE: the access entry points were not linked into the program"; exit 1; }
-ldd "$WORK/fence_local" | grep -q librmacheck_access.so || { echo "FAIL $MODE: the access runtime is not linked"; exit 1; }
+libraries=$(ldd "$WORK/fence_local")
+grep -q librmacheck_access.so <<< "$libraries" || { echo "FAIL $MODE: the access runtime is not linked"; exit 1; }
 "$RMACHECK" run -n 2 --timeout 60 --out "$WORK/logs" -- "$WORK/fence_local" > /dev/null 2>&1 || true
 out=$("$RMACHECK" analyze "$WORK/logs" --format json 2>/dev/null || true)
 n=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; print(sum(f["kind"] == "target-local-conflict" for f in json.load(sys.stdin)["findings"]))')
