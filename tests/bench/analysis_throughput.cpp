@@ -72,22 +72,31 @@ class RankWriter {
     for (int k = 0; k < 4; ++k) t.varint(8 * k), t.varint(4), t.varint(kInt);
     log_.append(t.data(), t.size());
   }
-  // One call that returned MPI_SUCCESS without outputs, as the interposer logs it: a CALL record whose
-  // exit word is stored in place, or a CALL_REPEAT when its fields are those of the last call of its id
-  // (each call id has one call site here) and it has no group argument (recorder.h, call templates).
+  // One call that returned MPI_SUCCESS without outputs, as the interposer logs it (recorder.h, call
+  // templates; each call id has one call site here): a CALL record whose exit word is stored in place,
+  // or, after the first of its id, a CALL_REPEAT of that one's fields (all the same: no field; else the
+  // fields that differ). Calls with a group argument are always logged in full.
   template <class F>
   void call(CallId c, F&& fields) {
     raw_.reset(kRecCall);  // the field values without deltas, to compare
     fields(raw_);
     const std::string values(reinterpret_cast<const char*>(raw_.data()), raw_.size());
     rec_.begin_call(c, 0, ++seq_, clock_ += 50, deltas_);
-    if (c != kCall_Win_post && c != kCall_Win_start && last_[c] == values) {
+    Template& t = templates_[c];
+    const bool repeatable = c != kCall_Win_post && c != kCall_Win_start;
+    if (repeatable && t.values == values) {
       rec_.repeat_call();
+    } else if (repeatable && !t.values.empty() && t.fields.usable) {
+      rec_.compare_fields(&t.fields, &compared_);
+      fields(rec_);
+      if (!rec_.end_fields()) t.values = values, t.fields = compared_;
     } else {
+      rec_.keep_fields(&t.fields);
       const int64_t pc = 0x401000 + c;
       rec_.array(kF_pcs, &pc, 1);
       fields(rec_);
-      last_[c] = values;
+      rec_.end_fields();
+      t.values = values;
     }
     uint8_t* payload = log_.append(rec_.data(), rec_.size());
     clock_ += 50;
@@ -108,7 +117,12 @@ class RankWriter {
   LogWriter log_;
   RecordBuffer rec_, raw_;
   ThreadDeltas deltas_;
-  std::map<int, std::string> last_;  // by call id: the field values of its last CALL record
+  struct Template {
+    std::string values;  // the field values of the call id's last CALL record
+    FieldList fields;
+  };
+  std::map<int, Template> templates_;  // by call id
+  FieldList compared_;
   int rank_;
   int64_t seq_ = 0, clock_ = 0;
   long events_ = 0;
