@@ -165,16 +165,17 @@ void LogWriter::store_exit(uint8_t* call_payload, uint32_t word) {
   __atomic_store_n(reinterpret_cast<uint32_t*>(call_payload + kExitWordOffset), word, __ATOMIC_RELEASE);
 }
 
-size_t LogWriter::end_of(const uint8_t* payload) const {
-  const uint32_t size = __atomic_load_n(reinterpret_cast<const uint32_t*>(payload - kRecordPrefix), __ATOMIC_RELAXED);
-  return start_of(payload) + record_stride(size & ~kRecordPending);
+size_t LogWriter::end_of(const uint8_t* payload, size_t n) const {
+  return start_of(payload, n) + record_stride(record_prefix_for(n) + n);
 }
 
 uint8_t* LogWriter::append_record(const uint8_t* payload, size_t n, uint32_t sum, bool may_grow) {
-  const size_t total = kRecordPrefix + n;
+  const size_t prefix = record_prefix_for(n);
+  const size_t total = prefix + n;
   const size_t step = record_stride(total);
-  if (fd_ < 0 || stopped_.load(std::memory_order_relaxed) || total >= kRecordPending) return nullptr;
-  const uint32_t mark = static_cast<uint32_t>(total) | kRecordPending;
+  if (fd_ < 0 || stopped_.load(std::memory_order_relaxed) || total > kLongRecordMax) return nullptr;
+  const bool is_short = prefix == kShortPrefix;
+  const uint32_t mark = pending_size_word(total, is_short);
   size_t at = end_hint_.load(std::memory_order_relaxed);
   uint32_t* word;
   for (;;) {
@@ -192,15 +193,15 @@ uint8_t* LogWriter::append_record(const uint8_t* payload, size_t n, uint32_t sum
     word = reinterpret_cast<uint32_t*>(map_ + at);
     uint32_t seen = 0;
     if (__atomic_compare_exchange_n(word, &seen, mark, false, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE)) break;
-    at += record_stride(seen & ~kRecordPending);  // another thread's record: the end is after it
+    at += record_stride(record_size_of(seen));  // another thread's record: the end is after it
   }
   end_hint_.store(at + step, std::memory_order_relaxed);
   uint8_t* rec = map_ + at;
-  std::memcpy(rec + 4, &sum, 4);
-  copy_payload(rec + kRecordPrefix, payload, n);
+  if (!is_short) std::memcpy(rec + 4, &sum, 4);
+  copy_payload(rec + prefix, payload, n);
   // The size goes last: a reader never sees a size whose payload is not there.
-  __atomic_store_n(word, static_cast<uint32_t>(total), __ATOMIC_RELEASE);
-  return rec + kRecordPrefix;
+  __atomic_store_n(word, is_short ? short_size_word(total, sum) : static_cast<uint32_t>(total), __ATOMIC_RELEASE);
+  return rec + prefix;
 }
 
 void LogWriter::close() {
@@ -212,8 +213,9 @@ void LogWriter::close() {
   const size_t have = file_len_.load();
   while (map_ && end + 4 <= have) {
     const uint32_t w = __atomic_load_n(reinterpret_cast<uint32_t*>(map_ + end), __ATOMIC_ACQUIRE);
-    if (!w) break;
-    end += record_stride(w & ~kRecordPending);
+    const size_t step = record_stride(record_size_of(w));
+    if (!step) break;  // not a record of ours: stop at it
+    end += step;
   }
   if (::ftruncate(fd_, static_cast<off_t>(end)) != 0) { /* the zero tail is harmless */
   }

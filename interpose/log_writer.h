@@ -49,10 +49,12 @@ class LogWriter {
   bool try_append(const uint8_t* payload, size_t n);
   // Stores the exit word of the CALL record whose payload append returned.
   static void store_exit(uint8_t* call_payload, uint32_t word);
-  // Offsets in the file of the record whose payload append returned: its start, and its end (where
-  // the next record goes).
-  size_t start_of(const uint8_t* payload) const { return static_cast<size_t>(payload - map_) - kRecordPrefix; }
-  size_t end_of(const uint8_t* payload) const;
+  // Offsets in the file of the record whose payload (of n bytes) append returned: its start, and its end
+  // (where the next record goes).
+  size_t start_of(const uint8_t* payload, size_t n) const {
+    return static_cast<size_t>(payload - map_) - record_prefix_for(n);
+  }
+  size_t end_of(const uint8_t* payload, size_t n) const;
   // Whether the last record appended (by any thread) ends at `end` (an end_of): nothing was appended
   // after that record. One load, no atomic read-modify-write; a record being appended at this very
   // moment may not count yet (its order with the caller's next record is open either way).

@@ -154,9 +154,9 @@ void log_sync(SyncKind kind, int64_t object, int64_t count, SyncRuntime by) {
     t_run_ok = false;
   else if (kind == kSyncRelease)
     t_run_ok = true, t_run_object = object;
-  else if (kind != kSyncAcquire || object != t_run_object || rt.log.start_of(at) != t_last_end)
+  else if (kind != kSyncAcquire || object != t_run_object || rt.log.start_of(at, rec.size()) != t_last_end)
     t_run_ok = false;
-  t_last_end = at ? rt.log.end_of(at) : 0;
+  t_last_end = at ? rt.log.end_of(at, rec.size()) : 0;
   t_in_wrapper = false;
   t_logging = false;
 }

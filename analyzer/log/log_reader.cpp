@@ -206,9 +206,9 @@ class Parser {
     log_.pool.fields.reserve(body / 4);
     log_.pool.values.reserve(body / 16);
     while (pos + 4 <= size) {
-      uint32_t rec_size;
-      std::memcpy(&rec_size, data + pos, 4);
-      if (rec_size == 0) {
+      uint32_t word;
+      std::memcpy(&word, data + pos, 4);
+      if (word == 0) {
         // End of what was written. Zeros after it are the unwritten tail of a
         // rank that died; anything else means the file was damaged.
         for (size_t i = pos; i < size; ++i)
@@ -218,32 +218,32 @@ class Parser {
           }
         return;
       }
-      if (rec_size & kRecordPending) {
-        // A writer died while copying this record: it is lost. Other threads' records may follow it.
-        const size_t step = record_stride(rec_size & ~kRecordPending);
-        if (step < kRecordPrefix + 1) {
-          fail(pos, "corrupt record (size " + std::to_string(rec_size) + ")");
-          return;
-        }
-        pos += step;
-        continue;
-      }
-      if (rec_size < kRecordPrefix + 1) {
+      // Short records (format 5) and long ones (all records before): log_format.h.
+      const size_t rec_size = record_size_of(word), prefix = record_prefix_of(word);
+      if (rec_size < prefix + 1) {
         fail(pos, "corrupt record (size " + std::to_string(rec_size) + ")");
         return;
+      }
+      if (word & kRecordPending) {
+        // A writer died while copying this record: it is lost. Other threads' records may follow it.
+        pos += record_stride(rec_size);
+        continue;
       }
       if (pos + rec_size > size) {
         fail(pos, "truncated record (log cut short)");
         return;
       }
-      uint32_t sum;
-      std::memcpy(&sum, data + pos + 4, 4);
-      const uint8_t* payload = data + pos + kRecordPrefix;
-      const size_t n = rec_size - kRecordPrefix;
+      const uint8_t* payload = data + pos + prefix;
+      const size_t n = rec_size - prefix;
       // A CALL record's exit word is stored after its checksum, which reads it as zero.
       const bool call = payload[0] == kRecCall || payload[0] == kRecCallRepeat;
       const uint64_t mask = call && n >= kCallHead ? kCallChecksumMask : ~uint64_t{0};
-      if (payload_checksum(payload, n, mask) != sum) {
+      uint32_t computed = payload_checksum(payload, n, mask), sum;
+      if (prefix == kShortPrefix)
+        sum = word & 0xffff, computed = short_checksum(computed);
+      else
+        std::memcpy(&sum, data + pos + 4, 4);
+      if (computed != sum) {
         fail(pos, "corrupt record (checksum mismatch)");
         return;
       }

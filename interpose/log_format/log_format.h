@@ -4,10 +4,15 @@
 // A log file is a text header followed by records:
 //   header:  "RMACHECK-LOG <version>\n" then "key=value\n" lines, then "\n",
 //            padded with '\n' to kHeaderSize bytes.
-//   record:  u32 size (whole record, little endian; 0 = no more records);
-//            the next record starts at the next multiple of 4
-//            u32 checksum of the payload
-//            payload: u8 record type, then varints (see below).
+//   record:  a size word (u32, little endian; 0 = no more records), then the
+//            payload: u8 record type, then varints (see below); the next
+//            record starts at the next multiple of 4. Two forms:
+//            short (bit kRecordShort set; a record of at most kShortRecordMax
+//            bytes, which every record that fits is): bits 16-29 the whole
+//            record's size, bits 0-15 the payload's checksum folded to 16
+//            bits; the payload follows the word.
+//            long: bits 0-29 the size, then a u32 checksum, then the payload.
+//            (Before format 5 every record was long: the reader reads both.)
 // A writer reserves a record by storing its size word with kRecordPending
 // (a compare-and-swap on the zero word at the end of the log: no lock, and
 // the reservation and the mark are one store), fills the payload, then
@@ -50,13 +55,14 @@
 
 namespace rmacheck {
 
+// 5: short records (a 4-byte prefix: size and a 16-bit checksum in one word).
 // 4: CALL_REPEAT records (a call repeated with the same arguments: its template's fields).
 // 3: one CALL record per call (exit word stored in place), per-thread deltas, lock-free appends.
 // 2: invalid rank arguments logged as kRankInvalid + rank (1: -1000 - rank, which lost negative ranks).
-constexpr int kLogFormatVersion = 4;
-constexpr int kOldestReadableLogFormat = 3;  // a version 3 log is a version 4 log without CALL_REPEAT records
+constexpr int kLogFormatVersion = 5;
+constexpr int kOldestReadableLogFormat = 3;  // a version 3 log is a version 4 log without CALL_REPEAT records,
+                                             // a version 4 log a version 5 log without short records
 constexpr size_t kHeaderSize = 4096;
-constexpr size_t kRecordPrefix = 8;  // size + checksum
 constexpr char kLogMagic[] = "RMACHECK-LOG";
 // Header key the writer adds when it could not grow the file (disk full):
 // "logging_stopped=<offset> <reason>"; no record at or after offset was written.
@@ -65,6 +71,30 @@ constexpr char kLoggingStoppedKey[] = "logging_stopped";
 constexpr uint32_t kRecordPending = 0x80000000u;
 // Records start on 4-byte boundaries so the size word can be stored atomically.
 constexpr size_t record_stride(size_t record_size) { return (record_size + 3) & ~size_t{3}; }
+// The two forms of a record (above). A record is short if it fits: its payload and exit word keep the
+// 4-byte alignment of the long form.
+constexpr uint32_t kRecordShort = 0x40000000u;
+constexpr size_t kShortRecordMax = 0x3fff;
+constexpr size_t kShortPrefix = 4;  // the size word
+constexpr size_t kLongPrefix = 8;   // the size word and the checksum
+constexpr size_t kLongRecordMax = kRecordShort - 1;
+constexpr size_t record_prefix_for(size_t payload_size) {
+  return payload_size + kShortPrefix <= kShortRecordMax ? kShortPrefix : kLongPrefix;
+}
+// What a size word (kRecordPending masked off or not) says: the whole record's size, and where its payload starts.
+constexpr size_t record_size_of(uint32_t word) {
+  return word & kRecordShort ? (word >> 16) & kShortRecordMax : word & kLongRecordMax;
+}
+constexpr size_t record_prefix_of(uint32_t word) { return word & kRecordShort ? kShortPrefix : kLongPrefix; }
+// The size word of a record: while it is being copied (pending, no checksum yet) and once it is whole.
+constexpr uint32_t pending_size_word(size_t record_size, bool is_short) {
+  return (is_short ? kRecordShort | static_cast<uint32_t>(record_size) << 16 : static_cast<uint32_t>(record_size)) |
+         kRecordPending;
+}
+constexpr uint16_t short_checksum(uint32_t sum) { return static_cast<uint16_t>(sum ^ (sum >> 16)); }
+constexpr uint32_t short_size_word(size_t record_size, uint32_t sum) {
+  return kRecordShort | static_cast<uint32_t>(record_size) << 16 | short_checksum(sum);
+}
 
 enum RecordType : uint8_t {
   // One call: u8 type, u16 call id, u8 thread (kThreadInVarint: a varint after the head), u32 exit word,

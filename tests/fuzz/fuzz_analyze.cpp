@@ -50,17 +50,26 @@ void clear_dir(const std::string& dir) {
 // decoder instead of all stopping at "checksum mismatch" (the reader's own
 // unit tests cover that check).
 std::vector<uint8_t> with_checksums(const uint8_t* data, size_t size) {
+  using namespace rmacheck;
   std::vector<uint8_t> log(data, data + size);
-  size_t pos = rmacheck::kHeaderSize;
-  while (pos + rmacheck::kRecordPrefix < log.size()) {
-    uint32_t rec_size;
-    std::memcpy(&rec_size, log.data() + pos, 4);
-    if (rec_size & rmacheck::kRecordPending) rec_size &= ~rmacheck::kRecordPending;
-    if (rec_size <= rmacheck::kRecordPrefix || rec_size > log.size() - pos) break;
-    const uint32_t sum =
-        rmacheck::payload_checksum(log.data() + pos + rmacheck::kRecordPrefix, rec_size - rmacheck::kRecordPrefix);
-    std::memcpy(log.data() + pos + 4, &sum, 4);
-    pos += rmacheck::record_stride(rec_size);
+  size_t pos = kHeaderSize;
+  while (pos + 4 <= log.size()) {
+    uint32_t word;
+    std::memcpy(&word, log.data() + pos, 4);
+    const size_t rec_size = record_size_of(word), prefix = record_prefix_of(word);
+    if (rec_size <= prefix || rec_size > log.size() - pos) break;
+    const uint8_t* payload = log.data() + pos + prefix;
+    const size_t n = rec_size - prefix;
+    // As the reader checks it: a CALL record's exit word is not covered.
+    const bool call = payload[0] == kRecCall || payload[0] == kRecCallRepeat;
+    const uint32_t sum = payload_checksum(payload, n, call && n >= kCallHead ? kCallChecksumMask : ~uint64_t{0});
+    if (prefix == kShortPrefix) {
+      word = (word & ~uint32_t{0xffff}) | short_checksum(sum);
+      std::memcpy(log.data() + pos, &word, 4);
+    } else {
+      std::memcpy(log.data() + pos + 4, &sum, 4);
+    }
+    pos += record_stride(rec_size);
   }
   return log;
 }

@@ -186,7 +186,7 @@ class Writer {
  private:
   uint8_t* flush() {
     offsets_.push_back(next_);
-    next_ += record_stride(kRecordPrefix + rec_.size());
+    next_ += record_stride(record_prefix_for(rec_.size()) + rec_.size());
     return log_.append(rec_.data(), rec_.size());
   }
   struct Thread {
@@ -776,11 +776,12 @@ TEST(LogReader, PendingRecordInTheMiddleIsSkipped) {
   std::string bytes = read_file(live);
   w.close();
   const size_t torn = w.offsets()[2];  // thread 1's Recv
-  uint32_t size;
-  std::memcpy(&size, &bytes[torn], 4);
-  const uint32_t pending = size | kRecordPending;
+  uint32_t word;
+  std::memcpy(&word, &bytes[torn], 4);
+  const size_t size = record_size_of(word), prefix = record_prefix_of(word);
+  const uint32_t pending = pending_size_word(size, prefix == kShortPrefix);  // no checksum yet
   std::memcpy(&bytes[torn], &pending, 4);
-  for (size_t i = torn + kRecordPrefix + 3; i < torn + size; ++i) bytes[i] = 0;
+  for (size_t i = torn + prefix + 3; i < torn + size; ++i) bytes[i] = 0;
   write_file(dead, bytes);
 
   RankLog log;
@@ -862,13 +863,14 @@ TEST(LogReader, RecordTornByDeathMidWriteIsDroppedSilently) {
   w.close();
   // Turn that last record into a half-copied one: pending size, its checksum
   // and the first payload bytes written, the rest not yet.
-  uint32_t size;
-  std::memcpy(&size, &bytes[end], 4);
-  ASSERT_GT(size, kRecordPrefix + 2);
-  ASSERT_EQ(read_file(live).size(), end + record_stride(size));  // it is the last record
-  const uint32_t pending = size | kRecordPending;
+  uint32_t word;
+  std::memcpy(&word, &bytes[end], 4);
+  const size_t size = record_size_of(word), prefix = record_prefix_of(word);
+  ASSERT_GT(size, prefix + 2);
+  ASSERT_EQ(read_file(live).size(), end + record_stride(size));              // it is the last record
+  const uint32_t pending = pending_size_word(size, prefix == kShortPrefix);  // no checksum yet
   std::memcpy(&bytes[end], &pending, 4);
-  for (size_t i = end + kRecordPrefix + 2; i < end + size; ++i) bytes[i] = 0;
+  for (size_t i = end + prefix + 2; i < end + size; ++i) bytes[i] = 0;
   write_file(dead, bytes);
 
   RankLog log;
@@ -893,6 +895,19 @@ TEST(LogReader, RecordTornByDeathMidWriteIsDroppedSilently) {
 // ------------------------------------------------------------------ damage
 
 // Offsets of the records of a log written by write_good_log (from a clean read).
+// Where the payload of the record at offset starts, and the byte holding the low bits of its checksum
+// (the size word of a short record, the word after it of a long one: log_format.h).
+size_t payload_at(const std::string& bytes, uint64_t offset) {
+  uint32_t word;
+  std::memcpy(&word, &bytes[offset], 4);
+  return offset + record_prefix_of(word);
+}
+size_t checksum_at(const std::string& bytes, uint64_t offset) {
+  uint32_t word;
+  std::memcpy(&word, &bytes[offset], 4);
+  return word & kRecordShort ? offset : offset + 4;
+}
+
 std::vector<uint64_t> event_offsets(const std::string& path) {
   RankLog log;
   EXPECT_TRUE(read_rank_log(path, log));
@@ -957,7 +972,7 @@ TEST(LogReader, CorruptPayloadByteGivesChecksumErrorAtThatRecord) {
   write_good_log(good, 1, 2);
   const auto offsets = event_offsets(good);
   std::string bytes = read_file(good);
-  bytes[offsets[2] + kRecordPrefix + 3] ^= 0x40;  // a payload byte of the Put's entry record
+  bytes[payload_at(bytes, offsets[2]) + 3] ^= 0x40;  // a payload byte of the Put's entry record
   write_file(bad, bytes);
 
   RankLog log;
@@ -978,7 +993,7 @@ TEST(LogReader, CorruptChecksumWordIsAlsoCaught) {
   write_good_log(good, 1, 2);
   const auto offsets = event_offsets(good);
   std::string bytes = read_file(good);
-  bytes[offsets[3] + 5] ^= 0x01;
+  bytes[checksum_at(bytes, offsets[3])] ^= 0x01;
   write_file(bad, bytes);
   RankLog log;
   ASSERT_TRUE(read_rank_log(bad, log));
@@ -993,15 +1008,17 @@ TEST(LogReader, ImpossibleRecordSizeIsCorrupt) {
   write_good_log(good, 0, 2);
   const auto offsets = event_offsets(good);
   std::string bytes = read_file(good);
-  const uint32_t tiny = 5;  // smaller than size + checksum + type byte
-  std::memcpy(&bytes[offsets[1]], &tiny, 4);
-  write_file(bad, bytes);
-  RankLog log;
-  ASSERT_TRUE(read_rank_log(bad, log));
-  EXPECT_EQ(log.events.size(), 1u);
-  ASSERT_EQ(log.errors.size(), 1u);
-  EXPECT_EQ(log.errors[0].offset, offsets[1]);
-  EXPECT_NE(log.errors[0].message.find("corrupt record"), std::string::npos);
+  // Smaller than the prefix and a type byte: a long record of 5 bytes, a short one of 4, each pending or not.
+  for (uint32_t tiny : {5u, 5u | kRecordPending, kRecordShort | 4u << 16, kRecordShort | 4u << 16 | kRecordPending}) {
+    std::memcpy(&bytes[offsets[1]], &tiny, 4);
+    write_file(bad, bytes);
+    RankLog log;
+    ASSERT_TRUE(read_rank_log(bad, log));
+    EXPECT_EQ(log.events.size(), 1u);
+    ASSERT_EQ(log.errors.size(), 1u);
+    EXPECT_EQ(log.errors[0].offset, offsets[1]);
+    EXPECT_NE(log.errors[0].message.find("corrupt record"), std::string::npos) << std::hex << tiny;
+  }
 }
 
 TEST(LogReader, GarbageAfterTheZeroEndMarkerIsAnError) {
@@ -1148,7 +1165,7 @@ TEST(LoadModel, OneGoodAndOneDamagedLogAreBothAnalyzed) {
   write_good_log(good1, 1, 2);
   const auto offsets = event_offsets(good1);
   std::string bytes = read_file(good1);
-  bytes[offsets[2] + kRecordPrefix + 1] ^= 0x10;
+  bytes[payload_at(bytes, offsets[2]) + 1] ^= 0x10;
   write_file(bad, bytes);
 
   Model model;
