@@ -9,6 +9,8 @@
 
 namespace rmacheck {
 
+static_assert(kCallCount <= kCallIdMask + 1, "call ids share a CALL head's u16 with the template slot");
+
 struct WatchedRequest {
   MPI_Request handle;
   RequestView info;
@@ -76,11 +78,7 @@ int translate_assert(int a) {
 }  // namespace
 
 Recorder::Recorder(CallId call, void* return_address)
-    : s_(this_thread_scratch()),
-      rec_(s_.rec),
-      call_(call),
-      return_address_(return_address),
-      template_(&s_.templates[static_cast<unsigned>(call) & (kTemplateSlots - 1)]) {
+    : s_(this_thread_scratch()), rec_(s_.rec), call_(call), return_address_(return_address), templates_(s_.templates) {
   t_in_wrapper = true;
   local_watch_enter();  // guarded pages open: MPI's copies never meet a protected page
   local_watch_flush();  // the program's accesses since this thread's last call go before this call

@@ -71,7 +71,7 @@ constexpr size_t kMaxTemplateWords = 12;  // the most parameters of a repeatable
 // The thread's last full record of a repeatable call: its argument values, where it was made from, and
 // what it told the local-access watch.
 struct CallTemplate {
-  int call = -1;  // kCallCount ids share kTemplateSlots slots (direct-mapped): another id's is a miss
+  int call = -1;  // calls share kTemplateSlots slots by call id and site (direct-mapped): another's is a miss
   uint32_t words = 0;
   void* return_address = nullptr;
   uint64_t epoch = 0;
@@ -79,7 +79,14 @@ struct CallTemplate {
   FieldList fields;  // what its record logged (a call with other values repeats those that are the same)
   WatchFacts facts;
 };
-constexpr unsigned kTemplateSlots = 64;  // a power of two
+// The slot of a call's template (1 to kTemplateSlots - 1, log_format.h): by call id and return address, so
+// that calls of one id from several places of a loop (a halo's Puts to the left and to the right) each
+// repeat their own.
+inline unsigned template_slot_of(int call, const void* return_address) {
+  const uint64_t h =
+      (reinterpret_cast<uintptr_t>(return_address) + static_cast<uint64_t>(call)) * 0x9E3779B97F4A7C15ull;
+  return 1 + static_cast<unsigned>(h >> 58) % (kTemplateSlots - 1);
+}
 
 class Recorder {
  public:
@@ -164,6 +171,9 @@ class Recorder {
       const uint64_t words[n + 1] = {as_word(a)..., 0};
       // Read before any lookup of this call's: a registry change during them makes the template stale at once.
       epoch_ = arguments_epoch();
+      const unsigned slot = template_slot_of(call_, return_address_);
+      rec_.template_slot(slot);
+      template_ = &templates_[slot];
       CallTemplate& t = *template_;
       const bool same_place = t.call == call_ && t.return_address == return_address_ && t.epoch == epoch_;
       if (same_place && same_words(words, t.args, std::make_index_sequence<n>{})) {
@@ -224,8 +234,9 @@ class Recorder {
   size_t word_count_ = 0;
   CallId call_;
   void* return_address_;
-  CallTemplate* template_;  // this thread's slot for the call id
-  uint64_t epoch_;          // arguments_epoch() when a repeatable call's values were compared
+  CallTemplate* templates_;           // this thread's
+  CallTemplate* template_ = nullptr;  // for a repeatable call: its slot in templates_
+  uint64_t epoch_;                    // arguments_epoch() when a repeatable call's values were compared
   int rc_ = MPI_SUCCESS;
   // Communicator of the call, for translating peers and status sources, and its window: held by the
   // thread's caches for the call (comm_info_for_call), or by held_comm_ (a probed message's).

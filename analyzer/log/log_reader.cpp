@@ -167,6 +167,7 @@ class Parser {
                          " is not supported (this rmacheck reads versions " + std::to_string(kOldestReadableLogFormat) +
                          " to " + std::to_string(kLogFormatVersion) + ")");
     if (size < kHeaderSize) return fail(size, "truncated header");
+    slotted_templates_ = version >= 5;
     std::string line;
     std::getline(in, line);
     while (std::getline(in, line) && !line.empty()) {
@@ -371,8 +372,8 @@ class Parser {
   struct ThreadState {
     ThreadDeltas deltas;
     size_t last_call = SIZE_MAX;  // index of the thread's last event from a CALL record
-    // By call id: the thread's last event from a CALL record (not a CALL_REPEAT), whose fields a
-    // CALL_REPEAT of the same call id has. Empty until the thread's first CALL.
+    // By template slot (format 5; by call id before): the thread's last event from a CALL record (not a
+    // CALL_REPEAT) that named it, whose fields a CALL_REPEAT of that slot has. Empty until the thread's first CALL.
     std::vector<uint32_t> templates;
   };
   ThreadState& thread_state(int64_t thread) {
@@ -389,7 +390,11 @@ class Parser {
     if (end - p < static_cast<ptrdiff_t>(kCallHead)) return false;
     const bool repeat = p[0] == kRecCallRepeat;
     Event e;
-    const int64_t call = p[1] | (p[2] << 8);
+    const unsigned word = p[1] | (p[2] << 8);
+    // Format 5: the call id and the template slot (0: none) share the word; before, a call id's template
+    // was its last CALL.
+    const int64_t call = slotted_templates_ ? word & kCallIdMask : word;
+    const unsigned slot = slotted_templates_ ? word >> kTemplateSlotShift : static_cast<unsigned>(call);
     int64_t thread = p[3];
     uint32_t exit_word;
     std::memcpy(&exit_word, p + kExitWordOffset, 4);
@@ -412,10 +417,12 @@ class Parser {
       e.t_exit = e.t_enter + (exit_word & ~kExitReturned);
     }
     const size_t index = log_.events.size();
-    if (ts.templates.empty()) ts.templates.assign(kCallCount, UINT32_MAX);
+    if (ts.templates.empty())
+      ts.templates.assign(slotted_templates_ ? size_t{kTemplateSlots} : size_t{kCallCount}, UINT32_MAX);
     if (repeat) {
-      if (ts.templates[e.call] == UINT32_MAX) return false;  // no template to repeat
-      Event& t = log_.events[ts.templates[e.call]];
+      if (ts.templates[slot] == UINT32_MAX) return false;  // no template to repeat (or slot 0)
+      Event& t = log_.events[ts.templates[slot]];
+      if (t.call != e.call) return false;  // a repeat of another call's record
       std::vector<Field>& fields = log_.pool.fields;
       if (p != end) {
         // The fields that differ, then the template's: sealing keeps the first field of each key.
@@ -438,7 +445,8 @@ class Parser {
       }
     } else {
       if (!parse_fields(p, end, e, &ts.deltas)) return false;
-      ts.templates[e.call] = index < UINT32_MAX ? static_cast<uint32_t>(index) : UINT32_MAX;
+      if (slot || !slotted_templates_)
+        ts.templates[slot] = index < UINT32_MAX ? static_cast<uint32_t>(index) : UINT32_MAX;
     }
     ts.last_call = exit_word ? SIZE_MAX : index;
     log_.events.push_back(e);
@@ -646,6 +654,7 @@ class Parser {
   }
 
   RankLog& log_;
+  bool slotted_templates_ = true;                         // format 5: CALL heads name template slots
   std::vector<ThreadState> threads_;                      // by thread id
   std::vector<std::pair<int64_t, int64_t>> clock_pairs_;  // (counter, ns) from CLOCK records
   std::unordered_map<int64_t, ThreadState> far_threads_;  // thread ids from 4096 on

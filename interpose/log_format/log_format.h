@@ -38,8 +38,13 @@
 //
 // A call made again from the same place is a CALL_REPEAT record: a CALL
 // head, the seq and time deltas, then the fields whose values differ from
-// those of the same thread's last CALL record of the same call id (its
-// template), as deltas like a CALL's; its other fields are the template's.
+// those of its template, as deltas like a CALL's; its other fields are the
+// template's. The template is the same thread's last CALL record that named
+// the same template slot (since format 5: bits 10-15 of the head's call id
+// word, kTemplateSlotShift; the interposer picks a slot by call id and call
+// site, so that a loop's Puts from two lines each repeat their own; slot 0:
+// the record is no template), and it must be of the same call id. In a
+// format 4 log a call id's template is the thread's last CALL of that id.
 // The field deltas of fields it does not list are not advanced. The
 // interposer writes one only when that record's fields follow from the
 // argument values alone (numbers, addresses, window, communicator,
@@ -55,7 +60,7 @@
 
 namespace rmacheck {
 
-// 5: short records (a 4-byte prefix: size and a 16-bit checksum in one word).
+// 5: short records (a 4-byte prefix: size and a 16-bit checksum in one word); template slots in CALL heads.
 // 4: CALL_REPEAT records (a call repeated with the same arguments: its template's fields).
 // 3: one CALL record per call (exit word stored in place), per-thread deltas, lock-free appends.
 // 2: invalid rank arguments logged as kRankInvalid + rank (1: -1000 - rank, which lost negative ranks).
@@ -138,6 +143,10 @@ enum RecordType : uint8_t {
 };
 // The fixed head of a CALL record's payload; the exit word is its second 4-byte word (aligned in the file).
 constexpr size_t kCallHead = 8;
+// The head's u16 after the type (format 5): the call id in its low bits, the template slot above them.
+constexpr unsigned kTemplateSlotShift = 10;
+constexpr unsigned kTemplateSlots = 64;  // slots 1-63 (0: none)
+constexpr uint16_t kCallIdMask = (1u << kTemplateSlotShift) - 1;
 constexpr size_t kExitWordOffset = 4;
 constexpr uint8_t kThreadInVarint = 0xff;
 // Exit word: kExitReturned | duration in ns, for a call that returned MPI_SUCCESS without outputs.

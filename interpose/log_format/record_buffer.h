@@ -64,6 +64,9 @@ class RecordBuffer {
     d.time = time;
     deltas_ = &d;
   }
+  // Right after begin_call: the record is (if a full one) or repeats (if a CALL_REPEAT) the thread's template
+  // in slot (1 to kTemplateSlots - 1, log_format.h).
+  void template_slot(unsigned slot) { data_[2] |= static_cast<uint8_t>(slot << (kTemplateSlotShift - 8)); }
   // Right after begin_call: the record is a CALL_REPEAT (log_format.h), which ends here.
   void repeat_call() {
     data_[0] = kRecCallRepeat;

@@ -82,7 +82,10 @@ class RankWriter {
     fields(raw_);
     const std::string values(reinterpret_cast<const char*>(raw_.data()), raw_.size());
     rec_.begin_call(c, 0, ++seq_, clock_ += 50, deltas_);
-    Template& t = templates_[c];
+    const unsigned slot = 1 + static_cast<unsigned>(c) % (kTemplateSlots - 1);  // one call site per call id here
+    rec_.template_slot(slot);
+    Template& t = templates_[slot];
+    if (t.call != c) t = Template{c};  // the slot's template was another call's
     const bool repeatable = c != kCall_Win_post && c != kCall_Win_start;
     if (repeatable && t.values == values) {
       rec_.repeat_call();
@@ -118,10 +121,11 @@ class RankWriter {
   RecordBuffer rec_, raw_;
   ThreadDeltas deltas_;
   struct Template {
-    std::string values;  // the field values of the call id's last CALL record
+    int call = -1;
+    std::string values;  // the field values of the slot's last CALL record
     FieldList fields;
   };
-  std::map<int, Template> templates_;  // by call id
+  std::map<unsigned, Template> templates_;  // by template slot (log_format.h)
   FieldList compared_;
   int rank_;
   int64_t seq_ = 0, clock_ = 0;

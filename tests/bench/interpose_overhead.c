@@ -4,6 +4,8 @@
  *                                           rank, inside one lock_all epoch
  *   interpose_overhead halo     ITERS REPS  the same, the same Put every iteration (one
  *                                           buffer to one place, as a halo exchange does)
+ *   interpose_overhead halo2    ITERS REPS  two Puts from two lines (to the left and the right
+ *                                           halo: two places, two displacements) + one flush
  *   interpose_overhead get      ITERS REPS  MPI_Get + MPI_Win_flush, the same way
  *   interpose_overhead acc      ITERS REPS  MPI_Accumulate (MPI_SUM) + MPI_Win_flush
  *   interpose_overhead fence    ITERS REPS  MPI_Put + MPI_Win_fence: one fence epoch
@@ -49,21 +51,22 @@ int main(int argc, char** argv) {
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   const char* mode = argc > 1 ? argv[1] : "";
-  const int halo_mode = strcmp(mode, "halo") == 0, put_mode = strcmp(mode, "put") == 0 || halo_mode,
+  const int halo_mode = strcmp(mode, "halo") == 0, halo2_mode = strcmp(mode, "halo2") == 0,
+            put_mode = strcmp(mode, "put") == 0 || halo_mode || halo2_mode,
             get_mode = strcmp(mode, "get") == 0, acc_mode = strcmp(mode, "acc") == 0,
             fence_mode = strcmp(mode, "fence") == 0, self_mode = strcmp(mode, "start") == 0,
             pingpong = strcmp(mode, "pingpong") == 0, isend_mode = strcmp(mode, "isend") == 0;
   const int lock_mode = put_mode || get_mode || acc_mode, win_mode = lock_mode || fence_mode;
   if (argc < 4 || size != 2 || !(win_mode || self_mode || pingpong || isend_mode)) {
     if (rank == 0)
-      fprintf(stderr, "usage: mpirun -n 2 %s put|halo|get|acc|fence|start|pingpong|isend ITERS REPS\n", argv[0]);
+      fprintf(stderr, "usage: mpirun -n 2 %s put|halo|halo2|get|acc|fence|start|pingpong|isend ITERS REPS\n", argv[0]);
     MPI_Finalize();
     return 2;
   }
   const long iters = atol(argv[2]);
   const int reps = atoi(argv[3]);
   const int other = 1 - rank;
-  const int calls_per_iter = win_mode ? 2 : isend_mode ? 3 : 4;
+  const int calls_per_iter = halo2_mode ? 3 : win_mode ? 2 : isend_mode ? 3 : 4;
   long calls = 3; /* Init, Finalize, and the Barrier below */
 
   MPI_Win win = MPI_WIN_NULL;
@@ -88,7 +91,13 @@ int main(int argc, char** argv) {
     const long n = r < 0 ? iters / 10 : iters;
     MPI_Barrier(MPI_COMM_WORLD);
     const double t0 = now_ns(), c0 = cpu_ns();
-    if (put_mode) {
+    if (halo2_mode) {
+      for (long i = 0; i < n; ++i) {
+        MPI_Put(&value, 1, MPI_INT, other, 0, 1, MPI_INT, win);
+        MPI_Put(&slot, 1, MPI_INT, other, 63, 1, MPI_INT, win);
+        MPI_Win_flush(other, win);
+      }
+    } else if (put_mode) {
       const long step = halo_mode ? 0 : 1;
       for (long i = 0; i < n; ++i) {
         MPI_Put(&value, 1, MPI_INT, other, (int)((i * step) & 63), 1, MPI_INT, win);

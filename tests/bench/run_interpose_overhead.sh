@@ -4,7 +4,7 @@
 #   tests/bench/run_interpose_overhead.sh BUILD_DIR [ITERS] [REPS] [ROUNDS]
 #
 # For each loop of interpose_overhead (put: MPI_Put + MPI_Win_flush in a
-# lock_all epoch, to a new displacement each time; halo: the same Put every time; get, acc: MPI_Get or MPI_Accumulate + MPI_Win_flush the
+# lock_all epoch, to a new displacement each time; halo: the same Put every time; halo2: two Puts from two lines + one flush; get, acc: MPI_Get or MPI_Accumulate + MPI_Win_flush the
 # same way; fence: MPI_Put + MPI_Win_fence, one fence epoch per iteration,
 # latency bound; start: MPI_Start + MPI_Wait on a persistent send/recv pair
 # of each rank with itself; pingpong: the same between the two ranks,
@@ -17,7 +17,7 @@
 #   stack8    recording with RMACHECK_STACK_DEPTH=8 (a backtrace per call)
 # it runs the job ROUNDS times (variants interleaved, so drift in machine
 # load hits them alike), each with REPS timed repetitions of ITERS
-# iterations, and prints the median. One iteration is 2 (put, get, acc, fence, py*), 3 (isend) or 4
+# iterations, and prints the median. One iteration is 2 (put, get, acc, fence, py*), 3 (isend, halo2) or 4
 # MPI calls per rank; ns/call is ns/iteration divided by that. The Python
 # loops (py0, py3000: interpose_overhead.py) run ITERS/10 iterations.
 # +cpu ns/call: the same from the thread CPU time (stable on a shared machine).
@@ -68,7 +68,7 @@ run_one() {
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # e.g. LOOPS="put start" on a loaded machine (pingpong and fence wait on the peer)
-LOOPS=${LOOPS:-put halo get acc fence start isend pingpong}
+LOOPS=${LOOPS:-put halo halo2 get acc fence start isend pingpong}
 # mpi4py loops (win.Put + win.Flush), when /usr/bin/python3 has mpi4py:
 # py0 with the loop in a short module, py3000 after 3000 lines of module code.
 PYTHON=/usr/bin/python3
@@ -93,6 +93,7 @@ for loop in $LOOPS; do
   case $loop in
     put) name="Put+Win_flush" ;;
     halo) name="same Put+Win_flush" ;;
+    halo2) name="2 Puts (2 lines)+flush" ;;
     get) name="Get+Win_flush" ;;
     acc) name="Accumulate+Win_flush" ;;
     fence) name="Put+Win_fence" ;;

@@ -72,11 +72,14 @@ class Writer {
   }
   bool ok() const { return ok_; }
 
+  // Every record of a call id names one template slot here (the interposer's depend on the call site too).
+  static unsigned slot_of(CallId call) { return 1 + static_cast<unsigned>(call) % (kTemplateSlots - 1); }
   // CALL record (exit word zero): call, thread, seq, time, then whatever fields `fill` adds.
   template <class F>
-  void enter(CallId call, int64_t seq, int64_t t, F fill, int64_t thread = 0) {
+  void enter(CallId call, int64_t seq, int64_t t, F fill, int64_t thread = 0, unsigned slot = 0) {
     Thread& th = threads_[thread];
     rec_.begin_call(call, thread, seq, t, th.deltas);
+    rec_.template_slot(slot ? slot : slot_of(call));
     fill(rec_);
     th.call = flush();
     th.t_enter = t;
@@ -91,6 +94,7 @@ class Writer {
   bool templated(CallId call, int64_t seq, int64_t t, const FieldList* tmpl, FieldList* out, F fill) {
     Thread& th = threads_[0];
     rec_.begin_call(call, 0, seq, t, th.deltas);
+    rec_.template_slot(slot_of(call));
     if (tmpl)
       rec_.compare_fields(tmpl, out);
     else
@@ -101,10 +105,12 @@ class Writer {
     th.t_enter = t;
     return repeat;
   }
-  // CALL_REPEAT record (exit word zero): the thread's last CALL of the same call id again.
-  void repeat(CallId call, int64_t seq, int64_t t, int64_t thread = 0) {
+  // CALL_REPEAT record (exit word zero): the thread's last CALL of the same call id again (or, with
+  // slot, the thread's last CALL that named that template slot).
+  void repeat(CallId call, int64_t seq, int64_t t, int64_t thread = 0, unsigned slot = 0) {
     Thread& th = threads_[thread];
     rec_.begin_call(call, thread, seq, t, th.deltas);
+    rec_.template_slot(slot ? slot : slot_of(call));
     rec_.repeat_call();
     th.call = flush();
     th.t_enter = t;
@@ -496,6 +502,42 @@ TEST(LogReader, RepeatedCallsHaveTheirTemplatesFields) {
   EXPECT_EQ(log.events[3].fields_begin, log.events[0].fields_begin);
 }
 
+// Format 5: a template is by slot (the interposer's are by call id and call site): Puts from two places
+// of a loop, in two slots, each repeat their own; a record in slot 0 is no template.
+TEST(LogReader, RepeatsOfOneCallFromTwoPlacesHaveTheirOwnTemplates) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  {
+    Writer w(path, 0, 1);
+    auto put = [&w](int64_t seq, int64_t target, unsigned slot) {
+      w.enter(
+          kCall_Put, seq, seq * 100,
+          [&](RecordBuffer& r) {
+            r.field(kF_win, 7);
+            r.field(kF_target, target);
+          },
+          0, slot);
+      w.exit_in_place(seq * 100 + 5);
+    };
+    put(1, 1, 3);  // to the left
+    put(2, 2, 9);  // to the right
+    for (int64_t seq = 3; seq <= 6; ++seq) {
+      w.repeat(kCall_Put, seq, seq * 100, 0, seq % 2 ? 3 : 9);
+      w.exit_in_place(seq * 100 + 5);
+    }
+    w.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 6u);
+  for (size_t i = 0; i < 6; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(log.events[i].call, kCall_Put);
+    EXPECT_EQ(field(log, log.events[i], kF_target), i % 2 ? 2 : 1);
+  }
+}
+
 // A repeated call that fails (or has outputs) gets its CALL_OUT fields on a copy of the template's: the
 // template and the repeats that share its fields keep theirs.
 TEST(LogReader, RepeatThatFailsGetsItsOwnFields) {
@@ -537,7 +579,7 @@ TEST(LogReader, RepeatThatFailsGetsItsOwnFields) {
 // came before it is kept.
 TEST(LogReader, RepeatWithoutTemplateIsBadEncoding) {
   TempDir dir;
-  for (int variant = 0; variant < 2; ++variant) {
+  for (int variant = 0; variant < 4; ++variant) {
     SCOPED_TRACE(variant);
     const std::string path = dir.file("rank-" + std::to_string(variant) + ".log");
     uint64_t at = 0;
@@ -545,8 +587,10 @@ TEST(LogReader, RepeatWithoutTemplateIsBadEncoding) {
       Writer w(path, 0, 1);
       w.enter(kCall_Put, 1, 100, [](RecordBuffer& r) { r.field(kF_win, 7); });
       w.exit_in_place(110);
-      if (variant == 0) w.repeat(kCall_Get, 2, 200);     // no Get before
-      if (variant == 1) w.repeat(kCall_Put, 2, 200, 3);  // no Put of thread 3 before
+      if (variant == 0) w.repeat(kCall_Get, 2, 200);                                 // no Get before
+      if (variant == 1) w.repeat(kCall_Put, 2, 200, 3);                              // no Put of thread 3 before
+      if (variant == 2) w.repeat(kCall_Get, 2, 200, 0, Writer::slot_of(kCall_Put));  // the Put's slot
+      if (variant == 3) w.repeat(kCall_Put, 2, 200, 0, 5);                           // a slot no record named
       at = w.offsets().back();
       w.close();
     }
