@@ -236,10 +236,7 @@ class Parser {
       }
       const uint8_t* payload = data + pos + prefix;
       const size_t n = rec_size - prefix;
-      // A CALL record's exit word is stored after its checksum, which reads it as zero.
-      const bool call = payload[0] == kRecCall || payload[0] == kRecCallRepeat;
-      const uint64_t mask = call && n >= kCallHead ? kCallChecksumMask : ~uint64_t{0};
-      uint32_t computed = payload_checksum(payload, n, mask), sum;
+      uint32_t computed = record_checksum(payload, n), sum;
       if (prefix == kShortPrefix)
         sum = word & 0xffff, computed = short_checksum(computed);
       else

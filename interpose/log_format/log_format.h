@@ -288,5 +288,11 @@ inline uint32_t payload_checksum(const uint8_t* p, size_t n, uint64_t first_mask
   h ^= h >> 29;
   return static_cast<uint32_t>(h ^ (h >> 32));
 }
+// The checksum a whole record's payload carries (what readers verify): a CALL record's exit word, stored
+// after the checksum, is read as zero. The writer checksums before that store, when the word is zero.
+inline uint32_t record_checksum(const uint8_t* payload, size_t n) {
+  const bool call = n >= kCallHead && (payload[0] == kRecCall || payload[0] == kRecCallRepeat);
+  return payload_checksum(payload, n, call ? kCallChecksumMask : ~uint64_t{0});
+}
 
 }  // namespace rmacheck

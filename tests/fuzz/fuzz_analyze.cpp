@@ -60,9 +60,7 @@ std::vector<uint8_t> with_checksums(const uint8_t* data, size_t size) {
     if (rec_size <= prefix || rec_size > log.size() - pos) break;
     const uint8_t* payload = log.data() + pos + prefix;
     const size_t n = rec_size - prefix;
-    // As the reader checks it: a CALL record's exit word is not covered.
-    const bool call = payload[0] == kRecCall || payload[0] == kRecCallRepeat;
-    const uint32_t sum = payload_checksum(payload, n, call && n >= kCallHead ? kCallChecksumMask : ~uint64_t{0});
+    const uint32_t sum = record_checksum(payload, n);
     if (prefix == kShortPrefix) {
       word = (word & ~uint32_t{0xffff}) | short_checksum(sum);
       std::memcpy(log.data() + pos, &word, 4);
