@@ -538,6 +538,54 @@ TEST(LogReader, RepeatsOfOneCallFromTwoPlacesHaveTheirOwnTemplates) {
   }
 }
 
+// A loop that cycles through a few displacements: each Put is a repeat that lists its disp. Once the
+// reader has seen a returned call's fields, a later call with the same fields shares that run (the pool
+// does not grow for it); adding a field to one of them afterwards (FieldPool::add) leaves the other alone.
+TEST(LogReader, ReturnedCallsWithTheSameFieldsShareOneRun) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  FieldList tmpl, got;
+  const int kPuts = 12;
+  {
+    Writer w(path, 0, 1);
+    auto put = [](int64_t disp) {
+      return [disp](RecordBuffer& r) {
+        r.field(kF_win, 7);
+        r.field(kF_disp, disp);
+        r.field(kF_target, 1);
+      };
+    };
+    const int64_t pc = 0x401234;  // a template starts with its call site (RecordBuffer::compare_fields)
+    w.templated(kCall_Put, 1, 100, nullptr, &tmpl, [&](RecordBuffer& r) {
+      r.array(kF_pcs, &pc, 1);
+      put(0)(r);
+    });
+    w.exit_in_place(105);
+    for (int i = 1; i < kPuts; ++i) {
+      EXPECT_TRUE(w.templated(kCall_Put, i + 1, (i + 1) * 100, &tmpl, &got, put(i % 3)));
+      w.exit_in_place((i + 1) * 100 + 5);
+    }
+    w.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), static_cast<size_t>(kPuts));
+  for (int i = 0; i < kPuts; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(field(log, log.events[i], kF_disp), i % 3);
+    EXPECT_EQ(field(log, log.events[i], kF_win), 7);
+    if (i >= 3) EXPECT_EQ(log.events[i].fields_begin, log.events[i - 3].fields_begin);
+  }
+  // Three runs of four fields: the template's, and those of the first repeats to disp 1 and 2.
+  EXPECT_EQ(log.pool.fields.size(), 12u);
+  log.pool.add(log.events[4], kF_count, 5);
+  EXPECT_EQ(field(log, log.events[4], kF_count), 5);
+  EXPECT_FALSE(EventView(log.events[1], log.pool).has(kF_count));
+  EXPECT_FALSE(EventView(log.events[7], log.pool).has(kF_count));
+  EXPECT_EQ(field(log, log.events[1], kF_disp), 1);
+}
+
 // A repeated call that fails (or has outputs) gets its CALL_OUT fields on a copy of the template's: the
 // template and the repeats that share its fields keep theirs.
 TEST(LogReader, RepeatThatFailsGetsItsOwnFields) {
