@@ -70,9 +70,9 @@ struct Values {
   bool empty() const { return size == 0; }
 };
 
-// 64 bytes: a big log holds hundreds of millions of events.
+// 56 bytes: a big log holds hundreds of millions of events. Its seq (the rank's call number) is kept as
+// the difference from its index in the rank's events, which no detector needs: RankLog::seq().
 struct Event {
-  int64_t seq = 0;
   int64_t t_enter = 0, t_exit = 0;
   uint64_t present = 0;       // bit presence_bit(f) set: field f is logged (most lookups are misses)
   uint64_t offset : 48;       // file offset of the entry record
@@ -81,6 +81,7 @@ struct Event {
   int32_t thread = 0;
   int32_t rc = 0;  // the return code (one that does not fit an int is kept as INT32_MIN or INT32_MAX)
   uint32_t fields_begin = 0;
+  int32_t seq_delta = 0;  // seq - index, or kFarSeq (RankLog::far_seqs holds it)
   CallId call : 16;
   bool returned = false;  // false: the rank was still inside this call when its log ended
   // The field run may be another event's too (a repeated call's, log_format.h CALL_REPEAT): reopen() copies it.
@@ -89,7 +90,8 @@ struct Event {
   Event() : offset(0), field_count(0), call(kCallCount) {}
   const char* name() const { return call_name(call); }
 };
-static_assert(sizeof(Event) == 64, "a big log holds hundreds of millions of events");
+static_assert(sizeof(Event) == 56, "a big log holds hundreds of millions of events");
+constexpr int32_t kFarSeq = INT32_MIN;
 
 // Field lookup on an event of a given rank's pool.
 class EventView {

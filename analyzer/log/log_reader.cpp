@@ -419,7 +419,7 @@ class Parser {
     ThreadState& ts = thread_state(e.thread);
     int64_t dseq, dt;
     if (!get_varint(p, end, dseq) || !get_varint(p, end, dt)) return false;
-    e.seq = ts.deltas.seq = undelta(ts.deltas.seq, dseq);
+    const int64_t seq = ts.deltas.seq = undelta(ts.deltas.seq, dseq);
     e.t_enter = ts.deltas.time = undelta(ts.deltas.time, dt);
     e.call = static_cast<CallId>(call);
     e.rank = log_.rank;
@@ -458,11 +458,13 @@ class Parser {
       }
     } else {
       if (!parse_fields(p, end, e, &ts.deltas)) return false;
+      if (exit_word) share_seen_run(e, index);
       if (slot || !slotted_templates_)
         ts.templates[slot] = index < UINT32_MAX ? static_cast<uint32_t>(index) : UINT32_MAX;
     }
     ts.last_call = exit_word ? SIZE_MAX : index;
     log_.events.push_back(e);
+    log_.set_seq(static_cast<uint32_t>(index), seq);
     return true;
   }
 
@@ -560,8 +562,8 @@ class Parser {
   template <class CallOf>
   bool parse_instant(const uint8_t* p, const uint8_t* end, size_t offset, CallOf call_of) {
     Event e;
-    int64_t kind, thread;
-    if (!get_varint(p, end, kind) || !get_varint(p, end, thread) || !get_varint(p, end, e.seq) ||
+    int64_t kind, thread, seq;
+    if (!get_varint(p, end, kind) || !get_varint(p, end, thread) || !get_varint(p, end, seq) ||
         !get_varint(p, end, e.t_enter) || thread < INT32_MIN || thread > INT32_MAX)
       return false;
     e.thread = static_cast<int32_t>(thread);
@@ -574,6 +576,7 @@ class Parser {
     e.returned = true;
     if (!parse_fields(p, end, e)) return false;
     log_.events.push_back(e);
+    log_.set_seq(static_cast<uint32_t>(log_.events.size() - 1), seq);
     return true;
   }
 

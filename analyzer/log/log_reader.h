@@ -63,7 +63,26 @@ struct RankLog {
   // was logged, although the rank may have gone on (and finished).
   std::optional<uint64_t> logging_stopped_at;
 
+  // Seqs more than 2^31 from their event's index (only a damaged or hostile log has them).
+  std::unordered_map<uint32_t, int64_t> far_seqs;
+
   EventView view(const Event& e) const { return EventView(e, pool); }
+  // The seq the log gave events[i] (Event::seq_delta).
+  int64_t seq(uint32_t i) const {
+    const int32_t d = events[i].seq_delta;
+    return d != kFarSeq ? static_cast<int64_t>(static_cast<uint64_t>(i) + static_cast<uint64_t>(int64_t{d}))
+                        : far_seqs.at(i);
+  }
+  void set_seq(uint32_t i, int64_t seq) {
+    const int64_t d = static_cast<int64_t>(static_cast<uint64_t>(seq) - i);
+    if (d > INT32_MIN && d <= INT32_MAX) {
+      events[i].seq_delta = static_cast<int32_t>(d);
+      far_seqs.erase(i);
+    } else {
+      events[i].seq_delta = kFarSeq;
+      far_seqs[i] = seq;
+    }
+  }
   std::string string(int64_t id) const;
   // The index of the stop note (where a stop signal found a thread outside MPI: a kCall_Stopped
   // event), the last one if there are several; none if the rank was not stopped that way.

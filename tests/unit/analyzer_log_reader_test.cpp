@@ -343,7 +343,7 @@ TEST(LogReader, RoundTripOfEveryRecordAndFieldKind) {
   EXPECT_STREQ(e.name(), "MPI_Put");
   EXPECT_EQ(e.rank, 3);
   EXPECT_EQ(e.thread, 2);
-  EXPECT_EQ(e.seq, 17);
+  EXPECT_EQ(log.seq(0), 17);
   EXPECT_EQ(e.t_enter, 123456789012345);
   EXPECT_EQ(e.t_exit, 123456789099999);
   EXPECT_EQ(e.rc, -5);
@@ -377,6 +377,25 @@ TEST(LogReader, RoundTripOfEveryRecordAndFieldKind) {
   EXPECT_EQ(done[2], 9);
   EXPECT_EQ(log.view(e).get_or(kF_done, -1), 4);  // get() of an array: its first value
   EXPECT_EQ(e.field_count, 14u);                  // 12 from the entry record, 2 from the exit record
+}
+
+// An event keeps its seq as the difference from its index (Event::seq_delta); one that far from it (a
+// damaged log) is kept aside, exactly, and setting it again moves it back.
+TEST(LogReader, SeqsFarFromTheirIndexAreKeptExactly) {
+  RankLog log;
+  log.events.resize(3);
+  log.set_seq(0, 1);
+  log.set_seq(1, INT64_MAX);
+  log.set_seq(2, -5);
+  EXPECT_EQ(log.seq(0), 1);
+  EXPECT_EQ(log.seq(1), INT64_MAX);
+  EXPECT_EQ(log.seq(2), -5);
+  EXPECT_EQ(log.far_seqs.size(), 1u);
+  log.set_seq(1, int64_t{1} << 40);
+  EXPECT_EQ(log.seq(1), int64_t{1} << 40);
+  log.set_seq(1, 2);
+  EXPECT_EQ(log.seq(1), 2);
+  EXPECT_TRUE(log.far_seqs.empty());
 }
 
 TEST(LogReader, EventsKeepEntryOrderAcrossThreadsAndInterleavedExits) {
@@ -483,7 +502,7 @@ TEST(LogReader, RepeatedCallsHaveTheirTemplatesFields) {
   for (size_t i = 0; i < 8; ++i) {
     const Event& e = log.events[i];
     SCOPED_TRACE(i);
-    EXPECT_EQ(e.seq, static_cast<int64_t>(i) + 1);
+    EXPECT_EQ(log.seq(static_cast<uint32_t>(i)), static_cast<int64_t>(i) + 1);
     EXPECT_EQ(e.t_enter, (static_cast<int64_t>(i) + 1) * 100);
     EXPECT_TRUE(e.returned);
     EXPECT_EQ(e.thread, thread[i]);
@@ -716,7 +735,7 @@ TEST(LogReader, RepeatListsTheFieldsThatDiffer) {
   for (size_t i = 0; i < 6; ++i) {
     SCOPED_TRACE(i);
     const Event& e = log.events[i];
-    EXPECT_EQ(e.seq, static_cast<int64_t>(i) + 1);
+    EXPECT_EQ(log.seq(static_cast<uint32_t>(i)), static_cast<int64_t>(i) + 1);
     EXPECT_EQ(field(log, e, kF_win), 7);
     EXPECT_EQ(field(log, e, kF_disp), disp[i]);
     EXPECT_EQ(field(log, e, kF_origin_addr), addr[i]);
@@ -788,7 +807,7 @@ TEST(LogReader, FieldDeltasArePerThread) {
     const Event& e = log.events[static_cast<size_t>(i)];
     const int64_t thread = i % 2 ? 300 : 1;
     EXPECT_EQ(e.thread, thread);
-    EXPECT_EQ(e.seq, 10 + i);
+    EXPECT_EQ(log.seq(static_cast<uint32_t>(i)), 10 + i);
     EXPECT_EQ(e.t_enter, 100 * i + thread);
     EXPECT_EQ(e.t_exit, 100 * i + thread + 5);
     EXPECT_EQ(log.view(e).array(kF_pcs)[0], 0x555555554000 + 16 * i);

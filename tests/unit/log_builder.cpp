@@ -24,11 +24,11 @@ EventBuilder LogBuilder::call(int rank, CallId call, int line) {
   Event e;
   e.rank = rank;
   e.call = call;
-  e.seq = static_cast<int64_t>(log.events.size()) + 1;
   e.t_enter = clock_++;
   e.t_exit = clock_++;
   e.returned = true;
   log.events.push_back(e);
+  log.set_seq(static_cast<uint32_t>(log.events.size() - 1), static_cast<int64_t>(log.events.size()));
   log.pool.add(log.events.back(), kF_py_file, kFileId);
   log.pool.add(log.events.back(), kF_py_line, line);
   log.pool.add(log.events.back(), kF_py_func, kFuncId);
