@@ -702,7 +702,7 @@ class Parser {
   }
 
   RankLog& log_;
-  bool slotted_templates_ = true;                         // format 5: CALL heads name template slots
+  bool slotted_templates_ = true;  // format 5: CALL heads name template slots
   struct SeenRun {
     uint64_t hash = 0;
     uint32_t begin = 0, count = 0;
