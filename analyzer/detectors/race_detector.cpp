@@ -269,14 +269,14 @@ class Remembered {
     MemAccess access;
     uint64_t number;  // in issue order
   };
+  // Twice the first compaction's size, so that the later ones (with what stays live on top) fit in it too;
+  // only the pages that are written become resident.
+  Remembered() { entries_.reserve(2 * kMinCompaction); }
   const Entry& operator[](uint32_t i) const { return entries_[i]; }
   // Compacts first if due (no slot may refer to an access being checked at that moment).
   uint32_t add(const MemAccess& a, uint64_t number, std::vector<Memory>& memory) {
     if (entries_.size() - live_ >= std::max({kMinCompaction, live_, slots_})) compact(memory);
     if (entries_.size() >= UINT32_MAX) throw std::length_error("more than 2^32 remembered memory accesses");
-    // Twice the first compaction's size, so that the later ones (with what stays live on top) fit in it
-    // too; only the pages that are written become resident.
-    if (entries_.empty()) entries_.reserve(2 * kMinCompaction);
     entries_.push_back({a, number});
     return static_cast<uint32_t>(entries_.size() - 1);
   }

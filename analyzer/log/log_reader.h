@@ -76,8 +76,8 @@ struct RankLog {
   void set_seq(uint32_t i, int64_t seq) {
     const int64_t d = static_cast<int64_t>(static_cast<uint64_t>(seq) - i);
     if (d > INT32_MIN && d <= INT32_MAX) {
+      if (events[i].seq_delta == kFarSeq) far_seqs.erase(i);  // only a seq set again can have been far
       events[i].seq_delta = static_cast<int32_t>(d);
-      far_seqs.erase(i);
     } else {
       events[i].seq_delta = kFarSeq;
       far_seqs[i] = seq;
