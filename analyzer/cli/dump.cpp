@@ -31,7 +31,7 @@ void dump_events(const Model& model, std::ostream& out) {
     }
     for (uint32_t i = 0; i < log.events.size(); ++i) {
       const Event& e = log.events[i];
-      nlohmann::json j = {{"rank", log.rank}, {"seq", log.seq(i)},    {"thread", e.thread},
+      nlohmann::json j = {{"rank", log.rank}, {"seq", log.seq(i)},    {"thread", log.thread(e)},
                           {"call", e.name()}, {"t_enter", e.t_enter}, {"returned", e.returned}};
       if (e.returned) j["t_exit"] = e.t_exit, j["rc"] = e.rc;
       nlohmann::json fields = nlohmann::json::object();

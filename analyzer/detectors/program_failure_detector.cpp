@@ -83,7 +83,7 @@ class ProgramFailureDetector : public Detector {
     if (!log.exit_status || !log.exit_in_call || log.finished) return std::nullopt;
     for (uint32_t i = static_cast<uint32_t>(log.events.size()); i-- > 0;) {
       const Event& e = log.events[i];
-      if (e.thread == log.exit_thread && !e.returned) return EventRef{log.rank, i};
+      if (log.thread(e) == log.exit_thread && !e.returned) return EventRef{log.rank, i};
     }
     return std::nullopt;
   }

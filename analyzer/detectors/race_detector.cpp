@@ -566,7 +566,7 @@ class RaceDetector : public Detector {
         << model.window_name(win_a) << "'";
       if (win_a != win_b) m << " (also bytes of window '" << model.window_name(win_b) << "': the windows overlap)";
       m << ", and nothing orders them";
-      if (a.issuer == b.issuer && ea.thread != eb.thread)
+      if (a.issuer == b.issuer && ea.thread_slot != eb.thread_slot)
         m << " (two threads of rank " << a.issuer
           << " issued them, and no thread synchronization orders the first's completion before the second)";
       else if (a.issuer == b.issuer)

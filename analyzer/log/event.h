@@ -70,27 +70,28 @@ struct Values {
   bool empty() const { return size == 0; }
 };
 
-// 56 bytes: a big log holds hundreds of millions of events. Its seq (the rank's call number) is kept as
-// the difference from its index in the rank's events, which no detector needs: RankLog::seq().
+// 48 bytes: a big log holds hundreds of millions of events. What is the same for all of a rank's events
+// is in its RankLog: the rank, the thread numbers (the event keeps a slot of RankLog::thread_ids), and the
+// seq (the rank's call number), kept as the difference from the event's index: RankLog::seq().
 struct Event {
   int64_t t_enter = 0, t_exit = 0;
   uint64_t present = 0;       // bit presence_bit(f) set: field f is logged (most lookups are misses)
   uint64_t offset : 48;       // file offset of the entry record
   uint64_t field_count : 16;  // fields from the entry and exit records, from fields_begin in the pool
-  int32_t rank = -1;
-  int32_t thread = 0;
-  int32_t rc = 0;  // the return code (one that does not fit an int is kept as INT32_MIN or INT32_MAX)
+  int32_t rc = 0;             // the return code (one that does not fit an int is kept as INT32_MIN or INT32_MAX)
   uint32_t fields_begin = 0;
-  int32_t seq_delta = 0;  // seq - index, or kFarSeq (RankLog::far_seqs holds it)
-  CallId call : 16;
-  bool returned = false;  // false: the rank was still inside this call when its log ended
+  int32_t seq_delta = 0;     // seq - index, or kFarSeq (RankLog::far_seqs holds it)
+  uint16_t thread_slot = 0;  // the thread is RankLog::thread_ids[thread_slot], slots in order of appearance
+  CallId call : 14;
+  bool returned : 1;  // false: the rank was still inside this call when its log ended
   // The field run may be another event's too (a repeated call's, log_format.h CALL_REPEAT): reopen() copies it.
-  bool fields_shared = false;
+  bool fields_shared : 1;
 
-  Event() : offset(0), field_count(0), call(kCallCount) {}
+  Event() : offset(0), field_count(0), call(kCallCount), returned(false), fields_shared(false) {}
   const char* name() const { return call_name(call); }
 };
-static_assert(sizeof(Event) == 56, "a big log holds hundreds of millions of events");
+static_assert(sizeof(Event) == 48, "a big log holds hundreds of millions of events");
+static_assert(kCallCount < (1 << 13), "Event::call has 14 bits (of a signed type)");
 constexpr int32_t kFarSeq = INT32_MIN;
 
 // Field lookup on an event of a given rank's pool.

@@ -387,7 +387,18 @@ class Parser {
     // By template slot (format 5; by call id before): the thread's last event from a CALL record (not a
     // CALL_REPEAT) that named it, whose fields a CALL_REPEAT of that slot has. Empty until the thread's first CALL.
     std::vector<uint32_t> templates;
+    int32_t slot = -1;  // in log_.thread_ids, given at the thread's first event
   };
+  // Gives e the thread's slot (a new one at its first event); false past 2^16 threads in one log.
+  bool set_thread(Event& e, ThreadState& ts, int64_t thread) {
+    if (ts.slot < 0) {
+      if (log_.thread_ids.size() > UINT16_MAX) return false;
+      ts.slot = static_cast<int32_t>(log_.thread_ids.size());
+      log_.thread_ids.push_back(static_cast<int32_t>(thread));
+    }
+    e.thread_slot = static_cast<uint16_t>(ts.slot);
+    return true;
+  }
   ThreadState& thread_state(int64_t thread) {
     if (thread >= 0 && thread < 4096) {
       if (static_cast<size_t>(thread) >= threads_.size()) threads_.resize(static_cast<size_t>(thread) + 1);
@@ -413,16 +424,15 @@ class Parser {
     p += kCallHead;
     if (thread == kThreadInVarint && (!get_varint(p, end, thread) || thread < 0)) return false;
     if (thread > INT32_MAX) return false;
-    e.thread = static_cast<int32_t>(thread);
     if (call >= kCallCount) return false;
     if (exit_word && !(exit_word & kExitReturned)) return false;
-    ThreadState& ts = thread_state(e.thread);
+    ThreadState& ts = thread_state(thread);
+    if (!set_thread(e, ts, thread)) return false;
     int64_t dseq, dt;
     if (!get_varint(p, end, dseq) || !get_varint(p, end, dt)) return false;
     const int64_t seq = ts.deltas.seq = undelta(ts.deltas.seq, dseq);
     e.t_enter = ts.deltas.time = undelta(ts.deltas.time, dt);
     e.call = static_cast<CallId>(call);
-    e.rank = log_.rank;
     e.offset = offset;
     if (exit_word) {  // returned MPI_SUCCESS after this many ns, without outputs
       e.returned = true;
@@ -564,13 +574,12 @@ class Parser {
     Event e;
     int64_t kind, thread, seq;
     if (!get_varint(p, end, kind) || !get_varint(p, end, thread) || !get_varint(p, end, seq) ||
-        !get_varint(p, end, e.t_enter) || thread < INT32_MIN || thread > INT32_MAX)
+        !get_varint(p, end, e.t_enter) || thread < INT32_MIN || thread > INT32_MAX ||
+        !set_thread(e, thread_state(thread), thread))
       return false;
-    e.thread = static_cast<int32_t>(thread);
     const std::optional<CallId> call = call_of(kind);
     if (!call) return false;
     e.call = *call;
-    e.rank = log_.rank;
     e.offset = offset;
     e.t_exit = e.t_enter;
     e.returned = true;

@@ -66,7 +66,11 @@ struct RankLog {
   // Seqs more than 2^31 from their event's index (only a damaged or hostile log has them).
   std::unordered_map<uint32_t, int64_t> far_seqs;
 
+  // The thread numbers the log gave, by Event::thread_slot (at most 2^16 threads per rank).
+  std::vector<int32_t> thread_ids;
+
   EventView view(const Event& e) const { return EventView(e, pool); }
+  int32_t thread(const Event& e) const { return e.thread_slot < thread_ids.size() ? thread_ids[e.thread_slot] : 0; }
   // The seq the log gave events[i] (Event::seq_delta).
   int64_t seq(uint32_t i) const {
     const int32_t d = events[i].seq_delta;

@@ -100,7 +100,7 @@ void HappensBefore::make_lanes() {
     for (size_t t = 0; t < threads.size(); ++t) lane_rank_.push_back(static_cast<int>(r)), lane_events_.emplace_back();
     rl.of_event.resize(log->events.size());
     for (uint32_t i = 0; i < log->events.size(); ++i) {
-      rl.of_event[i] = lane[log->events[i].thread];
+      rl.of_event[i] = lane[log->thread(log->events[i])];
       lane_events_[rl.first + rl.of_event[i]].push_back(i);
     }
   }

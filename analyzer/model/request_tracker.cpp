@@ -254,7 +254,7 @@ bool Mpi4pyFilter::internal(EventRef ref) const {
   const Event& e = model_.event(ref);
   for (size_t i = ref.index + 1; i < log->events.size(); ++i) {
     const Event& next = log->events[i];
-    if (next.thread != e.thread) continue;
+    if (next.thread_slot != e.thread_slot) continue;
     const EventView nv = log->view(next);
     return nv.get(kF_comm) == made && nv.get(kF_py_file) == v.get(kF_py_file) &&
            nv.get(kF_py_line) == v.get(kF_py_line);

@@ -8,8 +8,14 @@ namespace rmacheck {
 
 std::vector<int64_t> rank_threads(const RankLog& log) {
   std::vector<int64_t> threads;
-  for (const Event& e : log.events)
-    if (std::find(threads.begin(), threads.end(), e.thread) == threads.end()) threads.push_back(e.thread);
+  // By slot; the last stands for slots the log has no number for (RankLog::thread reads them as thread 0).
+  std::vector<bool> seen(log.thread_ids.size() + 1);
+  for (const Event& e : log.events) {
+    const size_t slot = std::min<size_t>(e.thread_slot, log.thread_ids.size());
+    if (seen[slot]) continue;
+    seen[slot] = true;
+    threads.push_back(log.thread(e));
+  }
   return threads;
 }
 
@@ -61,7 +67,7 @@ std::vector<ThreadEdge> thread_order_edges(const RankLog& log) {
     switch (e.call) {
       case kCall_Thread_release:
       case kCall_Thread_acquire:
-        objects[object].push_back({count, e.call == kCall_Thread_acquire, e.thread, i});
+        objects[object].push_back({count, e.call == kCall_Thread_acquire, log.thread(e), i});
         break;
       case kCall_Thread_arrive:
         barriers[{object, count}].sources.push_back(exit_node(log.rank, i));

@@ -341,8 +341,8 @@ TEST(LogReader, RoundTripOfEveryRecordAndFieldKind) {
   const Event& e = log.events[0];
   EXPECT_EQ(e.call, kCall_Put);
   EXPECT_STREQ(e.name(), "MPI_Put");
-  EXPECT_EQ(e.rank, 3);
-  EXPECT_EQ(e.thread, 2);
+  EXPECT_EQ(log.rank, 3);
+  EXPECT_EQ(log.thread(e), 2);
   EXPECT_EQ(log.seq(0), 17);
   EXPECT_EQ(e.t_enter, 123456789012345);
   EXPECT_EQ(e.t_exit, 123456789099999);
@@ -422,7 +422,7 @@ TEST(LogReader, EventsKeepEntryOrderAcrossThreadsAndInterleavedExits) {
   EXPECT_EQ(field(log, log.events[0], kF_status_src), 0);
   EXPECT_EQ(field(log, log.events[0], kF_recv_peer), kRankAny);
   EXPECT_EQ(log.events[1].call, kCall_Send);
-  EXPECT_EQ(log.events[1].thread, 1);
+  EXPECT_EQ(log.thread(log.events[1]), 1);
   EXPECT_EQ(log.events[1].t_exit, 12);
   EXPECT_FALSE(log.finished);  // closed, but no END record
 }
@@ -505,7 +505,7 @@ TEST(LogReader, RepeatedCallsHaveTheirTemplatesFields) {
     EXPECT_EQ(log.seq(static_cast<uint32_t>(i)), static_cast<int64_t>(i) + 1);
     EXPECT_EQ(e.t_enter, (static_cast<int64_t>(i) + 1) * 100);
     EXPECT_TRUE(e.returned);
-    EXPECT_EQ(e.thread, thread[i]);
+    EXPECT_EQ(log.thread(e), thread[i]);
     EXPECT_EQ(field(log, e, kF_win), 7);
     if (disp[i] < 0) {
       EXPECT_EQ(e.call, kCall_Win_flush);
@@ -670,6 +670,35 @@ TEST(LogReader, RepeatWithoutTemplateIsBadEncoding) {
   }
 }
 
+// An event names its thread by a 16-bit slot of RankLog::thread_ids: a log of more than 2^16 threads
+// is bad encoding at the first record of thread 2^16 + 1, and what came before it is kept.
+TEST(LogReader, ThreadsPastSixteenBitsAreBadEncoding) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  uint64_t at = 0;
+  constexpr int64_t kThreads = int64_t{UINT16_MAX} + 2;
+  {
+    Writer w(path, 0, 1);
+    for (int64_t t = 0; t < kThreads; ++t) {
+      const int64_t thread = kThreads - 1 - t;  // slots are given in order of appearance, not by number
+      w.enter(kCall_Win_flush, t + 1, 10 * t, [](RecordBuffer& r) { r.field(kF_win, 7); }, thread);
+      w.exit_in_place(10 * t + 5, thread);
+    }
+    at = w.offsets().back();
+    w.close();
+  }
+  RankLog log;
+  read_rank_log(path, log);
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].offset, at);
+  EXPECT_NE(log.errors[0].message.find("bad encoding"), std::string::npos) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), size_t{UINT16_MAX} + 1);
+  EXPECT_EQ(log.thread_ids.size(), size_t{UINT16_MAX} + 1);
+  EXPECT_EQ(log.thread(log.events.front()), kThreads - 1);
+  EXPECT_EQ(log.thread(log.events.back()), 1);
+  EXPECT_EQ(log.events.back().thread_slot, UINT16_MAX);
+}
+
 // The writer's half of call templates (RecordBuffer::keep_fields / compare_fields) read back: a call with
 // the template's fields in the same order lists those whose values differ (deltas, like a CALL's), and
 // reads as the whole call; one whose fields are others (another order, an array of several elements,
@@ -806,7 +835,7 @@ TEST(LogReader, FieldDeltasArePerThread) {
   for (int i = 0; i < 6; ++i) {
     const Event& e = log.events[static_cast<size_t>(i)];
     const int64_t thread = i % 2 ? 300 : 1;
-    EXPECT_EQ(e.thread, thread);
+    EXPECT_EQ(log.thread(e), thread);
     EXPECT_EQ(log.seq(static_cast<uint32_t>(i)), 10 + i);
     EXPECT_EQ(e.t_enter, 100 * i + thread);
     EXPECT_EQ(e.t_exit, 100 * i + thread + 5);
@@ -859,12 +888,13 @@ TEST(LogReader, ConcurrentAppendsFromThreadsAllArrive) {
   ASSERT_EQ(log.events.size(), size_t{kThreads} * kCalls);
   std::vector<int> next(kThreads, 0);
   for (const Event& e : log.events) {
-    ASSERT_GE(e.thread, 0);
-    ASSERT_LT(e.thread, kThreads);
-    const int i = next[static_cast<size_t>(e.thread)]++;
-    EXPECT_EQ(field(log, e, kF_target), e.thread);
+    const int thread = log.thread(e);
+    ASSERT_GE(thread, 0);
+    ASSERT_LT(thread, kThreads);
+    const int i = next[static_cast<size_t>(thread)]++;
+    EXPECT_EQ(field(log, e, kF_target), thread);
     EXPECT_EQ(field(log, e, kF_disp), i);
-    EXPECT_EQ(e.t_enter, 1000 * i + e.thread);
+    EXPECT_EQ(e.t_enter, 1000 * i + thread);
     EXPECT_TRUE(e.returned);
     EXPECT_EQ(e.t_exit - e.t_enter, i % 3 ? 7 : 9);
     if (i % 3 == 0) EXPECT_EQ(field(log, e, kF_new_req), i);

@@ -1,5 +1,7 @@
 #include "log_builder.h"
 
+#include <algorithm>
+
 namespace rmacheck {
 
 namespace {
@@ -21,8 +23,8 @@ LogBuilder::LogBuilder(int world_size) : logs_(static_cast<size_t>(world_size)) 
 
 EventBuilder LogBuilder::call(int rank, CallId call, int line) {
   RankLog& log = logs_.at(static_cast<size_t>(rank));
+  if (log.thread_ids.empty()) log.thread_ids.push_back(0);  // slot 0, every event's until thread() names another
   Event e;
-  e.rank = rank;
   e.call = call;
   e.t_enter = clock_++;
   e.t_exit = clock_++;
@@ -48,7 +50,11 @@ EventBuilder& EventBuilder::a(FieldId f, std::vector<int64_t> values) {
 }
 
 EventBuilder& EventBuilder::thread(int64_t id) {
-  b_.logs_[static_cast<size_t>(rank_)].events[index_].thread = static_cast<int32_t>(id);
+  RankLog& log = b_.logs_[static_cast<size_t>(rank_)];
+  auto& ids = log.thread_ids;
+  auto it = std::find(ids.begin(), ids.end(), static_cast<int32_t>(id));
+  if (it == ids.end()) it = ids.insert(ids.end(), static_cast<int32_t>(id));
+  log.events[index_].thread_slot = static_cast<uint16_t>(it - ids.begin());
   return *this;
 }
 
