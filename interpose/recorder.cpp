@@ -110,10 +110,24 @@ void Recorder::compare_fields(const uint64_t* words, size_t n) {
   words_ = words, word_count_ = n;
 }
 
+void Recorder::compare_with_template() {
+  const unsigned slot = template_slot_of(call_, return_address_);
+  rec_.template_slot(slot);
+  template_ = &templates_[slot];
+  compared_only_ = true;
+  CallTemplate& t = *template_;
+  // What the record says is compared value by value, so no registry change can make the template stale.
+  if (t.call == call_ && t.return_address == return_address_ && t.fields.usable) return compare_fields(nullptr, 0);
+  t.call = -1;
+  t.words = 0;
+  fields_anew();
+}
+
 void Recorder::fields_anew() {
   static const bool repeats = runtime().flags.repeats;  // read at MPI_Init, before the first call
   s_.rec.keep_fields(&template_->fields);
   candidate_ = record_callsite(s_.rec, return_address_) && repeats;
+  if (!candidate_) s_.rec.clear_template_slot();  // no template: the reader need not keep its fields as one
 }
 
 Recorder::~Recorder() {
@@ -165,7 +179,8 @@ void Recorder::finish() {
     const uint8_t* out = s_.rec.call_out_head(thread_, rc_, duration_, n);
     runtime().log.append(out, n);
   }
-  if (candidate_ && plain) {       // a full record of a repeatable call, returned without outputs: our template
+  // A full record of a repeatable call that returned without outputs, or of a compared call: our template.
+  if (candidate_ && (plain || compared_only_)) {
     CallTemplate& t = *template_;  // its argument values are there already
     t.call = call_;
     t.return_address = return_address_;

@@ -192,7 +192,7 @@ class Recorder {
       fields_anew();
       return true;
     } else {
-      add_call_site();
+      compare_with_template();
       return true;
     }
   }
@@ -218,6 +218,9 @@ class Recorder {
   void repeat();                                         // the record becomes a CALL_REPEAT of *template_
   void compare_fields(const uint64_t* words, size_t n);  // the fields to come are compared with its
   void fields_anew();                                    // a full record, which may become the template
+  // A call whose fields are not a function of its argument values (a request's id, an output): its fields
+  // are computed and compared with its slot's template's, whatever the call returned (log_format.h).
+  void compare_with_template();
   void complete_slot(size_t slot, MPI_Status* s);
   void watch_into(FieldId f, int count, MPI_Request* reqs);
   void note_region(FieldId f, int64_t v);  // Win_attach/detach regions, for the local-access watch
@@ -230,13 +233,14 @@ class Recorder {
   // Call templates: the record is a CALL_REPEAT; or it is a full record that becomes the thread's template
   // for the call id if the call returns without outputs (candidate_, the call site was plain).
   bool repeated_ = false, candidate_ = false, compared_ = false;
+  bool compared_only_ = false;       // compare_with_template(): a template even when the call had outputs
   const uint64_t* words_ = nullptr;  // compared_: the wrapper's argument values (alive until enter())
   size_t word_count_ = 0;
   CallId call_;
   void* return_address_;
   CallTemplate* templates_;           // this thread's
   CallTemplate* template_ = nullptr;  // for a repeatable call: its slot in templates_
-  uint64_t epoch_;                    // arguments_epoch() when a repeatable call's values were compared
+  uint64_t epoch_ = 0;                // arguments_epoch() when a repeatable call's values were compared
   int rc_ = MPI_SUCCESS;
   // Communicator of the call, for translating peers and status sources, and its window: held by the
   // thread's caches for the call (comm_info_for_call), or by held_comm_ (a probed message's).

@@ -381,12 +381,20 @@ class Parser {
     return static_cast<int64_t>(static_cast<uint64_t>(last) + static_cast<uint64_t>(delta));
   }
 
+  // A template (log_format.h CALL_REPEAT): the fields its CALL record gave, without those of its CALL_OUT,
+  // which may follow and are not the template's. Its event owned that run then (it may own a copy since).
+  struct Template {
+    uint64_t present = 0;
+    uint32_t begin = 0, event = UINT32_MAX;  // UINT32_MAX: none
+    uint16_t count = 0;
+    CallId call = kCallCount;
+  };
   struct ThreadState {
     ThreadDeltas deltas;
     size_t last_call = SIZE_MAX;  // index of the thread's last event from a CALL record
     // By template slot (format 5; by call id before): the thread's last event from a CALL record (not a
     // CALL_REPEAT) that named it, whose fields a CALL_REPEAT of that slot has. Empty until the thread's first CALL.
-    std::vector<uint32_t> templates;
+    std::vector<Template> templates;
     int32_t slot = -1;  // in log_.thread_ids, given at the thread's first event
   };
   // Gives e the thread's slot (a new one at its first event); false past 2^16 threads in one log.
@@ -440,37 +448,43 @@ class Parser {
     }
     const size_t index = log_.events.size();
     if (ts.templates.empty())
-      ts.templates.assign(slotted_templates_ ? size_t{kTemplateSlots} : size_t{kCallCount}, UINT32_MAX);
+      ts.templates.assign(slotted_templates_ ? size_t{kTemplateSlots} : size_t{kCallCount}, Template{});
     if (repeat) {
-      if (ts.templates[slot] == UINT32_MAX) return false;  // no template to repeat (or slot 0)
-      Event& t = log_.events[ts.templates[slot]];
-      if (t.call != e.call) return false;  // a repeat of another call's record
+      const Template& t = ts.templates[slot];
+      if (t.event == UINT32_MAX) return false;  // no template to repeat (or slot 0)
+      if (t.call != e.call) return false;       // a repeat of another call's record
       std::vector<Field>& fields = log_.pool.fields;
       if (p != end) {
         // The fields that differ, then the template's: sealing keeps the first field of each key.
         const uint32_t first = static_cast<uint32_t>(fields.size());
         if (!decode_fields(p, end, &ts.deltas)) return false;
         const size_t at = fields.size();
-        fields.resize(at + t.field_count);
-        std::copy_n(fields.data() + t.fields_begin, t.field_count, fields.data() + at);
+        fields.resize(at + t.count);
+        std::copy_n(fields.data() + t.begin, t.count, fields.data() + at);
         log_.pool.seal(e, first);
         if (exit_word) share_seen_run(e, index);
       } else if (exit_word) {
         // Returned: no CALL_OUT can add fields to it, so it shares its template's (8 bytes a field less).
-        e.fields_begin = t.fields_begin, e.field_count = t.field_count, e.present = t.present;
-        e.fields_shared = t.fields_shared = true;
+        e.fields_begin = t.begin, e.field_count = t.count, e.present = t.present;
+        e.fields_shared = log_.events[t.event].fields_shared = true;
       } else {
         // Still inside the call, or a CALL_OUT follows: fields of its own, at the end of the pool.
         e.fields_begin = static_cast<uint32_t>(fields.size());
-        e.field_count = t.field_count, e.present = t.present;
-        fields.resize(fields.size() + t.field_count);
-        std::copy_n(fields.data() + t.fields_begin, t.field_count, fields.data() + e.fields_begin);
+        e.field_count = t.count, e.present = t.present;
+        fields.resize(fields.size() + t.count);
+        std::copy_n(fields.data() + t.begin, t.count, fields.data() + e.fields_begin);
       }
     } else {
       if (!parse_fields(p, end, e, &ts.deltas)) return false;
       if (exit_word) share_seen_run(e, index);
-      if (slot || !slotted_templates_)
-        ts.templates[slot] = index < UINT32_MAX ? static_cast<uint32_t>(index) : UINT32_MAX;
+      if ((slot || !slotted_templates_) && index < UINT32_MAX) {
+        ts.templates[slot] = {e.present, e.fields_begin, static_cast<uint32_t>(index),
+                              static_cast<uint16_t>(e.field_count), e.call};
+        // A CALL_OUT that adds outputs must not add them to this run, the template's: it copies it first.
+        if (!exit_word) e.fields_shared = true;
+      } else if (slot || !slotted_templates_) {
+        ts.templates[slot] = Template{};
+      }
     }
     ts.last_call = exit_word ? SIZE_MAX : index;
     log_.events.push_back(e);

@@ -45,13 +45,18 @@
 // site, so that a loop's Puts from two lines each repeat their own; slot 0:
 // the record is no template), and it must be of the same call id. In a
 // format 4 log a call id's template is the thread's last CALL of that id.
-// The field deltas of fields it does not list are not advanced. The
-// interposer writes one only when that record's fields follow from the
-// argument values alone (numbers, addresses, window, communicator,
-// datatype and op handles, none freed or made since), that call returned
-// without outputs, and the new call logs the same fields in the same order:
-// with the same values it is 20 bytes and skips all the encoding; a Put to
-// a new displacement lists the displacement alone.
+// The template's fields are those of its CALL record: the outputs of a
+// CALL_OUT that follows it are not (since format 6; before, no template
+// had outputs, so it is the same rule). The field deltas of fields it
+// does not list are not advanced. The interposer compares a call with its
+// template by argument values when the record's fields follow from them
+// alone (numbers, addresses, window, communicator, datatype and op
+// handles, none freed or made since) and that call returned without
+// outputs: with the same values it is 16 bytes and skips all the
+// encoding. Other calls (a request's id, a call with outputs: Start, Wait,
+// Isend) are compared field by field once their fields are computed
+// (since format 6). Either way the new call must log the same fields in
+// the same order; a Put to a new displacement lists the displacement alone.
 #pragma once
 
 #include <cstddef>
@@ -60,13 +65,15 @@
 
 namespace rmacheck {
 
+// 6: templates of calls with outputs (a template is its CALL record's fields, without its CALL_OUT's).
 // 5: short records (a 4-byte prefix: size and a 16-bit checksum in one word); template slots in CALL heads.
 // 4: CALL_REPEAT records (a call repeated with the same arguments: its template's fields).
 // 3: one CALL record per call (exit word stored in place), per-thread deltas, lock-free appends.
 // 2: invalid rank arguments logged as kRankInvalid + rank (1: -1000 - rank, which lost negative ranks).
-constexpr int kLogFormatVersion = 5;
+constexpr int kLogFormatVersion = 6;
 constexpr int kOldestReadableLogFormat = 3;  // a version 3 log is a version 4 log without CALL_REPEAT records,
-                                             // a version 4 log a version 5 log without short records
+                                             // a version 4 log a version 5 log without short records,
+                                             // a version 5 log a version 6 log without templates with outputs
 constexpr size_t kHeaderSize = 4096;
 constexpr char kLogMagic[] = "RMACHECK-LOG";
 // Header key the writer adds when it could not grow the file (disk full):

@@ -67,6 +67,8 @@ class RecordBuffer {
   // Right after begin_call: the record is (if a full one) or repeats (if a CALL_REPEAT) the thread's template
   // in slot (1 to kTemplateSlots - 1, log_format.h).
   void template_slot(unsigned slot) { data_[2] |= static_cast<uint8_t>(slot << (kTemplateSlotShift - 8)); }
+  // The record names no slot after all (slot 0): it will be no template.
+  void clear_template_slot() { data_[2] &= static_cast<uint8_t>((1u << (kTemplateSlotShift - 8)) - 1); }
   // Right after begin_call: the record is a CALL_REPEAT (log_format.h), which ends here.
   void repeat_call() {
     data_[0] = kRecCallRepeat;

@@ -670,6 +670,42 @@ TEST(LogReader, RepeatWithoutTemplateIsBadEncoding) {
   }
 }
 
+// A template is its CALL record's fields: the outputs of the CALL_OUT that followed it (an Isend's new
+// request) are not repeated, and a repeat's own CALL_OUT adds its own (format 6).
+TEST(LogReader, TemplatesAreTheirCallRecordsFieldsWithoutOutputs) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  {
+    Writer w(path, 0, 2);
+    auto inputs = [](RecordBuffer& r) {
+      r.field(kF_peer, 1);
+      r.field(kF_tag, 5);
+    };
+    auto new_req = [](int64_t id) { return [id](RecordBuffer& r) { r.field(kF_new_req, id); }; };
+    w.enter(kCall_Isend, 1, 100, inputs);
+    w.exit(1, 110, 0, new_req(10));
+    w.repeat(kCall_Isend, 2, 200);
+    w.exit(2, 210, 0, new_req(11));
+    w.repeat(kCall_Isend, 3, 300);
+    w.exit_in_place(305);
+    w.repeat(kCall_Isend, 4, 400);  // still inside when the log ends
+    w.close();
+  }
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 4u);
+  const int64_t want_req[] = {10, 11, -1, -1};
+  for (size_t i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    const EventView v = log.view(log.events[i]);
+    EXPECT_EQ(v.get(kF_peer), 1);
+    EXPECT_EQ(v.get(kF_tag), 5);
+    EXPECT_EQ(v.get_or(kF_new_req, -1), want_req[i]);
+    EXPECT_EQ(log.events[i].returned, i < 3);
+  }
+}
+
 // An event names its thread by a 16-bit slot of RankLog::thread_ids: a log of more than 2^16 threads
 // is bad encoding at the first record of thread 2^16 + 1, and what came before it is kept.
 TEST(LogReader, ThreadsPastSixteenBitsAreBadEncoding) {
@@ -681,7 +717,8 @@ TEST(LogReader, ThreadsPastSixteenBitsAreBadEncoding) {
     Writer w(path, 0, 1);
     for (int64_t t = 0; t < kThreads; ++t) {
       const int64_t thread = kThreads - 1 - t;  // slots are given in order of appearance, not by number
-      w.enter(kCall_Win_flush, t + 1, 10 * t, [](RecordBuffer& r) { r.field(kF_win, 7); }, thread);
+      w.enter(
+          kCall_Win_flush, t + 1, 10 * t, [](RecordBuffer& r) { r.field(kF_win, 7); }, thread);
       w.exit_in_place(10 * t + 5, thread);
     }
     at = w.offsets().back();
