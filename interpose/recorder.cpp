@@ -1,6 +1,7 @@
 #include "recorder.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "call_traits.h"
 #include "callsite.h"
@@ -113,7 +114,7 @@ void Recorder::compare_fields(const uint64_t* words, size_t n) {
 void Recorder::compare_with_template() {
   const unsigned slot = template_slot_of(call_, return_address_);
   rec_.template_slot(slot);
-  template_ = &templates_[slot];
+  template_ = slot_named_ = &templates_[slot];
   compared_only_ = true;
   CallTemplate& t = *template_;
   // What the record says is compared value by value, so no registry change can make the template stale.
@@ -127,7 +128,10 @@ void Recorder::fields_anew() {
   static const bool repeats = runtime().flags.repeats;  // read at MPI_Init, before the first call
   s_.rec.keep_fields(&template_->fields);
   candidate_ = record_callsite(s_.rec, return_address_) && repeats;
-  if (!candidate_) s_.rec.clear_template_slot();  // no template: the reader need not keep its fields as one
+  if (!candidate_) {  // no template: the reader need not keep its fields as one
+    s_.rec.clear_template_slot();
+    slot_named_ = nullptr;
+  }
 }
 
 Recorder::~Recorder() {
@@ -170,11 +174,22 @@ void Recorder::exit(int rc) {
 
 void Recorder::finish() {
   // The common call (success, no outputs) costs no record of its own: its exit word says it returned.
-  const bool plain = s_.call && rc_ == MPI_SUCCESS && s_.rec.call_out_field_bytes() == 0 && duration_ >= 0 &&
-                     duration_ <= kExitMaxDuration;
+  // So does one whose outputs are encoded as the last ones of its slot (a Wait of the same request).
+  const bool success = s_.call && rc_ == MPI_SUCCESS && duration_ >= 0 && duration_ <= kExitMaxDuration;
+  const size_t out_bytes = s_.rec.call_out_field_bytes();
+  const bool plain = success && out_bytes == 0;
+  CallTemplate* const named = slot_named_;
   if (plain) {
     LogWriter::store_exit(s_.call, kExitReturned | static_cast<uint32_t>(duration_));
+  } else if (success && named && out_bytes == named->outputs_size &&
+             std::memcmp(s_.rec.call_out_fields(), named->outputs, out_bytes) == 0) {
+    LogWriter::store_exit(s_.call, kExitReturned | kExitSameOutputs | static_cast<uint32_t>(duration_));
   } else {
+    if (named) {  // what the reader keeps for the slot: this CALL_OUT's fields
+      const bool fits = out_bytes <= kMaxRepeatedOutputs;
+      named->outputs_size = fits ? static_cast<uint8_t>(out_bytes) : CallTemplate::kNoOutputs;
+      if (fits) std::memcpy(named->outputs, s_.rec.call_out_fields(), out_bytes);
+    }
     size_t n = 0;
     const uint8_t* out = s_.rec.call_out_head(thread_, rc_, duration_, n);
     runtime().log.append(out, n);

@@ -77,6 +77,11 @@ struct CallTemplate {
   uint64_t epoch = 0;
   uint64_t args[kMaxTemplateWords] = {};
   FieldList fields;  // what its record logged (a call with other values repeats those that are the same)
+  // The encoded fields of the last CALL_OUT of a call that named this slot (kExitSameOutputs), or
+  // kNoOutputs; not the template's own, but the slot's, as the reader keeps them.
+  static constexpr uint8_t kNoOutputs = 0xff;
+  uint8_t outputs_size = kNoOutputs;
+  uint8_t outputs[kMaxRepeatedOutputs];
   WatchFacts facts;
 };
 // The slot of a call's template (1 to kTemplateSlots - 1, log_format.h): by call id and return address, so
@@ -173,7 +178,7 @@ class Recorder {
       epoch_ = arguments_epoch();
       const unsigned slot = template_slot_of(call_, return_address_);
       rec_.template_slot(slot);
-      template_ = &templates_[slot];
+      template_ = slot_named_ = &templates_[slot];
       CallTemplate& t = *template_;
       const bool same_place = t.call == call_ && t.return_address == return_address_ && t.epoch == epoch_;
       if (same_place && same_words(words, t.args, std::make_index_sequence<n>{})) {
@@ -238,9 +243,10 @@ class Recorder {
   size_t word_count_ = 0;
   CallId call_;
   void* return_address_;
-  CallTemplate* templates_;           // this thread's
-  CallTemplate* template_ = nullptr;  // for a repeatable call: its slot in templates_
-  uint64_t epoch_ = 0;                // arguments_epoch() when a repeatable call's values were compared
+  CallTemplate* templates_;             // this thread's
+  CallTemplate* template_ = nullptr;    // for a repeatable call: its slot in templates_
+  CallTemplate* slot_named_ = nullptr;  // the slot the record names (template_, or none: slot 0)
+  uint64_t epoch_ = 0;                  // arguments_epoch() when a repeatable call's values were compared
   int rc_ = MPI_SUCCESS;
   // Communicator of the call, for translating peers and status sources, and its window: held by the
   // thread's caches for the call (comm_info_for_call), or by held_comm_ (a probed message's).

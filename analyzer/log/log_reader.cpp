@@ -168,6 +168,8 @@ class Parser {
                          " to " + std::to_string(kLogFormatVersion) + ")");
     if (size < kHeaderSize) return fail(size, "truncated header");
     slotted_templates_ = version >= 5;
+    same_outputs_ = version >= 6;
+    exit_duration_mask_ = version >= 6 ? kExitDurationMask : kExitDurationMaskBefore6;
     std::string line;
     std::getline(in, line);
     while (std::getline(in, line) && !line.empty()) {
@@ -395,16 +397,25 @@ class Parser {
     // By template slot (format 5; by call id before): the thread's last event from a CALL record (not a
     // CALL_REPEAT) that named it, whose fields a CALL_REPEAT of that slot has. Empty until the thread's first CALL.
     std::vector<Template> templates;
-    int32_t slot = -1;  // in log_.thread_ids, given at the thread's first event
+    // Since format 6, by template slot: the encoded fields of the last CALL_OUT of a call that named it,
+    // which an exit word with kExitSameOutputs repeats. Empty until the thread's first CALL_OUT.
+    struct Outputs {
+      uint8_t size = kNoOutputs;
+      uint8_t bytes[kMaxRepeatedOutputs];
+    };
+    static constexpr uint8_t kNoOutputs = 0xff;
+    std::vector<Outputs> outputs;
+    unsigned last_slot = 0;    // the template slot the thread's last call named
+    int32_t thread_slot = -1;  // in log_.thread_ids, given at the thread's first event
   };
   // Gives e the thread's slot (a new one at its first event); false past 2^16 threads in one log.
   bool set_thread(Event& e, ThreadState& ts, int64_t thread) {
-    if (ts.slot < 0) {
+    if (ts.thread_slot < 0) {
       if (log_.thread_ids.size() > UINT16_MAX) return false;
-      ts.slot = static_cast<int32_t>(log_.thread_ids.size());
+      ts.thread_slot = static_cast<int32_t>(log_.thread_ids.size());
       log_.thread_ids.push_back(static_cast<int32_t>(thread));
     }
-    e.thread_slot = static_cast<uint16_t>(ts.slot);
+    e.thread_slot = static_cast<uint16_t>(ts.thread_slot);
     return true;
   }
   ThreadState& thread_state(int64_t thread) {
@@ -442,10 +453,17 @@ class Parser {
     e.t_enter = ts.deltas.time = undelta(ts.deltas.time, dt);
     e.call = static_cast<CallId>(call);
     e.offset = offset;
-    if (exit_word) {  // returned MPI_SUCCESS after this many ns, without outputs
+    // Returned MPI_SUCCESS after this many ns, without outputs, or with the slot's last outputs again.
+    const bool same_outputs = same_outputs_ && (exit_word & kExitSameOutputs);
+    const uint32_t plain_exit = same_outputs ? 0 : exit_word;  // no outputs: its fields are final now
+    if (exit_word) {
       e.returned = true;
-      e.t_exit = e.t_enter + (exit_word & ~kExitReturned);
+      e.t_exit = e.t_enter + (exit_word & exit_duration_mask_);
     }
+    ts.last_slot = slot;
+    if (same_outputs && (!slotted_templates_ || slot == 0 || slot >= ts.outputs.size() ||
+                         ts.outputs[slot].size == ThreadState::kNoOutputs))
+      return false;  // no outputs to repeat
     const size_t index = log_.events.size();
     if (ts.templates.empty())
       ts.templates.assign(slotted_templates_ ? size_t{kTemplateSlots} : size_t{kCallCount}, Template{});
@@ -462,8 +480,8 @@ class Parser {
         fields.resize(at + t.count);
         std::copy_n(fields.data() + t.begin, t.count, fields.data() + at);
         log_.pool.seal(e, first);
-        if (exit_word) share_seen_run(e, index);
-      } else if (exit_word) {
+        if (plain_exit) share_seen_run(e, index);
+      } else if (plain_exit) {
         // Returned: no CALL_OUT can add fields to it, so it shares its template's (8 bytes a field less).
         e.fields_begin = t.begin, e.field_count = t.count, e.present = t.present;
         e.fields_shared = log_.events[t.event].fields_shared = true;
@@ -476,12 +494,12 @@ class Parser {
       }
     } else {
       if (!parse_fields(p, end, e, &ts.deltas)) return false;
-      if (exit_word) share_seen_run(e, index);
+      if (plain_exit) share_seen_run(e, index);
       if ((slot || !slotted_templates_) && index < UINT32_MAX) {
         ts.templates[slot] = {e.present, e.fields_begin, static_cast<uint32_t>(index),
                               static_cast<uint16_t>(e.field_count), e.call};
         // A CALL_OUT that adds outputs must not add them to this run, the template's: it copies it first.
-        if (!exit_word) e.fields_shared = true;
+        if (!plain_exit) e.fields_shared = true;
       } else if (slot || !slotted_templates_) {
         ts.templates[slot] = Template{};
       }
@@ -489,6 +507,13 @@ class Parser {
     ts.last_call = exit_word ? SIZE_MAX : index;
     log_.events.push_back(e);
     log_.set_seq(static_cast<uint32_t>(index), seq);
+    if (same_outputs) {  // decoded again from the slot's last CALL_OUT, as if this call had written it
+      const ThreadState::Outputs& o = ts.outputs[slot];
+      const uint8_t* q = o.bytes;
+      Event& done = log_.events.back();
+      if (!parse_fields(q, o.bytes + o.size, done, &ts.deltas)) return false;
+      share_seen_run(done, index);
+    }
     return true;
   }
 
@@ -499,6 +524,13 @@ class Parser {
       return false;
     ThreadState& ts = thread_state(thread);
     if (ts.last_call == SIZE_MAX) return false;  // an exit without its call (or a second one)
+    if (same_outputs_ && ts.last_slot != 0) {    // the slot's outputs, for a later call's kExitSameOutputs
+      if (ts.outputs.empty()) ts.outputs.resize(kTemplateSlots);
+      ThreadState::Outputs& o = ts.outputs[ts.last_slot];
+      const size_t n = static_cast<size_t>(end - p);
+      o.size = n <= kMaxRepeatedOutputs ? static_cast<uint8_t>(n) : ThreadState::kNoOutputs;
+      if (n <= kMaxRepeatedOutputs) std::memcpy(o.bytes, p, n);
+    }
     Event& e = log_.events[ts.last_call];
     ts.last_call = SIZE_MAX;
     e.t_exit = e.t_enter + duration;
@@ -726,6 +758,8 @@ class Parser {
 
   RankLog& log_;
   bool slotted_templates_ = true;  // format 5: CALL heads name template slots
+  bool same_outputs_ = true;       // format 6: exit words may say kExitSameOutputs
+  uint32_t exit_duration_mask_ = kExitDurationMask;
   struct SeenRun {
     uint64_t hash = 0;
     uint32_t begin = 0, count = 0;

@@ -27,7 +27,12 @@
 // the call when the log ended. A call that returns an error, takes longer
 // than kExitMaxDuration or records outputs instead leaves the exit word zero
 // and appends a CALL_OUT record (its thread's last call returned: return
-// code, duration, output fields). A call that returns at once
+// code, duration, output fields); unless (since format 6) it returned
+// MPI_SUCCESS with outputs encoded as the same bytes as the last CALL_OUT
+// of a call of its thread that named the same template slot (a Wait of
+// the same request, an Irecv whose request id is the last one + 2): its
+// exit word says so (kExitSameOutputs), and the reader decodes those bytes
+// again, advancing the field deltas as they did. A call that returns at once
 // (CallTraits::returns_at_once: RMA communication, Start, nonblocking sends
 // and receives) is not timed: its duration is 0. Sequence numbers count the
 // thread's records (not the process's). Sequence numbers and entry times are
@@ -156,9 +161,16 @@ constexpr unsigned kTemplateSlots = 64;  // slots 1-63 (0: none)
 constexpr uint16_t kCallIdMask = (1u << kTemplateSlotShift) - 1;
 constexpr size_t kExitWordOffset = 4;
 constexpr uint8_t kThreadInVarint = 0xff;
-// Exit word: kExitReturned | duration in ns, for a call that returned MPI_SUCCESS without outputs.
+// Exit word: kExitReturned | duration in ns, for a call that returned MPI_SUCCESS without outputs; since
+// format 6 also | kExitSameOutputs for one whose outputs are encoded as those of the last CALL_OUT of a
+// call that named the same template slot (same bytes: same fields, same deltas), and the duration has 30
+// bits. A format 5 log's exit word has a 31-bit duration and no flag.
 constexpr uint32_t kExitReturned = 0x80000000u;
-constexpr int64_t kExitMaxDuration = 0x7fffffff;
+constexpr uint32_t kExitSameOutputs = 0x40000000u;
+constexpr int64_t kExitMaxDuration = 0x3fffffff;
+constexpr uint32_t kExitDurationMask = 0x3fffffff, kExitDurationMaskBefore6 = 0x7fffffff;
+// The longest output encoding (CALL_OUT fields, bytes) that a later call of the slot can repeat so.
+constexpr size_t kMaxRepeatedOutputs = 24;
 // The checksum of a CALL (and CALL_REPEAT) record covers its payload with the exit word read as zero.
 constexpr uint64_t kCallChecksumMask = 0x00000000ffffffffull;
 

@@ -93,6 +93,7 @@ class RecordBuffer {
     deltas_ = &d;
   }
   size_t call_out_field_bytes() const { return size_ - kCallOutHeadRoom; }
+  const uint8_t* call_out_fields() const { return data_ + kCallOutHeadRoom; }
   // Writes the head in front of the fields; the record is [returned pointer, +n).
   const uint8_t* call_out_head(int64_t thread, int64_t rc, int64_t duration, size_t& n) {
     uint8_t head[kCallOutHeadRoom];

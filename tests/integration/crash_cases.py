@@ -36,6 +36,9 @@ KIND_SEVERITY = kind_severities()
 HEADER_SIZE = 4096   # log_format.h kHeaderSize
 REC_ENTER = 1        # log_format.h kRecCall (one record per call)
 REC_REPEAT = 16      # log_format.h kRecCallRepeat (a call repeated with the same arguments)
+REC_EXIT = 2         # log_format.h kRecCallOut (a call's outputs, error or long duration)
+# repeat_calls.c, per rank and round: 49 x 2 Waits after the first, 49 Waitalls, ~24 Irecvs and Isends.
+N_REQUEST_REPEATS = 2 * 49 + 49
 PENDING = 0x80000000  # log_format.h kRecordPending
 SHORT = 0x40000000    # log_format.h kRecordShort: size in bits 16-29, the payload after the size word
 
@@ -596,7 +599,8 @@ def case_repeats(c):
         c.check(dump_err == [], f"RMACHECK_REPEATS={repeats}: dump says {dump_err}")
         kinds = [t for rank in (0, 1) for _, t, _ in record_offsets(os.path.join(d, f"rank-{rank}.log"))]
         size = sum(os.path.getsize(os.path.join(d, f"rank-{rank}.log")) for rank in (0, 1))
-        runs[repeats] = (events, types, kinds.count(REC_REPEAT), kinds.count(REC_ENTER), size)
+        runs[repeats] = (events, types, kinds.count(REC_REPEAT), kinds.count(REC_ENTER), size,
+                         kinds.count(REC_EXIT))
     c.env.pop("RMACHECK_REPEATS")
 
     # Addresses differ from run to run (ASLR): each is replaced by the order it was first seen in.
@@ -619,6 +623,10 @@ def case_repeats(c):
     c.check(short[2] >= 2 * 3 * 321, f"only {short[2]} CALL_REPEAT records")
     c.check(short[2] + short[3] == full[3], f"{short[2]} + {short[3]} records for the {full[3]} calls")
     c.check(short[4] < full[4], f"the log with repeats is {short[4]} bytes, without {full[4]}")
+    # Waits of the same persistent request, Irecvs whose request ids grow alike: their outputs are
+    # the slot's last ones again (kExitSameOutputs), in no CALL_OUT record of their own.
+    c.check(short[5] + 2 * 3 * N_REQUEST_REPEATS <= full[5],
+            f"{short[5]} CALL_OUT records with repeats, {full[5]} without")
     c.check(len(short[0]) == len(full[0]), f"{len(short[0])} events with repeats, {len(full[0])} without")
     seen_full, seen_short = {}, {}
     for a, b in zip(full[0], short[0]):

@@ -131,6 +131,11 @@ class Writer {
     Thread& th = threads_[thread];
     LogWriter::store_exit(th.call, kExitReturned | static_cast<uint32_t>(t - th.t_enter));
   }
+  // The thread's last call returned MPI_SUCCESS at t with the outputs of its slot's last CALL_OUT again.
+  void exit_same_outputs(int64_t t, int64_t thread = 0) {
+    Thread& th = threads_[thread];
+    LogWriter::store_exit(th.call, kExitReturned | kExitSameOutputs | static_cast<uint32_t>(t - th.t_enter));
+  }
   // A call that returned, with no fields.
   void call(CallId call, int64_t seq) {
     enter(call, seq, seq * 100);
@@ -704,6 +709,50 @@ TEST(LogReader, TemplatesAreTheirCallRecordsFieldsWithoutOutputs) {
     EXPECT_EQ(v.get_or(kF_new_req, -1), want_req[i]);
     EXPECT_EQ(log.events[i].returned, i < 3);
   }
+}
+
+// An exit word with kExitSameOutputs decodes the bytes of the last CALL_OUT of a call that named the same
+// slot again (format 6): the same deltas, so a request id that grows by 10 a call grows on; another slot's
+// CALL_OUT in between changes nothing of it. Without such a CALL_OUT it is bad encoding.
+TEST(LogReader, SameOutputsRepeatTheSlotsLastCallOutBytes) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  uint64_t bad_at = 0;
+  {
+    Writer w(path, 0, 2);
+    auto inputs = [](RecordBuffer& r) { r.field(kF_tag, 5); };
+    auto new_req = [](int64_t id) { return [id](RecordBuffer& r) { r.field(kF_new_req, id); }; };
+    w.enter(kCall_Irecv, 1, 100, inputs);
+    w.exit(1, 110, 0, new_req(10));
+    w.repeat(kCall_Irecv, 2, 200);
+    w.exit_same_outputs(207);
+    w.enter(kCall_Win_flush, 3, 300, inputs);  // another slot, its own outputs
+    w.exit(3, 310, 0, [](RecordBuffer& r) { r.field(kF_flag, 1); });
+    w.repeat(kCall_Irecv, 4, 400);
+    w.exit_same_outputs(401);
+    w.enter(kCall_Win_unlock, 5, 500, inputs);  // a slot no CALL_OUT named
+    w.exit_same_outputs(502);
+    bad_at = w.offsets().back();
+    w.close();
+  }
+  RankLog log;
+  read_rank_log(path, log);
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].offset, bad_at);
+  EXPECT_NE(log.errors[0].message.find("bad encoding"), std::string::npos) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 4u);
+  const int64_t want_req[] = {10, 20, -12345, 30}, want_exit[] = {110, 207, 310, 401};
+  for (size_t i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    const Event& e = log.events[i];
+    EXPECT_TRUE(e.returned);
+    EXPECT_EQ(e.rc, 0);
+    EXPECT_EQ(e.t_exit, want_exit[i]);
+    EXPECT_EQ(field(log, e, kF_tag), 5);
+    EXPECT_EQ(field(log, e, kF_new_req), want_req[i]);
+  }
+  EXPECT_EQ(field(log, log.events[2], kF_flag), 1);
+  EXPECT_FALSE(log.view(log.events[3]).has(kF_flag));
 }
 
 // An event names its thread by a 16-bit slot of RankLog::thread_ids: a log of more than 2^16 threads

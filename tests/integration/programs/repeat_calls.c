@@ -88,6 +88,39 @@ int main(int argc, char** argv) {
     }
     MPI_Comm_free(&comm);
   }
+  /* Requests (format 6: compared field by field, outputs repeated by the exit word): persistent ones
+   * started again and again, freed and made again (a new request may get the old handle); nonblocking
+   * ones, whose ids grow and whose tags change. */
+  const int peer = size > 1 ? 1 - rank : rank;
+  for (int round = 0; round < 3; ++round) {
+    MPI_Request ps[2];
+    MPI_Send_init(&buf[4], 1, MPI_INT, peer, 7, MPI_COMM_WORLD, &ps[0]);
+    MPI_Recv_init(&got[4], 1, MPI_INT, peer, 7, MPI_COMM_WORLD, &ps[1]);
+    for (int i = 0; i < N; ++i) {
+      MPI_Start(&ps[1]);
+      MPI_Start(&ps[0]);
+      MPI_Wait(&ps[0], MPI_STATUS_IGNORE);
+      MPI_Status st;
+      MPI_Wait(&ps[1], &st);
+    }
+    for (int i = 0; i < N; ++i) {
+      MPI_Startall(2, ps);
+      MPI_Waitall(2, ps, MPI_STATUSES_IGNORE);
+    }
+    MPI_Request_free(&ps[0]);
+    MPI_Request_free(&ps[1]);
+    for (int i = 0; i < N; ++i) {
+      MPI_Request r[2];
+      MPI_Irecv(&got[5], 1, MPI_INT, MPI_ANY_SOURCE, i % 3 ? 8 : 9, MPI_COMM_WORLD, &r[0]);
+      MPI_Isend(&buf[5], 1, MPI_INT, peer, i % 3 ? 8 : 9, MPI_COMM_WORLD, &r[1]);
+      if (i % 2) { /* (no Test or Waitany: what they return depends on timing, and the runs must match) */
+        MPI_Wait(&r[1], MPI_STATUS_IGNORE);
+        MPI_Wait(&r[0], MPI_STATUS_IGNORE);
+      } else {
+        MPI_Waitall(2, r, MPI_STATUSES_IGNORE);
+      }
+    }
+  }
   if (rank == 0) printf("repeat_calls done\n");
   MPI_Finalize();
   return 0;
