@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <tuple>
 
 #include "call_traits.h"
@@ -108,7 +109,10 @@ void HappensBefore::make_lanes() {
 
 void HappensBefore::add_sync(std::vector<Node> sources, std::vector<Node> dests) {
   if (sources.empty() || dests.empty()) return;
-  syncs_.push_back({std::move(sources), std::move(dests)});
+  if (sources.size() > UINT32_MAX || dests.size() > UINT32_MAX) throw std::length_error("a sync of 2^32 nodes");
+  syncs_.push_back({sync_nodes_.size(), static_cast<uint32_t>(sources.size()), static_cast<uint32_t>(dests.size())});
+  sync_nodes_.insert(sync_nodes_.end(), sources.begin(), sources.end());
+  sync_nodes_.insert(sync_nodes_.end(), dests.begin(), dests.end());
 }
 
 void HappensBefore::collect_edges(const RequestTracker& requests) {
@@ -424,16 +428,18 @@ HappensBefore::Destinations HappensBefore::destinations() {
   d.incoming.resize(lane_rank_.size());
   d.dests_left.assign(syncs_.size(), 0);
   for (size_t s = 0; s < syncs_.size(); ++s) {
-    auto& src = syncs_[s].sources;
-    src.erase(std::remove_if(src.begin(), src.end(),
-                             [&](const Node& x) {
-                               return x.rank < 0 || x.rank >= n_ || x.index < 0 ||
-                                      x.index >= d.nodes[static_cast<size_t>(x.rank)];
-                             }),
-              src.end());
-    for (const Node& dst : syncs_[s].dests)
-      if (dst.rank >= 0 && dst.rank < n_ && dst.index >= 0 && dst.index < d.nodes[static_cast<size_t>(dst.rank)]) {
-        d.incoming[lane_of(dst)].push_back({dst.index, s});
+    Sync& sync = syncs_[s];
+    Node* src = sync_nodes_.data() + sync.begin;
+    Node* kept = std::remove_if(src, src + sync.sources, [&](const Node& x) {
+      return x.rank < 0 || x.rank >= n_ || x.index < 0 || x.index >= d.nodes[static_cast<size_t>(x.rank)];
+    });
+    // The dests move up behind the sources kept.
+    Node* const dests = src + sync.sources;
+    const Node* dst_end = kept == dests ? dests + sync.dests : std::copy(dests, dests + sync.dests, kept);
+    sync.sources = static_cast<uint32_t>(kept - src);
+    for (const Node* dst = kept; dst != dst_end; ++dst)
+      if (dst->rank >= 0 && dst->rank < n_ && dst->index >= 0 && dst->index < d.nodes[static_cast<size_t>(dst->rank)]) {
+        d.incoming[lane_of(*dst)].push_back({dst->index, s});
         ++d.dests_left[s];
       }
   }
@@ -458,15 +464,17 @@ void HappensBefore::propagate(Destinations& d) {
   std::vector<std::vector<int64_t>> joined(syncs_.size());
   auto walked = [&](const Node& x) { return next[lane_of(x)] > x.index; };
   auto ready = [&](const Sync& s) {
-    for (const Node& x : s.sources)
-      if (!walked(x)) return false;
+    for (const Node* x = s.source_begin(sync_nodes_); x != s.source_end(sync_nodes_); ++x)
+      if (!walked(*x)) return false;
     return true;
   };
   auto join_of = [&](size_t si) -> const std::vector<int64_t>& {
     std::vector<int64_t>& j = joined[si];
     if (!j.empty()) return j;
     j.assign(L, -1);
-    for (const Node& x : syncs_[si].sources) {
+    const Sync& s = syncs_[si];
+    for (const Node* xp = s.source_begin(sync_nodes_); xp != s.source_end(sync_nodes_); ++xp) {
+      const Node& x = *xp;
       if (!walked(x)) continue;  // forced past an inconsistent edge
       const Clock c = clock(x);
       if (c.row)

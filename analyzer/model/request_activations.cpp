@@ -9,6 +9,10 @@ namespace rmacheck {
 std::vector<Activation> request_activations(const RankLog& log, const RankRequests* requests) {
   std::vector<Activation> out;
   if (!requests) return out;
+  size_t count = 0;
+  for (const auto& [id, rec] : requests->requests) count += rec.active.size();
+  out.reserve(count);  // a persistent request in a loop has millions: no doubling past them
+  auto int32 = [](int64_t v) { return v >= INT32_MIN && v <= INT32_MAX ? static_cast<int32_t>(v) : INT32_MIN; };
   for (const auto& [id, rec] : requests->requests) {
     for (const ActiveInterval& interval : rec.active) {
       Activation a{id, rec.created.index, interval.start.index, std::nullopt, kRankProcNull, kTagAny};
@@ -19,8 +23,8 @@ std::vector<Activation> request_activations(const RankLog& log, const RankReques
         Values done = v.array(kF_done), src = v.array(kF_status_src), tag = v.array(kF_status_tag);
         for (size_t k = 0; k < done.size; ++k)
           if (done[k] == id) {
-            if (k < src.size) a.status_src = src[k];
-            if (k < tag.size) a.status_tag = tag[k];
+            if (k < src.size) a.status_src = int32(src[k]);
+            if (k < tag.size) a.status_tag = int32(tag[k]);
             break;
           }
       }

@@ -19,9 +19,10 @@ struct Activation {
   uint32_t created = 0;                // event that created the request (its arguments: comm, peer, tag, buffer)
   uint32_t started = 0;                // event that activated it (== created for nonblocking calls)
   std::optional<uint32_t> completed;   // Wait/Test event that completed it
-  int64_t status_src = kRankProcNull;  // from the completion (world rank)
-  int64_t status_tag = kTagAny;
+  int32_t status_src = kRankProcNull;  // from the completion (world rank; one past int32 is kept as INT32_MIN)
+  int32_t status_tag = kTagAny;        // (a tag past int32 likewise)
 };
+static_assert(sizeof(Activation) == 32, "one per Start of a persistent request: millions in a loop");
 
 // All activations of one rank (whose requests the tracker followed), in the order they were started.
 std::vector<Activation> request_activations(const RankLog& log, const RankRequests* requests);
