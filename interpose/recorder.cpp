@@ -117,8 +117,11 @@ void Recorder::compare_with_template() {
   template_ = slot_named_ = &templates_[slot];
   compared_only_ = true;
   CallTemplate& t = *template_;
-  // What the record says is compared value by value, so no registry change can make the template stale.
-  if (t.call == call_ && t.return_address == return_address_ && t.fields.usable) return compare_fields(nullptr, 0);
+  // The values are compared one by one, so a handle registry change cannot make the template stale; the
+  // call site is not looked up again, which holds while arguments_epoch() stays (module rescans count).
+  epoch_ = arguments_epoch();
+  if (t.call == call_ && t.return_address == return_address_ && t.epoch == epoch_ && t.fields.usable)
+    return compare_fields(nullptr, 0);
   t.call = -1;
   t.words = 0;
   fields_anew();
