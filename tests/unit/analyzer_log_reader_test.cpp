@@ -232,6 +232,12 @@ void write_good_log(const std::string& path, int rank, int size) {
 }
 
 int64_t field(const RankLog& log, const Event& e, FieldId f) { return log.view(e).get_or(f, -12345); }
+// The log's one error: bad encoding at the record at `offset` (what came before it is kept).
+void expect_one_bad_encoding_at(const RankLog& log, uint64_t offset) {
+  ASSERT_EQ(log.errors.size(), 1u);
+  EXPECT_EQ(log.errors[0].offset, offset);
+  EXPECT_NE(log.errors[0].message.find("bad encoding"), std::string::npos) << log.errors[0].str();
+}
 
 // ---------------------------------------------------------------- round trip
 
@@ -668,9 +674,7 @@ TEST(LogReader, RepeatWithoutTemplateIsBadEncoding) {
     }
     RankLog log;
     read_rank_log(path, log);
-    ASSERT_EQ(log.errors.size(), 1u);
-    EXPECT_EQ(log.errors[0].offset, at);
-    EXPECT_NE(log.errors[0].message.find("bad encoding"), std::string::npos) << log.errors[0].str();
+    expect_one_bad_encoding_at(log, at);
     EXPECT_EQ(log.events.size(), 1u);
   }
 }
@@ -737,9 +741,7 @@ TEST(LogReader, SameOutputsRepeatTheSlotsLastCallOutBytes) {
   }
   RankLog log;
   read_rank_log(path, log);
-  ASSERT_EQ(log.errors.size(), 1u);
-  EXPECT_EQ(log.errors[0].offset, bad_at);
-  EXPECT_NE(log.errors[0].message.find("bad encoding"), std::string::npos) << log.errors[0].str();
+  expect_one_bad_encoding_at(log, bad_at);
   ASSERT_EQ(log.events.size(), 4u);
   const int64_t want_req[] = {10, 20, -12345, 30}, want_exit[] = {110, 207, 310, 401};
   for (size_t i = 0; i < 4; ++i) {
@@ -775,9 +777,7 @@ TEST(LogReader, ThreadsPastSixteenBitsAreBadEncoding) {
   }
   RankLog log;
   read_rank_log(path, log);
-  ASSERT_EQ(log.errors.size(), 1u);
-  EXPECT_EQ(log.errors[0].offset, at);
-  EXPECT_NE(log.errors[0].message.find("bad encoding"), std::string::npos) << log.errors[0].str();
+  expect_one_bad_encoding_at(log, at);
   ASSERT_EQ(log.events.size(), size_t{UINT16_MAX} + 1);
   EXPECT_EQ(log.thread_ids.size(), size_t{UINT16_MAX} + 1);
   EXPECT_EQ(log.thread(log.events.front()), kThreads - 1);
