@@ -100,6 +100,7 @@ Recorder::Recorder(CallId call, void* return_address)
 
 void Recorder::repeat() {
   s_.rec.repeat_call();
+  template_->listing_size = 0;  // it lists no field (RecordBuffer::repeat_same_listing)
   if (local_watch_active()) s_.facts = template_->facts;
   repeated_ = true;
 }
@@ -146,6 +147,8 @@ void Recorder::enter() {
   if (compared_) {
     if (s_.rec.end_fields()) {
       repeated_ = true;
+      // One that lists what the slot's last repeat listed (a displacement one step on) lists nothing.
+      s_.rec.repeat_same_listing(template_->listing, template_->listing_size);
     } else {
       // Other fields than the template's (another branch of the wrapper): a full record, the new template.
       CallTemplate& t = *template_;

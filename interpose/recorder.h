@@ -82,6 +82,10 @@ struct CallTemplate {
   static constexpr uint8_t kNoOutputs = 0xff;
   uint8_t outputs_size = kNoOutputs;
   uint8_t outputs[kMaxRepeatedOutputs];
+  // The fields the last CALL_REPEAT that named this slot listed, as encoded (CALL_REPEAT_SAME), or
+  // RecordBuffer::kNoListing.
+  uint8_t listing_size = RecordBuffer::kNoListing;
+  uint8_t listing[kMaxRepeatedListing];
   WatchFacts facts;
 };
 // The slot of a call's template (1 to kTemplateSlots - 1, log_format.h): by call id and return address, so

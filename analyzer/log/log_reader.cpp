@@ -169,6 +169,7 @@ class Parser {
     if (size < kHeaderSize) return fail(size, "truncated header");
     slotted_templates_ = version >= 5;
     same_outputs_ = version >= 6;
+    element_deltas_ = repeat_same_ = version >= 7;
     exit_duration_mask_ = version >= 6 ? kExitDurationMask : kExitDurationMaskBefore6;
     std::string line;
     std::getline(in, line);
@@ -311,14 +312,20 @@ class Parser {
         }
         const Field f{FieldPool::value_index(pool.values.size()), key, Field::kArray};
         pool.values.push_back(len);
+        int64_t before = 0;
         for (int64_t i = 0; i < len; ++i) {
           int64_t v;
           if (!get_varint(p, end, v)) {
             ok = false;  // the array is not the event's
             break;
           }
-          if (i == 0 && deltas) v = deltas->last[key] = undelta(deltas->last[key], v);
-          pool.values.push_back(v);
+          // The first element is a delta from the field's last value; since format 7 the others are deltas
+          // from the element before.
+          if (i == 0 && deltas)
+            v = deltas->last[key] = undelta(deltas->last[key], v);
+          else if (deltas && element_deltas_)
+            v = undelta(before, v);
+          pool.values.push_back(before = v);
         }
         if (!ok) break;
         out[n++] = f;
@@ -339,6 +346,9 @@ class Parser {
   bool parse_record(const uint8_t* p, const uint8_t* end, size_t offset) {
     const uint8_t type = *p++;
     switch (type) {
+      case kRecCallRepeatSame:
+        if (!repeat_same_) return false;
+        [[fallthrough]];
       case kRecCall:
       case kRecCallRepeat:
         return parse_call(p - 1, end, offset);
@@ -399,12 +409,17 @@ class Parser {
     std::vector<Template> templates;
     // Since format 6, by template slot: the encoded fields of the last CALL_OUT of a call that named it,
     // which an exit word with kExitSameOutputs repeats. Empty until the thread's first CALL_OUT.
-    struct Outputs {
+    struct FieldBytes {  // encoded fields, repeated by a later record
       uint8_t size = kNoOutputs;
       uint8_t bytes[kMaxRepeatedOutputs];
     };
     static constexpr uint8_t kNoOutputs = 0xff;
-    std::vector<Outputs> outputs;
+    static_assert(kMaxRepeatedListing <= kMaxRepeatedOutputs, "a listing fits in FieldBytes");
+    std::vector<FieldBytes> outputs;
+    // Since format 7, by template slot: the fields the last CALL_REPEAT that named it listed, as encoded,
+    // which a CALL_REPEAT_SAME lists again (kNoOutputs: none, or longer than kMaxRepeatedListing). Empty
+    // until the thread's first CALL_REPEAT.
+    std::vector<FieldBytes> listings;
     unsigned last_slot = 0;    // the template slot the thread's last call named
     int32_t thread_slot = -1;  // in log_.thread_ids, given at the thread's first event
   };
@@ -430,7 +445,8 @@ class Parser {
   // or for a CALL_REPEAT no fields: its template's.
   bool parse_call(const uint8_t* p, const uint8_t* end, size_t offset) {
     if (end - p < static_cast<ptrdiff_t>(kCallHead)) return false;
-    const bool repeat = p[0] == kRecCallRepeat;
+    const bool repeat_same = p[0] == kRecCallRepeatSame;
+    const bool repeat = p[0] == kRecCallRepeat || repeat_same;
     Event e;
     const unsigned word = p[1] | (p[2] << 8);
     // Format 5: the call id and the template slot (0: none) share the word; before, a call id's template
@@ -471,6 +487,18 @@ class Parser {
       const Template& t = ts.templates[slot];
       if (t.event == UINT32_MAX) return false;  // no template to repeat (or slot 0)
       if (t.call != e.call) return false;       // a repeat of another call's record
+      if (repeat_same_) {
+        if (ts.listings.empty()) ts.listings.resize(kTemplateSlots);
+        ThreadState::FieldBytes& l = ts.listings[slot];
+        if (repeat_same) {  // the slot's last listing again, as if this record had written it
+          if (p != end || l.size == ThreadState::kNoOutputs) return false;
+          p = l.bytes, end = l.bytes + l.size;
+        } else {
+          const size_t n = static_cast<size_t>(end - p);
+          l.size = n <= kMaxRepeatedListing ? static_cast<uint8_t>(n) : ThreadState::kNoOutputs;
+          if (n <= kMaxRepeatedListing) std::memcpy(l.bytes, p, n);
+        }
+      }
       std::vector<Field>& fields = log_.pool.fields;
       if (p != end) {
         // The fields that differ, then the template's: sealing keeps the first field of each key.
@@ -508,7 +536,7 @@ class Parser {
     log_.events.push_back(e);
     log_.set_seq(static_cast<uint32_t>(index), seq);
     if (same_outputs) {  // decoded again from the slot's last CALL_OUT, as if this call had written it
-      const ThreadState::Outputs& o = ts.outputs[slot];
+      const ThreadState::FieldBytes& o = ts.outputs[slot];
       const uint8_t* q = o.bytes;
       Event& done = log_.events.back();
       if (!parse_fields(q, o.bytes + o.size, done, &ts.deltas)) return false;
@@ -526,7 +554,7 @@ class Parser {
     if (ts.last_call == SIZE_MAX) return false;  // an exit without its call (or a second one)
     if (same_outputs_ && ts.last_slot != 0) {    // the slot's outputs, for a later call's kExitSameOutputs
       if (ts.outputs.empty()) ts.outputs.resize(kTemplateSlots);
-      ThreadState::Outputs& o = ts.outputs[ts.last_slot];
+      ThreadState::FieldBytes& o = ts.outputs[ts.last_slot];
       const size_t n = static_cast<size_t>(end - p);
       o.size = n <= kMaxRepeatedOutputs ? static_cast<uint8_t>(n) : ThreadState::kNoOutputs;
       if (n <= kMaxRepeatedOutputs) std::memcpy(o.bytes, p, n);
@@ -759,6 +787,8 @@ class Parser {
   RankLog& log_;
   bool slotted_templates_ = true;  // format 5: CALL heads name template slots
   bool same_outputs_ = true;       // format 6: exit words may say kExitSameOutputs
+  bool element_deltas_ = true;     // format 7: array elements after the first are deltas from the one before
+  bool repeat_same_ = true;        // format 7: CALL_REPEAT_SAME records
   uint32_t exit_duration_mask_ = kExitDurationMask;
   struct SeenRun {
     uint64_t hash = 0;

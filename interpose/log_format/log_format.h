@@ -40,6 +40,9 @@
 // of CALL and CALL_OUT records (the first element of an array) is a delta
 // from the last value of that field in the same thread's CALL/CALL_OUT
 // records (ThreadDeltas): a repeated handle, count or call site costs 2 bytes.
+// An array's other elements are plain before format 7; since, each is a
+// delta from the element before it (request ids 663, 664 encode as +2, +1
+// when the last ones were 661, 662: the same bytes every iteration).
 //
 // A call made again from the same place is a CALL_REPEAT record: a CALL
 // head, the seq and time deltas, then the fields whose values differ from
@@ -62,6 +65,11 @@
 // Isend) are compared field by field once their fields are computed
 // (since format 6). Either way the new call must log the same fields in
 // the same order; a Put to a new displacement lists the displacement alone.
+// Since format 7 a CALL_REPEAT_SAME record is a CALL_REPEAT that lists the
+// same bytes as the last CALL_REPEAT of its thread that named the same
+// slot, without writing them: the reader decodes those bytes again,
+// advancing the deltas as they did (a Put whose displacement grows by the
+// same step each time, a Waitall of the next two requests).
 #pragma once
 
 #include <cstddef>
@@ -75,10 +83,13 @@ namespace rmacheck {
 // 4: CALL_REPEAT records (a call repeated with the same arguments: its template's fields).
 // 3: one CALL record per call (exit word stored in place), per-thread deltas, lock-free appends.
 // 2: invalid rank arguments logged as kRankInvalid + rank (1: -1000 - rank, which lost negative ranks).
-constexpr int kLogFormatVersion = 6;
+// 7: array elements after the first as deltas from the one before; CALL_REPEAT_SAME records.
+constexpr int kLogFormatVersion = 7;
 constexpr int kOldestReadableLogFormat = 3;  // a version 3 log is a version 4 log without CALL_REPEAT records,
                                              // a version 4 log a version 5 log without short records,
-                                             // a version 5 log a version 6 log without templates with outputs
+                                             // a version 5 log a version 6 log without templates with outputs,
+                                             // a version 6 log a version 7 log with plain array elements
+                                             // and without CALL_REPEAT_SAME records
 constexpr size_t kHeaderSize = 4096;
 constexpr char kLogMagic[] = "RMACHECK-LOG";
 // Header key the writer adds when it could not grow the file (disk full):
@@ -152,7 +163,14 @@ enum RecordType : uint8_t {
   // A CALL whose fields are its template's (above) but those it lists: the CALL head, [thread], seq and
   // time deltas, then the fields that differ (deltas).
   kRecCallRepeat = 16,
+  // Since format 7: a CALL_REPEAT whose fields that differ are the same bytes as those the thread's last
+  // CALL_REPEAT of the same template slot listed (at most kMaxRepeatedListing): the CALL head, [thread],
+  // seq and time deltas, and nothing more.
+  kRecCallRepeatSame = 17,
 };
+constexpr bool is_call_record(uint8_t type) {
+  return type == kRecCall || type == kRecCallRepeat || type == kRecCallRepeatSame;
+}
 // The fixed head of a CALL record's payload; the exit word is its second 4-byte word (aligned in the file).
 constexpr size_t kCallHead = 8;
 // The head's u16 after the type (format 5): the call id in its low bits, the template slot above them.
@@ -171,6 +189,8 @@ constexpr int64_t kExitMaxDuration = 0x3fffffff;
 constexpr uint32_t kExitDurationMask = 0x3fffffff, kExitDurationMaskBefore6 = 0x7fffffff;
 // The longest output encoding (CALL_OUT fields, bytes) that a later call of the slot can repeat so.
 constexpr size_t kMaxRepeatedOutputs = 24;
+// The longest listing (CALL_REPEAT fields, bytes) that a later CALL_REPEAT_SAME of the slot can repeat.
+constexpr size_t kMaxRepeatedListing = 24;
 // The checksum of a CALL (and CALL_REPEAT) record covers its payload with the exit word read as zero.
 constexpr uint64_t kCallChecksumMask = 0x00000000ffffffffull;
 
@@ -310,7 +330,7 @@ inline uint32_t payload_checksum(const uint8_t* p, size_t n, uint64_t first_mask
 // The checksum a whole record's payload carries (what readers verify): a CALL record's exit word, stored
 // after the checksum, is read as zero. The writer checksums before that store, when the word is zero.
 inline uint32_t record_checksum(const uint8_t* payload, size_t n) {
-  const bool call = n >= kCallHead && (payload[0] == kRecCall || payload[0] == kRecCallRepeat);
+  const bool call = n >= kCallHead && is_call_record(payload[0]);
   return payload_checksum(payload, n, call ? kCallChecksumMask : ~uint64_t{0});
 }
 

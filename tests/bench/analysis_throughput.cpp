@@ -89,10 +89,14 @@ class RankWriter {
     const bool repeatable = c != kCall_Win_post && c != kCall_Win_start;
     if (repeatable && t.values == values) {
       rec_.repeat_call();
+      rec_.repeat_same_listing(t.listing, t.listing_size);
     } else if (repeatable && !t.values.empty() && t.fields.usable) {
       rec_.compare_fields(&t.fields, &compared_);
       fields(rec_);
-      if (!rec_.end_fields()) t.values = values, t.fields = compared_;
+      if (rec_.end_fields())
+        rec_.repeat_same_listing(t.listing, t.listing_size);
+      else
+        t.values = values, t.fields = compared_;
     } else {
       rec_.keep_fields(&t.fields);
       const int64_t pc = 0x401000 + c;
@@ -124,6 +128,10 @@ class RankWriter {
     int call = -1;
     std::string values;  // the field values of the slot's last CALL record
     FieldList fields;
+    // The slot's last CALL_REPEAT listing (a CALL_REPEAT_SAME repeats it); forgetting it is safe: the next
+    // repeat then lists its fields again.
+    uint8_t listing_size = RecordBuffer::kNoListing;
+    uint8_t listing[kMaxRepeatedListing];
   };
   std::map<unsigned, Template> templates_;  // by template slot (log_format.h)
   FieldList compared_;

@@ -36,6 +36,8 @@ KIND_SEVERITY = kind_severities()
 HEADER_SIZE = 4096   # log_format.h kHeaderSize
 REC_ENTER = 1        # log_format.h kRecCall (one record per call)
 REC_REPEAT = 16      # log_format.h kRecCallRepeat (a call repeated with the same arguments)
+REC_REPEAT_SAME = 17  # log_format.h kRecCallRepeatSame (a repeat listing what the slot's last one did)
+REC_CALLS = (REC_ENTER, REC_REPEAT, REC_REPEAT_SAME)
 REC_EXIT = 2         # log_format.h kRecCallOut (a call's outputs, error or long duration)
 # repeat_calls.c, per rank and round: 49 x 2 Waits after the first, 49 Waitalls, ~24 Irecvs and Isends.
 N_REQUEST_REPEATS = 2 * 49 + 49
@@ -334,7 +336,7 @@ def case_damaged_log(c):
     cut_at, _, _ = records[len(records) // 2]
     with open(log1, "wb") as f:
         f.write(original[:cut_at + 6])
-    entries_before = sum(1 for off, t, _ in records if off < cut_at and t in (REC_ENTER, REC_REPEAT))
+    entries_before = sum(1 for off, t, _ in records if off < cut_at and t in REC_CALLS)
     status, out, err, _ = c.rmacheck("analyze", d, "--format", "json")
     c.check(status in (0, 1), f"analyze of a truncated log exited with {status}, expected 0 or 1")
     want = f"rmacheck: {log1}: offset {cut_at}: truncated record (log cut short)"
@@ -599,8 +601,8 @@ def case_repeats(c):
         c.check(dump_err == [], f"RMACHECK_REPEATS={repeats}: dump says {dump_err}")
         kinds = [t for rank in (0, 1) for _, t, _ in record_offsets(os.path.join(d, f"rank-{rank}.log"))]
         size = sum(os.path.getsize(os.path.join(d, f"rank-{rank}.log")) for rank in (0, 1))
-        runs[repeats] = (events, types, kinds.count(REC_REPEAT), kinds.count(REC_ENTER), size,
-                         kinds.count(REC_EXIT))
+        runs[repeats] = (events, types, kinds.count(REC_REPEAT) + kinds.count(REC_REPEAT_SAME),
+                         kinds.count(REC_ENTER), size, kinds.count(REC_EXIT), kinds.count(REC_REPEAT_SAME))
     c.env.pop("RMACHECK_REPEATS")
 
     # Addresses differ from run to run (ASLR): each is replaced by the order it was first seen in.
@@ -622,6 +624,9 @@ def case_repeats(c):
     # lock / Put / unlock loop (3 x 49), the fences (49 - 9): at least 321 repeats; and the collectives.
     c.check(short[2] >= 2 * 3 * 321, f"only {short[2]} CALL_REPEAT records")
     c.check(short[2] + short[3] == full[3], f"{short[2]} + {short[3]} records for the {full[3]} calls")
+    # Puts whose displacement steps by one as the last one's did, Waitalls of the next two requests:
+    # CALL_REPEAT_SAME records (format 7), each rank and round at least the 49 Waitalls of new requests.
+    c.check(short[6] >= 2 * 3 * 49, f"only {short[6]} CALL_REPEAT_SAME records")
     c.check(short[4] < full[4], f"the log with repeats is {short[4]} bytes, without {full[4]}")
     # Waits of the same persistent request, Irecvs whose request ids grow alike: their outputs are
     # the slot's last ones again (kExitSameOutputs), in no CALL_OUT record of their own.

@@ -101,10 +101,20 @@ class Writer {
       rec_.keep_fields(out);
     fill(rec_);
     const bool repeat = rec_.end_fields();
+    if (repeat && listing_) rec_.repeat_same_listing(listing_->bytes, listing_->size);
     th.call = flush();
     th.t_enter = t;
     return repeat;
   }
+  // From now on, a templated() CALL_REPEAT that lists what the last one did is a CALL_REPEAT_SAME, as
+  // the interposer writes it (one slot per call id here, so one listing per call id is the slot's).
+  struct Listing {
+    uint8_t size = RecordBuffer::kNoListing;
+    uint8_t bytes[kMaxRepeatedListing];
+  };
+  void same_listings(Listing* l) { listing_ = l; }
+  // The last record's type.
+  uint8_t last_type() const { return rec_.data()[0]; }
   // CALL_REPEAT record (exit word zero): the thread's last CALL of the same call id again (or, with
   // slot, the thread's last CALL that named that template slot).
   void repeat(CallId call, int64_t seq, int64_t t, int64_t thread = 0, unsigned slot = 0) {
@@ -112,6 +122,18 @@ class Writer {
     rec_.begin_call(call, thread, seq, t, th.deltas);
     rec_.template_slot(slot ? slot : slot_of(call));
     rec_.repeat_call();
+    th.call = flush();
+    th.t_enter = t;
+  }
+  // CALL_REPEAT_SAME record (exit word zero) of the call id's slot; with disp >= 0 it carries that
+  // field too, which no writer may.
+  void repeat_same(CallId call, int64_t seq, int64_t t, int64_t disp = -1) {
+    Thread& th = threads_[0];
+    rec_.begin_call(call, 0, seq, t, th.deltas);
+    rec_.template_slot(slot_of(call));
+    rec_.repeat_call();
+    rec_.data()[0] = kRecCallRepeatSame;
+    if (disp >= 0) rec_.field(kF_disp, disp);
     th.call = flush();
     th.t_enter = t;
   }
@@ -210,6 +232,7 @@ class Writer {
   uint64_t next_ = kHeaderSize;
   LogWriter log_;
   RecordBuffer rec_;
+  Listing* listing_ = nullptr;
   bool ok_ = false;
 };
 
@@ -787,8 +810,8 @@ TEST(LogReader, ThreadsPastSixteenBitsAreBadEncoding) {
 
 // The writer's half of call templates (RecordBuffer::keep_fields / compare_fields) read back: a call with
 // the template's fields in the same order lists those whose values differ (deltas, like a CALL's), and
-// reads as the whole call; one whose fields are others (another order, an array of several elements,
-// more than a FieldList holds) is a CALL with every field, its call site included.
+// reads as the whole call; one whose fields are others (another order, one more field, more than a
+// FieldList holds) is a CALL with every field, its call site included.
 TEST(LogReader, RepeatListsTheFieldsThatDiffer) {
   TempDir dir;
   const std::string path = dir.file("rank-0.log");
@@ -811,7 +834,7 @@ TEST(LogReader, RepeatListsTheFieldsThatDiffer) {
     });
     w.exit_in_place(105);
     EXPECT_TRUE(tmpl.usable);
-    EXPECT_EQ(tmpl.n, 4);
+    EXPECT_EQ(tmpl.n, 4);  // the call site (an array of one: one entry), then three scalars
     repeats[1] = w.templated(kCall_Put, 2, 200, &tmpl, &got, put(41, 0x7000));  // disp alone
     w.exit_in_place(205);
     repeats[2] = w.templated(kCall_Put, 3, 300, &tmpl, &got, put(40, 0x7008));  // addr alone
@@ -822,7 +845,7 @@ TEST(LogReader, RepeatListsTheFieldsThatDiffer) {
       r.field(kF_origin_addr, 0x7000);
     });
     w.exit_in_place(405);
-    repeats[4] = w.templated(kCall_Put, 5, 500, &tmpl, &got, [&](RecordBuffer& r) {  // an array of two
+    repeats[4] = w.templated(kCall_Put, 5, 500, &tmpl, &got, [&](RecordBuffer& r) {  // one more field
       put(43, 0x7000)(r);
       const int64_t two[2] = {5, 6};
       r.array(kF_reqs, two, 2);
@@ -864,6 +887,144 @@ TEST(LogReader, RepeatListsTheFieldsThatDiffer) {
   EXPECT_LE(sizes[2], 24u);
   EXPECT_GT(sizes[0], sizes[1]);
   EXPECT_GT(sizes[3], sizes[1]);
+}
+
+// Format 7: an array's elements after the first are deltas from the one before, and a template may hold
+// arrays (a Waitall's requests): a repeat with the same elements lists nothing, one with another element
+// lists the whole array again.
+TEST(LogReader, ArraysAreElementDeltasAndRepeatWhole) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  const int64_t pc = 0x401234;
+  FieldList tmpl, got;
+  bool repeats[4] = {};
+  const int64_t reqs[4][3] = {{661, 662, 9}, {661, 662, 9}, {661, 700, 9}, {-5, INT64_MAX, INT64_MIN}};
+  std::vector<uint64_t> sizes;
+  {
+    Writer w(path, 0, 1);
+    for (int i = 0; i < 4; ++i) {
+      auto fill = [&](RecordBuffer& r) {
+        if (i == 0) r.array(kF_pcs, &pc, 1);
+        r.field(kF_count, 3);
+        r.array(kF_reqs, reqs[i], 3);
+      };
+      repeats[i] = w.templated(kCall_Waitall, i + 1, 100 * (i + 1), i ? &tmpl : nullptr, i ? &got : &tmpl, fill);
+      w.exit_in_place(100 * (i + 1) + 5);
+    }
+    EXPECT_EQ(tmpl.n, 5);  // call site, count, and reqs: one entry per element
+    // An empty array cannot be kept: a CALL with every field, the call site too.
+    FieldList empty;
+    EXPECT_FALSE(w.templated(kCall_Waitall, 5, 500, &tmpl, &empty, [&](RecordBuffer& r) {
+      r.field(kF_count, 0);
+      r.array(kF_reqs, reqs[0], 0);
+    }));
+    EXPECT_FALSE(empty.usable);
+    w.exit_in_place(505);
+    for (size_t k = 0; k + 1 < w.offsets().size(); ++k) sizes.push_back(w.offsets()[k + 1] - w.offsets()[k]);
+    w.close();
+  }
+  EXPECT_FALSE(repeats[0]);
+  EXPECT_TRUE(repeats[1]);
+  EXPECT_TRUE(repeats[2]);
+  EXPECT_TRUE(repeats[3]);
+  EXPECT_LT(sizes[1], sizes[2]);  // nothing listed, then the array
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), 5u);
+  const EventView last = log.view(log.events[4]);
+  EXPECT_EQ(last.get(kF_count), 0);
+  EXPECT_EQ(last.array(kF_reqs).size, 0u);
+  ASSERT_EQ(last.array(kF_pcs).size, 1u);
+  EXPECT_EQ(last.array(kF_pcs)[0], pc);
+  for (size_t i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    const EventView v = log.view(log.events[i]);
+    EXPECT_EQ(v.get(kF_count), 3);
+    ASSERT_EQ(v.array(kF_reqs).size, 3u);
+    for (size_t k = 0; k < 3; ++k) EXPECT_EQ(v.array(kF_reqs)[k], reqs[i][k]);
+    ASSERT_EQ(v.array(kF_pcs).size, 1u);
+    EXPECT_EQ(v.array(kF_pcs)[0], pc);
+  }
+}
+
+// Format 7: a CALL_REPEAT that lists the same bytes as the thread's last CALL_REPEAT of its slot is a
+// CALL_REPEAT_SAME of no fields, read as if it listed them: a Put whose displacement grows by 8 a call
+// reads 0, 8, 16, ...; a step of another size lists it again.
+TEST(LogReader, RepeatSameListsTheSlotsLastListingAgain) {
+  TempDir dir;
+  const std::string path = dir.file("rank-0.log");
+  const int64_t pc = 0x401234;
+  const int64_t disp[] = {0, 8, 16, 24, 32, 33, 34, 35, 35, 36};
+  const uint8_t want_type[] = {kRecCall,           kRecCallRepeat, kRecCallRepeatSame, kRecCallRepeatSame,
+                               kRecCallRepeatSame, kRecCallRepeat, kRecCallRepeatSame, kRecCallRepeatSame,
+                               kRecCallRepeat,     kRecCallRepeat};
+  const int kPuts = 10;
+  FieldList tmpl, got;
+  Writer::Listing listing;
+  std::vector<uint64_t> sizes;
+  {
+    Writer w(path, 0, 1);
+    w.same_listings(&listing);
+    for (int i = 0; i < kPuts; ++i) {
+      SCOPED_TRACE(i);
+      w.templated(kCall_Put, i + 1, 100 * (i + 1), i ? &tmpl : nullptr, i ? &got : &tmpl, [&](RecordBuffer& r) {
+        if (i == 0) r.array(kF_pcs, &pc, 1);
+        r.field(kF_win, 7);
+        r.field(kF_disp, disp[i]);
+      });
+      EXPECT_EQ(w.last_type(), want_type[i]);
+      w.exit_in_place(100 * (i + 1) + 5);
+    }
+    for (size_t k = 0; k + 1 < w.offsets().size(); ++k) sizes.push_back(w.offsets()[k + 1] - w.offsets()[k]);
+    w.close();
+  }
+  EXPECT_EQ(sizes[2], 16u);  // a 4-byte prefix, the 8-byte head, seq and time deltas: no field
+  EXPECT_LT(sizes[2], sizes[1]);
+  RankLog log;
+  ASSERT_TRUE(read_rank_log(path, log));
+  EXPECT_TRUE(log.errors.empty()) << log.errors[0].str();
+  ASSERT_EQ(log.events.size(), static_cast<size_t>(kPuts));
+  for (int i = 0; i < kPuts; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(field(log, log.events[i], kF_disp), disp[i]);
+    EXPECT_EQ(field(log, log.events[i], kF_win), 7);
+    EXPECT_EQ(log.events[i].t_exit, 100 * (i + 1) + 5);
+  }
+}
+
+// A CALL_REPEAT_SAME is bad encoding when its slot has no listing to repeat (no CALL_REPEAT named it),
+// when it carries fields, and in a log of format 6, which has no such records; what came before stays.
+TEST(LogReader, RepeatSameWithoutListingIsBadEncoding) {
+  TempDir dir;
+  for (int variant = 0; variant < 3; ++variant) {
+    SCOPED_TRACE(variant);
+    const std::string path = dir.file("rank-" + std::to_string(variant) + ".log");
+    uint64_t at = 0;
+    {
+      Writer w(path, 0, 1);
+      w.enter(kCall_Put, 1, 100, [](RecordBuffer& r) { r.field(kF_win, 7); });
+      w.exit_in_place(110);
+      if (variant > 0) {
+        w.repeat(kCall_Put, 2, 200);  // a listing (of nothing) for the slot
+        w.exit_in_place(210);
+      }
+      w.repeat_same(kCall_Put, 3, 300, variant == 1 ? 5 : -1);
+      at = w.offsets().back();
+      w.close();
+    }
+    if (variant == 2) {  // the same log, said to be of format 6
+      std::string bytes = read_file(path);
+      const std::string magic = std::string(kLogMagic) + " " + std::to_string(kLogFormatVersion) + "\n";
+      ASSERT_EQ(bytes.rfind(magic, 0), 0u);
+      bytes.replace(0, magic.size(), std::string(kLogMagic) + " 6\n");
+      write_file(path, bytes);
+    }
+    RankLog log;
+    read_rank_log(path, log);
+    expect_one_bad_encoding_at(log, at);
+    EXPECT_EQ(log.events.size(), variant == 0 ? 1u : 2u);
+  }
 }
 
 // call_clock=tsc: call times are cycle counter ticks, converted to ns between the CLOCK pairs (and
