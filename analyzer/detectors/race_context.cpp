@@ -27,9 +27,7 @@ const RequestRecord* request_of(AnalysisContext& ctx, const MemAccess& m) {
   const Model& model = ctx.model();
   const RequestRecord* any = nullptr;
   for (const auto& [id, r] : rr->requests) {
-    const bool started_here =
-        r.created.index == m.event ||
-        std::any_of(r.starts.begin(), r.starts.end(), [&](const EventRef& s) { return s.index == m.event; });
+    const bool started_here = r.created.index == m.event || r.started_by(m.event);
     if (!started_here) continue;
     EventView v = model.view(r.created);
     if (v.get_or(kF_buf, -1) == m.region || v.get_or(kF_recv_buf, -1) == m.region) return &r;

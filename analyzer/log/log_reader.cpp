@@ -310,7 +310,8 @@ class Parser {
           ok = false;
           break;
         }
-        const Field f{FieldPool::value_index(pool.values.size()), key, Field::kArray};
+        const size_t start = pool.values.size();
+        Field f{FieldPool::value_index(start), key, Field::kArray};
         pool.values.push_back(len);
         int64_t before = 0;
         for (int64_t i = 0; i < len; ++i) {
@@ -328,6 +329,7 @@ class Parser {
           pool.values.push_back(before = v);
         }
         if (!ok) break;
+        f.value = FieldPool::value_index(share_seen_array(key, start));
         out[n++] = f;
       } else {
         int64_t v;
@@ -599,6 +601,29 @@ class Parser {
     seen = {h, e.fields_begin, static_cast<uint32_t>(e.field_count), index};
   }
 
+  // An array just decoded into the values from `start` on (length, then elements). If it equals an array
+  // of the same key seen recently (a Wait's done request and status, a call site), that one's values
+  // serve both and its own are given back: 8 bytes an element and the length, and the fields of the two
+  // events become equal, so share_seen_run() can share their runs. Values are never changed once
+  // decoded. Returns where the array's values are.
+  size_t share_seen_array(uint8_t key, size_t start) {
+    std::vector<int64_t>& values = log_.pool.values;
+    const size_t n = values.size() - start;
+    uint64_t h = 0x9E3779B97F4A7C15ull * (key + 1);
+    for (size_t i = start; i < values.size(); ++i) {
+      h = (h ^ static_cast<uint64_t>(values[i])) * 0x100000001b3ull;
+      h ^= h >> 29;
+    }
+    SeenArray& seen = seen_arrays_[h & (kSeenArrays - 1)];
+    if (seen.hash == h && seen.key == key && seen.size == n && seen.start + n <= start &&
+        std::memcmp(values.data() + seen.start, values.data() + start, n * sizeof(int64_t)) == 0) {
+      values.resize(start);
+      return seen.start;
+    }
+    seen = {h, start, n, key};
+    return start;
+  }
+
   // A cycle counter reading and the monotonic time (ns) at the same instant.
   bool parse_clock(const uint8_t* p, const uint8_t* end) {
     int64_t tsc, ns;
@@ -796,6 +821,13 @@ class Parser {
     size_t event = SIZE_MAX;  // whose run it is
   };
   static constexpr size_t kSeenRuns = 4096;
+  struct SeenArray {
+    uint64_t hash = 0;
+    size_t start = 0, size = 0;
+    uint8_t key = 0;
+  };
+  static constexpr size_t kSeenArrays = 1024;
+  std::vector<SeenArray> seen_arrays_ = std::vector<SeenArray>(kSeenArrays);
   std::vector<SeenRun> seen_runs_ = std::vector<SeenRun>(kSeenRuns);
   std::vector<ThreadState> threads_;                      // by thread id
   std::vector<std::pair<int64_t, int64_t>> clock_pairs_;  // (counter, ns) from CLOCK records

@@ -5,6 +5,7 @@
 #include <optional>
 #include <stdexcept>
 #include <tuple>
+#include <unordered_map>
 
 #include "call_traits.h"
 #include "model/request_activations.h"
@@ -37,16 +38,21 @@ struct LockEpoch {
 
 using MsgKey = std::tuple<int64_t, int64_t, int64_t, int64_t>;  // comm, source, dest, tag
 
+// A receive posted on its rank (that of the receives list it is in), and matched by source and tag. 32
+// bytes: a loop of persistent receives has millions, held until the edges are made.
 struct Receive {
-  uint32_t posted;  // event that posted it (matching order)
-  int64_t comm, src, tag;
-  Node done;
+  uint32_t posted;     // event that posted it (matching order)
+  uint32_t done;       // event whose exit completed it
   uint32_t described;  // the event with its buffer, count and type (the Irecv/Recv_init of a request)
+  int32_t src;         // world rank
+  int64_t comm, tag;
 };
+static_assert(sizeof(Receive) == 32, "one per message");
 
-// A sent message: where it was sent, and the event with its buffer, count and type.
+// A sent message: the event whose entry sent it (on the sender of its MsgKey), and the event with its
+// buffer, count and type.
 struct Sent {
-  Node node;
+  uint32_t event;
   uint32_t described;
 };
 
@@ -115,6 +121,12 @@ void HappensBefore::add_sync(std::vector<Node> sources, std::vector<Node> dests)
   sync_nodes_.insert(sync_nodes_.end(), dests.begin(), dests.end());
 }
 
+void HappensBefore::add_sync(Node source, Node dest) {
+  syncs_.push_back({sync_nodes_.size(), 1, 1});
+  sync_nodes_.push_back(source);
+  sync_nodes_.push_back(dest);
+}
+
 void HappensBefore::collect_edges(const RequestTracker& requests) {
   Gathered g;
   for (const RankLog& log : model_.logs) gather(log, requests.rank(log.rank), g);
@@ -130,14 +142,25 @@ void HappensBefore::collect_edges(const RequestTracker& requests) {
 
 void HappensBefore::gather(const RankLog& log, const RankRequests* requests, Gathered& g) {
   const int r = log.rank;
-  const std::vector<Activation> acts = request_activations(log, requests);
-  std::map<uint32_t, std::vector<const Activation*>> act_by_start;  // in the order the start call lists the ids
-  for (const Activation& a : acts) act_by_start[a.started].push_back(&a);
-  for (auto& [start, list] : act_by_start) {
-    const std::vector<int64_t> ids = request_ids(log.view(log.events[start]));
-    auto pos = [&](const Activation* a) { return std::find(ids.begin(), ids.end(), a->request) - ids.begin(); };
-    std::stable_sort(list.begin(), list.end(), [&](auto* x, auto* y) { return pos(x) < pos(y); });
+  // By start, and the activations of one start in the order its call lists their ids. A loop's persistent
+  // requests have millions: no container per start (a map of vectors took ~100 bytes each).
+  std::vector<Activation> acts = request_activations(log, requests);
+  for (size_t b = 0, e = 0; b < acts.size(); b = e) {
+    for (e = b + 1; e < acts.size() && acts[e].started == acts[b].started;) ++e;
+    if (e - b < 2) continue;
+    const std::vector<int64_t> ids = request_ids(log.view(log.events[acts[b].started]));
+    auto pos = [&](const Activation& a) { return std::find(ids.begin(), ids.end(), a.request) - ids.begin(); };
+    std::stable_sort(acts.begin() + static_cast<ptrdiff_t>(b), acts.begin() + static_cast<ptrdiff_t>(e),
+                     [&](const Activation& x, const Activation& y) { return pos(x) < pos(y); });
   }
+  // The activations event i started, for i rising call by call.
+  size_t first_act = 0;
+  auto started_at = [&](uint32_t i) {
+    while (first_act < acts.size() && acts[first_act].started < i) ++first_act;
+    size_t end = first_act;
+    while (end < acts.size() && acts[end].started == i) ++end;
+    return std::make_pair(acts.data() + first_act, acts.data() + end);
+  };
   OpenLocks open;
   for (uint32_t i = 0; i < log.events.size(); ++i) {
     const Event& e = log.events[i];
@@ -149,9 +172,8 @@ void HappensBefore::gather(const RankLog& log, const RankRequests* requests, Gat
     if (ordering && traits.completion != Completion::kPersistent) {
       CollCall c{e.call, v.get_or(kF_root, -1), entry_node(r, i), std::nullopt};
       if (traits.completion == Completion::kRequest) {
-        auto a = act_by_start.find(i);
-        if (a != act_by_start.end() && a->second.front()->completed)
-          c.done = exit_node(r, *a->second.front()->completed);
+        const auto [a, a_end] = started_at(i);
+        if (a != a_end && a->completed) c.done = exit_node(r, *a->completed);
       } else if (e.returned) {
         c.done = exit_node(r, i);
       }
@@ -159,8 +181,8 @@ void HappensBefore::gather(const RankLog& log, const RankRequests* requests, Gat
     }
     // A started persistent collective orders like its nonblocking twin, at the completion of that start.
     if (traits.role == CallRole::kStartRequests) {
-      auto a = act_by_start.find(i);
-      for (const Activation* act : a == act_by_start.end() ? std::vector<const Activation*>{} : a->second) {
+      const auto [a_begin, a_end] = started_at(i);
+      for (const Activation* act = a_begin; act != a_end; ++act) {
         const Event& made = log.events[act->created];
         const CallTraits& mt = call_traits(made.call);
         if (mt.collective != Collective::kComm || mt.shape == CollectiveShape::kNoOrder) continue;
@@ -175,12 +197,13 @@ void HappensBefore::gather(const RankLog& log, const RankRequests* requests, Gat
     const int64_t comm = v.get_or(kF_comm, 0);
     if (traits.sends()) {
       const int64_t peer = v.get_or(kF_peer, kRankProcNull);
-      if (peer >= 0) g.sends[{comm, r, peer, v.get_or(kF_tag, 0)}].push_back({entry_node(r, i), i});
+      if (peer >= 0) g.sends[{comm, r, peer, v.get_or(kF_tag, 0)}].push_back({i, i});
     }
     // A receive, or a matched probe (which takes the message out of matching); Improbe only with flag = true.
     if ((traits.receives() || traits.role == CallRole::kMatchedProbe) && e.returned && v.get_or(kF_flag, 1)) {
       const int64_t src = v.get_or(kF_status_src, kRankProcNull);
-      if (src >= 0) g.receives[r].push_back({i, comm, src, v.get_or(kF_status_tag, kTagAny), exit_node(r, i), i});
+      if (src >= 0 && src <= INT32_MAX)
+        g.receives[r].push_back({i, i, i, static_cast<int32_t>(src), comm, v.get_or(kF_status_tag, kTagAny)});
     }
   }
   // Nonblocking and persistent point-to-point: one message per activation.
@@ -192,9 +215,9 @@ void HappensBefore::gather(const RankLog& log, const RankRequests* requests, Gat
     const int64_t comm = cv.get_or(kF_comm, 0);
     if (ct.sends()) {
       const int64_t peer = cv.get_or(kF_peer, kRankProcNull);
-      if (peer >= 0) g.sends[{comm, r, peer, cv.get_or(kF_tag, 0)}].push_back({entry_node(r, a.started), a.created});
+      if (peer >= 0) g.sends[{comm, r, peer, cv.get_or(kF_tag, 0)}].push_back({a.started, a.created});
     } else if (ct.receives() && a.completed && a.status_src >= 0) {
-      g.receives[r].push_back({a.started, comm, a.status_src, a.status_tag, exit_node(r, *a.completed), a.created});
+      g.receives[r].push_back({a.started, *a.completed, a.created, a.status_src, comm, a.status_tag});
     }
   }
 }
@@ -312,7 +335,7 @@ void HappensBefore::collective_edges(const Gathered& g) {
 void HappensBefore::message_edges(Gathered& g) {
   // One sender's sends in issue order, blocking and nonblocking mixed (they were gathered apart).
   for (auto& [key, nodes] : g.sends)
-    std::sort(nodes.begin(), nodes.end(), [](const Sent& a, const Sent& b) { return a.node.index < b.node.index; });
+    std::sort(nodes.begin(), nodes.end(), [](const Sent& a, const Sent& b) { return a.event < b.event; });
   for (auto& [d, recvs] : g.receives) {
     std::sort(recvs.begin(), recvs.end(), [](const Receive& a, const Receive& b) { return a.posted < b.posted; });
     std::map<MsgKey, size_t> next;
@@ -325,8 +348,9 @@ void HappensBefore::message_edges(Gathered& g) {
         continue;
       }
       const Sent& sent = s->second[k++];
-      add_sync({sent.node}, {rc.done});
-      messages_.push_back({{sent.node.rank, sent.described}, {d, rc.described}});
+      const int from = static_cast<int>(std::get<1>(key));
+      add_sync(entry_node(from, sent.event), exit_node(d, rc.done));
+      messages_.push_back({{from, sent.described}, {d, rc.described}});
     }
   }
 }
@@ -402,7 +426,7 @@ struct HappensBefore::Destinations {
   std::vector<int64_t> nodes;                                     // per rank: how many nodes it has
   std::vector<int64_t> walk;                                      // per lane: how many nodes it walks
   std::vector<std::vector<std::pair<int64_t, size_t>>> incoming;  // per lane: (destination node, sync), sorted
-  std::vector<size_t> dests_left;                                 // per sync: destinations not yet reached
+  std::vector<uint32_t> dests_left;                               // per sync: destinations not yet reached
 };
 
 void HappensBefore::compute() {
@@ -410,6 +434,9 @@ void HappensBefore::compute() {
   clocks_.clear();
   Destinations d = destinations();
   propagate(d);
+  // The clocks are all that is asked from now on: the syncs (48 bytes a message) are given back.
+  std::vector<Sync>().swap(syncs_);
+  std::vector<Node>().swap(sync_nodes_);
 }
 
 // Incoming syncs per destination node, sorted; sources past a log's end never come.
@@ -460,8 +487,10 @@ void HappensBefore::propagate(Destinations& d) {
   std::vector<size_t> in_pos(L, 0);
   std::vector<std::vector<int64_t>> cur(L, std::vector<int64_t>(L, -1));
   // The join of a sync's sources, computed once from whole clock rows and
-  // dropped when its last destination has taken it.
-  std::vector<std::vector<int64_t>> joined(syncs_.size());
+  // dropped when its last destination has taken it; kept only for a sync that
+  // has another destination still to come (a message's has none: no entry).
+  std::unordered_map<size_t, std::vector<int64_t>> joined;
+  std::vector<int64_t> one;  // the join for a sync's last destination
   auto walked = [&](const Node& x) { return next[lane_of(x)] > x.index; };
   auto ready = [&](const Sync& s) {
     for (const Node* x = s.source_begin(sync_nodes_); x != s.source_end(sync_nodes_); ++x)
@@ -469,8 +498,9 @@ void HappensBefore::propagate(Destinations& d) {
     return true;
   };
   auto join_of = [&](size_t si) -> const std::vector<int64_t>& {
-    std::vector<int64_t>& j = joined[si];
-    if (!j.empty()) return j;
+    auto kept = joined.find(si);
+    if (kept != joined.end()) return kept->second;
+    std::vector<int64_t>& j = dests_left[si] > 1 ? joined[si] : one;
     j.assign(L, -1);
     const Sync& s = syncs_[si];
     for (const Node* xp = s.source_begin(sync_nodes_); xp != s.source_end(sync_nodes_); ++xp) {
@@ -504,7 +534,7 @@ void HappensBefore::propagate(Destinations& d) {
             const size_t si = in[j].second;
             const std::vector<int64_t>& add = join_of(si);
             for (size_t q = 0; q < L; ++q) cur[R][q] = std::max(cur[R][q], add[q]);
-            if (--dests_left[si] == 0) std::vector<int64_t>().swap(joined[si]);
+            if (--dests_left[si] == 0) joined.erase(si);
           }
           const int r = lane_rank_[R];
           if (force) {

@@ -82,8 +82,10 @@ class HappensBefore {
   // Edges that could not be satisfied (inconsistent logs), for the report's notes.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
-  // Builder interface, public for unit tests: every destination node sees every source node.
+  // Builder interface, public for unit tests: every destination node sees every source node. compute()
+  // turns the syncs added into clocks, once: it gives them back.
   void add_sync(std::vector<Node> sources, std::vector<Node> dests);
+  void add_sync(Node source, Node dest);  // one to one (a message), without two vectors
   void compute();
 
  private:

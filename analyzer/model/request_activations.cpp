@@ -16,10 +16,10 @@ std::vector<Activation> request_activations(const RankLog& log, const RankReques
   for (const auto& [id, rec] : requests->requests) {
     for (const ActiveInterval& interval : rec.active) {
       Activation a{id, rec.created.index, interval.start.index, std::nullopt, kRankProcNull, kTagAny};
-      if (interval.end) {
-        a.completed = interval.end->index;
+      if (interval.end_index != ActiveInterval::kNoEnd) {
+        a.completed = interval.end_index;
         // The completing call lists the ids it completed, with their statuses in the same order.
-        EventView v = log.view(log.events[interval.end->index]);
+        EventView v = log.view(log.events[interval.end_index]);
         Values done = v.array(kF_done), src = v.array(kF_status_src), tag = v.array(kF_status_tag);
         for (size_t k = 0; k < done.size; ++k)
           if (done[k] == id) {

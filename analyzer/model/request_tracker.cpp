@@ -15,13 +15,18 @@ std::vector<int64_t> request_ids(const EventView& v) {
 
 bool RequestRecord::active_at(uint32_t index) const {
   for (const ActiveInterval& a : active)
-    if (a.start.index <= index && (!a.end || index < a.end->index)) return true;
+    if (a.start.index <= index && index < a.end_index) return true;
   return false;
 }
 
 const RequestRecord* RankRequests::find(int64_t id) const {
   auto it = requests.find(id);
   return it == requests.end() ? nullptr : &it->second;
+}
+
+bool RequestRecord::started_by(uint32_t index) const {
+  return persistent() &&
+         std::any_of(active.begin(), active.end(), [&](const ActiveInterval& a) { return a.start.index == index; });
 }
 
 std::vector<const RequestRecord*> RankRequests::active_at(uint32_t index) const {
@@ -52,7 +57,7 @@ void RankRequests::on_event(const RankLog& log, uint32_t index) {
     r.rank = rank;
     r.kind = traits.makes_persistent_request() ? RequestKind::kPersistent : RequestKind::kNonblocking;
     r.created = ref;
-    if (!r.persistent()) r.active.push_back({ref, std::nullopt});  // a nonblocking call starts its operation
+    if (!r.persistent()) r.active.push_back({ref});  // a nonblocking call starts its operation
     if (auto parts = v.get(kF_partitions)) {
       r.partitions = *parts;
       r.partitioned_send = traits.role == CallRole::kSend;
@@ -127,9 +132,8 @@ void RankRequests::on_start(const CallOutcome& c) {
       return;
     }
     if (!r.persistent() || c.failed) return;  // a completed nonblocking request is gone; a failed start starts nothing
-    r.starts.push_back(c.at);
-    r.active.push_back({c.at, std::nullopt});
-    r.ready.clear();  // a new activation: every partition is to be marked ready once again
+    r.active.push_back({c.at});
+    r.ready.reset();  // a new activation: every partition is to be marked ready once again
   });
   if (null_handle && (c.failed || c.died_inside)) issue(RequestIssueKind::kNullHandle, 0, c.at, std::nullopt);
 }
@@ -141,11 +145,11 @@ void RankRequests::on_completion(const CallOutcome& c) {
     RequestRecord* r = id ? lookup(id) : nullptr;
     if (!r || r->freed) continue;
     if (r->is_active()) {
-      r->active.back().end = c.at;
-    } else if (r->persistent() && r->starts.empty()) {
+      r->active.back().end_index = c.at.index;
+    } else if (r->persistent() && r->active.empty()) {
       issue(RequestIssueKind::kMissingStart, id, c.at, r->created);
     }
-    r->completions.push_back(c.at);
+    ++r->completions;
   }
 }
 
@@ -183,7 +187,7 @@ void RankRequests::on_pready(const CallOutcome& c) {
     }
     if (reversed) issue(RequestIssueKind::kPartitionOutOfRange, id, c.at, r.created, *low);
     if (!r.is_active()) {
-      const std::optional<EventRef> why = r.active.empty() ? std::optional<EventRef>(r.created) : r.active.back().end;
+      const std::optional<EventRef> why = r.active.empty() ? std::optional<EventRef>(r.created) : r.active.back().end();
       issue(RequestIssueKind::kPreadyInactive, id, c.at, why, parts.empty() ? -1 : parts.front());
       return;
     }
@@ -195,7 +199,8 @@ void RankRequests::on_pready(const CallOutcome& c) {
         continue;
       }
       if (c.failed) continue;  // MPI refused the call: it marked nothing ready
-      auto [it, fresh] = r.ready.emplace(p, c.at);
+      if (!r.ready) r.ready = std::make_unique<std::map<int64_t, EventRef>>();
+      auto [it, fresh] = r.ready->emplace(p, c.at);
       if (!fresh) {
         issue(RequestIssueKind::kPreadyTwice, id, c.at, it->second, p);
         break;  // one finding per call

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,48 +27,59 @@
 
 namespace rmacheck {
 
-enum class RequestKind { kPersistent, kNonblocking };
+enum class RequestKind : uint8_t { kPersistent, kNonblocking };
 
 // [start, end): the request is active from its start (Start/Startall, or the
-// creating call of a nonblocking request) until the event that completed it.
-// end is absent when no completion was ever logged (still active at the end
-// of the log, or freed while active: its completion can never be known).
+// creating call of a nonblocking request) until the event that completed it,
+// on the same rank. end is absent when no completion was ever logged (still
+// active at the end of the log, or freed while active: its completion can
+// never be known). 12 bytes: a persistent request in a loop has millions.
 struct ActiveInterval {
+  static constexpr uint32_t kNoEnd = UINT32_MAX;
   EventRef start;
-  std::optional<EventRef> end;
+  uint32_t end_index = kNoEnd;
+  std::optional<EventRef> end() const {
+    return end_index == kNoEnd ? std::nullopt : std::optional<EventRef>(EventRef{start.rank, end_index});
+  }
 };
 
+// 80 bytes: a loop of nonblocking calls makes one a call.
 struct RequestRecord {
   int64_t id = 0;
+  EventRef created;
+  // Its activations: a nonblocking request's one from its creation, a persistent one's from each
+  // Start/Startall that (re)started it (then every start is active[i].start).
+  std::vector<ActiveInterval> active;
+  std::optional<EventRef> freed;  // the Request_free that released it
+  uint32_t completions = 0;       // events whose kF_done listed it
   int rank = -1;
   RequestKind kind = RequestKind::kNonblocking;
-  EventRef created;
-  std::vector<EventRef> starts;       // Start/Startall events that (re)started it (persistent only)
-  std::vector<EventRef> completions;  // events whose kF_done listed it
-  std::optional<EventRef> freed;      // the Request_free that released it
-  std::vector<ActiveInterval> active;
   // Set when the request was restarted while active: the MPI library may have
   // replaced the handle (Open MPI 4.1's MPI_Start does when the operation is
   // still incomplete; its MPI_Startall fails with MPI_ERR_REQUEST instead), so
   // later uses may no longer carry this id. Cleared when a later call names the id.
   bool lost = false;
   // Partitioned (Psend_init/Precv_init): how many partitions (0: not partitioned), which side,
-  // and the partitions marked ready by Pready* since the last start (with the marking call).
-  int64_t partitions = 0;
+  // and the partitions marked ready by Pready* since the last start (with the marking call; made at
+  // the first Pready*: most requests are not partitioned).
   bool partitioned_send = false;
-  std::map<int64_t, EventRef> ready;
+  int64_t partitions = 0;
+  std::unique_ptr<std::map<int64_t, EventRef>> ready;
 
   bool persistent() const { return kind == RequestKind::kPersistent; }
   // Active now (at the end of what was processed), and not freed.
-  bool is_active() const { return !active.empty() && !active.back().end && !freed; }
+  bool is_active() const { return !active.empty() && active.back().end_index == ActiveInterval::kNoEnd && !freed; }
   // Still allocated in MPI: persistent and not freed, or nonblocking and neither completed nor freed.
   bool allocated() const {
     if (freed) return false;
-    return persistent() || completions.empty();
+    return persistent() || completions == 0;
   }
   // Active when `ref` (an event index on this rank) happens: start <= ref < end.
   bool active_at(uint32_t index) const;
+  // A Start/Startall of it is event `index` of its rank (a persistent request's starts are its activations).
+  bool started_by(uint32_t index) const;
 };
+static_assert(sizeof(RequestRecord) == 80, "one per nonblocking call");
 
 // A transition the state machine refused (an MPI usage error).
 enum class RequestIssueKind {

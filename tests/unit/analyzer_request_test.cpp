@@ -79,17 +79,17 @@ TEST(RequestTracker, PersistentLifecycleRecordsEveryTransition) {
   ASSERT_NE(r, nullptr);
   EXPECT_TRUE(r->persistent());
   EXPECT_EQ(r->created.index, 0u);
-  ASSERT_EQ(r->starts.size(), 2u);
-  EXPECT_EQ(r->starts[1].index, 3u);
-  ASSERT_EQ(r->completions.size(), 2u);
-  EXPECT_EQ(r->completions[1].index, 5u);
+  EXPECT_EQ(r->completions, 2u);
+  EXPECT_TRUE(r->started_by(1));
+  EXPECT_TRUE(r->started_by(3));
+  EXPECT_FALSE(r->started_by(0));  // its creation starts nothing
   ASSERT_TRUE(r->freed.has_value());
   EXPECT_EQ(r->freed->index, 6u);
   ASSERT_EQ(r->active.size(), 2u);
   EXPECT_EQ(r->active[0].start.index, 1u);
-  EXPECT_EQ(r->active[0].end->index, 2u);
+  EXPECT_EQ(r->active[0].end()->index, 2u);
   EXPECT_EQ(r->active[1].start.index, 3u);
-  EXPECT_EQ(r->active[1].end->index, 5u);
+  EXPECT_EQ(r->active[1].end()->index, 5u);
   EXPECT_FALSE(r->is_active());
   EXPECT_FALSE(r->allocated());
   // Active from the start up to (not including) the completing call.
@@ -117,7 +117,7 @@ TEST(RequestTracker, NonblockingRequestIsActiveFromItsCreation) {
   const RequestRecord* send = rr->find(5);
   ASSERT_TRUE(recv && send);
   EXPECT_FALSE(recv->persistent());
-  EXPECT_TRUE(recv->starts.empty());
+  EXPECT_FALSE(recv->started_by(0));  // a nonblocking request's creation is its one activation, no start
   EXPECT_TRUE(recv->active_at(0));
   EXPECT_TRUE(recv->active_at(2));
   EXPECT_FALSE(recv->active_at(3));
@@ -144,8 +144,8 @@ TEST(RequestTracker, EveryCompletionCallCompletesWhatItListsInDone) {
     RequestTracker t(m);
     const RequestRecord* r = t.rank(0)->find(1);
     ASSERT_EQ(r->active.size(), 1u) << call_name(c);
-    ASSERT_TRUE(r->active[0].end.has_value()) << call_name(c);
-    EXPECT_EQ(r->active[0].end->index, 3u) << call_name(c);
+    ASSERT_TRUE(r->active[0].end().has_value()) << call_name(c);
+    EXPECT_EQ(r->active[0].end()->index, 3u) << call_name(c);
     EXPECT_TRUE(run_request(m).findings.empty()) << call_name(c);
   }
   EXPECT_FALSE((call_traits(kCall_Start).role == CallRole::kCompleteRequests));
@@ -169,7 +169,6 @@ TEST(RequestTracker, FailedStartActivatesNothing) {
   Model m = b.build();
   RequestTracker t(m);
   const RequestRecord* r = t.rank(0)->find(1);
-  EXPECT_TRUE(r->starts.empty());
   EXPECT_TRUE(r->active.empty());
   EXPECT_TRUE(t.rank(0)->issues.empty());
   EXPECT_TRUE(run_request(m).findings.empty());
@@ -257,7 +256,7 @@ TEST(RequestDetector, StartOnAnActiveRequest) {
   const RequestRecord* r = t.rank(0)->find(1);
   ASSERT_EQ(r->active.size(), 1u);
   EXPECT_EQ(r->active[0].start.index, 1u);
-  EXPECT_EQ(r->active[0].end->index, 3u);
+  EXPECT_EQ(r->active[0].end()->index, 3u);
   EXPECT_FALSE(r->lost);  // the Wait named it again
 
   Analysis a = run_request(m);
