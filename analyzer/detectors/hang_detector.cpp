@@ -61,7 +61,7 @@ std::string pending_p2p(const Model& model, const RequestTracker& requests, nloh
     }
     const RankRequests* rr = requests.rank(log.rank);
     if (!rr) continue;
-    for (const auto& [id, r] : rr->requests) {
+    for (const RequestRecord& r : rr->requests) {
       if (!r.is_active() || r.lost) continue;
       const CallTraits& t = call_traits(model.event(r.created).call);
       if (t.family != CallFamily::kP2p) continue;

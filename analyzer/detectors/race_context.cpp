@@ -26,7 +26,7 @@ const RequestRecord* request_of(AnalysisContext& ctx, const MemAccess& m) {
   if (!rr) return nullptr;
   const Model& model = ctx.model();
   const RequestRecord* any = nullptr;
-  for (const auto& [id, r] : rr->requests) {
+  for (const RequestRecord& r : rr->requests) {
     const bool started_here = r.created.index == m.event || r.started_by(m.event);
     if (!started_here) continue;
     EventView v = model.view(r.created);

@@ -59,7 +59,8 @@ class RequestDetector : public Detector {
       for (const RequestIssue& is : rr.issues) report_issue(model, rr, is, out);
       if (!scope.reached(rr.rank)) continue;
       const EventRef fin = scope.finalize.at(rr.rank);
-      for (const auto& [id, r] : rr.requests) {
+      for (const RequestRecord& r : rr.requests) {
+        const int64_t id = r.id;
         // Restarted while active: the library may have replaced the handle, so
         // what happened to this request afterwards is unknown (already reported).
         if (r.lost) continue;

@@ -10,10 +10,11 @@ std::vector<Activation> request_activations(const RankLog& log, const RankReques
   std::vector<Activation> out;
   if (!requests) return out;
   size_t count = 0;
-  for (const auto& [id, rec] : requests->requests) count += rec.active.size();
+  for (const RequestRecord& rec : requests->requests) count += rec.active.size();
   out.reserve(count);  // a persistent request in a loop has millions: no doubling past them
   auto int32 = [](int64_t v) { return v >= INT32_MIN && v <= INT32_MAX ? static_cast<int32_t>(v) : INT32_MIN; };
-  for (const auto& [id, rec] : requests->requests) {
+  for (const RequestRecord& rec : requests->requests) {
+    const int64_t id = rec.id;
     for (const ActiveInterval& interval : rec.active) {
       Activation a{id, rec.created.index, interval.start.index, std::nullopt, kRankProcNull, kTagAny};
       if (interval.end_index != ActiveInterval::kNoEnd) {

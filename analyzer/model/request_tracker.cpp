@@ -19,10 +19,42 @@ bool RequestRecord::active_at(uint32_t index) const {
   return false;
 }
 
-const RequestRecord* RankRequests::find(int64_t id) const {
-  auto it = requests.find(id);
-  return it == requests.end() ? nullptr : &it->second;
+const RequestRecord* RequestTable::find(int64_t id) const {
+  if (!sorted_) {
+    auto it = index_.find(id);
+    return it == index_.end() ? nullptr : &records_[it->second];
+  }
+  auto it = std::lower_bound(records_.begin(), records_.end(), id,
+                             [](const RequestRecord& r, int64_t v) { return r.id < v; });
+  return it != records_.end() && it->id == id ? &*it : nullptr;
 }
+
+void RequestTable::put(RequestRecord r) {
+  if (sorted_ && (records_.empty() || records_.back().id < r.id)) {
+    records_.push_back(std::move(r));
+    return;
+  }
+  if (RequestRecord* old = find(r.id)) {
+    *old = std::move(r);
+    return;
+  }
+  if (sorted_) {  // an id below the last: indexed by hash from now on, sorted at the end
+    sorted_ = false;
+    for (size_t i = 0; i < records_.size(); ++i) index_[records_[i].id] = i;
+  }
+  index_[r.id] = records_.size();
+  records_.push_back(std::move(r));
+}
+
+void RequestTable::finish() {
+  if (sorted_) return;
+  std::sort(records_.begin(), records_.end(),
+            [](const RequestRecord& a, const RequestRecord& b) { return a.id < b.id; });
+  sorted_ = true;
+  std::unordered_map<int64_t, size_t>().swap(index_);
+}
+
+const RequestRecord* RankRequests::find(int64_t id) const { return requests.find(id); }
 
 bool RequestRecord::started_by(uint32_t index) const {
   return persistent() &&
@@ -31,14 +63,18 @@ bool RequestRecord::started_by(uint32_t index) const {
 
 std::vector<const RequestRecord*> RankRequests::active_at(uint32_t index) const {
   std::vector<const RequestRecord*> out;
-  for (const auto& [id, r] : requests)
+  for (const RequestRecord& r : requests)
     if (r.active_at(index)) out.push_back(&r);
   return out;
 }
 
 void RankRequests::process(const RankLog& log) {
   rank = log.rank;
+  size_t made = 0;  // requests the log makes, at most: the table is reserved to them
+  for (const Event& e : log.events) made += (e.present >> presence_bit(kF_new_req)) & 1;
+  requests.reserve(made);
   for (uint32_t i = 0; i < log.events.size(); ++i) on_event(log, i);
+  requests.finish();
 }
 
 // One event of this rank: what it does to the requests it creates or names.
@@ -62,7 +98,7 @@ void RankRequests::on_event(const RankLog& log, uint32_t index) {
       r.partitions = *parts;
       r.partitioned_send = traits.role == CallRole::kSend;
     }
-    requests[*id] = std::move(r);
+    requests.put(std::move(r));
   }
   const CallOutcome outcome{ref, v, e.returned && e.rc != 0,
                             !e.returned && index + 1 == log.events.size() && !log.finished};
@@ -90,10 +126,7 @@ void RankRequests::on_event(const RankLog& log, uint32_t index) {
   }
 }
 
-RequestRecord* RankRequests::lookup(int64_t id) {
-  auto it = requests.find(id);
-  return it == requests.end() ? nullptr : &it->second;
-}
+RequestRecord* RankRequests::lookup(int64_t id) { return requests.find(id); }
 
 void RankRequests::issue(RequestIssueKind k, int64_t id, EventRef at, std::optional<EventRef> related,
                          int64_t partition) {

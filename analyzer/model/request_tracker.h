@@ -21,6 +21,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "model/model.h"
@@ -103,12 +105,36 @@ struct RequestIssue {
   int64_t partition = -1;  // partitioned issues: the partition index (the low end for a reversed range)
 };
 
+// A rank's requests by id, in id order. Ids grow in log order (the interposer numbers them), so a record
+// is appended and found by binary search: no tree node per request (a loop of nonblocking calls makes
+// millions). A log whose ids do not grow (hand-made or damaged) is indexed by hash while it is read and
+// sorted once it is done (RankRequests::process).
+class RequestTable {
+ public:
+  const RequestRecord* find(int64_t id) const;
+  RequestRecord* find(int64_t id) { return const_cast<RequestRecord*>(std::as_const(*this).find(id)); }
+  // Adds r, or replaces the record of its id.
+  void put(RequestRecord r);
+  // Puts the records in id order again after ids that did not grow.
+  void finish();
+  void reserve(size_t n) { records_.reserve(n); }
+  std::vector<RequestRecord>::const_iterator begin() const { return records_.begin(); }
+  std::vector<RequestRecord>::const_iterator end() const { return records_.end(); }
+  size_t size() const { return records_.size(); }
+  bool empty() const { return records_.empty(); }
+
+ private:
+  std::vector<RequestRecord> records_;
+  bool sorted_ = true;
+  std::unordered_map<int64_t, size_t> index_;  // while !sorted_: id -> position
+};
+
 class RankRequests {
  public:
   int rank = -1;
-  std::map<int64_t, RequestRecord> requests;  // by id
-  std::vector<RequestIssue> issues;           // in log order
-  std::optional<EventRef> finalize;           // this rank's MPI_Finalize, if logged
+  RequestTable requests;             // by id
+  std::vector<RequestIssue> issues;  // in log order
+  std::optional<EventRef> finalize;  // this rank's MPI_Finalize, if logged
 
   const RequestRecord* find(int64_t id) const;
   // Requests active at event `index` of this rank (whose buffers MPI may be using).

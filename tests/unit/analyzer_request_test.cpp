@@ -58,6 +58,37 @@ void finalize_all(LogBuilder& b, int n, int line = 99) {
 
 // ---------------- the state machine ----------------
 
+// Requests are kept by id in a table that the interposer's growing ids fill in order; a log whose ids
+// do not grow (hand-made, damaged) still finds each one, lists them in id order, and lets a second
+// creation of an id replace the first, as a map did.
+TEST(RequestTracker, IdsThatDoNotGrowAreFoundAndListedInOrder) {
+  LogBuilder b(1);
+  const int64_t ids[] = {5, 9, 2, 7, 9, 1};
+  for (int k = 0; k < 6; ++k) b.call(0, kCall_Isend, 10 + k).f(kF_new_req, ids[k]);  // events 0-5
+  b.call(0, kCall_Wait, 20).a(kF_req, {2}).a(kF_done, {2});                           // 6
+  b.call(0, kCall_Wait, 21).a(kF_req, {9}).a(kF_done, {9});                           // 7
+  b.call(0, kCall_Finalize, 22);
+  Model m = b.build();
+  RequestTracker t(m);
+  const RankRequests* rr = t.rank(0);
+  ASSERT_NE(rr, nullptr);
+  std::vector<int64_t> listed;
+  for (const RequestRecord& r : rr->requests) listed.push_back(r.id);
+  EXPECT_EQ(listed, (std::vector<int64_t>{1, 2, 5, 7, 9}));
+  for (int64_t id : {1, 2, 5, 7, 9}) {
+    SCOPED_TRACE(id);
+    const RequestRecord* r = rr->find(id);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->id, id);
+  }
+  EXPECT_EQ(rr->find(3), nullptr);
+  EXPECT_EQ(rr->find(9)->created.index, 4u);  // the second Isend that made id 9
+  EXPECT_EQ(rr->find(2)->completions, 1u);
+  EXPECT_EQ(rr->find(9)->completions, 1u);
+  EXPECT_EQ(rr->find(5)->completions, 0u);
+  EXPECT_TRUE(rr->find(5)->is_active());
+}
+
 TEST(RequestTracker, PersistentLifecycleRecordsEveryTransition) {
   LogBuilder b(1);
   b.call(0, kCall_Send_init, 10).f(kF_new_req, 1);                             // 0
