@@ -65,8 +65,8 @@ TEST(RequestTracker, IdsThatDoNotGrowAreFoundAndListedInOrder) {
   LogBuilder b(1);
   const int64_t ids[] = {5, 9, 2, 7, 9, 1};
   for (int k = 0; k < 6; ++k) b.call(0, kCall_Isend, 10 + k).f(kF_new_req, ids[k]);  // events 0-5
-  b.call(0, kCall_Wait, 20).a(kF_req, {2}).a(kF_done, {2});                           // 6
-  b.call(0, kCall_Wait, 21).a(kF_req, {9}).a(kF_done, {9});                           // 7
+  b.call(0, kCall_Wait, 20).a(kF_req, {2}).a(kF_done, {2});                          // 6
+  b.call(0, kCall_Wait, 21).a(kF_req, {9}).a(kF_done, {9});                          // 7
   b.call(0, kCall_Finalize, 22);
   Model m = b.build();
   RequestTracker t(m);
