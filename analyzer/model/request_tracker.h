@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -45,13 +46,69 @@ struct ActiveInterval {
   }
 };
 
+// A request's activations, in order: the first in place (a nonblocking request has exactly one, and a
+// loop of nonblocking calls makes millions: no allocation each), the others in a vector made at the
+// second (a persistent request in a loop).
+class ActiveIntervals {
+ public:
+  void push_back(const ActiveInterval& a) {
+    if (n_ > 0) {
+      if (!more_) more_ = std::make_unique<std::vector<ActiveInterval>>();
+      more_->push_back(a);
+    } else {
+      first_ = a;
+    }
+    ++n_;
+  }
+  bool empty() const { return n_ == 0; }
+  size_t size() const { return n_; }
+  const ActiveInterval& operator[](size_t i) const { return i == 0 ? first_ : (*more_)[i - 1]; }
+  ActiveInterval& back() { return n_ > 1 ? more_->back() : first_; }
+  const ActiveInterval& back() const { return n_ > 1 ? more_->back() : first_; }
+
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = ActiveInterval;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const ActiveInterval*;
+    using reference = const ActiveInterval&;
+    const_iterator(const ActiveIntervals* of, size_t i) : of_(of), i_(i) {}
+    reference operator*() const { return (*of_)[i_]; }
+    pointer operator->() const { return &(*of_)[i_]; }
+    const_iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    const_iterator operator++(int) {
+      const_iterator was = *this;
+      ++i_;
+      return was;
+    }
+    bool operator==(const const_iterator& o) const { return i_ == o.i_ && of_ == o.of_; }
+    bool operator!=(const const_iterator& o) const { return !(*this == o); }
+
+   private:
+    const ActiveIntervals* of_;
+    size_t i_;
+  };
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, n_}; }
+
+ private:
+  ActiveInterval first_;
+  uint32_t n_ = 0;
+  std::unique_ptr<std::vector<ActiveInterval>> more_;
+};
+static_assert(sizeof(ActiveIntervals) == 24, "as small as the vector it replaces");
+
 // 80 bytes: a loop of nonblocking calls makes one a call.
 struct RequestRecord {
   int64_t id = 0;
   EventRef created;
   // Its activations: a nonblocking request's one from its creation, a persistent one's from each
   // Start/Startall that (re)started it (then every start is active[i].start).
-  std::vector<ActiveInterval> active;
+  ActiveIntervals active;
   std::optional<EventRef> freed;  // the Request_free that released it
   uint32_t completions = 0;       // events whose kF_done listed it
   int rank = -1;
