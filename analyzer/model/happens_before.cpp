@@ -228,7 +228,12 @@ void HappensBefore::gather_sync(const RankLog& log, uint32_t i, OpenLocks& open,
   const Event& e = log.events[i];
   EventView v = log.view(e);
   const int64_t win = v.get_or(kF_win, 0);
-  auto group = [&] { return std::vector<int64_t>(v.array(kF_group).begin(), v.array(kF_group).end()); };
+  auto group = [&] {
+    // One Values for both ends: a scalar's begin() points into the Values itself (a hostile log may log
+    // kF_group as one), so ends taken from two temporaries span the stack (found by the fuzzer).
+    const Values members = v.array(kF_group);
+    return std::vector<int64_t>(members.begin(), members.end());
+  };
   switch (call_traits(e.call).role) {
     case CallRole::kFence:
       g.fences[win][r].push_back(i);
