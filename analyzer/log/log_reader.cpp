@@ -412,15 +412,24 @@ class Parser {
     // Since format 6, by template slot: the encoded fields of the last CALL_OUT of a call that named it,
     // which an exit word with kExitSameOutputs repeats. Empty until the thread's first CALL_OUT.
     struct FieldBytes {  // encoded fields, repeated by a later record
-      uint8_t size = kNoOutputs;
+      static constexpr uint8_t kNone = 0xff;
+      uint8_t size = kNone;
       uint8_t bytes[kMaxRepeatedOutputs];
+      bool known() const { return size != kNone; }
+      // The fields [p, end) as written, or none if they are more than `max` bytes (a later record cannot
+      // repeat them then).
+      void keep(const uint8_t* p, const uint8_t* end, size_t max) {
+        const size_t n = static_cast<size_t>(end - p);
+        size = n <= max ? static_cast<uint8_t>(n) : kNone;
+        if (n <= max) std::memcpy(bytes, p, n);
+      }
     };
-    static constexpr uint8_t kNoOutputs = 0xff;
-    static_assert(kMaxRepeatedListing <= kMaxRepeatedOutputs, "a listing fits in FieldBytes");
+    static_assert(kMaxRepeatedListing <= kMaxRepeatedOutputs && kMaxRepeatedOutputs < FieldBytes::kNone,
+                  "outputs and listings fit in FieldBytes");
     std::vector<FieldBytes> outputs;
     // Since format 7, by template slot: the fields the last CALL_REPEAT that named it listed, as encoded,
-    // which a CALL_REPEAT_SAME lists again (kNoOutputs: none, or longer than kMaxRepeatedListing). Empty
-    // until the thread's first CALL_REPEAT.
+    // which a CALL_REPEAT_SAME lists again (none: longer than kMaxRepeatedListing). Empty until the
+    // thread's first CALL_REPEAT.
     std::vector<FieldBytes> listings;
     unsigned last_slot = 0;    // the template slot the thread's last call named
     int32_t thread_slot = -1;  // in log_.thread_ids, given at the thread's first event
@@ -479,8 +488,7 @@ class Parser {
       e.t_exit = e.t_enter + (exit_word & exit_duration_mask_);
     }
     ts.last_slot = slot;
-    if (same_outputs && (!slotted_templates_ || slot == 0 || slot >= ts.outputs.size() ||
-                         ts.outputs[slot].size == ThreadState::kNoOutputs))
+    if (same_outputs && (!slotted_templates_ || slot == 0 || slot >= ts.outputs.size() || !ts.outputs[slot].known()))
       return false;  // no outputs to repeat
     const size_t index = log_.events.size();
     if (ts.templates.empty())
@@ -493,12 +501,10 @@ class Parser {
         if (ts.listings.empty()) ts.listings.resize(kTemplateSlots);
         ThreadState::FieldBytes& l = ts.listings[slot];
         if (repeat_same) {  // the slot's last listing again, as if this record had written it
-          if (p != end || l.size == ThreadState::kNoOutputs) return false;
+          if (p != end || !l.known()) return false;
           p = l.bytes, end = l.bytes + l.size;
         } else {
-          const size_t n = static_cast<size_t>(end - p);
-          l.size = n <= kMaxRepeatedListing ? static_cast<uint8_t>(n) : ThreadState::kNoOutputs;
-          if (n <= kMaxRepeatedListing) std::memcpy(l.bytes, p, n);
+          l.keep(p, end, kMaxRepeatedListing);
         }
       }
       std::vector<Field>& fields = log_.pool.fields;
@@ -556,10 +562,7 @@ class Parser {
     if (ts.last_call == SIZE_MAX) return false;  // an exit without its call (or a second one)
     if (same_outputs_ && ts.last_slot != 0) {    // the slot's outputs, for a later call's kExitSameOutputs
       if (ts.outputs.empty()) ts.outputs.resize(kTemplateSlots);
-      ThreadState::FieldBytes& o = ts.outputs[ts.last_slot];
-      const size_t n = static_cast<size_t>(end - p);
-      o.size = n <= kMaxRepeatedOutputs ? static_cast<uint8_t>(n) : ThreadState::kNoOutputs;
-      if (n <= kMaxRepeatedOutputs) std::memcpy(o.bytes, p, n);
+      ts.outputs[ts.last_slot].keep(p, end, kMaxRepeatedOutputs);
     }
     Event& e = log_.events[ts.last_call];
     ts.last_call = SIZE_MAX;
