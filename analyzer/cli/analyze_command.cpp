@@ -161,7 +161,7 @@ int analyze(const std::string& dir, const ReportOutput& ro, const LogDirPolicy& 
   progress.phase("reading logs");
   // Every process of a parallel analysis reads the same directory to the same end: one of them tells.
   const bool tells = runner.reports;
-  if (!load_model(dir, model, error, meta)) {
+  if (!load_model(dir, model, error, meta, runner.read)) {
     if (!tells) return 2;
     for (const LogError& e : model.errors) std::cerr << "rmacheck: " << printable(e.str()) << "\n";
     for (const std::string& l : model.left_out) std::cerr << "rmacheck: " << printable(l) << "\n";

@@ -11,6 +11,7 @@
 #include "cli/command_line.h"
 #include "detectors/detector.h"
 #include "lint/lint.h"
+#include "model/model.h"
 #include "model/run_meta.h"
 #include "report/suppressions.h"
 
@@ -55,6 +56,8 @@ struct DetectorRunner {
   // false: this process checks its share but another one writes the report
   // (it prints nothing about the logs either: that one does).
   bool reports = true;
+  // Who reads the log files (model.h); none: this process reads them all.
+  LogFileReader read = nullptr;
 };
 const DetectorRunner& serial_detectors();
 

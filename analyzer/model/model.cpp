@@ -168,7 +168,8 @@ std::optional<int> named_rank(const std::string& path) {
 
 }  // namespace
 
-bool load_model(const std::string& dir, Model& model, std::string& error, const RunMeta* meta) {
+bool load_model(const std::string& dir, Model& model, std::string& error, const RunMeta* meta,
+                const LogFileReader& reader) {
   model.dir = dir;
   DIR* d = opendir(dir.c_str());
   if (!d) {
@@ -187,13 +188,19 @@ bool load_model(const std::string& dir, Model& model, std::string& error, const 
     model.meta = *meta;
   else if (!read_meta(dir + "/run.json", model.meta, error))
     return false;
-  std::vector<RankLog> usable;
-  for (const std::string& f : files) {
-    RankLog log;
-    bool ok = read_rank_log(f, log);
-    model.errors.insert(model.errors.end(), log.errors.begin(), log.errors.end());
-    if (ok) usable.push_back(std::move(log));
+  std::vector<ReadLog> read;
+  if (reader) {
+    reader(files, read);
+  } else {
+    read.resize(files.size());
+    for (size_t i = 0; i < files.size(); ++i) read[i].usable = read_rank_log(files[i], read[i].log);
   }
+  std::vector<RankLog> usable;
+  for (ReadLog& r : read) {
+    model.errors.insert(model.errors.end(), r.log.errors.begin(), r.log.errors.end());
+    if (r.usable) usable.push_back(std::move(r.log));
+  }
+  read.clear();
   // A log without a run id is from an rmacheck that wrote none; it matches only an equally old run.json.
   const std::string want = expected_run_id(model.meta, usable);
   std::vector<RankLog> of_run;

@@ -3,6 +3,7 @@
 // plus what the launcher knew about the run.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +39,16 @@ struct CommModel {
   std::vector<int> members;  // world ranks, in communicator rank order
 };
 
+// One log file as read_rank_log left it: whether it is usable, and what was read.
+struct ReadLog {
+  bool usable = false;
+  RankLog log;
+};
+// Who reads the log files: without one, this process, one file after the other; a parallel
+// analysis shares the files out among its processes (parallel/mpi_analyze_main.cpp). It fills
+// `out` with one ReadLog per file, in the order of `files`.
+using LogFileReader = std::function<void(const std::vector<std::string>& files, std::vector<ReadLog>& out)>;
+
 class Model {
  public:
   std::string dir;
@@ -65,7 +76,7 @@ class Model {
  private:
   void index_ranks();           // sorts logs by rank and indexes them
   std::vector<int32_t> dense_;  // rank -> index into logs (-1: no log), for ranks below its size
-  friend bool load_model(const std::string&, Model&, std::string&, const RunMeta*);
+  friend bool load_model(const std::string&, Model&, std::string&, const RunMeta*, const LogFileReader&);
   friend void add_rank_log(Model&, RankLog&&);
 };
 
@@ -75,7 +86,8 @@ class Model {
 // out with a line in model.left_out. Returns false (with `error`) when no
 // log at all is usable or run.json is malformed.
 // With `meta` (rmacheck run, which knows it first hand) DIR/run.json is not read.
-bool load_model(const std::string& dir, Model& model, std::string& error, const RunMeta* meta = nullptr);
+bool load_model(const std::string& dir, Model& model, std::string& error, const RunMeta* meta = nullptr,
+                const LogFileReader& reader = nullptr);
 // For tests building a model from hand-made logs.
 void add_rank_log(Model& model, RankLog&& log);
 

@@ -1,5 +1,7 @@
-// rmacheck-analyze-mpi: `rmacheck analyze` as K MPI processes. Every process
-// reads the logs and builds the model (the same model everywhere); the
+// rmacheck-analyze-mpi: `rmacheck analyze` as K MPI processes. The log files
+// are shared out: each process reads only its share and broadcasts what it
+// read (parallel/rank_log_wire.h), so every process builds the same model
+// as the serial analysis, from logs each file of which one process read; the
 // detectors are shared out (detector_shares.h), each process runs its own,
 // and process 0 gathers their findings and notes, puts them in registry
 // order (what the serial run_detectors produces), and writes the report
@@ -7,6 +9,7 @@
 // `rmacheck analyze -j K` or, through rmacheck's exec, by
 // `mpirun -n K rmacheck analyze DIR`; it takes analyze's arguments.
 #include <mpi.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <climits>
@@ -23,6 +26,7 @@
 #include "detectors/wording.h"
 #include "parallel/detector_shares.h"
 #include "parallel/finding_wire.h"
+#include "parallel/rank_log_wire.h"
 
 using namespace rmacheck;
 
@@ -46,8 +50,70 @@ double cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
-// --stats: what each process spent (CPU s): before its detectors (MPI_Init, reading the logs), on them.
-std::vector<double> process_cpu;  // on process 0: 2 per process
+// --stats: what each process spent (CPU s): before its detectors (MPI_Init, reading the logs), on them;
+// and of that first part, on reading its share of the files and on receiving the others' (kStats per process).
+constexpr int kStats = 5;
+std::vector<double> process_cpu;  // on process 0: kStats per process
+struct ReadShare {
+  int files = 0;  // read by this process
+  double read_s = 0, exchange_s = 0;
+} read_share;
+
+// Which process reads each file: by size, largest first to the least loaded (ties: the lower
+// process), so every process computes the same shares and the bytes to read are balanced.
+std::vector<int> share_files(const std::vector<std::string>& files, int processes) {
+  std::vector<long long> size(files.size(), 0);
+  for (size_t i = 0; i < files.size(); ++i) {
+    struct stat st;
+    if (stat(files[i].c_str(), &st) == 0) size[i] = static_cast<long long>(st.st_size);
+  }
+  std::vector<size_t> order(files.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return size[a] > size[b]; });
+  std::vector<long long> load(static_cast<size_t>(processes), 0);
+  std::vector<int> owner(files.size(), 0);
+  for (size_t i : order) {
+    const size_t least = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    owner[i] = static_cast<int>(least);
+    load[least] += size[i] + 1;  // + 1: empty files are shared out too
+  }
+  return owner;
+}
+
+// Broadcasts `bytes` (resized on the receivers) from `root`, in pieces an int count can hold.
+void broadcast(std::vector<uint8_t>& bytes, int root) {
+  uint64_t size = bytes.size();
+  MPI_Bcast(&size, 1, MPI_UINT64_T, root, MPI_COMM_WORLD);
+  if (world_rank() != root) bytes.resize(static_cast<size_t>(size));
+  constexpr uint64_t kPiece = uint64_t{1} << 30;
+  for (uint64_t at = 0; at < size; at += kPiece)
+    MPI_Bcast(bytes.data() + at, static_cast<int>(std::min(kPiece, size - at)), MPI_BYTE, root, MPI_COMM_WORLD);
+}
+
+// The LogFileReader of a parallel analysis: this process reads its share of the files, then each
+// file's reader broadcasts what it read, in file order, and the others decode it. Every
+// process ends with what the serial analysis reads; each read only its share of the files.
+void read_my_share(const std::vector<std::string>& files, std::vector<ReadLog>& out) {
+  const int me = world_rank();
+  const std::vector<int> owner = share_files(files, world_size());
+  out.assign(files.size(), ReadLog{});
+  const double t0 = cpu_seconds();
+  for (size_t i = 0; i < files.size(); ++i)
+    if (owner[i] == me) out[i].usable = read_rank_log(files[i], out[i].log), ++read_share.files;
+  const double t1 = cpu_seconds();
+  for (size_t i = 0; i < files.size(); ++i) {
+    std::vector<uint8_t> bytes;
+    if (owner[i] == me) bytes = encode_rank_log(out[i].usable, out[i].log);
+    broadcast(bytes, owner[i]);
+    std::string error;
+    if (owner[i] != me && !decode_rank_log(bytes.data(), bytes.size(), out[i].usable, out[i].log, error)) {
+      std::cerr << "rmacheck: " << files[i] << ": " << error << "\n";
+      MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+  }
+  read_share.read_s = t1 - t0;
+  read_share.exchange_s = cpu_seconds() - t1;
+}
 
 // Runs this process's detectors; on process 0 returns every process's output in registry order.
 Analysis run_my_share(const Model& model, const std::function<void(const char*)>& on_detector) {
@@ -67,9 +133,10 @@ Analysis run_my_share(const Model& model, const std::function<void(const char*)>
     detectors[i]->run(ctx, out.analysis);
     mine.push_back(std::move(out));
   }
-  const double spent[2] = {t_start, cpu_seconds() - t_start};
-  process_cpu.resize(me == 0 ? 2 * static_cast<size_t>(processes) : 0);
-  MPI_Gather(spent, 2, MPI_DOUBLE, process_cpu.data(), 2, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  const double spent[kStats] = {t_start, cpu_seconds() - t_start, static_cast<double>(read_share.files),
+                                read_share.read_s, read_share.exchange_s};
+  process_cpu.resize(me == 0 ? kStats * static_cast<size_t>(processes) : 0);
+  MPI_Gather(spent, kStats, MPI_DOUBLE, process_cpu.data(), kStats, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   std::vector<uint8_t> bytes = encode_outputs(mine);
   if (bytes.size() > static_cast<size_t>(INT_MAX)) {
     std::cerr << "rmacheck: the findings of one process exceed 2 GiB\n";
@@ -132,16 +199,18 @@ int main(int argc, char** argv) {
   if (status < 0) {
     ReportOutput ro = a.ro;
     if (!reports) ro.quiet = true, ro.stats = false;
-    const DetectorRunner runner{run_my_share, reports};
+    const DetectorRunner runner{run_my_share, reports, read_my_share};
     status = analyze(a.dir, ro, LogDirPolicy{}, nullptr, runner);
   }
   MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (reports && a.ro.stats)
-    for (size_t p = 0; 2 * p + 1 < process_cpu.size(); ++p)
-      std::fprintf(
-          stderr,
-          "rmacheck: stats: process %zu: %.3f s before its detectors (MPI_Init, reading), %.3f s on them (CPU)\n", p,
-          process_cpu[2 * p], process_cpu[2 * p + 1]);
+    for (size_t p = 0; kStats * p + kStats - 1 < process_cpu.size(); ++p) {
+      const double* s = &process_cpu[kStats * p];
+      std::fprintf(stderr,
+                   "rmacheck: stats: process %zu: read %.0f log files in %.3f s, received the others' in %.3f s; "
+                   "%.3f s before its detectors (MPI_Init, reading), %.3f s on them (CPU)\n",
+                   p, s[2], s[3], s[4], s[0], s[1]);
+    }
   // Under `analyze -j K` the status goes through a file and every process exits 0 (mpi_analyze_launch.h).
   const char* status_file = std::getenv(kAnalyzeStatusFileEnv);
   if (reports && status_file && *status_file) std::ofstream(status_file) << status << "\n";
