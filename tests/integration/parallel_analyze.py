@@ -5,12 +5,14 @@ Runs a few samples under rmacheck once (bug samples with findings of
 several detectors, and correct ones), then analyzes each log directory
 serially and with `analyze -j 2` and `-j 3` (rmacheck-analyze-mpi under
 mpirun), in text and JSON, and once as `mpirun -n 2 rmacheck analyze DIR`;
-every report and exit status must equal the serial one.
+every report and exit status must equal the serial one, and under -j 2
+each process must have read only its share of the log files.
 
   parallel_analyze.py --rmacheck BUILD/bin/rmacheck --sample-bin BUILD/samples NAME:RANKS...
 """
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -56,6 +58,14 @@ def main():
                 for jobs in ("2", "3"):
                     parallel = run([a.rmacheck, "analyze", "--quiet", "--format", fmt, "-j", jobs, logs], 180)
                     failures += compare(name, f"{fmt} -j {jobs}", serial, parallel)
+            # Each process reads only its share of the files: --stats says how many each read.
+            p = subprocess.run([a.rmacheck, "analyze", "--quiet", "--stats", "--format", "json", "-j", "2", logs],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=180, text=True)
+            files = len([f for f in os.listdir(logs) if f.startswith("rank-") and f.endswith(".log")])
+            shares = [int(m) for m in re.findall(r"process \d+: read (\d+) log files", p.stderr)]
+            split = len(shares) == 2 and sum(shares) == files and max(shares) < files
+            print(f"{'ok  ' if split else 'FAIL'} {name} -j 2 reads: {shares} of {files} files")
+            failures += 0 if split else 1
             # The other way in: rmacheck started by mpirun hands over to rmacheck-analyze-mpi.
             parallel = run([a.mpirun, "-n", "2", a.rmacheck, "analyze", "--quiet", "--format", "json", logs], 180)
             failures += compare(name, "json, mpirun -n 2 rmacheck analyze", serial, parallel)
