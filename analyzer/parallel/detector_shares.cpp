@@ -17,21 +17,25 @@ double detector_cost(const std::string& name) {
   return it == measured.end() ? 0.03 : it->second;
 }
 
-std::vector<int> share_detectors(const std::vector<std::string>& names, int processes) {
-  std::vector<int> process(names.size(), 0);
+std::vector<int> share_out(const std::vector<double>& costs, int processes) {
+  std::vector<int> process(costs.size(), 0);
   if (processes <= 1) return process;
-  std::vector<size_t> order(names.size());
+  std::vector<size_t> order(costs.size());
   std::iota(order.begin(), order.end(), 0);
-  // Longest first; ties by registry order, so every process computes the same split.
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return detector_cost(names[a]) > detector_cost(names[b]); });
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return costs[a] > costs[b]; });
   std::vector<double> load(static_cast<size_t>(processes), 0.0);
   for (size_t d : order) {
     const size_t least = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
     process[d] = static_cast<int>(least);
-    load[least] += detector_cost(names[d]);
+    load[least] += costs[d];
   }
   return process;
+}
+
+std::vector<int> share_detectors(const std::vector<std::string>& names, int processes) {
+  std::vector<double> costs;
+  for (const std::string& n : names) costs.push_back(detector_cost(n));
+  return share_out(costs, processes);
 }
 
 }  // namespace rmacheck

@@ -11,6 +11,10 @@
 
 namespace rmacheck {
 
+// For pieces of work of the given costs and `processes` processes: the process of each, dealt out
+// longest first to the least loaded process (ties: the lower index, the lower process), so every
+// process computes the same shares. Detectors use it, and the log files by size.
+std::vector<int> share_out(const std::vector<double>& costs, int processes);
 // The relative cost of a detector by name (shared analyses it builds first included).
 double detector_cost(const std::string& name);
 // For detectors named `names` (registry order) and `processes` processes: the process of each.

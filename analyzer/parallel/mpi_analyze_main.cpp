@@ -59,25 +59,15 @@ struct ReadShare {
   double read_s = 0, exchange_s = 0;
 } read_share;
 
-// Which process reads each file: by size, largest first to the least loaded (ties: the lower
-// process), so every process computes the same shares and the bytes to read are balanced.
+// Which process reads each file: shared out by size (detector_shares.h), so the bytes to read are balanced.
 std::vector<int> share_files(const std::vector<std::string>& files, int processes) {
-  std::vector<long long> size(files.size(), 0);
+  std::vector<double> size(files.size(), 0);
   for (size_t i = 0; i < files.size(); ++i) {
     struct stat st;
-    if (stat(files[i].c_str(), &st) == 0) size[i] = static_cast<long long>(st.st_size);
+    if (stat(files[i].c_str(), &st) == 0) size[i] = static_cast<double>(st.st_size);
+    size[i] += 1;  // empty files are shared out too
   }
-  std::vector<size_t> order(files.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return size[a] > size[b]; });
-  std::vector<long long> load(static_cast<size_t>(processes), 0);
-  std::vector<int> owner(files.size(), 0);
-  for (size_t i : order) {
-    const size_t least = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    owner[i] = static_cast<int>(least);
-    load[least] += size[i] + 1;  // + 1: empty files are shared out too
-  }
-  return owner;
+  return share_out(size, processes);
 }
 
 // Broadcasts `bytes` (resized on the receivers) from `root`, in pieces an int count can hold.
