@@ -33,6 +33,7 @@
 #include <tuple>
 
 #include "call_traits.h"
+#include "detectors/clean_runs.h"
 #include "detectors/detector.h"
 #include "detectors/wording.h"
 
@@ -159,21 +160,26 @@ class InvalidArgDetector : public Detector {
 
   static void check_rank(const Model& model, const Mpi4pyFilter& mpi4py, const RankLog& log, Analysis& out) {
     Lives lives;
+    uint64_t lives_changed = 0;  // the verdict on a call depends on its fields and on the lives
+    CleanRuns clean;
     const std::optional<int64_t> tag_ub = header_tag_ub(log);
     for (uint32_t i = 0; i < log.events.size(); ++i) {
       const EventRef ref{log.rank, i};
       const Event& e = log.events[i];
       const CallTraits& t = call_traits(e.call);
       const EventView v = log.view(e);
-      std::vector<Problem> problems;
-      if (!mpi4py.internal(ref)) {
+      // Only a judged call's run is remembered: an mpi4py-internal one is not judged (that depends on the
+      // call after it, for a Comm_dup, not on the run alone).
+      if (!clean.known_clean(e, lives_changed) && !mpi4py.internal(ref)) {
+        std::vector<Problem> problems;
         check_handles(t, v, lives, problems);
         check_ranks(t, v, problems);
         check_tags(t, v, tag_ub, problems);
         check_buffers(log, t, v, problems);
+        if (problems.empty()) clean.set_clean(e, lives_changed);
+        for (Problem& p : problems) out.findings.push_back(finding(model, ref, std::move(p)));
       }
-      for (Problem& p : problems) out.findings.push_back(finding(model, ref, std::move(p)));
-      note_lives(ref, e, t, v, lives);
+      if (note_lives(ref, e, t, v, lives)) ++lives_changed;
     }
   }
 
@@ -231,6 +237,7 @@ class InvalidArgDetector : public Detector {
         add(problems, {kCode_unknown_handle, "is a handle that no window creation returned", {}, "", details()}, arg());
         continue;
       }
+      if (lives.empty()) continue;
       auto it = lives.find({h.kind, id});
       if (it == lives.end()) continue;
       const Life& life = it->second;
@@ -415,14 +422,20 @@ class InvalidArgDetector : public Detector {
     }
   }
 
-  // What the call did to the rank's objects (after it was judged).
-  static void note_lives(EventRef ref, const Event& e, const CallTraits& t, const EventView& v, Lives& lives) {
+  // What the call did to the rank's objects (after it was judged); whether it changed any.
+  static bool note_lives(EventRef ref, const Event& e, const CallTraits& t, const EventView& v, Lives& lives) {
     const bool succeeded = e.returned && e.rc == 0;
-    if (!succeeded) return;
+    if (!succeeded) return false;
+    bool changed = false;
     for (const HandleArg& h : t.handles) {
-      if (h.kind == HandleKind::kRequest || h.kind == HandleKind::kInfo) continue;
+      // A handle merely used changes no life: only objects this log creates, commits or frees are kept
+      // (a map entry per handle ever used cost two map operations per handle of every call).
+      if (h.kind == HandleKind::kRequest || h.kind == HandleKind::kInfo ||
+          (h.use != HandleUse::kCreate && h.use != HandleUse::kCommit && h.use != HandleUse::kFree))
+        continue;
       const auto value = v.get(h.field);
       if (!value) continue;
+      changed = true;
       Life& life = lives[{h.kind, *value}];
       switch (h.use) {
         case HandleUse::kCreate:
@@ -447,6 +460,7 @@ class InvalidArgDetector : public Detector {
           break;
       }
     }
+    return changed;
   }
 };
 

@@ -31,6 +31,7 @@
 #include <set>
 
 #include "call_traits.h"
+#include "detectors/clean_runs.h"
 #include "detectors/detector.h"
 #include "detectors/type_signature.h"
 #include "detectors/wording.h"
@@ -45,33 +46,42 @@ class RmaArgumentDetector : public Detector {
   const char* name() const override { return "rma-argument"; }
 
   void run(AnalysisContext& ctx, Analysis& out) override {
-    const Model& model = ctx.model();
     regions_.clear();
-    for (const RankLog& log : model.logs) {
+    for (const RankLog& log : ctx.model().logs) {
+      CleanRuns clean;  // the verdict on a call on a window that is not dynamic: a function of its fields
       for (uint32_t i = 0; i < log.events.size(); ++i) {
         const Event& e = log.events[i];
         const CallTraits& traits = call_traits(e.call);
         // RMA calls, and the synchronization calls that name a target (lock, unlock, flush).
         if (traits.family != CallFamily::kRma && traits.family != CallFamily::kSync) continue;
-        if (!traits.rank(kF_target)) continue;
-        const EventRef ref{log.rank, i};
-        EventView v = log.view(e);
-        auto w = v.get(kF_win);
-        auto wit = w ? model.windows.find(*w) : model.windows.end();
-        auto t = v.get(kF_target);
-        if (!t || *t == kRankProcNull) continue;
-        if (is_invalid_rank(*t)) {
-          bad_target_rank(model, ref, w ? model.window_name(*w) : "win?",
-                          wit != model.windows.end() ? &wit->second : nullptr, invalid_rank_as_given(*t), out);
-          continue;
-        }
-        if (!traits.is_rma() || wit == model.windows.end() || *t < 0) continue;
-        check_rma(ctx, log, ref, wit->second, static_cast<int>(*t), out);
+        if (!traits.rank(kF_target) || clean.known_clean(e, 0)) continue;
+        const size_t found = out.findings.size();
+        if (judge(ctx, log, i, traits, out) && out.findings.size() == found) clean.set_clean(e, 0);
       }
     }
   }
 
  private:
+  // Checks call i of `log`; returns whether the verdict depends on its fields alone (the window's and the
+  // types' geometry do not change), not on when it was made (a dynamic window's attached regions).
+  bool judge(AnalysisContext& ctx, const RankLog& log, uint32_t i, const CallTraits& traits, Analysis& out) {
+    const Model& model = ctx.model();
+    const EventRef ref{log.rank, i};
+    EventView v = log.view(log.events[i]);
+    auto w = v.get(kF_win);
+    auto wit = w ? model.windows.find(*w) : model.windows.end();
+    auto t = v.get(kF_target);
+    if (!t || *t == kRankProcNull) return true;
+    if (is_invalid_rank(*t)) {
+      bad_target_rank(model, ref, w ? model.window_name(*w) : "win?",
+                      wit != model.windows.end() ? &wit->second : nullptr, invalid_rank_as_given(*t), out);
+      return true;
+    }
+    if (!traits.is_rma() || wit == model.windows.end() || *t < 0) return true;
+    check_rma(ctx, log, ref, wit->second, static_cast<int>(*t), out);
+    return wit->second.flavor != kWinDynamic;
+  }
+
   void bad_target_rank(const Model& model, EventRef ref, const std::string& wname, const WindowModel* wm, int64_t given,
                        Analysis& out) {
     const std::string valid = wm ? std::to_string(static_cast<int64_t>(wm->members.size()) - 1) : "?";

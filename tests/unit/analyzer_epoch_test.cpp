@@ -989,6 +989,28 @@ TEST(RmaArguments, DynamicWindowsNeedAnAttachedRegion) {
   EXPECT_NE(a.findings[2].message.find("detached"), std::string::npos);
 }
 
+// Calls of a loop share one field run in a log the reader reads (share_seen_run): a run judged clean
+// once is not judged again, except on a dynamic window, where the same Put is fine while the region is
+// attached and not after its detach.
+TEST(RmaArguments, ASharedRunOnADynamicWindowIsJudgedAgain) {
+  LogBuilder b(2);
+  window(b, 2, 0, 1, kWinDynamic);
+  int_types(b, 2);
+  b.call(1, kCall_Win_attach, 3).f(kF_win, W).f(kF_addr, 0x5000).f(kF_size, 16);
+  const EventRef first = put(b, 0, 1, 4, 0x5000).ref();  // inside
+  b.call(1, kCall_Win_detach, 5).f(kF_win, W).f(kF_addr, 0x5000);
+  const EventRef again = put(b, 0, 1, 4, 0x5000).ref();  // the same call, after the detach
+  Model m = b.build();
+  RankLog& log = *const_cast<RankLog*>(m.rank_log(0));
+  Event& e = log.events[again.index];
+  const Event& f = log.events[first.index];
+  e.fields_begin = f.fields_begin, e.field_count = f.field_count, e.present = f.present;
+  Analysis a = run_one(make_rma_argument_detector(), m);
+  ASSERT_EQ(a.findings.size(), 1u);
+  EXPECT_EQ(a.findings[0].accesses[0].event, again);
+  EXPECT_NE(a.findings[0].message.find("detached"), std::string::npos) << a.findings[0].message;
+}
+
 // Ranks' clocks differ (6.6 us between two ranks of one machine): an attach that the program orders
 // before the Put (here by a barrier, as an Allgather of the addresses does) covers it whatever the
 // clocks say, and so does a detach ordered after it; only calls nothing orders are compared by time.

@@ -69,6 +69,33 @@ TEST(InvalidArg, PutWithAFreedDatatypeNamesTheFree) {
   EXPECT_EQ(a.findings.front().kind, kKind_invalid_arg);
 }
 
+// Calls of a loop share one field run in a log the reader reads (share_seen_run), and the detector
+// does not judge a run again that it found clean, unless a handle was created, committed or freed since:
+// the same Put after the Type_free is judged again.
+TEST(InvalidArg, ASharedRunIsJudgedAgainAfterAFree) {
+  LogBuilder b(2);
+  window(b);
+  b.type(0, kVec, 32, 56, {{0, 32, 12}});
+  b.call(0, kCall_Type_contiguous, 20).f(kF_old_type, 12).f(kF_new_type, kVec);
+  b.call(0, kCall_Type_commit, 21).f(kF_type, kVec);
+  const EventRef first = put(b, 0, 30, kVec, kVec).ref();
+  const EventRef second = put(b, 0, 30, kVec, kVec).ref();
+  b.call(0, kCall_Type_free, 31).f(kF_type, kVec);
+  const EventRef third = put(b, 0, 30, kVec, kVec).ref();
+  Model m = b.build();
+  RankLog& log = *const_cast<RankLog*>(m.rank_log(0));
+  const Event& f = log.events[first.index];
+  for (const EventRef& r : {second, third}) {
+    Event& e = log.events[r.index];
+    e.fields_begin = f.fields_begin, e.field_count = f.field_count, e.present = f.present;
+  }
+  const Analysis a = run_detectors(m);
+  auto found = invalid_args(a);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0]->code, kCode_freed_handle);
+  EXPECT_EQ(found[0]->accesses[0].event, third);
+}
+
 TEST(InvalidArg, CommittedTypeUsedBeforeItsFreeIsFine) {
   LogBuilder b(2);
   window(b);
