@@ -148,24 +148,32 @@ Completes completes(CallRole role) {
 
 }  // namespace
 
+// An access waiting in a source's queue, with its order key (its call's t_enter): an access may wait
+// long for its completion, and by the time it is handed out its event is out of the cache (reading
+// the time from the event was half of AccessStream::next).
+struct QueuedAccess {
+  MemAccess access;
+  int64_t time;
+};
+
 // A FIFO of accesses in one growing ring (a deque would allocate and free a
 // block every few accesses).
 class AccessQueue {
  public:
   bool empty() const { return size_ == 0; }
   size_t size() const { return size_; }
-  MemAccess& operator[](size_t i) { return ring_[(head_ + i) & mask_]; }
-  const MemAccess& front() const { return ring_[head_]; }
+  QueuedAccess& operator[](size_t i) { return ring_[(head_ + i) & mask_]; }
+  const QueuedAccess& front() const { return ring_[head_]; }
   void pop_front() { head_ = (head_ + 1) & mask_, --size_; }
-  void push_back(const MemAccess& a) {
+  void push_back(const MemAccess& a, int64_t time) {
     if (size_ == ring_.size()) grow();
-    ring_[(head_ + size_++) & mask_] = a;
+    ring_[(head_ + size_++) & mask_] = {a, time};
   }
-  // Sorts what is queued, stably.
-  template <class Less>
-  void stable_sort(Less less) {
+  // Sorts what is queued by time, stably.
+  void stable_sort_by_time() {
     linearize();
-    std::stable_sort(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(size_), less);
+    std::stable_sort(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(size_),
+                     [](const QueuedAccess& a, const QueuedAccess& b) { return a.time < b.time; });
   }
 
  private:
@@ -173,13 +181,13 @@ class AccessQueue {
   void grow() { reallocate(ring_.size() * 2); }
   // Moves what is queued to the start of a new ring of `capacity` (at least 16).
   void reallocate(size_t capacity) {
-    std::vector<MemAccess> ring(std::max<size_t>(16, capacity));
+    std::vector<QueuedAccess> ring(std::max<size_t>(16, capacity));
     for (size_t i = 0; i < size_; ++i) ring[i] = (*this)[i];
     ring_ = std::move(ring);
     mask_ = ring_.size() - 1;
     head_ = 0;
   }
-  std::vector<MemAccess> ring_;  // a power of two long
+  std::vector<QueuedAccess> ring_;  // a power of two long
   size_t head_ = 0, size_ = 0, mask_ = 0;
 };
 
@@ -191,8 +199,8 @@ class AccessStream::Source {
   virtual ~Source() { held_ -= queue_.size(); }
   // Makes the next access available at front(); false when the source has no more.
   virtual bool fill() = 0;
-  const MemAccess& front() const { return queue_.front(); }
-  int64_t time() const { return log_.events[queue_.front().event].t_enter; }
+  const MemAccess& front() const { return queue_.front().access; }
+  int64_t time() const { return queue_.front().time; }
   void pop() {
     queue_.pop_front();
     ++popped_;
@@ -201,12 +209,12 @@ class AccessStream::Source {
 
  protected:
   void push(const MemAccess& a) {
-    queue_.push_back(a);
+    queue_.push_back(a, log_.events[a.event].t_enter);  // its event was just walked: in the cache
     ++held_;
   }
   // Accesses are numbered by the order the source made them; those not yet handed out are in the queue.
   uint64_t made() const { return popped_ + queue_.size(); }
-  MemAccess* made_at(uint64_t n) { return n >= popped_ ? &queue_[static_cast<size_t>(n - popped_)] : nullptr; }
+  MemAccess* made_at(uint64_t n) { return n >= popped_ ? &queue_[static_cast<size_t>(n - popped_)].access : nullptr; }
 
   const RankLog& log_;
   AccessQueue queue_;
@@ -273,8 +281,7 @@ class WalkSource : public AccessStream::Source {
     in_time_order_ = std::is_sorted(log.events.begin(), log.events.end(), by_time);
     if (!in_time_order_) {
       while (!walked_) step();
-      auto t = [&log](const MemAccess& a) { return log.events[a.event].t_enter; };
-      queue_.stable_sort([&t](const MemAccess& a, const MemAccess& b) { return t(a) < t(b); });
+      queue_.stable_sort_by_time();
     }
   }
 
@@ -282,7 +289,7 @@ class WalkSource : public AccessStream::Source {
 
   // The front access leaves when its completion is known: walk on until then.
   bool fill() override {
-    while (!walked_ && (queue_.empty() || queue_.front().complete_at < 0)) step();
+    while (!walked_ && (queue_.empty() || queue_.front().access.complete_at < 0)) step();
     return !queue_.empty();
   }
 
