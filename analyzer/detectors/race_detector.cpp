@@ -369,6 +369,7 @@ class RaceDetector : public Detector {
     SegmentCollector collector(model, hb, stream.events_in_time_order());
     std::set<std::pair<uint64_t, uint64_t>> reported;
     std::map<std::vector<uint64_t>, size_t> merged;  // what the report would merge -> index in out.findings
+    std::vector<uint32_t> clock_hints;               // per lane, for hb.clock in issue order
     // Issue order jumps between ranks: the segment index entry of each
     // access, then its segment, would be cache misses. Take accesses ahead
     // and prefetch: the entry when an access is taken, its segment half way.
@@ -405,7 +406,7 @@ class RaceDetector : public Detector {
       if (!of_b) continue;
       collector.before(b_time, memory);
       Memory& mem = *of_b;
-      const HappensBefore::Clock issued = hb.clock(entry_node(b.issuer, b.event));
+      const HappensBefore::Clock issued = hb.clock(entry_node(b.issuer, b.event), clock_hints);
       const uint32_t kept = remembered.add(b, number, memory);
       if (Segment* same = mem.by_lo.find(b.lo); same && same->hi == b.hi) {
         check(model, hb, b, number, issued, *same, remembered, reported, merged, out);

@@ -56,6 +56,10 @@ class HappensBefore {
     const int64_t* row = nullptr;  // null: no edge reached b's lane before b
   };
   Clock clock(Node b) const;
+  // The same, for a caller that asks for nodes of each lane mostly in increasing order (the race
+  // detector, in issue order): the change point found last in b's lane is tried first and the one after
+  // it, before a binary search. `hints` holds one position per lane (grown here).
+  Clock clock(Node b, std::vector<uint32_t>& hints) const;
   bool ordered(Node a, const Clock& b) const {
     if (a.index < 0 || b.node.index < 0 || a.rank < 0 || a.rank >= n_) return false;
     const uint32_t la = lane_of(a);

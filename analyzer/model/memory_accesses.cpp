@@ -419,7 +419,7 @@ class WalkSource : public AccessStream::Source {
   // issued earlier in real time may or may not be included by MPI, so it
   // stays pending until a call it is ordered before.
   void complete(int64_t win, int64_t target, Node n, bool at_target, Node call) {
-    const HappensBefore::Clock call_clock = hb_.clock(call);
+    const HappensBefore::Clock call_clock = hb_.clock(call, clock_hints_);
     size_t keep = 0;
     for (const Pending& p : pending_) {
       const MemAccess* made = made_at(p.access);
@@ -443,7 +443,8 @@ class WalkSource : public AccessStream::Source {
   std::vector<Pending> pending_;
   std::map<int64_t, std::vector<uint64_t>> by_request_;  // R* request id -> its origin-side accesses
   std::vector<MemAccess> scratch_;
-  uint32_t next_ = 0;  // the next event to walk
+  std::vector<uint32_t> clock_hints_;  // for hb_.clock: the walk asks for its rank's nodes in order
+  uint32_t next_ = 0;                  // the next event to walk
   bool walked_ = false;
 };
 
