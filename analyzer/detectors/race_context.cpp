@@ -55,11 +55,11 @@ void describe_race_side(AnalysisContext& ctx, const MemAccess& m, Access& side) 
       auto w = model.windows.find(v.get_or(kF_win, 0));
       if (w != model.windows.end()) {
         const WindowModel& wm = w->second;
-        auto tr = std::find(wm.members.begin(), wm.members.end(), m.process) - wm.members.begin();
+        const size_t tr = wm.window_rank(m.process);
         if (wm.flavor == kWinDynamic)
           side.unit = 1;
-        else if (static_cast<size_t>(tr) < wm.units.size())
-          side.unit = wm.units[static_cast<size_t>(tr)];
+        else if (tr < wm.units.size())
+          side.unit = wm.units[tr];
       }
       return;
     }

@@ -151,10 +151,9 @@ class RmaArgumentDetector : public Detector {
   // Target bytes inside the target's window (or an attached region of a dynamic window).
   void check_target_range(AnalysisContext& ctx, const RmaCall& c, Analysis& out) {
     const WindowModel& wm = c.wm;
-    auto pos = std::find(wm.members.begin(), wm.members.end(), c.t);
+    const size_t wr = wm.window_rank(c.t);
     auto tl = c.log.types.find(c.type);
-    if (pos == wm.members.end() || c.count <= 0 || tl == c.log.types.end()) return;
-    const size_t wr = static_cast<size_t>(pos - wm.members.begin());
+    if (wr >= wm.members.size() || c.count <= 0 || tl == c.log.types.end()) return;
     const TypeLayout& L = tl->second;
     const int64_t disp = c.view.get_or(kF_disp, 0);
     if (L.extent < 0 || L.true_extent <= 0) return;

@@ -13,8 +13,7 @@ LocalAccessMapper::LocalAccessMapper(const Model& model, const RankLog& log) : l
     if (created == w.created.end()) continue;
     auto freed = w.freed.find(r);
     const uint32_t from = created->second.index, until = freed == w.freed.end() ? kForever : freed->second.index;
-    size_t me = 0;
-    while (me < w.members.size() && w.members[me] != r) ++me;
+    const size_t me = w.window_rank(r);
     if (me >= w.members.size() || me >= w.bases.size() || me >= w.sizes.size()) continue;
     if (w.flavor == kWinShared) {
       // Every member's segment as this rank maps it (logged at creation).

@@ -352,12 +352,15 @@ class WalkSource : public AccessStream::Source {
     const int r = log.rank;
     const CallTraits& traits = call_traits(e.call);
     const int64_t win = v.get_or(kF_win, 0), target = v.get_or(kF_target, -1), op = v.get_or(kF_op, kOp_MPI_OP_NULL);
-    auto w = model_.windows.find(win);
-    if (w != model_.windows.end() && target >= 0) {
-      const WindowModel& wm = w->second;
+    if (!have_last_win_ || win != last_win_) {  // mostly the window of the RMA call before
+      have_last_win_ = true, last_win_ = win;
+      auto w = model_.windows.find(win);
+      last_wm_ = w == model_.windows.end() ? nullptr : &w->second;
+    }
+    if (last_wm_ && target >= 0) {
+      const WindowModel& wm = *last_wm_;
       // The target's window rank, for its base and displacement unit.
-      size_t tr = 0;
-      while (tr < wm.members.size() && wm.members[tr] != target) ++tr;
+      const size_t tr = wm.window_rank(target);
       const bool dynamic = wm.flavor == kWinDynamic;
       const bool geometry = dynamic || (tr < wm.bases.size() && tr < wm.units.size());
       const int64_t base = dynamic || !geometry ? 0 : wm.bases[tr];
@@ -443,8 +446,11 @@ class WalkSource : public AccessStream::Source {
   std::vector<Pending> pending_;
   std::map<int64_t, std::vector<uint64_t>> by_request_;  // R* request id -> its origin-side accesses
   std::vector<MemAccess> scratch_;
-  std::vector<uint32_t> clock_hints_;  // for hb_.clock: the walk asks for its rank's nodes in order
-  uint32_t next_ = 0;                  // the next event to walk
+  bool have_last_win_ = false;
+  int64_t last_win_ = 0;                  // the window of the last RMA call walked ...
+  const WindowModel* last_wm_ = nullptr;  // ... and its model (null: no such window)
+  std::vector<uint32_t> clock_hints_;     // for hb_.clock: the walk asks for its rank's nodes in order
+  uint32_t next_ = 0;                     // the next event to walk
   bool walked_ = false;
 };
 

@@ -73,6 +73,9 @@ void Model::index_objects() {
             wm.sizes.push_back(k < sizes.size ? sizes[k] : 0);
             wm.units.push_back(k < units.size ? units[k] : 1);
           }
+          wm.members_in_world_order = true;
+          for (size_t k = 0; k < wm.members.size(); ++k)
+            wm.members_in_world_order = wm.members_in_world_order && wm.members[k] == static_cast<int>(k);
           order.push_back(*w);
         }
         wm.created[log.rank] = {log.rank, i};

@@ -32,6 +32,18 @@ struct WindowModel {
   std::vector<int> members;  // world rank of each window rank
   std::vector<int64_t> bases, sizes, units;
   std::map<int, EventRef> created, freed;  // per world rank
+  // members[i] == i for every window rank (a window over MPI_COMM_WORLD, in its order): window_rank() looks
+  // nothing up. Set by Model::index_objects.
+  bool members_in_world_order = false;
+  // The window rank of world rank `world` (the first, if a damaged log names it twice), members.size() if
+  // it is no member. A scan of 64 members per RMA call was the race walk's costliest loop.
+  size_t window_rank(int64_t world) const {
+    if (members_in_world_order)
+      return world >= 0 && world < static_cast<int64_t>(members.size()) ? static_cast<size_t>(world) : members.size();
+    size_t r = 0;
+    while (r < members.size() && members[r] != world) ++r;
+    return r;
+  }
 };
 
 struct CommModel {
