@@ -237,7 +237,6 @@ class InvalidArgDetector : public Detector {
         add(problems, {kCode_unknown_handle, "is a handle that no window creation returned", {}, "", details()}, arg());
         continue;
       }
-      if (lives.empty()) continue;
       auto it = lives.find({h.kind, id});
       if (it == lives.end()) continue;
       const Life& life = it->second;

@@ -413,40 +413,36 @@ void HappensBefore::lock_edges(Gathered& g) {
   }
 }
 
-HappensBefore::Clock HappensBefore::clock(Node b) const {
-  Clock c{b, 0, nullptr};
-  if (b.rank < 0 || b.rank >= n_) return c;
-  c.lane = lane_of(b);
-  const auto& cps = changes_[c.lane];
-  auto it =
-      std::upper_bound(cps.begin(), cps.end(), b.index, [](int64_t v, const ChangePoint& cp) { return v < cp.node; });
-  if (it != cps.begin()) c.row = &clocks_[std::prev(it)->offset];
-  return c;
-}
+HappensBefore::Clock HappensBefore::clock(Node b) const { return find_clock(b, nullptr); }
 
-HappensBefore::Clock HappensBefore::clock(Node b, std::vector<uint32_t>& hints) const {
+HappensBefore::Clock HappensBefore::clock(Node b, std::vector<uint32_t>& hints) const { return find_clock(b, &hints); }
+
+HappensBefore::Clock HappensBefore::find_clock(Node b, std::vector<uint32_t>* hints) const {
   Clock c{b, 0, nullptr};
   if (b.rank < 0 || b.rank >= n_) return c;
   c.lane = lane_of(b);
   const auto& cps = changes_[c.lane];
-  if (hints.size() <= c.lane) hints.resize(changes_.size(), 0);
-  uint32_t& h = hints[c.lane];
-  // The last change point at or before b: cps[h] or cps[h + 1] when b moved on a little, else searched.
+  // The last change point at or before b: the hint's or the one after it when b moved on a little, else searched.
   auto last_at_or_before = [&](size_t i) {
     return i < cps.size() && cps[i].node <= b.index && (i + 1 == cps.size() || cps[i + 1].node > b.index);
   };
+  uint32_t* hint = nullptr;
+  if (hints) {
+    if (hints->size() <= c.lane) hints->resize(changes_.size(), 0);
+    hint = &(*hints)[c.lane];
+  }
   size_t at;
-  if (last_at_or_before(h)) {
-    at = h;
-  } else if (last_at_or_before(size_t{h} + 1)) {
-    at = size_t{h} + 1;
+  if (hint && last_at_or_before(*hint)) {
+    at = *hint;
+  } else if (hint && last_at_or_before(size_t{*hint} + 1)) {
+    at = size_t{*hint} + 1;
   } else {
     auto it =
         std::upper_bound(cps.begin(), cps.end(), b.index, [](int64_t v, const ChangePoint& cp) { return v < cp.node; });
     if (it == cps.begin()) return c;  // no edge reached b's lane before b
     at = static_cast<size_t>(std::prev(it) - cps.begin());
   }
-  h = static_cast<uint32_t>(at);
+  if (hint) *hint = static_cast<uint32_t>(at);
   c.row = &clocks_[cps[at].offset];
   return c;
 }

@@ -142,6 +142,8 @@ class HappensBefore {
   std::vector<std::vector<uint32_t>> lane_events_;  // per lane of a threaded rank: its events; empty: all the rank's
   std::vector<Sync> syncs_;
   std::vector<Node> sync_nodes_;
+  // clock(b), using and updating hints[lane of b] when hints is given.
+  Clock find_clock(Node b, std::vector<uint32_t>* hints) const;
   std::vector<std::vector<ChangePoint>> changes_;  // per lane
   std::vector<int64_t> clocks_;
   std::vector<std::string> warnings_;

@@ -352,13 +352,9 @@ class WalkSource : public AccessStream::Source {
     const int r = log.rank;
     const CallTraits& traits = call_traits(e.call);
     const int64_t win = v.get_or(kF_win, 0), target = v.get_or(kF_target, -1), op = v.get_or(kF_op, kOp_MPI_OP_NULL);
-    if (!have_last_win_ || win != last_win_) {  // mostly the window of the RMA call before
-      have_last_win_ = true, last_win_ = win;
-      auto w = model_.windows.find(win);
-      last_wm_ = w == model_.windows.end() ? nullptr : &w->second;
-    }
-    if (last_wm_ && target >= 0) {
-      const WindowModel& wm = *last_wm_;
+    auto w = model_.windows.find(win);
+    if (w != model_.windows.end() && target >= 0) {
+      const WindowModel& wm = w->second;
       // The target's window rank, for its base and displacement unit.
       const size_t tr = wm.window_rank(target);
       const bool dynamic = wm.flavor == kWinDynamic;
@@ -446,11 +442,8 @@ class WalkSource : public AccessStream::Source {
   std::vector<Pending> pending_;
   std::map<int64_t, std::vector<uint64_t>> by_request_;  // R* request id -> its origin-side accesses
   std::vector<MemAccess> scratch_;
-  bool have_last_win_ = false;
-  int64_t last_win_ = 0;                  // the window of the last RMA call walked ...
-  const WindowModel* last_wm_ = nullptr;  // ... and its model (null: no such window)
-  std::vector<uint32_t> clock_hints_;     // for hb_.clock: the walk asks for its rank's nodes in order
-  uint32_t next_ = 0;                     // the next event to walk
+  std::vector<uint32_t> clock_hints_;  // for hb_.clock: the walk asks for its rank's nodes in order
+  uint32_t next_ = 0;                  // the next event to walk
   bool walked_ = false;
 };
 

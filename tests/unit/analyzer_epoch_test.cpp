@@ -1001,10 +1001,7 @@ TEST(RmaArguments, ASharedRunOnADynamicWindowIsJudgedAgain) {
   b.call(1, kCall_Win_detach, 5).f(kF_win, W).f(kF_addr, 0x5000);
   const EventRef again = put(b, 0, 1, 4, 0x5000).ref();  // the same call, after the detach
   Model m = b.build();
-  RankLog& log = *const_cast<RankLog*>(m.rank_log(0));
-  Event& e = log.events[again.index];
-  const Event& f = log.events[first.index];
-  e.fields_begin = f.fields_begin, e.field_count = f.field_count, e.present = f.present;
+  LogBuilder::share_fields(m, first, again);
   Analysis a = run_one(make_rma_argument_detector(), m);
   ASSERT_EQ(a.findings.size(), 1u);
   EXPECT_EQ(a.findings[0].accesses[0].event, again);

@@ -83,12 +83,7 @@ TEST(InvalidArg, ASharedRunIsJudgedAgainAfterAFree) {
   b.call(0, kCall_Type_free, 31).f(kF_type, kVec);
   const EventRef third = put(b, 0, 30, kVec, kVec).ref();
   Model m = b.build();
-  RankLog& log = *const_cast<RankLog*>(m.rank_log(0));
-  const Event& f = log.events[first.index];
-  for (const EventRef& r : {second, third}) {
-    Event& e = log.events[r.index];
-    e.fields_begin = f.fields_begin, e.field_count = f.field_count, e.present = f.present;
-  }
+  for (const EventRef& r : {second, third}) LogBuilder::share_fields(m, first, r);
   const Analysis a = run_detectors(m);
   auto found = invalid_args(a);
   ASSERT_EQ(found.size(), 1u);

@@ -113,6 +113,16 @@ void LogBuilder::window_on_every_rank(int64_t win, int64_t flavor, int64_t base,
         .a(kF_win_units, units);
 }
 
+void LogBuilder::share_fields(Model& m, EventRef from, EventRef to) {
+  for (RankLog& log : m.logs) {
+    if (log.rank != from.rank) continue;
+    Event& f = log.events.at(from.index);
+    Event& e = log.events.at(to.index);
+    e.fields_begin = f.fields_begin, e.field_count = f.field_count, e.present = f.present;
+    e.fields_shared = f.fields_shared = true;
+  }
+}
+
 Model LogBuilder::build() {
   Model m;
   m.meta = meta_;

@@ -60,6 +60,8 @@ class LogBuilder {
     return meta_;
   }
   Model build();
+  // Event `to` shares event `from`'s field run (same rank), as the reader lets the calls of a loop share one.
+  static void share_fields(Model& m, EventRef from, EventRef to);
 
  private:
   friend class EventBuilder;
